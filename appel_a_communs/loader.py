@@ -1,0 +1,396 @@
+"""Read a content folder into models, reporting every error of every file at once."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ContentError, ContentErrors
+from .models import (
+    CONTENT_MODELS,
+    Actor,
+    Campaign,
+    Challenge,
+    Common,
+    Model,
+    PageMeta,
+    Pledge,
+)
+from .strict_yaml import (
+    Document,
+    StrictYAMLError,
+    format_path,
+    load_mapping,
+    split_front_matter,
+)
+from .types import check_slug
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+YAML_SUFFIXES = (".yml", ".yaml")
+
+# folder → (suffixes it holds, whether files are Markdown with front matter, key of the id)
+FOLDERS: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    "challenges": (MARKDOWN_SUFFIXES, True, "slug"),
+    "commons": (MARKDOWN_SUFFIXES, True, "slug"),
+    "actors": (YAML_SUFFIXES, False, "slug"),
+    "pledges": (YAML_SUFFIXES, False, "id"),
+}
+CAMPAIGN_FILE = "campaign.yml"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated content of a call, keyed by slug (pledges by id), in file order."""
+
+    challenges: dict[str, Challenge]
+    commons: dict[str, Common]
+    actors: dict[str, Actor]
+    pledges: dict[str, Pledge]
+    campaign: Campaign | None = None
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
+
+    @property
+    def currency(self) -> str:
+        return self.campaign.currency if self.campaign else "EUR"
+
+    def source_of(self, folder: str, key: str) -> Path | None:
+        return self.sources.get((folder, key))
+
+
+# --- reading one file ------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The file's text; raises ContentErrors when it is unreadable, not UTF-8 or empty."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ContentErrors([ContentError(str(path), None, f"cannot be read: {reason}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentErrors(
+            [ContentError(str(path), None, f"is not valid UTF-8 text (byte {exc.start})")]
+        ) from None
+    if not text.strip():
+        raise ContentErrors([ContentError(str(path), None, "the file is empty")])
+    return text
+
+
+def _yaml_error(path: Path, exc: StrictYAMLError) -> ContentError:
+    return ContentError(str(path), format_path(exc.path) or None, exc.message, exc.line)
+
+
+def _message(err: dict[str, Any], model: type[Model], loc: tuple) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        known = [k for k in (owner.model_fields if owner else ()) if k not in ("id", "body")]
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"unknown key{suffix}; known keys: {', '.join(known)}"
+    if kind == "literal_error":
+        return f"{_short(value)} is not one of: {err['ctx']['expected']}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list, got {_short(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys (key: value), got {_short(value)}"
+    if kind == "too_short":
+        return "needs at least one item"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    return err["msg"]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _model_at(model: type[Model], loc: tuple) -> type[Model] | None:
+    """The model class that owns the key at ``loc`` (for 'did you mean' hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        annotation = fields[part].annotation
+        current = _first_model(annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) and issubclass(current, Model) else None
+
+
+def _first_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validation_errors(
+    path: Path | str, exc: ValidationError, model: type[Model], doc: Document | None
+) -> list[ContentError]:
+    """Turn pydantic's errors into ContentErrors naming the file, the field and the line."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(part for part in err["loc"] if not isinstance(part, str) or part)
+        # pydantic adds the union member's name to the location: keep the data path only
+        loc = tuple(
+            p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "literal[")))
+        )
+        line = doc.line_of(loc) if doc else None
+        out.append(
+            ContentError(str(path), format_path(loc) or None, _message(err, model, loc), line)
+        )
+    return out
+
+
+def parse_document(path: Path, markdown: bool) -> tuple[Document, str]:
+    """Read a YAML file, or a Markdown file's front matter and body."""
+    text = read_text(path)
+    try:
+        if markdown:
+            yaml_text, body, first_line = split_front_matter(text)
+            return load_mapping(yaml_text, first_line), body
+        return load_mapping(text), ""
+    except StrictYAMLError as exc:
+        raise ContentErrors([_yaml_error(path, exc)]) from None
+
+
+def build_model(
+    model: type[Model],
+    path: Path,
+    doc: Document,
+    extra: dict[str, Any],
+    reserved: tuple[str, ...],
+) -> Model:
+    """Validate ``doc`` as ``model``; ``reserved`` keys are set by the loader, never by the file."""
+    errors = [
+        ContentError(
+            str(path),
+            key,
+            "unknown key (this value comes from the file itself)",
+            doc.line_of((key,)),
+        )
+        for key in reserved
+        if key in doc.data
+    ]
+    data = {k: v for k, v in doc.data.items() if k not in reserved}
+    for key, value in extra.items():
+        data.setdefault(key, value)
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(validation_errors(path, exc, model, doc))
+        raise ContentErrors(errors) from None
+    if errors:
+        raise ContentErrors(errors)
+    return result
+
+
+def read_page_meta(path: Path) -> tuple[PageMeta, str]:
+    """Front matter and Markdown body of an ordinary page (``content/pages/``)."""
+    doc, body = parse_document(path, markdown=True)
+    meta = build_model(PageMeta, path, doc, {}, reserved=())
+    assert isinstance(meta, PageMeta)
+    if meta.slug is None:
+        try:
+            slug = check_slug(path.stem)
+        except ValueError as exc:
+            raise ContentErrors(
+                [
+                    ContentError(
+                        str(path),
+                        "slug",
+                        f"from the file name: {exc}; rename the file or set slug",
+                    )
+                ]
+            ) from None
+        meta = meta.model_copy(update={"slug": slug})
+    return meta, body
+
+
+# --- reading a content folder ----------------------------------------------
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[ContentError]]:
+    if not folder.is_dir():
+        return [], []
+    files, errors = [], []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_dir():
+            continue
+        if path.suffix.lower() in suffixes:
+            files.append(path)
+        else:
+            errors.append(
+                ContentError(
+                    str(path),
+                    None,
+                    f"unexpected file here: {folder.name}/ holds {' or '.join(suffixes)} files",
+                )
+            )
+    return files, errors
+
+
+def _read_folder(
+    content: Path, name: str, errors: list[ContentError]
+) -> Iterator[tuple[Path, Model]]:
+    suffixes, markdown, key = FOLDERS[name]
+    files, found = _files(content / name, suffixes)
+    errors.extend(found)
+    model = CONTENT_MODELS[name]
+    for path in files:
+        try:
+            doc, body = parse_document(path, markdown)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        extra: dict[str, Any] = {key: path.stem}
+        reserved: tuple[str, ...] = ("id",) if key == "id" else ()
+        if markdown:
+            extra["body"] = body
+            reserved += ("body",)
+        from_file_name = key == "id" or key not in doc.data
+        try:
+            yield path, build_model(model, path, doc, extra, reserved)
+        except ContentErrors as exc:
+            for error in exc.errors:
+                if from_file_name and error.field == key:
+                    error = replace(
+                        error,
+                        message=f"{error.message} (taken from the file name: rename the file)",
+                    )
+                errors.append(error)
+
+
+def load_catalogue(content: Path | str) -> Catalogue:
+    """Load and cross-check a content folder; raises ContentErrors listing every problem."""
+    content = Path(content)
+    errors: list[ContentError] = []
+    if not content.is_dir():
+        raise ContentErrors([ContentError(str(content), None, "content folder not found")])
+
+    collections: dict[str, dict[str, Model]] = {}
+    sources: dict[tuple[str, str], Path] = {}
+    for name in FOLDERS:
+        key = FOLDERS[name][2]
+        items: dict[str, Model] = {}
+        for path, item in _read_folder(content, name, errors):
+            ident = getattr(item, key)
+            if ident in items:
+                other = sources[(name, ident)]
+                errors.append(
+                    ContentError(
+                        str(path),
+                        key,
+                        f"'{ident}' is already used by {other.as_posix()}",
+                    )
+                )
+                continue
+            items[ident] = item
+            sources[(name, ident)] = path
+        collections[name] = items
+
+    campaign = None
+    campaign_path = content / CAMPAIGN_FILE
+    if campaign_path.exists():
+        try:
+            doc, _ = parse_document(campaign_path, markdown=False)
+            campaign = build_model(Campaign, campaign_path, doc, {}, reserved=())
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+
+    catalogue = Catalogue(
+        challenges=collections["challenges"],  # type: ignore[arg-type]
+        commons=collections["commons"],  # type: ignore[arg-type]
+        actors=collections["actors"],  # type: ignore[arg-type]
+        pledges=collections["pledges"],  # type: ignore[arg-type]
+        campaign=campaign,  # type: ignore[arg-type]
+        sources=sources,
+    )
+    if campaign is not None:
+        sources[("campaign", "campaign")] = campaign_path
+    errors.extend(check_references(catalogue))
+    if errors:
+        raise ContentErrors(errors)
+    return catalogue
+
+
+def check_references(cat: Catalogue) -> list[ContentError]:
+    """Every slug a file names must exist, and every amount be in the call's currency."""
+    errors: list[ContentError] = []
+
+    suffixes = {"challenges": ".md", "commons": ".md", "actors": ".yml"}
+
+    def missing(folder: str, key: str, field_name: str, what: str, slug: str, target: str) -> None:
+        suffix = suffixes[target]
+        errors.append(
+            ContentError(
+                str(cat.sources[(folder, key)]),
+                field_name,
+                f"no {what} '{slug}' (expected content/{target}/{slug}{suffix})",
+            )
+        )
+
+    currency = cat.currency
+    currency_origin = "content/campaign.yml" if cat.campaign else "the default, EUR"
+
+    for slug, common in cat.commons.items():
+        for i, ref in enumerate(common.challenges):
+            if ref not in cat.challenges:
+                missing("commons", slug, f"challenges[{i}]", "challenge", ref, "challenges")
+        for i, ref in enumerate(common.proposed_by):
+            if ref not in cat.actors:
+                missing("commons", slug, f"proposed_by[{i}]", "actor", ref, "actors")
+        if common.budget and common.budget.currency and common.budget.currency != currency:
+            errors.append(
+                ContentError(
+                    str(cat.sources[("commons", slug)]),
+                    "budget.currency",
+                    f"{common.budget.currency} differs from the call's currency {currency} "
+                    f"({currency_origin}); one campaign, one currency",
+                )
+            )
+    for pid, pledge in cat.pledges.items():
+        if pledge.actor not in cat.actors:
+            missing("pledges", pid, "actor", "actor", pledge.actor, "actors")
+        if pledge.common not in cat.commons:
+            missing("pledges", pid, "common", "common", pledge.common, "commons")
+        if pledge.money and pledge.money.currency and pledge.money.currency != currency:
+            errors.append(
+                ContentError(
+                    str(cat.sources[("pledges", pid)]),
+                    "money.currency",
+                    f"{pledge.money.currency} differs from the call's currency {currency} "
+                    f"({currency_origin}); one campaign, one currency",
+                )
+            )
+    if cat.campaign and cat.campaign.matching and cat.campaign.matching.funder not in cat.actors:
+        errors.append(
+            ContentError(
+                str(cat.sources[("campaign", "campaign")]),
+                "matching.funder",
+                f"no actor '{cat.campaign.matching.funder}' (expected content/actors/"
+                f"{cat.campaign.matching.funder}.yml)",
+            )
+        )
+    return errors

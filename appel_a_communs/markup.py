@@ -1,0 +1,59 @@
+"""Markdown to safe HTML: every user-written text goes through ``render_markdown``.
+
+Markdown is rendered without extensions that let text set attributes (no
+``attr_list``, no ``md_in_html``), then nh3 keeps only an allowlist of tags,
+attributes and URL schemes. Pelican's link placeholders (``{filename}`` …) are
+dropped unless the caller is rendering a maintainer's page.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+        "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_PLACEHOLDER = re.compile(r"^\s*(\{|%7B)\w+(\}|%7D)", re.IGNORECASE)
+
+
+def _drop_placeholders(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and _PLACEHOLDER.match(value):
+        return None
+    return value
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str | None, *, allow_placeholders: bool = False) -> str:
+    """Sanitised HTML for a Markdown text (cached: the same text renders once per build)."""
+    if not text:
+        return ""
+    html = markdown.markdown(
+        text,
+        extensions=["tables", "fenced_code", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="nofollow noopener noreferrer ugc",
+        attribute_filter=None if allow_placeholders else _drop_placeholders,
+        strip_comments=True,
+    )

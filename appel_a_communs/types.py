@@ -1,0 +1,393 @@
+"""Field types shared by the models: slugs, amounts, dates, URLs, licences, currencies.
+
+Each type accepts only the unambiguous written forms of the SPEC and explains a
+refusal in words a maintainer understands. Amounts are Decimal, never float.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN, re.ASCII)
+_AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
+_DAYS = re.compile(r"(0|[1-9][0-9]*)(\.[0-9])?", re.ASCII)
+_RATIO = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,4})?", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- slugs -----------------------------------------------------------------
+
+
+def check_slug(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected a slug, got {_describe(value)}")
+    text = str(value)
+    if not _SLUG.fullmatch(text):
+        raise ValueError(
+            f"{_describe(text)} is not a valid slug: use lowercase ASCII letters, "
+            "digits and single hyphens (e.g. velo-cargo-partage)"
+        )
+    return text
+
+
+Slug = Annotated[
+    str,
+    PlainValidator(check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN}),
+]
+
+
+# --- text ------------------------------------------------------------------
+
+
+def _check_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected text, got {_describe(value)}")
+    return str(value)
+
+
+def _check_line(value: Any) -> str:
+    text = _check_text(value).strip()
+    if "\n" in text or "\r" in text:
+        raise ValueError("must fit on one line")
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _check_summary(value: Any) -> str:
+    text = _check_line(value)
+    if len(text) > 200:
+        raise ValueError(f"at most 200 characters (this one has {len(text)})")
+    return text
+
+
+Text = Annotated[str, PlainValidator(_check_text), WithJsonSchema({"type": "string"})]
+"""Free text, Markdown allowed where the SPEC says so."""
+
+Line = Annotated[
+    str,
+    PlainValidator(_check_line),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n\r]*$"}),
+]
+"""One non-empty line of text."""
+
+Summary = Annotated[
+    str,
+    PlainValidator(_check_summary),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[^\n\r]*$"}),
+]
+
+
+# --- numbers ---------------------------------------------------------------
+
+
+def _decimal_text(value: Any, what: str) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"expected {what}, got a boolean ({value!r})")
+    if isinstance(value, float):
+        raise ValueError(f"write {what} as a string or a whole number, not a floating-point number")
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"expected {what}, got {_describe(value)}")
+
+
+def parse_amount(value: Any) -> Decimal:
+    """An amount of money: positive, at most two decimals, ASCII digits, no exponent."""
+    text = _decimal_text(value, 'an amount such as "2500.50" or 2500')
+    if _AMOUNT.fullmatch(text):
+        amount = Decimal(text)
+        if amount <= 0:
+            raise ValueError(f"{_describe(value)} must be positive")
+        return amount
+    stripped = text.strip()
+    if stripped.startswith("-"):
+        reason = "must be positive"
+    elif "," in stripped:
+        reason = 'use a dot for decimals and no thousands separator (e.g. "12.50")'
+    elif re.search(r"[eE]", stripped):
+        reason = "exponent notation is not allowed; write the digits out"
+    elif any(ch.isdigit() and not ch.isascii() for ch in stripped):
+        reason = "use ASCII digits 0-9 only"
+    elif re.fullmatch(r"[0-9]+\.[0-9]{3,}", stripped, re.ASCII):
+        reason = "at most two decimals"
+    elif re.fullmatch(r"0[0-9]+(\.[0-9]*)?", stripped, re.ASCII):
+        reason = "no leading zero"
+    elif " " in stripped or "\u00a0" in stripped or "\u202f" in stripped:
+        reason = "no spaces or thousands separators"
+    else:
+        reason = 'expected an amount such as "2500.50" or 2500'
+    raise ValueError(f"{_describe(value)} is not a valid amount: {reason}")
+
+
+def _amount_str(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+_AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$"},
+    ],
+    "description": "An amount: a positive decimal string or integer, two decimals at most.",
+}
+
+Amount = Annotated[
+    Decimal,
+    PlainValidator(parse_amount),
+    PlainSerializer(_amount_str, return_type=str),
+    WithJsonSchema(_AMOUNT_SCHEMA),
+]
+
+
+def parse_days(value: Any) -> Decimal:
+    """Days of work: positive, at most one decimal."""
+    text = _decimal_text(value, 'a number of days such as 3 or "2.5"')
+    if not _DAYS.fullmatch(text):
+        raise ValueError(
+            f"{_describe(value)} is not a valid number of days: "
+            'positive, at most one decimal (e.g. 3 or "2.5")'
+        )
+    days = Decimal(text)
+    if days <= 0:
+        raise ValueError("days must be greater than 0")
+    return days
+
+
+Days = Annotated[
+    Decimal,
+    PlainValidator(parse_days),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9])?$"},
+            ]
+        }
+    ),
+]
+
+
+def parse_ratio(value: Any) -> Decimal:
+    text = _decimal_text(value, 'a decimal number such as "0.5" or 1')
+    if not _RATIO.fullmatch(text):
+        raise ValueError(
+            f'{_describe(value)} is not a valid number: a non-negative decimal such as "0.25" or 1'
+        )
+    return Decimal(text)
+
+
+def parse_share(value: Any) -> Decimal:
+    share = parse_ratio(value)
+    if share > 1:
+        raise ValueError(f"{_describe(value)} must be between 0 and 1")
+    return share
+
+
+_RATIO_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$"},
+    ]
+}
+Ratio = Annotated[
+    Decimal,
+    PlainValidator(parse_ratio),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_RATIO_SCHEMA),
+]
+Share = Annotated[
+    Decimal,
+    PlainValidator(parse_share),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_RATIO_SCHEMA),
+]
+
+
+def _check_count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+Count = Annotated[
+    int, PlainValidator(_check_count), WithJsonSchema({"type": "integer", "minimum": 1})
+]
+
+
+def _check_order(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+Order = Annotated[int, PlainValidator(_check_order), WithJsonSchema({"type": "integer"})]
+
+
+def _check_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true or false, got {_describe(value)}")
+
+
+Flag = Annotated[bool, PlainValidator(_check_bool), WithJsonSchema({"type": "boolean"})]
+
+
+# --- dates -----------------------------------------------------------------
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise ValueError("expected a date (YYYY-MM-DD) without a time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{_describe(value)} is not a valid date: write YYYY-MM-DD")
+
+
+Date = Annotated[
+    date,
+    PlainValidator(parse_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+# --- URLs ------------------------------------------------------------------
+
+
+def check_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a URL, got {_describe(value)}")
+    text = value.strip()
+    if _CONTROL.search(text) or any(ch.isspace() for ch in text):
+        raise ValueError("a URL cannot contain spaces or control characters")
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ValueError(f"{_describe(text)} is not a valid URL") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"{_describe(text)} is not allowed: only http:// and https:// URLs are")
+    if not parts.hostname:
+        raise ValueError(f"{_describe(text)} has no host name")
+    if len(text) > 2000:
+        raise ValueError("URL is too long (2000 characters at most)")
+    return text
+
+
+Url = Annotated[
+    str,
+    PlainValidator(check_url),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"}),
+]
+
+
+# --- licences and currencies -----------------------------------------------
+
+
+@cache
+def _spdx():
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+def check_license(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected an SPDX licence expression, got {_describe(value)}")
+    info = _spdx().validate(value.strip(), strict=True)
+    if info.errors:
+        raise ValueError(
+            f"{_describe(value)} is not a valid SPDX licence expression "
+            f"({'; '.join(info.errors)}); see https://spdx.org/licenses/"
+        )
+    return value.strip()
+
+
+License = Annotated[
+    str,
+    PlainValidator(check_license),
+    WithJsonSchema({"type": "string", "description": "An SPDX licence expression"}),
+]
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def check_currency(value: Any) -> str:
+    if not isinstance(value, str) or value not in _currencies():
+        raise ValueError(f"{_describe(value)} is not an ISO 4217 currency code (e.g. EUR)")
+    return value
+
+
+Currency = Annotated[
+    str,
+    PlainValidator(check_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$"}),
+]
+
+# --- enumerations ----------------------------------------------------------
+
+ChallengeStatus = Literal["open", "closed"]
+Stage = Literal["proposed", "accepted", "archived"]
+Maturity = Literal["idea", "prototype", "beta", "stable", "obsolete"]
+ResourceType = Literal["software", "data", "standard", "knowledge", "hardware", "service"]
+NeedKind = Literal["funding", "skills", "data", "testing", "hosting", "animation", "other"]
+ActorKind = Literal[
+    "company",
+    "startup",
+    "public-body",
+    "association",
+    "research",
+    "citizen-group",
+    "other",
+]
+Role = Literal["funder", "contributor", "user", "maintainer"]
+MoneyStatus = Literal["pledged", "confirmed", "paid"]
+SourceKind = Literal["github-issue", "form", "file", "manual"]
+MatchingMethod = Literal["proportional", "quadratic"]
+GoalName = Literal["minimum", "stretch"]
+
+__all__ = [
+    "Amount",
+    "Count",
+    "Currency",
+    "Date",
+    "Days",
+    "Flag",
+    "License",
+    "Line",
+    "Order",
+    "Ratio",
+    "Share",
+    "Slug",
+    "Summary",
+    "Text",
+    "Url",
+]

@@ -1,0 +1,121 @@
+"""The computed view that templates and exports receive: lookups built once per build.
+
+Templates compute nothing: every grouping, ordering and total they show is here
+or in the funding engine.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import get_args
+
+from .funding import Funding, compute_funding
+from .loader import Catalogue
+from .models import Actor, Challenge, Common, Pledge
+from .types import ActorKind, Role
+
+ROLE_ORDER: tuple[str, ...] = get_args(Role)
+KIND_ORDER: tuple[str, ...] = get_args(ActorKind)
+CLOSEST_TO_GOAL = 4
+
+
+def _title_key(item: Challenge | Common) -> str:
+    return item.title.casefold()
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    catalogue: Catalogue
+    funding: Funding
+    today: date
+    challenges: list[Challenge]
+    """Open challenges first, then by title."""
+    commons: list[Common]
+    actors: list[Actor]
+    commons_by_challenge: dict[str, list[Common]]
+    pledges_by_common: dict[str, list[Pledge]]
+    pledges_by_actor: dict[str, list[Pledge]]
+    working_group: dict[str, list[tuple[str, list[Actor]]]]
+    """Common slug → (role, actors with a pledge in that role), roles in a fixed order."""
+    supported_commons: dict[str, list[tuple[Common, tuple[str, ...]]]]
+    """Actor slug → (common, the actor's roles in it)."""
+    actors_by_kind: list[tuple[str, list[Actor]]]
+    open_challenges: list[Challenge]
+    closest_to_goal: list[Common]
+
+    @property
+    def currency(self) -> str:
+        return self.catalogue.currency
+
+
+def build_view(catalogue: Catalogue, today: date) -> CatalogueView:
+    funding = compute_funding(catalogue, today)
+    commons = sorted(catalogue.commons.values(), key=_title_key)
+    actors = sorted(catalogue.actors.values(), key=lambda a: a.name.casefold())
+    challenges = sorted(
+        catalogue.challenges.values(), key=lambda c: (c.status != "open", _title_key(c))
+    )
+
+    commons_by_challenge: dict[str, list[Common]] = defaultdict(list)
+    for common in commons:
+        for slug in common.challenges:
+            commons_by_challenge[slug].append(common)
+
+    pledges = sorted(catalogue.pledges.values(), key=lambda p: (p.date, p.id))
+    pledges_by_common: dict[str, list[Pledge]] = defaultdict(list)
+    pledges_by_actor: dict[str, list[Pledge]] = defaultdict(list)
+    members: dict[str, dict[str, dict[str, Actor]]] = defaultdict(lambda: defaultdict(dict))
+    for pledge in pledges:
+        pledges_by_common[pledge.common].append(pledge)
+        pledges_by_actor[pledge.actor].append(pledge)
+        members[pledge.common][pledge.role][pledge.actor] = catalogue.actors[pledge.actor]
+
+    working_group = {
+        slug: [
+            (role, sorted(members[slug][role].values(), key=lambda a: a.name.casefold()))
+            for role in ROLE_ORDER
+            if members[slug].get(role)
+        ]
+        for slug in catalogue.commons
+    }
+    supported_commons = {
+        slug: sorted(
+            (
+                (catalogue.commons[common], roles)
+                for common, roles in funding.actors[slug].roles.items()
+            ),
+            key=lambda item: _title_key(item[0]),
+        )
+        for slug in catalogue.actors
+    }
+    by_kind: dict[str, list[Actor]] = defaultdict(list)
+    for actor in actors:
+        by_kind[actor.kind].append(actor)
+
+    candidates = [
+        c
+        for c in commons
+        if c.stage == "accepted"
+        and funding.commons[c.slug].has_goal
+        and not funding.commons[c.slug].funded
+    ]
+    candidates.sort(key=lambda c: -(funding.commons[c.slug].percent_minimum or 0))
+
+    return CatalogueView(
+        catalogue=catalogue,
+        funding=funding,
+        today=today,
+        challenges=challenges,
+        commons=commons,
+        actors=actors,
+        commons_by_challenge=dict(commons_by_challenge),
+        pledges_by_common=dict(pledges_by_common),
+        pledges_by_actor=dict(pledges_by_actor),
+        working_group=working_group,
+        supported_commons=supported_commons,
+        actors_by_kind=[(kind, by_kind[kind]) for kind in KIND_ORDER if by_kind.get(kind)],
+        open_challenges=[c for c in challenges if c.status == "open"],
+        closest_to_goal=candidates[:CLOSEST_TO_GOAL],
+    )

@@ -1,0 +1,47 @@
+"""Pelican settings for the sample call (development: relative URLs)."""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+AUTHOR = "Appel à communs"
+SITENAME = "Communs des mobilités du quotidien"
+SITESUBTITLE = "Appel à communs 2026-2027"
+SITEURL = ""
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = str(HERE / "theme")
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+
+PLUGIN_PATHS = [str(HERE / "plugins")]
+PLUGINS = ["catalogue"]
+
+# The catalogue lives in challenges/, commons/, actors/, pledges/ and campaign.yml;
+# ordinary pages in pages/. There are no blog articles.
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+
+DIRECT_TEMPLATES = ["index"]
+ARCHIVES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+RELATIVE_URLS = True
+DEFAULT_PAGINATION = False
+
+# The catalogue plugin (see plugins/catalogue/settings.py for every setting).
+CATALOGUE_LOCALE = "fr_FR"

@@ -1,0 +1,245 @@
+"""Read the call through the core, hand the computed view to templates, write the pages.
+
+Pelican still builds the ordinary pages (``content/pages``), through a reader that
+applies the same strict front matter and the same sanitiser as the catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from jinja2 import pass_context
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+from pelican.readers import BaseReader
+
+from appel_a_communs.errors import ContentError, ContentErrors
+from appel_a_communs.exports import commons_records
+from appel_a_communs.formatting import (
+    format_day,
+    format_money,
+    format_number,
+    format_percent,
+)
+from appel_a_communs.labels import label
+from appel_a_communs.loader import load_catalogue, read_page_meta
+from appel_a_communs.markup import render_markdown
+from appel_a_communs.view import CatalogueView, build_view
+
+from .settings import CATALOGUE_FOLDERS, DEFAULTS, save_as
+
+logger = logging.getLogger(__name__)
+
+
+# --- settings ---------------------------------------------------------------
+
+
+def locale_of(settings: dict[str, Any]) -> str:
+    return settings.get("CATALOGUE_LOCALE") or settings.get("DEFAULT_LANG") or "fr"
+
+
+def configure(pelican: Any) -> None:
+    """Apply defaults and the safety rules that no configuration may turn off."""
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    # Jinja autoescape for the whole theme.
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # The catalogue folders are read by the core only.
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        settings[key] = [*settings.get(key, []), *CATALOGUE_FOLDERS]
+    locale = locale_of(settings)
+    language = locale.split("_")[0]
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "money": _money_filter(locale),
+        "number": partial(_number, locale=locale),
+        "percent": partial(format_percent, locale=locale),
+        "day": partial(format_day, locale=locale),
+        "markdown": _markdown,
+        "label": partial(_label, language=language),
+    }
+
+
+def _money_filter(locale: str):
+    @pass_context
+    def money(context: Any, amount: Any, cents: bool = True, currency: str | None = None) -> str:
+        catalogue = context.get("catalogue")
+        code = currency or (catalogue.currency if catalogue else "EUR")
+        return format_money(amount, code, locale, cents=cents)
+
+    return money
+
+
+def _number(value: Any, locale: str) -> str:
+    return format_number(value, locale)
+
+
+def _label(value: str, group: str, language: str) -> str:
+    return label(value, group, language)
+
+
+def _markdown(text: str | None) -> Markup:
+    # render_markdown sanitises with nh3 before anything is marked safe.
+    return Markup(render_markdown(text))
+
+
+# --- errors without tracebacks ---------------------------------------------
+
+
+class _HideContentTraceback(logging.Filter):
+    """Pelican logs a failed build with its traceback; content errors need only their text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ContentErrors):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_TRACEBACK_FILTER = _HideContentTraceback()
+
+
+# --- ordinary pages ---------------------------------------------------------
+
+
+class FrontMatterReader(BaseReader):
+    """Markdown with strict YAML front matter; Pelican's own keys cannot be set from it."""
+
+    enabled = True
+    file_extensions: ClassVar[list[str]] = ["md", "markdown"]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        path = Path(source_path)
+        try:
+            meta, body = read_page_meta(path)
+        except ContentErrors as exc:
+            # Reported with every other content error by CatalogueGenerator.
+            return "", {"title": path.stem, "status": "hidden", "content_errors": exc.errors}
+        metadata: dict[str, Any] = {"title": meta.title, "slug": meta.slug}
+        if meta.summary:
+            metadata["summary"] = meta.summary
+        if meta.order is not None:
+            metadata["order"] = meta.order
+        return render_markdown(body, allow_placeholders=True), metadata
+
+
+def add_reader(readers: Any) -> None:
+    for extension in FrontMatterReader.file_extensions:
+        readers.reader_classes[extension] = FrontMatterReader
+
+
+# --- the catalogue ----------------------------------------------------------
+
+
+class CatalogueGenerator(Generator):
+    """Writes the challenge, common and actor pages and the published data."""
+
+    def url(self, kind: str, slug: str | None = None) -> str:
+        pattern = self.settings[f"CATALOGUE_{kind.upper()}_URL"]
+        return pattern.format(slug=slug) if slug is not None else pattern
+
+    def generate_context(self) -> None:
+        errors: list[ContentError] = list(self._page_errors())
+        try:
+            catalogue = load_catalogue(self.path)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        if errors:
+            raise ContentErrors(errors)
+        today = self.settings.get("CATALOGUE_TODAY") or date.today()
+        self.view = build_view(catalogue, today)
+        self.context["catalogue"] = self.view
+        self.context["challenge_url"] = partial(self.url, "challenge")
+        self.context["common_url"] = partial(self.url, "common")
+        self.context["actor_url"] = partial(self.url, "actor")
+        self.context["CHALLENGES_URL"] = self.url("challenges")
+        self.context["COMMONS_URL"] = self.url("commons")
+        self.context["ACTORS_URL"] = self.url("actors")
+        pages = self.context.get("pages", [])
+        pages.sort(
+            key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
+        )
+
+    def _page_errors(self):
+        reserved = {
+            self.url(kind).strip("/").split("/")[0] for kind in ("challenges", "commons", "actors")
+        } | {self.settings["CATALOGUE_DATA_PATH"], "theme"}
+        for key in ("pages", "hidden_pages", "draft_pages"):
+            for page in self.context.get(key, []):
+                yield from page.metadata.get("content_errors", [])
+                if page.slug in reserved:
+                    yield ContentError(
+                        page.source_path,
+                        "slug",
+                        f"'{page.slug}' is reserved for the catalogue's own pages",
+                    )
+
+    def _write(self, writer: Any, url: str, template: str, **kwargs: Any) -> None:
+        writer.write_file(
+            save_as(url),
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=url,
+            page_url=url,
+            **kwargs,
+        )
+
+    def generate_output(self, writer: Any) -> None:
+        view: CatalogueView = self.view
+        self._write(writer, self.url("challenges"), "challenges", nav_current="challenges")
+        for challenge in view.challenges:
+            self._write(
+                writer,
+                self.url("challenge", challenge.slug),
+                "challenge",
+                challenge=challenge,
+                nav_current="challenges",
+            )
+        self._write(writer, self.url("commons"), "commons", nav_current="commons")
+        for common in view.commons:
+            self._write(
+                writer,
+                self.url("common", common.slug),
+                "common",
+                common=common,
+                funding=view.funding.commons[common.slug],
+                nav_current="commons",
+            )
+        self._write(writer, self.url("actors"), "actors", nav_current="actors")
+        for actor in view.actors:
+            self._write(
+                writer,
+                self.url("actor", actor.slug),
+                "actor",
+                actor=actor,
+                funding=view.funding.actors[actor.slug],
+                nav_current="actors",
+            )
+        self._write_data(view)
+
+    def _write_data(self, view: CatalogueView) -> None:
+        site = self.settings.get("SITEURL", "").rstrip("/")
+        records = commons_records(view, lambda slug: f"{site}/{self.url('common', slug)}")
+        folder = Path(self.output_path) / self.settings["CATALOGUE_DATA_PATH"]
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(records, ensure_ascii=False, indent=2)
+        (folder / "commons.json").write_text(text + "\n", encoding="utf-8")
+
+
+def get_generators(pelican: Any) -> type[CatalogueGenerator]:
+    return CatalogueGenerator
+
+
+def register() -> None:
+    logging.getLogger("pelican").addFilter(_TRACEBACK_FILTER)
+    signals.initialized.connect(configure)
+    signals.readers_init.connect(add_reader)
+    signals.get_generators.connect(get_generators)

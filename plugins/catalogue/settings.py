@@ -1,0 +1,29 @@
+"""Settings of the catalogue plugin: one prefix, defaults in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Babel locale for amounts, numbers and dates; None means DEFAULT_LANG.
+    "CATALOGUE_LOCALE": None,
+    # Where catalogue pages are written (URL, and file saved under OUTPUT_PATH).
+    "CATALOGUE_CHALLENGES_URL": "defis/",
+    "CATALOGUE_CHALLENGE_URL": "defis/{slug}/",
+    "CATALOGUE_COMMONS_URL": "communs/",
+    "CATALOGUE_COMMON_URL": "communs/{slug}/",
+    "CATALOGUE_ACTORS_URL": "acteurs/",
+    "CATALOGUE_ACTOR_URL": "acteurs/{slug}/",
+    "CATALOGUE_DATA_PATH": "data",
+    # The build date used for statuses (a date, or None for today): set it for
+    # reproducible builds.
+    "CATALOGUE_TODAY": None,
+}
+
+# Content folders read by the core, never by Pelican's article or page generators.
+CATALOGUE_FOLDERS = ("challenges", "commons", "actors", "pledges")
+
+
+def save_as(url: str) -> str:
+    """``communs/velo/`` is saved as ``communs/velo/index.html``."""
+    return url + "index.html" if url.endswith("/") or not url else url
