@@ -252,8 +252,9 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
 
 
 def _read_folder(
-    content: Path, name: str, errors: list[ContentError]
+    content: Path, name: str, errors: list[ContentError], broken: set[str]
 ) -> Iterator[tuple[Path, Model]]:
+    """Valid items of a folder; the ids of invalid files go to ``broken``."""
     suffixes, markdown, key = FOLDERS[name]
     files, found = _files(content / name, suffixes)
     errors.extend(found)
@@ -263,6 +264,7 @@ def _read_folder(
             doc, body = parse_document(path, markdown)
         except ContentErrors as exc:
             errors.extend(exc.errors)
+            broken.add(path.stem)
             continue
         extra: dict[str, Any] = {key: path.stem}
         reserved: tuple[str, ...] = ("id",) if key == "id" else ()
@@ -273,6 +275,7 @@ def _read_folder(
         try:
             yield path, build_model(model, path, doc, extra, reserved)
         except ContentErrors as exc:
+            broken.update({path.stem, str(doc.data.get(key, path.stem))})
             for error in exc.errors:
                 if from_file_name and error.field == key:
                     error = replace(
@@ -291,10 +294,12 @@ def load_catalogue(content: Path | str) -> Catalogue:
 
     collections: dict[str, dict[str, Model]] = {}
     sources: dict[tuple[str, str], Path] = {}
+    broken: dict[str, set[str]] = {}
     for name in FOLDERS:
         key = FOLDERS[name][2]
         items: dict[str, Model] = {}
-        for path, item in _read_folder(content, name, errors):
+        broken[name] = set()
+        for path, item in _read_folder(content, name, errors, broken[name]):
             ident = getattr(item, key)
             if ident in items:
                 other = sources[(name, ident)]
@@ -329,19 +334,28 @@ def load_catalogue(content: Path | str) -> Catalogue:
     )
     if campaign is not None:
         sources[("campaign", "campaign")] = campaign_path
-    errors.extend(check_references(catalogue))
+    errors.extend(check_references(catalogue, broken))
     if errors:
         raise ContentErrors(errors)
     return catalogue
 
 
-def check_references(cat: Catalogue) -> list[ContentError]:
-    """Every slug a file names must exist, and every amount be in the call's currency."""
+def check_references(
+    cat: Catalogue, broken: dict[str, set[str]] | None = None
+) -> list[ContentError]:
+    """Every slug a file names must exist, and every amount be in the call's currency.
+
+    A reference to a file that exists but is invalid (``broken``) is not reported
+    again: that file's own errors say what to fix.
+    """
     errors: list[ContentError] = []
+    broken = broken or {}
 
     suffixes = {"challenges": ".md", "commons": ".md", "actors": ".yml"}
 
     def missing(folder: str, key: str, field_name: str, what: str, slug: str, target: str) -> None:
+        if slug in broken.get(target, ()):
+            return
         suffix = suffixes[target]
         errors.append(
             ContentError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -93,17 +94,23 @@ def _markdown(text: str | None) -> Markup:
 # --- errors without tracebacks ---------------------------------------------
 
 
-class _HideContentTraceback(logging.Filter):
-    """Pelican logs a failed build with its traceback; content errors need only their text."""
+class _ReportContentErrors(logging.Filter):
+    """Pelican logs a failed build with a traceback in a narrow column; content errors
+    are for people: print them one per line, unwrapped, and log a one-line summary."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ContentErrors):
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ContentErrors):
+            sys.stderr.write(f"{error}\n")
+            sys.stderr.flush()
+            record.msg = "The build stopped: %d content error(s), listed above."
+            record.args = (len(error.errors),)
             record.exc_info = None
             record.exc_text = None
         return True
 
 
-_TRACEBACK_FILTER = _HideContentTraceback()
+_REPORT_FILTER = _ReportContentErrors()
 
 
 # --- ordinary pages ---------------------------------------------------------
@@ -239,7 +246,7 @@ def get_generators(pelican: Any) -> type[CatalogueGenerator]:
 
 
 def register() -> None:
-    logging.getLogger("pelican").addFilter(_TRACEBACK_FILTER)
+    logging.getLogger("pelican").addFilter(_REPORT_FILTER)
     signals.initialized.connect(configure)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)

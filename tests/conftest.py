@@ -1,0 +1,149 @@
+"""Fixtures that build real sites with Pelican, from the sample call or a small one."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "content"
+BUILD_DAY = date(2026, 11, 26)
+
+
+def build_site(content: Path, output: Path, **overrides) -> Path:
+    """Build ``content`` into ``output`` in-process with the repo's pelicanconf.py."""
+    settings = read_settings(
+        str(REPO / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / f"{output.name}-cache"),
+            "CATALOGUE_TODAY": BUILD_DAY,
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+def run_pelican(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """The real ``pelican`` command, as a maintainer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pelican():
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample call, built once per test session."""
+    return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+MINIMAL = {
+    "challenges/mobilite.md": """
+        ---
+        title: Mobilité rurale
+        summary: Se déplacer sans voiture à la campagne.
+        facilitator:
+          name: Claire Martin
+        ---
+        Le problème.
+        """,
+    "commons/covoit.md": """
+        ---
+        title: Covoiturage ouvert
+        summary: Un registre ouvert des trajets.
+        challenges: [mobilite]
+        stage: accepted
+        license: AGPL-3.0-or-later
+        proposed_by: [asso]
+        budget:
+          lines:
+            - label: Développement
+              amount: "10000"
+            - label: Documentation
+              amount: 5000
+              stretch: true
+        ---
+        Le commun.
+        """,
+    "actors/asso.yml": """
+        name: Association Roule
+        kind: association
+        """,
+    "actors/ville.yml": """
+        name: Ville de Valbrune
+        kind: public-body
+        allowance: "20000"
+        """,
+    "pledges/p1.yml": """
+        actor: ville
+        common: covoit
+        date: 2026-10-01
+        money:
+          amount: "2500.50"
+        """,
+    "pledges/p2.yml": """
+        actor: asso
+        common: covoit
+        date: 2026-10-02
+        skills:
+          days: "2.5"
+          description: Tests
+        """,
+    "pages/a-propos.md": """
+        ---
+        title: À propos
+        order: 1
+        ---
+        Un appel à communs.
+        """,
+}
+
+
+@pytest.fixture
+def make_content(tmp_path) -> Callable[..., Path]:
+    """A small valid call; keyword ``files`` replaces or adds files (None removes one)."""
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        root = tmp_path / "content"
+        if root.exists():
+            shutil.rmtree(root)
+        merged: dict[str, str | bytes | None] = {**MINIMAL, **(files or {})}
+        for name, text in merged.items():
+            if text is None:
+                continue
+            if isinstance(text, bytes):
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(text)
+            else:
+                write(root / name, text)
+        return root
+
+    return make

@@ -1,0 +1,181 @@
+"""The built sample site in a real browser (Chromium through Playwright), JavaScript off.
+
+The site must work without JavaScript, so every page here is loaded in a context
+with ``java_script_enabled=False``. That only blocks the site's own scripts:
+Playwright's ``evaluate`` runs in an isolated world and still works, which is how
+the overflow test reads ``scrollWidth``.
+
+Without ``/usr/bin/chromium`` or the ``playwright`` package the module is skipped,
+unless ``APPEL_REQUIRE_BROWSER=1`` is set, in which case it fails: CI must not
+pass silently on a missing browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import pytest
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    PLAYWRIGHT_ERROR: str | None = f"the playwright package cannot be imported ({exc})"
+else:
+    PLAYWRIGHT_ERROR = None
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NARROW = 320
+#: Rendered width of the secured segment vs. secured/scale, in percentage points.
+BAR_TOLERANCE = 1.5
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Static file handler that does not log every request to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_site: Path) -> Iterator[str]:
+    """The built sample site, served over HTTP on a free loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium; skipped (or failed if required) when unavailable."""
+    problem = PLAYWRIGHT_ERROR
+    if problem is None and not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if problem is not None:
+        if os.environ.get("APPEL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"APPEL_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {problem}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def no_js_page(browser: Browser, width: int = 1280, height: int = 900) -> Iterator[Page]:
+    """A fresh page, in its own context with JavaScript disabled."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_funding_bar_is_drawn_to_scale(browser: Browser, base_url: str) -> None:
+    """Home → Communs (main nav) → a partly funded common: the bar matches its numbers."""
+    with no_js_page(browser) as page:
+        page.goto(f"{base_url}/")
+        nav = page.get_by_role("navigation", name="Navigation principale")
+        nav.get_by_role("link", name="Communs", exact=True).click()
+        expect(page).to_have_url(f"{base_url}/communs/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Communs")
+
+        card = None
+        for candidate in page.locator(".card").all():
+            bar = candidate.locator(".bar[role=progressbar]")
+            if bar.count() and 0 < float(bar.get_attribute("aria-valuenow")) < float(bar.get_attribute("aria-valuemax")):
+                card = candidate
+                break
+        assert card is not None, "no partly funded common in the catalogue"
+        link = card.locator(".card__title a")
+        title = link.inner_text().strip()
+        target = urljoin(page.url, link.get_attribute("href") or "")
+        assert target.startswith(f"{base_url}/communs/") and target != page.url, target
+        link.click()
+        expect(page).to_have_url(target)
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+        bar = page.locator("main .bar[role=progressbar]")
+        expect(bar).to_have_count(1)
+        secured = float(bar.get_attribute("aria-valuenow"))
+        scale = float(bar.get_attribute("aria-valuemax"))
+        text = bar.get_attribute("aria-valuetext")
+        assert 0 < secured < scale, (secured, scale)
+        assert text and "€" in text
+        # The accessible value is also plain visible text for everyone.
+        expect(page.locator("main .funding__text")).to_have_text(text)
+        expect(page.locator("main .funding__text")).to_be_visible()
+
+        outer = bar.bounding_box()
+        fill = bar.locator(".bar__secured").bounding_box()
+        assert outer and fill, "funding bar is not rendered"
+        border = fill["x"] - outer["x"]  # the bar's left border; the right one is the same
+        inner = outer["width"] - 2 * border
+        assert inner > 100, f"bar is only {inner}px wide"
+        drawn = 100 * fill["width"] / inner
+        expected = 100 * secured / scale
+        assert abs(drawn - expected) <= BAR_TOLERANCE, f"bar shows {drawn:.2f} %, data says {expected:.2f} %"
+
+
+def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) -> None:
+    """The first Tab reaches the visible skip link; following it puts focus on main."""
+    with no_js_page(browser) as page:
+        page.goto(f"{base_url}/")
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        expect(focused).to_have_count(1)
+        assert (focused.get_attribute("href") or "").endswith("#contenu")
+        box = focused.bounding_box()
+        assert box and box["y"] >= 0 and box["height"] > 0, f"focused skip link is off-screen: {box}"
+
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base_url}/#contenu")
+        expect(page.locator("main#contenu")).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/communs/registre-trajets-covoiturage/", "/acteurs/", "/communs/"],
+)
+def test_no_horizontal_overflow_at_320px(browser: Browser, base_url: str, path: str) -> None:
+    """At 320 CSS px wide nothing makes the page scroll sideways."""
+    with no_js_page(browser, width=NARROW, height=640) as page:
+        response = page.goto(f"{base_url}{path}")
+        assert response and response.ok
+        expect(page.locator("main h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROW:
+            culprits = page.evaluate(
+                """(limit) => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+                NARROW,
+            )
+            pytest.fail(f"{path}: scrollWidth {width}px > {NARROW}px; widest: {culprits}")
