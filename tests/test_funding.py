@@ -1,0 +1,178 @@
+"""The funding engine on hand-computed examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from appel_a_communs.funding import compute_common, counted_pledges, percent
+from appel_a_communs.models import Common, Pledge
+
+TODAY = date(2026, 11, 26)
+
+
+def make_common(
+    minimum: str = "1000",
+    stretch: str | None = "500",
+    stage: str = "accepted",
+    existing: str | None = None,
+) -> Common:
+    lines = [{"label": "min", "amount": minimum}] if minimum else []
+    if stretch:
+        lines.append({"label": "plus", "amount": stretch, "stretch": True})
+    budget = {"lines": lines, "existing_funding": existing} if lines else None
+    if budget and existing is None:
+        del budget["existing_funding"]
+    return Common.model_validate(
+        {
+            "slug": "c",
+            "title": "C",
+            "summary": "S",
+            "challenges": ["d"],
+            "stage": stage,
+            "license": "MIT",
+            "proposed_by": ["a"],
+            "budget": budget,
+        }
+    )
+
+
+def money(pid: str, actor: str, amount: str, **condition) -> Pledge:
+    data = {
+        "id": pid,
+        "actor": actor,
+        "common": "c",
+        "date": "2026-10-01",
+        "money": {"amount": amount},
+    }
+    if condition:
+        data["money"]["condition"] = condition
+    return Pledge.model_validate(data)
+
+
+def test_goals_secured_and_percentages():
+    result = compute_common(
+        make_common(), [money("p1", "a", "250"), money("p2", "b", "125.50")], "EUR", None, TODAY
+    )
+    assert (result.minimum, result.stretch) == (Decimal(1000), Decimal(1500))
+    assert result.secured == Decimal("375.50")
+    assert result.percent_minimum == Decimal("37.55")
+    assert result.percent_stretch == Decimal("25.03")  # 25.0333… rounded down
+    assert result.funders == 2 and not result.funded and result.status == "open"
+    assert result.bar.secured_width == Decimal("25.03")
+    assert result.bar.minimum_at == Decimal("66.66")
+
+
+@pytest.mark.parametrize(
+    ("amount", "funded", "status"),
+    [
+        ("999.99", False, "open"),
+        ("1000", True, "minimum-reached"),
+        ("1499.99", True, "minimum-reached"),
+        ("1500", True, "stretch-reached"),
+    ],
+)
+def test_boundaries_of_the_goals(amount, funded, status):
+    result = compute_common(make_common(), [money("p", "a", amount)], "EUR", None, TODAY)
+    assert result.funded is funded
+    assert result.status == status
+
+
+def test_99_95_percent_is_not_funded_and_never_reads_100():
+    result = compute_common(
+        make_common("2000", None), [money("p", "a", "1999")], "EUR", None, TODAY
+    )
+    assert result.percent_minimum == Decimal("99.95")
+    assert not result.funded
+
+
+def test_existing_funding_counts_in_no_goal():
+    result = compute_common(make_common(existing="800"), [], "EUR", None, TODAY)
+    assert result.existing_funding == Decimal(800)
+    assert result.secured == 0 and result.minimum == Decimal(1000)
+
+
+def test_common_without_budget_has_no_bar():
+    result = compute_common(
+        make_common(minimum="", stretch=None), [money("p", "a", "10")], "EUR", None, TODAY
+    )
+    assert result.bar is None and result.percent_minimum is None and not result.funded
+    assert result.status == "open"
+
+
+def test_status_follows_stage_and_dates():
+    common = make_common()
+    assert (
+        compute_common(make_common(stage="proposed"), [], "EUR", None, TODAY).status == "proposed"
+    )
+    assert (
+        compute_common(make_common(stage="archived"), [], "EUR", None, TODAY).status == "archived"
+    )
+    assert compute_common(common, [], "EUR", date(2026, 11, 1), TODAY).status == "unfunded"
+    assert compute_common(common, [], "EUR", TODAY, TODAY).status == "open"
+
+
+def test_conditional_pledge_counts_once_its_condition_holds():
+    pledges = [money("firm", "a", "600"), money("cond", "b", "400", total_at_least="minimum")]
+    assert [p.id for p in counted_pledges(pledges, Decimal(1000), Decimal(1500))] == [
+        "firm",
+        "cond",
+    ]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert (result.secured, result.pending) == (Decimal(1000), Decimal(0))
+
+
+def test_conditional_pledge_waits_when_its_condition_fails():
+    pledges = [money("firm", "a", "599.99"), money("cond", "b", "400", total_at_least="minimum")]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert (result.secured, result.pending) == (Decimal("599.99"), Decimal(400))
+    assert result.funders == 1
+    assert result.bar.pending_width == Decimal("26.66")
+
+
+def test_funders_condition_counts_distinct_actors():
+    pledges = [
+        money("a1", "a", "10"),
+        money("a2", "a", "10"),
+        money("cond", "b", "10", funders_at_least=3),
+    ]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert result.pending == Decimal(10)
+    pledges.append(money("c1", "c", "10"))
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert result.pending == 0 and result.funders == 3
+
+
+def test_pledges_all_conditional_on_each_other():
+    """Together they reach the minimum, so the largest consistent set keeps them all."""
+    pledges = [
+        money("x", "a", "500", total_at_least="minimum"),
+        money("y", "b", "500", total_at_least="minimum"),
+    ]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert result.secured == Decimal(1000)
+    short = [
+        money("x", "a", "500", total_at_least="minimum"),
+        money("y", "b", "499", total_at_least="minimum"),
+    ]
+    result = compute_common(make_common(), short, "EUR", None, TODAY)
+    assert (result.secured, result.pending) == (0, Decimal(999))
+
+
+def test_dropping_one_pledge_can_drop_another():
+    pledges = [
+        money("f", "a", "100"),
+        money("big", "b", "900", total_at_least="1000", funders_at_least=2),
+        money("tail", "c", "100", total_at_least="1100"),
+    ]
+    # Together 1100: all hold.
+    assert len(counted_pledges(pledges, Decimal(1000), Decimal(1500))) == 3
+    pledges[0] = money("f", "a", "50")
+    # 1050 < 1100 drops tail; then 950 < 1000 drops big.
+    assert [p.id for p in counted_pledges(pledges, Decimal(1000), Decimal(1500))] == ["f"]
+
+
+def test_percent_of_zero_goal_is_none():
+    assert percent(Decimal(5), Decimal(0)) is None

@@ -1,0 +1,48 @@
+"""The README's content examples are a valid call: the documentation cannot drift."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import REPO, build_site
+
+EXAMPLE = re.compile(
+    r"\*\*An? \w+\*\*:[^`]*`content/([^`]+)`[^\n]*\n(?:\([^)]*\)\n)?\n```\w+\n(.*?)```", re.S
+)
+
+
+def test_readme_examples_build(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    examples = EXAMPLE.findall(readme)
+    assert [name.split("/")[0] for name, _ in examples] == [
+        "challenges",
+        "commons",
+        "actors",
+        "pledges",
+    ]
+    content = tmp_path / "content"
+    for name, text in examples:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    site = build_site(content, tmp_path / "out")
+    (record,) = json.loads((site / "data/commons.json").read_text())
+    assert (record["slug"], record["minimum"], record["stretch"]) == (
+        "base-stationnements-velo",
+        "12000.00",
+        "20000.00",
+    )
+    # The example pledge is conditional on the minimum and on three funders: it waits.
+    assert (record["secured"], record["pending"], record["skills_days"]) == (
+        "0.00",
+        "2500.00",
+        "2.5",
+    )
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_second():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e . && pelican && pelican --listen" in readme
+    assert "pip install -e '.[test]' && pytest" in readme
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "\npip install -e '.[test]' && pytest\n" in ci
