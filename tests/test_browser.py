@@ -32,7 +32,7 @@ else:
     PLAYWRIGHT_ERROR = None
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +50,7 @@ BAR_TOLERANCE = 1.5
 class _QuietHandler(SimpleHTTPRequestHandler):
     """Static file handler that does not log every request to stderr."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -90,11 +90,17 @@ def browser() -> Iterator[Browser]:
 @contextmanager
 def no_js_page(browser: Browser, width: int = 1280, height: int = 900) -> Iterator[Page]:
     """A fresh page, in its own context with JavaScript disabled."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": height})
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(java_script_enabled=False, viewport=viewport)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+def aria_number(bar: Locator, name: str) -> float:
+    """A numeric ``aria-value*`` attribute of a progress bar."""
+    return float(bar.get_attribute(f"aria-value{name}") or "nan")
 
 
 def test_funding_bar_is_drawn_to_scale(browser: Browser, base_url: str) -> None:
@@ -106,13 +112,14 @@ def test_funding_bar_is_drawn_to_scale(browser: Browser, base_url: str) -> None:
         expect(page).to_have_url(f"{base_url}/communs/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Communs")
 
-        card = None
-        for candidate in page.locator(".card").all():
-            bar = candidate.locator(".bar[role=progressbar]")
-            if bar.count() and 0 < float(bar.get_attribute("aria-valuenow")) < float(bar.get_attribute("aria-valuemax")):
-                card = candidate
-                break
-        assert card is not None, "no partly funded common in the catalogue"
+        partly_funded = [
+            card
+            for card in page.locator(".card").all()
+            if (bar := card.locator(".bar[role=progressbar]")).count()
+            and 0 < aria_number(bar, "now") < aria_number(bar, "max")
+        ]
+        assert partly_funded, "no partly funded common in the catalogue"
+        card = partly_funded[0]
         link = card.locator(".card__title a")
         title = link.inner_text().strip()
         target = urljoin(page.url, link.get_attribute("href") or "")
@@ -123,8 +130,7 @@ def test_funding_bar_is_drawn_to_scale(browser: Browser, base_url: str) -> None:
 
         bar = page.locator("main .bar[role=progressbar]")
         expect(bar).to_have_count(1)
-        secured = float(bar.get_attribute("aria-valuenow"))
-        scale = float(bar.get_attribute("aria-valuemax"))
+        secured, scale = aria_number(bar, "now"), aria_number(bar, "max")
         text = bar.get_attribute("aria-valuetext")
         assert 0 < secured < scale, (secured, scale)
         assert text and "€" in text
@@ -140,7 +146,7 @@ def test_funding_bar_is_drawn_to_scale(browser: Browser, base_url: str) -> None:
         assert inner > 100, f"bar is only {inner}px wide"
         drawn = 100 * fill["width"] / inner
         expected = 100 * secured / scale
-        assert abs(drawn - expected) <= BAR_TOLERANCE, f"bar shows {drawn:.2f} %, data says {expected:.2f} %"
+        assert abs(drawn - expected) <= BAR_TOLERANCE, f"drawn {drawn:.2f} %, data {expected:.2f} %"
 
 
 def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) -> None:
@@ -152,7 +158,7 @@ def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) ->
         expect(focused).to_have_count(1)
         assert (focused.get_attribute("href") or "").endswith("#contenu")
         box = focused.bounding_box()
-        assert box and box["y"] >= 0 and box["height"] > 0, f"focused skip link is off-screen: {box}"
+        assert box and box["y"] >= 0 and box["height"] > 0, f"skip link off-screen: {box}"
 
         page.keyboard.press("Enter")
         expect(page).to_have_url(f"{base_url}/#contenu")
