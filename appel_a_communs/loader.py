@@ -150,10 +150,6 @@ def validation_errors(
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(part for part in err["loc"] if not isinstance(part, str) or part)
-        # pydantic adds the union member's name to the location: keep the data path only
-        loc = tuple(
-            p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "literal[")))
-        )
         line = doc.line_of(loc) if doc else None
         out.append(
             ContentError(str(path), format_path(loc) or None, _message(err, model, loc), line)

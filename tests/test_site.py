@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from conftest import SAMPLE, build_site, run_pelican
 
+from appel_a_communs.view import KIND_ORDER
+
 
 def yaml_pledges() -> list[dict]:
     """The sample's pledges read with plain PyYAML, independently of the project's loader."""
@@ -63,15 +65,7 @@ def test_sample_is_large_enough_to_be_credible():
     assert len(list((SAMPLE / "commons").glob("*.md"))) >= 10
     assert len(pledges) >= 40
     kinds = {yaml.safe_load(p.read_text())["kind"] for p in (SAMPLE / "actors").glob("*.yml")}
-    assert kinds == {
-        "company",
-        "startup",
-        "public-body",
-        "association",
-        "research",
-        "citizen-group",
-        "other",
-    }
+    assert kinds == set(KIND_ORDER)
     assert any("money" in p for p in pledges) and any("skills" in p for p in pledges)
     assert any("means" in p for p in pledges)
     assert any(set(p) <= {"actor", "common", "date", "role"} for p in pledges)
@@ -244,15 +238,7 @@ def test_challenge_page_lists_its_commons_with_bars(sample_site):
 def test_actors_index_is_grouped_by_kind(sample_site):
     html = read(sample_site, "acteurs")
     headings = re.findall(r'<h2 id="kind-([a-z-]+)">', html)
-    assert headings == [
-        "company",
-        "startup",
-        "public-body",
-        "association",
-        "research",
-        "citizen-group",
-        "other",
-    ]
+    assert headings == list(KIND_ORDER)  # every kind of the model, in its order
 
 
 def test_actor_page_shows_commons_roles_and_pledges(sample_site):

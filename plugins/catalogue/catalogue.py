@@ -60,11 +60,11 @@ def configure(pelican: Any) -> None:
     settings["JINJA_FILTERS"] = {
         **settings.get("JINJA_FILTERS", {}),
         "money": _money_filter(locale),
-        "number": partial(_number, locale=locale),
+        "number": partial(format_number, locale=locale),
         "percent": partial(format_percent, locale=locale),
         "day": partial(format_day, locale=locale),
         "markdown": _markdown,
-        "label": partial(_label, language=language),
+        "label": partial(label, language=language),
     }
 
 
@@ -76,14 +76,6 @@ def _money_filter(locale: str):
         return format_money(amount, code, locale, cents=cents)
 
     return money
-
-
-def _number(value: Any, locale: str) -> str:
-    return format_number(value, locale)
-
-
-def _label(value: str, group: str, language: str) -> str:
-    return label(value, group, language)
 
 
 def _markdown(text: str | None) -> Markup:
