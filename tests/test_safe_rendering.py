@@ -172,3 +172,18 @@ def test_maintainer_pages_keep_pelican_links(make_content, tmp_path):
     )
     html = (build_site(content, tmp_path / "out") / "charte/index.html").read_text()
     assert 'href="../a-propos/"' in html
+
+
+def test_no_other_reader_can_set_pelican_metadata(make_content, tmp_path):
+    """An HTML or reST page could set save_as or template: only Markdown pages are read."""
+    content = make_content(
+        {
+            "pages/evil.html": '<html><head><title>Evil</title><meta name="save_as" '
+            'content="evil.html"><meta name="template" content="common"></head>'
+            "<body><script>alert(1)</script></body></html>",
+            "pages/evil2.rst": "Evil\n####\n\n:save_as: evil2.html\n\nx\n",
+        }
+    )
+    site = build_site(content, tmp_path / "out")
+    assert not list(site.rglob("evil*"))
+    assert "Evil" not in (site / "index.html").read_text()

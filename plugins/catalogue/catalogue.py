@@ -52,6 +52,9 @@ def configure(pelican: Any) -> None:
         settings.setdefault(key, value)
     # Jinja autoescape for the whole theme.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # Pages are Markdown read by FrontMatterReader: no reader may take metadata such as
+    # save_as or template from HTML <meta> tags or reST fields.
+    settings["READERS"] = {**settings.get("READERS", {}), "html": None, "htm": None, "rst": None}
     # The catalogue folders are read by the core only.
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = [*settings.get(key, []), *CATALOGUE_FOLDERS]
@@ -169,7 +172,7 @@ class CatalogueGenerator(Generator):
     def _page_errors(self):
         reserved = {
             self.url(kind).strip("/").split("/")[0] for kind in ("challenges", "commons", "actors")
-        } | {self.settings["CATALOGUE_DATA_PATH"], "theme"}
+        } | {self.settings["CATALOGUE_DATA_PATH"], self.settings["THEME_STATIC_DIR"]}
         for key in ("pages", "hidden_pages", "draft_pages"):
             for page in self.context.get(key, []):
                 yield from page.metadata.get("content_errors", [])
@@ -187,7 +190,6 @@ class CatalogueGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url=url,
-            page_url=url,
             **kwargs,
         )
 
