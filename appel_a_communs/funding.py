@@ -8,18 +8,27 @@ round rules, the unlock gap and matching estimates slot in beside these function
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from .loader import Catalogue
-from .models import Common, Pledge
+from .matching import proportional_marginals, quadratic_marginals
+from .models import Common, Matching, Pledge
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class UnlockGap:
+    """The least extra firm money that would activate a pending pledge, and what it releases."""
+
+    amount: Decimal
+    releases: Decimal
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,12 @@ class CommonFunding:
     funded: bool
     status: str
     bar: ProgressBar | None
+    unlock_gap: UnlockGap | None = None
+    eligible_for_matching: bool = False
+    matching_estimate: Decimal | None = None
+    """The match "if the round closed now"; None without matching or when not eligible."""
+    matching_with_one_more: Decimal | None = None
+    """What one more funder of ``ONE_MORE_FUNDER`` would add to the match."""
 
     @property
     def has_goal(self) -> bool:
@@ -79,12 +94,16 @@ class ActorFunding:
     means_value: Decimal
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Common slug → the roles the actor holds in it, in pledge order."""
+    activations: int = 0
+    """How many of its pledges activated others' conditional pledges."""
 
 
 @dataclass(frozen=True)
 class Totals:
     commons: int
     actors: int
+    allowances: Decimal
+    allocated: Decimal
     minimum: Decimal
     stretch: Decimal
     secured: Decimal
@@ -95,10 +114,22 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class MatchingSummary:
+    funder: str
+    method: str
+    pool: Decimal
+    total: Decimal
+    """The sum of every estimate: what the pool would pay out if the round closed now."""
+
+
+@dataclass(frozen=True)
 class Funding:
     commons: dict[str, CommonFunding]
     actors: dict[str, ActorFunding]
     totals: Totals
+    matching: MatchingSummary | None = None
+    sealed: bool = False
+    """Per-actor amounts are hidden everywhere while a sealed round is open."""
 
 
 # --- goals and percentages --------------------------------------------------
@@ -143,41 +174,101 @@ def progress_bar(minimum: Decimal, stretch: Decimal, secured: Decimal, pending: 
 # --- conditional money ------------------------------------------------------
 
 
-def _condition_holds(
-    pledge: Pledge, counted: Sequence[Pledge], minimum: Decimal, stretch: Decimal
-) -> bool:
+def threshold(pledge: Pledge, minimum: Decimal, stretch: Decimal) -> Decimal:
+    """The counted money a conditional pledge waits for (0 when it sets no total)."""
     condition = pledge.money.condition if pledge.money else None
-    if condition is None:
-        return True
-    if condition.total_at_least is not None:
-        threshold = {"minimum": minimum, "stretch": stretch}.get(
-            condition.total_at_least,  # type: ignore[arg-type]
-            condition.total_at_least,
-        )
-        total = sum((p.money.amount for p in counted if p.money), ZERO)
-        if total < threshold:  # type: ignore[operator]
-            return False
-    if condition.funders_at_least is not None:
-        funders = {p.actor for p in counted if p.money}
-        if len(funders) < condition.funders_at_least:
-            return False
-    return True
+    if condition is None or condition.total_at_least is None:
+        return ZERO
+    goal = condition.total_at_least
+    if goal == "minimum":
+        return minimum
+    if goal == "stretch":
+        return stretch
+    return goal  # type: ignore[return-value]
+
+
+def funders_needed(pledge: Pledge) -> int:
+    condition = pledge.money.condition if pledge.money else None
+    return (condition.funders_at_least or 0) if condition else 0
 
 
 def counted_pledges(
-    money_pledges: Sequence[Pledge], minimum: Decimal, stretch: Decimal
+    money_pledges: Sequence[Pledge], minimum: Decimal, stretch: Decimal, extra: Decimal = ZERO
 ) -> list[Pledge]:
     """The largest set of money pledges whose conditions all hold when only it counts.
 
     Start from all pledges, drop those whose condition fails, repeat until nothing
-    changes (SPEC, "Funding, computed at build time").
+    changes (SPEC, "Funding, computed at build time"). ``extra`` is firm money from
+    one more funder, to ask "what if": it counts in totals and as one funder. Firm
+    pledges always hold, so each pass only looks at the conditional ones.
     """
-    counted = list(money_pledges)
+    waiting = [
+        (p, threshold(p, minimum, stretch), funders_needed(p))
+        for p in money_pledges
+        if p.money and p.money.condition
+    ]
+    if not waiting:
+        return list(money_pledges)
+    total = extra + sum((p.money.amount for p in money_pledges if p.money), ZERO)
+    pledges_of = Counter(p.actor for p in money_pledges)
+    newcomer = 1 if extra > 0 else 0
+    dropped: set[str] = set()
     while True:
-        kept = [p for p in counted if _condition_holds(p, counted, minimum, stretch)]
-        if len(kept) == len(counted):
-            return kept
-        counted = kept
+        funders = newcomer + len(pledges_of)
+        failing = [item for item in waiting if item[1] > total or item[2] > funders]
+        if not failing:
+            return [p for p in money_pledges if p.id not in dropped]
+        for pledge, _, _ in failing:
+            dropped.add(pledge.id)
+            total -= pledge.money.amount  # type: ignore[union-attr]
+            pledges_of[pledge.actor] -= 1
+            if not pledges_of[pledge.actor]:
+                del pledges_of[pledge.actor]
+        waiting = [item for item in waiting if item[0].id not in dropped]
+
+
+def unlock_gap(
+    money_pledges: Sequence[Pledge],
+    counted: Sequence[Pledge],
+    minimum: Decimal,
+    stretch: Decimal,
+) -> UnlockGap | None:
+    """How much one more firm funder must bring to set pending pledges off.
+
+    The pledges that activate first form a group A whose conditions hold together:
+    counted money + money of A + X reaches every threshold in A, and the funders of
+    the counted pledges, of A and the newcomer reach every funder count in A. For a
+    cap on funder counts, the best group is every pending pledge under the cap, taken
+    in order of threshold; X is the smallest shortfall over those groups. None when
+    money from one more funder cannot activate anything.
+    """
+    counted_ids = {p.id for p in counted}
+    pending = [p for p in money_pledges if p.id not in counted_ids]
+    if not pending:
+        return None
+    base_total = sum((p.money.amount for p in counted if p.money), ZERO)
+    base_funders = {p.actor for p in counted}
+    best: Decimal | None = None
+    for cap in sorted({funders_needed(p) for p in pending}):
+        group = sorted(
+            (p for p in pending if funders_needed(p) <= cap),
+            key=lambda p: threshold(p, minimum, stretch),
+        )
+        total, funders, most_needed = ZERO, set(base_funders), 0
+        for pledge in group:
+            total += pledge.money.amount if pledge.money else ZERO
+            funders.add(pledge.actor)
+            most_needed = max(most_needed, funders_needed(pledge))
+            if len(funders) + 1 < most_needed:
+                continue
+            gap = max(CENT, threshold(pledge, minimum, stretch) - base_total - total)
+            if best is None or gap < best:
+                best = gap
+    if best is None:
+        return None
+    after = counted_pledges(money_pledges, minimum, stretch, extra=best)
+    released = sum((p.money.amount for p in after if p.money), ZERO) - base_total
+    return UnlockGap(amount=best, releases=released)
 
 
 # --- status -----------------------------------------------------------------
@@ -236,11 +327,45 @@ def compute_common(
         funded=stretch > 0 and secured >= minimum,
         status=common_status(common, minimum, stretch, secured, closes, today),
         bar=progress_bar(minimum, stretch, secured, pending),
+        unlock_gap=unlock_gap(money, counted, minimum, stretch),
+        eligible_for_matching=common.stage == "accepted",
+    )
+
+
+def activating_pledges(
+    money_pledges: Sequence[Pledge], counted: Sequence[Pledge], minimum: Decimal, stretch: Decimal
+) -> list[Pledge]:
+    """Counted pledges without which another actor's conditional pledge would not count."""
+    conditional = [p for p in counted if p.money and p.money.condition]
+    if not conditional:
+        return []
+    total = sum((p.money.amount for p in counted if p.money), ZERO)
+    pledges_of: dict[str, int] = defaultdict(int)
+    for pledge in counted:
+        pledges_of[pledge.actor] += 1
+    most_money = max(threshold(p, minimum, stretch) for p in conditional)
+    most_funders = max(funders_needed(p) for p in conditional)
+    found = []
+    for pledge in counted:
+        funders = len(pledges_of) - (pledges_of[pledge.actor] == 1)
+        if total - pledge.money.amount >= most_money and funders >= most_funders:  # type: ignore[union-attr]
+            continue  # every condition still holds without it: it activates nothing
+        others = [p for p in money_pledges if p is not pledge]
+        still = {p.id for p in counted_pledges(others, minimum, stretch)}
+        if any(q.actor != pledge.actor and q.id not in still for q in conditional):
+            found.append(pledge)
+    return found
+
+
+def is_sealed(catalogue: Catalogue, today: date) -> bool:
+    campaign = catalogue.campaign
+    return bool(
+        campaign and campaign.sealed and (campaign.closes is None or today <= campaign.closes)
     )
 
 
 def compute_funding(catalogue: Catalogue, today: date) -> Funding:
-    """Funding of every common and actor, and the call's headline totals."""
+    """Funding of every common and actor, the matching estimates and the call's totals."""
     by_common: dict[str, list[Pledge]] = defaultdict(list)
     by_actor: dict[str, list[Pledge]] = defaultdict(list)
     for pledge in sorted(catalogue.pledges.values(), key=lambda p: (p.date, p.id)):
@@ -253,6 +378,13 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
         for slug, common in catalogue.commons.items()
     }
     counted = frozenset().union(*(c.counted for c in commons.values()))
+
+    activations: dict[str, int] = defaultdict(int)
+    for slug, result in commons.items():
+        money = [p for p in by_common[slug] if p.money]
+        chosen = [p for p in money if p.id in result.counted]
+        for pledge in activating_pledges(money, chosen, result.minimum, result.stretch):
+            activations[pledge.actor] += 1
 
     actors = {}
     for slug, actor in catalogue.actors.items():
@@ -271,6 +403,18 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
             skills_days=_sum(p.skills.days for p in own if p.skills),
             means_value=_sum(p.means.value for p in own if p.means and p.means.value),
             roles={common: tuple(r) for common, r in roles.items()},
+            activations=activations[slug],
+        )
+
+    matching_summary = None
+    matching = catalogue.campaign.matching if catalogue.campaign else None
+    if matching is not None:
+        commons = _with_matching(commons, by_common, matching)
+        matching_summary = MatchingSummary(
+            funder=matching.funder,
+            method=matching.method,
+            pool=matching.pool,
+            total=_sum(c.matching_estimate or ZERO for c in commons.values()),
         )
 
     live = [commons[slug] for slug, c in catalogue.commons.items() if c.stage != "archived"]
@@ -278,6 +422,8 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
     totals = Totals(
         commons=len(live),
         actors=len(catalogue.actors),
+        allowances=_sum(a.allowance for a in catalogue.actors.values() if a.allowance),
+        allocated=_sum(a.allocated for a in actors.values()),
         minimum=minimum,
         stretch=_sum(c.stretch for c in live),
         secured=_sum(c.secured for c in live),
@@ -286,4 +432,44 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
         means_value=_sum(c.means_value for c in live),
         percent_minimum=percent(_sum(c.secured for c in live), minimum),
     )
-    return Funding(commons=commons, actors=actors, totals=totals)
+    return Funding(
+        commons=commons,
+        actors=actors,
+        totals=totals,
+        matching=matching_summary,
+        sealed=is_sealed(catalogue, today),
+    )
+
+
+ONE_MORE_FUNDER = Decimal(100)
+
+
+def _with_matching(
+    commons: dict[str, CommonFunding], by_common: dict[str, list[Pledge]], matching: Matching
+) -> dict[str, CommonFunding]:
+    """The commons with their matching estimates, and what one more funder would add."""
+    eligible = [slug for slug, c in commons.items() if c.eligible_for_matching]
+    if matching.method == "proportional":
+        secured = {slug: commons[slug].secured for slug in eligible}
+        estimates, with_one_more = proportional_marginals(
+            secured, matching.pool, matching.ratio, matching.cap, ONE_MORE_FUNDER
+        )
+    else:
+        contributions: dict[str, dict[str, Decimal]] = {}
+        for slug in eligible:
+            by_actor: dict[str, Decimal] = defaultdict(Decimal)
+            for pledge in by_common[slug]:
+                if pledge.id in commons[slug].counted and pledge.actor != matching.funder:
+                    by_actor[pledge.actor] += pledge.money.amount  # type: ignore[union-attr]
+            contributions[slug] = dict(by_actor)
+        estimates, with_one_more = quadratic_marginals(
+            contributions, matching.pool, matching.cap, matching.min_funders, ONE_MORE_FUNDER
+        )
+    return {
+        slug: replace(
+            result,
+            matching_estimate=estimates.get(slug),
+            matching_with_one_more=with_one_more.get(slug),
+        )
+        for slug, result in commons.items()
+    }

@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from pathlib import Path
 from typing import get_args
 
+from .charts import BarChart, FlowChart, bar_chart, flow_chart
+from .errors import ContentErrors
 from .funding import Funding, compute_funding
-from .loader import Catalogue
+from .loader import Catalogue, load_catalogue
 from .models import Actor, Challenge, Common, Pledge
+from .rules import check_round_rules
 from .types import ActorKind, Role
 
 ROLE_ORDER: tuple[str, ...] = get_args(Role)
@@ -44,14 +49,35 @@ class CatalogueView:
     actors_by_kind: list[tuple[str, list[Actor]]]
     open_challenges: list[Challenge]
     closest_to_goal: list[Common]
+    by_closeness: list[Common]
+    """Commons with a goal, not archived, the closest to their minimum first."""
+    bar_chart: BarChart
+    flow_chart: FlowChart | None
+    """Funders to commons; None while a sealed round hides per-actor amounts."""
+    engaged_actors: list[Actor]
+    """Actors with at least one pledge, the most engaged first (commons, then activations)."""
+
+    @property
+    def sealed(self) -> bool:
+        return self.funding.sealed
 
     @property
     def currency(self) -> str:
         return self.catalogue.currency
 
 
-def build_view(catalogue: Catalogue, today: date) -> CatalogueView:
+def load_call(content: Path | str, today: date) -> CatalogueView:
+    """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
+    catalogue = load_catalogue(content)
     funding = compute_funding(catalogue, today)
+    errors = check_round_rules(catalogue, funding)
+    if errors:
+        raise ContentErrors(errors)
+    return build_view(catalogue, today, funding)
+
+
+def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None) -> CatalogueView:
+    funding = funding or compute_funding(catalogue, today)
     commons = sorted(catalogue.commons.values(), key=_title_key)
     actors = sorted(catalogue.actors.values(), key=lambda a: a.name.casefold())
     challenges = sorted(
@@ -94,14 +120,22 @@ def build_view(catalogue: Catalogue, today: date) -> CatalogueView:
     for actor in actors:
         by_kind[actor.kind].append(actor)
 
+    by_closeness = sorted(
+        (c for c in commons if c.stage != "archived" and funding.commons[c.slug].has_goal),
+        key=lambda c: -(funding.commons[c.slug].percent_goal or 0),
+    )
     candidates = [
-        c
-        for c in commons
-        if c.stage == "accepted"
-        and funding.commons[c.slug].has_goal
-        and not funding.commons[c.slug].funded
+        c for c in by_closeness if c.stage == "accepted" and not funding.commons[c.slug].funded
     ]
-    candidates.sort(key=lambda c: -(funding.commons[c.slug].percent_minimum or 0))
+    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for pledge in pledges:
+        if pledge.money and pledge.id in funding.commons[pledge.common].counted:
+            flows[(pledge.actor, pledge.common)] += pledge.money.amount
+    labels = {a.slug: a.name for a in actors} | {c.slug: c.title for c in commons}
+    engaged = [a for a in actors if pledges_by_actor.get(a.slug)]
+    engaged.sort(
+        key=lambda a: (-len(funding.actors[a.slug].roles), -funding.actors[a.slug].activations)
+    )
 
     return CatalogueView(
         catalogue=catalogue,
@@ -118,4 +152,8 @@ def build_view(catalogue: Catalogue, today: date) -> CatalogueView:
         actors_by_kind=[(kind, by_kind[kind]) for kind in KIND_ORDER if by_kind.get(kind)],
         open_challenges=[c for c in challenges if c.status == "open"],
         closest_to_goal=candidates[:CLOSEST_TO_GOAL],
+        by_closeness=by_closeness,
+        bar_chart=bar_chart(by_closeness, funding.commons),
+        flow_chart=None if funding.sealed else flow_chart(dict(flows), labels),
+        engaged_actors=engaged,
     )

@@ -21,7 +21,12 @@ from pelican.generators import Generator
 from pelican.readers import BaseReader
 
 from appel_a_communs.errors import ContentError, ContentErrors
-from appel_a_communs.exports import commons_records
+from appel_a_communs.exports import (
+    actors_records,
+    challenges_records,
+    commons_records,
+    pledges_csv,
+)
 from appel_a_communs.formatting import (
     format_day,
     format_money,
@@ -29,9 +34,9 @@ from appel_a_communs.formatting import (
     format_percent,
 )
 from appel_a_communs.labels import label
-from appel_a_communs.loader import load_catalogue, read_page_meta
+from appel_a_communs.loader import read_page_meta
 from appel_a_communs.markup import render_markdown
-from appel_a_communs.view import CatalogueView, build_view
+from appel_a_communs.view import CatalogueView, load_call
 
 from .settings import CATALOGUE_FOLDERS, DEFAULTS, save_as
 
@@ -149,14 +154,13 @@ class CatalogueGenerator(Generator):
 
     def generate_context(self) -> None:
         errors: list[ContentError] = list(self._page_errors())
+        today = self.settings.get("CATALOGUE_TODAY") or date.today()
         try:
-            catalogue = load_catalogue(self.path)
+            self.view = load_call(self.path, today)
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:
             raise ContentErrors(errors)
-        today = self.settings.get("CATALOGUE_TODAY") or date.today()
-        self.view = build_view(catalogue, today)
         self.context["catalogue"] = self.view
         self.context["challenge_url"] = partial(self.url, "challenge")
         self.context["common_url"] = partial(self.url, "common")
@@ -228,11 +232,20 @@ class CatalogueGenerator(Generator):
 
     def _write_data(self, view: CatalogueView) -> None:
         site = self.settings.get("SITEURL", "").rstrip("/")
-        records = commons_records(view, lambda slug: f"{site}/{self.url('common', slug)}")
+
+        def url_of(kind: str, slug: str) -> str:
+            return f"{site}/{self.url(kind, slug)}"
+
         folder = Path(self.output_path) / self.settings["CATALOGUE_DATA_PATH"]
         folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(records, ensure_ascii=False, indent=2)
-        (folder / "commons.json").write_text(text + "\n", encoding="utf-8")
+        for name, records in (
+            ("commons", commons_records(view, url_of)),
+            ("challenges", challenges_records(view, url_of)),
+            ("actors", actors_records(view, url_of)),
+        ):
+            text = json.dumps(records, ensure_ascii=False, indent=2)
+            (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+        (folder / "pledges.csv").write_text(pledges_csv(view), encoding="utf-8")
 
 
 def get_generators(pelican: Any) -> type[CatalogueGenerator]:

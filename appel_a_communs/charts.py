@@ -1,0 +1,187 @@
+"""Geometry of the funding page's SVG charts, computed at build time.
+
+Templates draw these numbers as they are; every coordinate is a Decimal with two
+decimals, so that only computed numbers ever reach the markup.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import Common
+
+ZERO = Decimal(0)
+STEP = Decimal("0.01")
+
+
+def _n(value: Decimal | int) -> Decimal:
+    return Decimal(value).quantize(STEP, rounding=ROUND_HALF_UP)
+
+
+# --- one bar per common -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BarRow:
+    common: Common
+    y: Decimal
+    secured_width: Decimal
+    pending_x: Decimal
+    pending_width: Decimal
+    minimum_x: Decimal | None
+    stretch_x: Decimal
+    text_y: Decimal
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    label_width: int
+    bar_x: int
+    bar_width: int
+    bar_height: int
+    rows: list[BarRow]
+    scale: Decimal
+    """The money that spans the whole bar width: the largest stretch goal or secured total."""
+
+
+def bar_chart(commons: list[Common], funding: dict, label_width: int = 300) -> BarChart:
+    """One row per common with a goal: secured, pending, minimum and stretch on one scale."""
+    rows_of = [c for c in commons if funding[c.slug].has_goal]
+    scale = max(
+        (
+            max(funding[c.slug].stretch, funding[c.slug].secured + funding[c.slug].pending)
+            for c in rows_of
+        ),
+        default=ZERO,
+    )
+    width, bar_x, row_height, bar_height = 900, label_width + 10, 30, 16
+    bar_width = width - bar_x - 10
+    rows = []
+    for i, common in enumerate(rows_of):
+        result = funding[common.slug]
+        unit = Decimal(bar_width) / scale
+        secured = min(result.secured, scale) * unit
+        pending = min(result.pending, scale - min(result.secured, scale)) * unit
+        top = 10 + i * row_height
+        rows.append(
+            BarRow(
+                common=common,
+                y=_n(top),
+                secured_width=_n(secured),
+                pending_x=_n(bar_x + secured),
+                pending_width=_n(pending),
+                minimum_x=_n(bar_x + result.minimum * unit)
+                if 0 < result.minimum < result.stretch
+                else None,
+                stretch_x=_n(bar_x + result.stretch * unit),
+                text_y=_n(top + bar_height - 3),
+            )
+        )
+    return BarChart(
+        width=width,
+        height=20 + row_height * len(rows),
+        label_width=label_width,
+        bar_x=bar_x,
+        bar_width=bar_width,
+        bar_height=bar_height,
+        rows=rows,
+        scale=scale,
+    )
+
+
+# --- flows from funders to commons ------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowNode:
+    slug: str
+    label: str
+    amount: Decimal
+    y: Decimal
+    height: Decimal
+    text_y: Decimal
+
+
+@dataclass(frozen=True)
+class FlowLink:
+    source: str
+    target: str
+    amount: Decimal
+    path: str
+    """An SVG path of computed numbers only: a band from funder to common."""
+
+
+@dataclass(frozen=True)
+class FlowChart:
+    width: int
+    height: int
+    funders: list[FlowNode]
+    commons: list[FlowNode]
+    links: list[FlowLink]
+    left_x: int
+    right_x: int
+    node_width: int
+
+
+def _stack(items: list[tuple[str, str, Decimal]], unit: Decimal, gap: int) -> list[FlowNode]:
+    nodes, y = [], Decimal(10)
+    for slug, label, amount in items:
+        height = max(Decimal(2), amount * unit)
+        nodes.append(FlowNode(slug, label, amount, _n(y), _n(height), _n(y + height / 2 + 4)))
+        y += height + gap
+    return nodes
+
+
+def flow_chart(flows: dict[tuple[str, str], Decimal], labels: dict[str, str]) -> FlowChart:
+    """A two-column flow diagram; ``flows`` maps (actor, common) to counted money."""
+    by_funder: dict[str, Decimal] = defaultdict(Decimal)
+    by_common: dict[str, Decimal] = defaultdict(Decimal)
+    for (actor, common), amount in flows.items():
+        by_funder[actor] += amount
+        by_common[common] += amount
+    total = sum(by_funder.values(), ZERO)
+    gap, per_node = 6, 24
+    count = max(len(by_funder), len(by_common), 1)
+    height = max(240, per_node * count + 20)
+    unit = (Decimal(height - 20 - gap * (count - 1)) / total) if total > 0 else ZERO
+    order = sorted(by_funder, key=lambda a: (-by_funder[a], labels[a]))
+    targets = sorted(by_common, key=lambda c: (-by_common[c], labels[c]))
+    funders = _stack([(a, labels[a], by_funder[a]) for a in order], unit, gap)
+    commons = _stack([(c, labels[c], by_common[c]) for c in targets], unit, gap)
+    left_x, right_x, node_width = 260, 620, 12
+    out_y = {n.slug: n.y for n in funders}
+    in_y = {n.slug: n.y for n in commons}
+    links = []
+    for actor in order:
+        for common in targets:
+            amount = flows.get((actor, common))
+            if not amount:
+                continue
+            thickness = amount * unit
+            y0, y1 = out_y[actor], in_y[common]
+            out_y[actor] += thickness
+            in_y[common] += thickness
+            x0, x1 = left_x + node_width, right_x
+            middle = (x0 + x1) / 2
+            x0, xm, x1 = _n(x0), _n(middle), _n(x1)
+            top0, top1 = _n(y0), _n(y1)
+            bottom0, bottom1 = _n(y0 + thickness), _n(y1 + thickness)
+            path = (
+                f"M{x0},{top0} C{xm},{top0} {xm},{top1} {x1},{top1} "
+                f"L{x1},{bottom1} C{xm},{bottom1} {xm},{bottom0} {x0},{bottom0} Z"
+            )
+            links.append(FlowLink(actor, common, amount, path))
+    return FlowChart(
+        width=960,
+        height=height,
+        funders=funders,
+        commons=commons,
+        links=links,
+        left_x=left_x,
+        right_x=right_x,
+        node_width=node_width,
+    )
