@@ -33,6 +33,8 @@ class BarRow:
     minimum_x: Decimal | None
     stretch_x: Decimal
     text_y: Decimal
+    marker_top: Decimal
+    marker_bottom: Decimal
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def bar_chart(commons: list[Common], funding: dict, label_width: int = 300) -> B
                 else None,
                 stretch_x=_n(bar_x + result.stretch * unit),
                 text_y=_n(top + bar_height - 3),
+                marker_top=_n(top - 3),
+                marker_bottom=_n(top + bar_height + 3),
             )
         )
     return BarChart(
@@ -125,14 +129,21 @@ class FlowChart:
     left_x: int
     right_x: int
     node_width: int
+    left_label_x: int
+    right_label_x: int
+
+
+LABEL_HEIGHT = 16
 
 
 def _stack(items: list[tuple[str, str, Decimal]], unit: Decimal, gap: int) -> list[FlowNode]:
+    """Nodes one under the other; a small node still takes a label's height."""
     nodes, y = [], Decimal(10)
     for slug, label, amount in items:
         height = max(Decimal(2), amount * unit)
-        nodes.append(FlowNode(slug, label, amount, _n(y), _n(height), _n(y + height / 2 + 4)))
-        y += height + gap
+        slot = max(height, Decimal(LABEL_HEIGHT))
+        nodes.append(FlowNode(slug, label, amount, _n(y), _n(height), _n(y + slot / 2 + 4)))
+        y += slot + gap
     return nodes
 
 
@@ -146,8 +157,7 @@ def flow_chart(flows: dict[tuple[str, str], Decimal], labels: dict[str, str]) ->
     total = sum(by_funder.values(), ZERO)
     gap, per_node = 6, 24
     count = max(len(by_funder), len(by_common), 1)
-    height = max(240, per_node * count + 20)
-    unit = (Decimal(height - 20 - gap * (count - 1)) / total) if total > 0 else ZERO
+    unit = Decimal(per_node * count) / total if total > 0 else ZERO
     order = sorted(by_funder, key=lambda a: (-by_funder[a], labels[a]))
     targets = sorted(by_common, key=lambda c: (-by_common[c], labels[c]))
     funders = _stack([(a, labels[a], by_funder[a]) for a in order], unit, gap)
@@ -175,13 +185,16 @@ def flow_chart(flows: dict[tuple[str, str], Decimal], labels: dict[str, str]) ->
                 f"L{x1},{bottom1} C{xm},{bottom1} {xm},{bottom0} {x0},{bottom0} Z"
             )
             links.append(FlowLink(actor, common, amount, path))
+    ends = [n.y + max(n.height, Decimal(LABEL_HEIGHT)) for n in funders + commons]
     return FlowChart(
         width=960,
-        height=height,
+        height=int(max(ends, default=Decimal(0))) + 10,
         funders=funders,
         commons=commons,
         links=links,
         left_x=left_x,
         right_x=right_x,
         node_width=node_width,
+        left_label_x=left_x - 6,
+        right_label_x=right_x + node_width + 6,
     )

@@ -118,8 +118,14 @@ class MatchingSummary:
     funder: str
     method: str
     pool: Decimal
+    ratio: Decimal
+    min_funders: int
+    cap_percent: Decimal | None
+    """The cap as a percentage of the pool (0.25 → 25)."""
     total: Decimal
     """The sum of every estimate: what the pool would pay out if the round closed now."""
+    one_more: Decimal
+    """The pledge of the hypothetical extra funder behind ``matching_with_one_more``."""
 
 
 @dataclass(frozen=True)
@@ -414,7 +420,11 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
             funder=matching.funder,
             method=matching.method,
             pool=matching.pool,
+            ratio=matching.ratio,
+            min_funders=matching.min_funders,
+            cap_percent=matching.cap * HUNDRED if matching.cap is not None else None,
             total=_sum(c.matching_estimate or ZERO for c in commons.values()),
+            one_more=ONE_MORE_FUNDER,
         )
 
     live = [commons[slug] for slug, c in catalogue.commons.items() if c.stage != "archived"]

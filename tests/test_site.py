@@ -265,6 +265,7 @@ def test_ordinary_pages_are_in_the_navigation(sample_site):
         "defis",
         "communs",
         "acteurs",
+        "financement",
         "a-propos",
         "participer",
         "charte",

@@ -168,6 +168,7 @@ class CatalogueGenerator(Generator):
         self.context["CHALLENGES_URL"] = self.url("challenges")
         self.context["COMMONS_URL"] = self.url("commons")
         self.context["ACTORS_URL"] = self.url("actors")
+        self.context["FUNDING_URL"] = self.url("funding")
         pages = self.context.get("pages", [])
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
@@ -175,7 +176,8 @@ class CatalogueGenerator(Generator):
 
     def _page_errors(self):
         reserved = {
-            self.url(kind).strip("/").split("/")[0] for kind in ("challenges", "commons", "actors")
+            self.url(kind).strip("/").split("/")[0]
+            for kind in ("challenges", "commons", "actors", "funding")
         } | {self.settings["CATALOGUE_DATA_PATH"], self.settings["THEME_STATIC_DIR"]}
         for key in ("pages", "hidden_pages", "draft_pages"):
             for page in self.context.get(key, []):
@@ -228,6 +230,7 @@ class CatalogueGenerator(Generator):
                 funding=view.funding.actors[actor.slug],
                 nav_current="actors",
             )
+        self._write(writer, self.url("funding"), "funding", nav_current="funding")
         self._write_data(view)
 
     def _write_data(self, view: CatalogueView) -> None:

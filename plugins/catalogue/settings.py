@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_COMMON_URL": "communs/{slug}/",
     "CATALOGUE_ACTORS_URL": "acteurs/",
     "CATALOGUE_ACTOR_URL": "acteurs/{slug}/",
+    "CATALOGUE_FUNDING_URL": "financement/",
     "CATALOGUE_DATA_PATH": "data",
     # The build date used for statuses (a date, or None for today): set it for
     # reproducible builds.
