@@ -50,9 +50,11 @@ class _Roots:
         return _Roots(self.roots + amount.sqrt(), self.total + amount, self.funders + 1)
 
     def weight(self, min_funders: int) -> Decimal:
-        if self.funders < min_funders:
+        # With one funder Vₚ is 0 exactly; computed, √c² − c leaves a rounding residue
+        # that would take the whole pool when no other common has a weight.
+        if self.funders < max(min_funders, 2):
             return ZERO
-        return self.roots * self.roots - self.total
+        return max(ZERO, self.roots * self.roots - self.total)
 
 
 def quadratic_weight(contributions: Mapping[str, Decimal], min_funders: int) -> Decimal:

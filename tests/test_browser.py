@@ -167,7 +167,7 @@ def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) ->
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/communs/registre-trajets-covoiturage/", "/acteurs/", "/communs/"],
+    ["/", "/communs/registre-trajets-covoiturage/", "/acteurs/", "/communs/", "/financement/"],
 )
 def test_no_horizontal_overflow_at_320px(browser: Browser, base_url: str, path: str) -> None:
     """At 320 CSS px wide nothing makes the page scroll sideways."""

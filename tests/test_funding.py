@@ -7,7 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from appel_a_communs.funding import compute_common, counted_pledges, percent
+from appel_a_communs.funding import (
+    UnlockGap,
+    activating_pledges,
+    compute_common,
+    counted_pledges,
+    percent,
+)
+from appel_a_communs.matching import (
+    proportional,
+    proportional_marginals,
+    quadratic,
+    quadratic_marginals,
+)
 from appel_a_communs.models import Common, Pledge
 
 TODAY = date(2026, 11, 26)
@@ -176,3 +188,93 @@ def test_dropping_one_pledge_can_drop_another():
 
 def test_percent_of_zero_goal_is_none():
     assert percent(Decimal(5), Decimal(0)) is None
+
+
+# --- the unlock gap -----------------------------------------------------------
+
+
+def test_unlock_gap_of_a_pledge_waiting_for_the_minimum():
+    pledges = [money("f", "a", "530"), money("c", "b", "100", total_at_least="minimum")]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    # 1000 − 530 − 100 (the conditional pledge counts itself) = 370
+    assert result.unlock_gap == UnlockGap(amount=Decimal(370), releases=Decimal(100))
+
+
+def test_unlock_gap_of_a_funder_count_is_one_cent():
+    pledges = [money("f", "a", "10"), money("c", "b", "10", funders_at_least=3)]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    assert result.unlock_gap == UnlockGap(amount=Decimal("0.01"), releases=Decimal(10))
+
+
+def test_no_unlock_gap_when_money_from_one_funder_cannot_help():
+    pledges = [money("f", "a", "10"), money("c", "b", "10", funders_at_least=4)]
+    assert compute_common(make_common(), pledges, "EUR", None, TODAY).unlock_gap is None
+    assert compute_common(make_common(), pledges[:1], "EUR", None, TODAY).unlock_gap is None
+
+
+def test_unlock_gap_releases_a_cascade():
+    pledges = [
+        money("f", "a", "500"),
+        money("q1", "b", "200", total_at_least="1000"),
+        money("q2", "c", "300", total_at_least="1300"),
+    ]
+    result = compute_common(make_common(), pledges, "EUR", None, TODAY)
+    # {q1}: 1000 − 500 − 200 = 300; {q1, q2}: 1300 − 500 − 500 = 300; 300 frees both.
+    assert result.unlock_gap == UnlockGap(amount=Decimal(300), releases=Decimal(500))
+
+
+# --- activations --------------------------------------------------------------
+
+
+def test_a_pledge_activates_others_only_if_they_would_drop_without_it():
+    pledges = [
+        money("a1", "a", "600"),
+        money("c1", "c", "500"),
+        money("b1", "b", "400", total_at_least="minimum"),
+    ]
+    counted = counted_pledges(pledges, Decimal(1000), Decimal(1500))
+    # Without a1: 900 < 1000, b1 drops. Without c1: 1000, b1 holds.
+    assert [p.id for p in activating_pledges(pledges, counted, Decimal(1000), Decimal(1500))] == [
+        "a1"
+    ]
+
+
+# --- matching, by hand ---------------------------------------------------------
+
+D = Decimal
+
+
+def test_quadratic_matching_worked_example():
+    contributions = {
+        "a": {"x": D(100), "y": D(100)},  # (10 + 10)² − 200 = 200
+        "b": {"x": D(400)},  # one funder: 0
+        "c": {"x": D(25), "y": D(25), "z": D(25), "w": D(25)},  # (4 × 5)² − 100 = 300
+    }
+    # ΣV = 500; secured 700 < pool 1000, so every match × 0.7
+    assert quadratic(contributions, D(1000), None, 2) == {"a": D(280), "b": D(0), "c": D(420)}
+    # cap 0.3 → 300: c cut to 300, its 120 go to a (280 + 120 = 400), cut again to 300
+    assert quadratic(contributions, D(1000), D("0.3"), 2) == {"a": D(300), "b": 0, "c": D(300)}
+
+
+def test_quadratic_matching_without_saturation_and_min_funders():
+    contributions = {"a": {"x": D(900), "y": D(100)}, "b": {"x": D(400), "y": D(400)}}
+    # a: (30 + 10)² − 1000 = 600; b: (20 + 20)² − 800 = 800; secured 1800 ≥ pool 1400
+    assert quadratic(contributions, D(1400), None, 2) == {"a": D(600), "b": D(800)}
+    assert quadratic(contributions, D(1400), None, 3) == {"a": D(0), "b": D(0)}
+
+
+def test_proportional_matching_worked_example():
+    secured = {"a": D(1000), "b": D(3000)}
+    assert proportional(secured, D(2000), D(1), D("0.5")) == {"a": D(1000), "b": D(1000)}
+    assert proportional(secured, D(1500), D(1), D("0.5")) == {"a": D(750), "b": D(750)}
+    assert proportional(secured, D(10000), D("0.5"), None) == {"a": D(500), "b": D(1500)}
+
+
+def test_one_more_funder_worked_example():
+    contributions = {"a": {"x": D(900), "y": D(100)}, "b": {"x": D(400), "y": D(400)}}
+    base, more = quadratic_marginals(contributions, D(1400), None, 2, D(100))
+    assert base == {"a": D(600), "b": D(800)}
+    # a + 100: (40 + 10)² − 1100 = 1400; ΣV = 2200 → a = 1400 × 1400 / 2200 = 890.90…
+    assert more["a"] == D("890.90") - D(600)
+    base, more = proportional_marginals({"a": D(100)}, D(1000), D(1), None, D(100))
+    assert (base, more) == ({"a": D(100)}, {"a": D(100)})
