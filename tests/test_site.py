@@ -98,7 +98,10 @@ def test_commons_json_totals_equal_the_yaml_pledges(sample_site):
         assert Decimal(record["skills_days"]) == days[slug], slug
         for key in ("minimum", "stretch", "secured", "pending"):
             assert re.fullmatch(r"[0-9]+\.[0-9]{2}", record[key]), (slug, key, record[key])
-    # The sample shows both outcomes of an assurance pledge.
+    # The sample shows every status a live round can show, and both outcomes of an
+    # assurance pledge.
+    statuses = {r["status"] for r in records.values()}
+    assert statuses >= {"proposed", "open", "minimum-reached", "stretch-reached", "archived"}
     assert any(Decimal(r["pending"]) > 0 for r in records.values())
     assert any(s in conditional and Decimal(records[s]["secured"]) > firm[s] for s in records)
 
