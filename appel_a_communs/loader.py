@@ -159,7 +159,11 @@ def validation_errors(
 
 def parse_document(path: Path, markdown: bool) -> tuple[Document, str]:
     """Read a YAML file, or a Markdown file's front matter and body."""
-    text = read_text(path)
+    return parse_text(path, read_text(path), markdown)
+
+
+def parse_text(path: Path, text: str, markdown: bool) -> tuple[Document, str]:
+    """Parse a content file's text; ``path`` only names it in errors."""
     try:
         if markdown:
             yaml_text, body, first_line = split_front_matter(text)

@@ -150,7 +150,7 @@ _AMOUNT_SCHEMA = {
 Amount = Annotated[
     Decimal,
     PlainValidator(parse_amount),
-    PlainSerializer(_amount_str, return_type=str),
+    PlainSerializer(_amount_str, return_type=str, when_used="json"),
     WithJsonSchema(_AMOUNT_SCHEMA),
 ]
 
@@ -172,7 +172,7 @@ def parse_days(value: Any) -> Decimal:
 Days = Annotated[
     Decimal,
     PlainValidator(parse_days),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "anyOf": [
@@ -209,13 +209,13 @@ _RATIO_SCHEMA = {
 Ratio = Annotated[
     Decimal,
     PlainValidator(parse_ratio),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema(_RATIO_SCHEMA),
 ]
 Share = Annotated[
     Decimal,
     PlainValidator(parse_share),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema(_RATIO_SCHEMA),
 ]
 
@@ -270,7 +270,7 @@ def parse_date(value: Any) -> date:
 Date = Annotated[
     date,
     PlainValidator(parse_date),
-    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
 

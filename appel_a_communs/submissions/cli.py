@@ -1,0 +1,95 @@
+"""``submissions``: fetch submissions into envelopes, and process them into content files.
+
+Exit status: 0 when the tool did its work (rejected submissions included), 1 when the
+tool itself failed (a source unreachable, the content not building, a run in progress),
+2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
+from .process import Processor, ToolError, run_lock, summary
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="submissions", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="the site folder holding content/ and submissions/ (default: here)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    fetch = commands.add_parser("fetch", help="write envelopes into submissions/inbox/")
+    sources = fetch.add_subparsers(dest="source", required=True)
+    github = sources.add_parser("github", help="open issues made from the issue forms")
+    github.add_argument("--repo", required=True, help="OWNER/NAME")
+    github.add_argument("--label", help="only issues with this label")
+    github.add_argument("--api-url", default="https://api.github.com")
+    from_json = sources.add_parser("json", help="a form backend's JSON export")
+    from_json.add_argument("url")
+    from_json.add_argument("--header", action="append", default=[], help="'Name: value'")
+    from_csv = sources.add_parser("csv", help="a CSV export (header row = field keys)")
+    from_csv.add_argument("file", type=Path)
+
+    parse = commands.add_parser("parse-issue", help="print an issue body's fields as JSON")
+    parse.add_argument("--template", type=Path, required=True)
+    parse.add_argument("body", type=Path)
+
+    process = commands.add_parser("process", help="turn the inbox into content files")
+    process.add_argument(
+        "--dry-run", action="store_true", help="say what would happen, write nothing"
+    )
+    process.add_argument("--wait", type=float, default=10, help="seconds to wait for another run")
+    process.add_argument("--today", type=date.fromisoformat, help="the date round rules use")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root: Path = args.root.resolve()
+    try:
+        if args.command == "fetch":
+            if args.source == "github":
+                written = fetch_github(
+                    root, args.repo, args.label, args.api_url, os.environ.get("GITHUB_TOKEN")
+                )
+            elif args.source == "json":
+                headers = dict(_header(h) for h in args.header)
+                written = fetch_json(root, args.url, headers)
+            else:
+                written = fetch_csv(root, args.file)
+            print(
+                f"{len(written)} new envelope(s) in submissions/inbox/"
+                + "".join(f"\n- {i}" for i in written)
+            )
+        elif args.command == "parse-issue":
+            print(parse_issue_file(args.template, args.body))
+        else:
+            processor = Processor(root, args.today)
+            if args.dry_run:
+                print(summary(processor.run(dry_run=True), dry_run=True))
+            else:
+                with run_lock(root, args.wait):
+                    print(summary(processor.run()))
+    except ToolError as exc:
+        print(f"submissions: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"submissions: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise ToolError(f"--header takes 'Name: value', not {text!r}")
+    return name.strip(), value.strip()

@@ -1,0 +1,157 @@
+"""The submission envelope (SPEC, "Submissions") and how envelope files are read and written."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema
+
+from ..errors import ContentError
+from ..loader import validation_errors
+from ..models import Model
+from ..strict_yaml import StrictYAMLError, load_mapping
+from ..types import Line, Slug
+from .forms import SubmissionType
+
+ENVELOPE_SUFFIXES = (".json", ".yml", ".yaml")
+Source = Literal["github-issue", "form", "file"]
+ID_PREFIX = {"github-issue": "github-", "form": "form-", "file": "file-"}
+
+
+def _check_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not an ISO 8601 date and time (e.g. 2026-10-01T14:30:00Z)")
+
+
+DateTime = Annotated[
+    datetime,
+    PlainValidator(_check_datetime),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _check_email(value: Any) -> str:
+    if not isinstance(value, str) or "@" not in value or any(c.isspace() for c in value):
+        raise ValueError("not an e-mail address")
+    return value
+
+
+class Contact(Model):
+    """Who to answer. Never written into content/ or any published file."""
+
+    name: Line | None = None
+    email: Annotated[str, PlainValidator(_check_email)] | None = None
+
+
+class Envelope(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    type: SubmissionType
+    submitted_at: DateTime
+    source: Source
+    contact: Contact | None = None
+    data: dict[str, Any]
+
+    @property
+    def ref(self) -> str:
+        """The id in its source: 42 for github-42."""
+        prefix = ID_PREFIX[self.source]
+        return self.id[len(prefix) :] if self.id.startswith(prefix) else self.id
+
+
+def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, list[ContentError]]:
+    """(raw mapping, envelope, errors): the raw mapping survives a validation error."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, None, [ContentError(name, None, f"cannot be read: {exc}")]
+    try:
+        if path.suffix == ".json":
+            raw = json.loads(text, parse_float=str, parse_constant=_no_constant)
+        else:
+            raw = load_mapping(text).data
+    except (ValueError, StrictYAMLError) as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        return None, None, [ContentError(name, None, f"not a valid envelope file: {message}")]
+    if not isinstance(raw, dict):
+        return None, None, [ContentError(name, None, "an envelope is a mapping of keys")]
+    try:
+        return raw, Envelope.model_validate(raw), []
+    except ValidationError as exc:
+        return raw, None, validation_errors(name, exc, Envelope, None)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not allowed")
+
+
+def envelope_json(envelope: Envelope | dict[str, Any]) -> str:
+    data = (
+        envelope.model_dump(mode="json", exclude_none=True)
+        if isinstance(envelope, Envelope)
+        else envelope
+    )
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# --- safe writes ------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _temp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: a reader sees the old file or the new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp(path)
+    with temp.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    temp.replace(path)
+    _fsync_dir(path.parent)
+
+
+def write_new(path: Path, text: str) -> bool:
+    """Create ``path`` with ``text``, never overwriting: True if written, False if the same
+    text is already there (a run killed after this write), ContentErrors otherwise."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp(path)
+    with temp.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        os.link(temp, path)  # atomic, and fails if the path exists
+        _fsync_dir(path.parent)
+        return True
+    except FileExistsError:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+        raise
+    finally:
+        temp.unlink(missing_ok=True)

@@ -1,0 +1,243 @@
+"""Fetch submissions into envelope files: GitHub issues, a form backend's JSON, a CSV export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+from ..issue_form import parse_issue_body
+from .envelope import envelope_json, write_atomic
+from .forms import SUBMISSION_TYPES, fields_to_data
+from .issue_forms import LABEL_PREFIX, issue_form
+from .process import ToolError, slugify
+
+TIMEOUT = 20
+HONEYPOT = "_gotcha"
+META_KEYS = {"id", "_id", "type", "form", "form_name", "submitted_at", "created_at", "_date",
+             "name", "email", "contact", HONEYPOT}  # fmt: skip
+
+
+class FetchError(ToolError):
+    """A source could not be read: HTTP error, rate limit, unreadable export."""
+
+
+def _store(root: Path, envelope: dict[str, Any]) -> bool:
+    """Put an envelope in the inbox unless this exact one was already handled."""
+    name = f"{envelope['id']}.json"
+    text = envelope_json(envelope)
+    submissions = root / "submissions"
+    for folder in ("processed", "rejected", "inbox"):
+        existing = submissions / folder / name
+        if existing.exists() and existing.read_text(encoding="utf-8") == text:
+            return False
+    if (submissions / "processed" / name).exists():
+        return False  # accepted already: a later edit of the issue changes nothing
+    write_atomic(submissions / "inbox" / name, text)
+    return True
+
+
+def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    try:
+        response = session.get(url, timeout=TIMEOUT, **kwargs)
+    except requests.RequestException as exc:
+        raise FetchError(f"could not reach {url}: {exc.__class__.__name__}") from None
+    return response
+
+
+# --- GitHub ------------------------------------------------------------------------
+
+
+def _templates(root: Path) -> dict[str, dict[str, Any]]:
+    """The issue forms by submission type: the repository's files, else the generated ones."""
+    forms = {}
+    for kind in SUBMISSION_TYPES:
+        path = root / ".github" / "ISSUE_TEMPLATE" / f"{kind}.yml"
+        forms[kind] = (
+            yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else issue_form(kind)
+        )
+    return forms
+
+
+def github_issues(
+    session: requests.Session, repo: str, label: str | None, api_url: str, token: str | None
+) -> Iterator[dict[str, Any]]:
+    """Open issues of ``repo``, every page (Link header), pull requests left out."""
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    url: str | None = f"{api_url.rstrip('/')}/repos/{repo}/issues"
+    params: dict[str, Any] | None = {"state": "open", "per_page": 100}
+    if label and params is not None:
+        params["labels"] = label
+    while url:
+        response = _get(session, url, headers=headers, params=params)
+        if response.status_code in (403, 429) and (
+            response.headers.get("X-RateLimit-Remaining") == "0" or response.status_code == 429
+        ):
+            reset = response.headers.get("X-RateLimit-Reset")
+            when = (
+                datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+                if reset and reset.isdigit()
+                else "later"
+            )
+            raise FetchError(
+                f"GitHub's rate limit is reached (HTTP {response.status_code}); it resets at "
+                f"{when}. Set GITHUB_TOKEN for a higher limit."
+            )
+        if response.status_code >= 400:
+            raise FetchError(
+                f"GitHub answered HTTP {response.status_code} for {url}: {_why(response)}"
+            )
+        try:
+            issues = response.json()
+        except ValueError:
+            raise FetchError(f"GitHub's answer for {url} is not JSON") from None
+        if not isinstance(issues, list):
+            raise FetchError(f"GitHub's answer for {url} is not a list of issues")
+        for issue in issues:
+            if isinstance(issue, dict) and "pull_request" not in issue:
+                yield issue
+        url = response.links.get("next", {}).get("url")
+        params = None  # the next link carries them
+
+
+def _why(response: requests.Response) -> str:
+    try:
+        return str(response.json().get("message", ""))[:200]
+    except ValueError:
+        return response.text[:200]
+
+
+def fetch_github(
+    root: Path,
+    repo: str,
+    label: str | None,
+    api_url: str,
+    token: str | None,
+    session: requests.Session | None = None,
+) -> list[str]:
+    """One envelope per open issue made from one of the submission forms."""
+    forms = _templates(root)
+    session = session or requests.Session()
+    written = []
+    for issue in github_issues(session, repo, label, api_url, token):
+        labels = {
+            lab.get("name") if isinstance(lab, dict) else lab for lab in issue.get("labels", [])
+        }
+        kinds = [k for k in SUBMISSION_TYPES if LABEL_PREFIX + k in labels]
+        if len(kinds) != 1:
+            continue
+        kind = kinds[0]
+        try:
+            values = parse_issue_body(forms[kind], issue.get("body") or "")
+            data = fields_to_data(kind, values)
+        except ValueError as exc:
+            data = {"_unreadable_issue": str(exc)}
+        envelope = {
+            "id": f"github-{issue['number']}",
+            "type": kind,
+            "submitted_at": issue.get("created_at"),
+            "source": "github-issue",
+            "contact": {"name": (issue.get("user") or {}).get("login")},
+            "data": data,
+        }
+        if _store(root, _clean(envelope)):
+            written.append(envelope["id"])
+    return written
+
+
+# --- form backends ------------------------------------------------------------------
+
+
+def _clean(envelope: dict[str, Any]) -> dict[str, Any]:
+    contact = {k: v for k, v in (envelope.get("contact") or {}).items() if v}
+    result = {k: v for k, v in envelope.items() if v is not None and k != "contact"}
+    if contact:
+        result["contact"] = contact
+    return result
+
+
+def envelope_from_record(record: dict[str, Any], source: str = "form") -> dict[str, Any] | None:
+    """An envelope from a form backend's record: nested ``data``, or flat fields."""
+    if str(record.get(HONEYPOT) or "").strip():
+        return None  # a robot filled the hidden field
+    raw_id = str(record.get("id") or record.get("_id") or "").strip()
+    ident = slugify(raw_id)
+    if not ident:
+        raise FetchError(f"a submission has no id: {sorted(record)[:8]}")
+    prefix = "form-" if source == "form" else "file-"
+    kind = str(record.get("type") or record.get("form") or record.get("form_name") or "")
+    if isinstance(record.get("data"), dict):
+        data = record["data"]
+    else:
+        flat = {k: v for k, v in record.items() if k not in META_KEYS}
+        data = fields_to_data(kind, flat) if kind in SUBMISSION_TYPES else flat
+    contact = (
+        record.get("contact")
+        if isinstance(record.get("contact"), dict)
+        else {"name": record.get("name"), "email": record.get("email")}
+    )
+    return _clean(
+        {
+            "id": ident if ident.startswith(prefix) else prefix + ident,
+            "type": kind,
+            "submitted_at": record.get("submitted_at")
+            or record.get("created_at")
+            or record.get("_date"),
+            "source": source,
+            "contact": contact,
+            "data": data,
+        }
+    )
+
+
+def _store_records(root: Path, records: Iterable[dict[str, Any]], source: str) -> list[str]:
+    written = []
+    for record in records:
+        if not isinstance(record, dict):
+            raise FetchError("a submission is not an object")
+        envelope = envelope_from_record(record, source)
+        if envelope is not None and _store(root, envelope):
+            written.append(envelope["id"])
+    return written
+
+
+def fetch_json(
+    root: Path, url: str, headers: dict[str, str], session: requests.Session | None = None
+) -> list[str]:
+    response = _get(session or requests.Session(), url, headers=headers)
+    if response.status_code >= 400:
+        raise FetchError(f"{url} answered HTTP {response.status_code}: {_why(response)}")
+    try:
+        records = response.json()
+    except ValueError:
+        raise FetchError(f"{url} did not answer JSON") from None
+    if isinstance(records, dict):  # some backends wrap the list
+        records = records.get("submissions") or records.get("data") or records.get("items")
+    if not isinstance(records, list):
+        raise FetchError(f"{url} did not answer a list of submissions")
+    return _store_records(root, records, "form")
+
+
+def fetch_csv(root: Path, path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise FetchError(f"cannot read {path}: {exc}") from None
+    return _store_records(root, ({k: v for k, v in r.items() if k} for r in records), "form")
+
+
+def parse_issue_file(template: Path, body: Path) -> str:
+    """``parse-issue``: the fields of an issue body, as JSON."""
+    form = yaml.safe_load(template.read_text(encoding="utf-8"))
+    return json.dumps(
+        parse_issue_body(form, body.read_text(encoding="utf-8")), ensure_ascii=False, indent=2
+    )

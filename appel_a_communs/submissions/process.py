@@ -1,0 +1,450 @@
+"""Turn inbox envelopes into content files, or into rejections that say why.
+
+Order of writes, so that a run killed at any moment loses nothing and a re-run ends
+where an uninterrupted run would: content files (temporary file, then a hard link that
+never overwrites), then the record, then the envelope moved out of the inbox, last.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import ContentError, ContentErrors, display_path
+from ..funding import compute_funding
+from ..loader import Catalogue, build_model, load_catalogue, parse_text, validation_errors
+from ..models import Actor, Challenge, Common, Model, Pledge
+from ..rules import check_round_rules
+from ..strict_yaml import format_path
+from .envelope import (
+    ENVELOPE_SUFFIXES,
+    Envelope,
+    envelope_json,
+    read_envelope,
+    write_atomic,
+    write_new,
+)
+from .forms import FORMS, MARKDOWN_PATHS, field_for_path
+from .text import fold, normalise, text_problem, walk
+
+FOLDER = {
+    "register-actor": "actors",
+    "propose-challenge": "challenges",
+    "propose-common": "commons",
+    "join": "pledges",
+    "pledge": "pledges",
+}
+
+
+class ToolError(Exception):
+    """A failure of the tool itself, not of a submission: the run stops, exit non-zero."""
+
+
+@dataclass
+class Outcome:
+    id: str
+    type: str
+    status: str
+    """added, unchanged (already written by an earlier, interrupted run) or rejected."""
+    files: list[str] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def _plain(value: Any) -> Any:
+    """Model data as YAML can write it: Decimal as text, everything else as it is."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def content_text(item: Model, markdown: bool) -> str:
+    """The file a maintainer reviews, written by a YAML emitter, never by concatenation."""
+    data = _plain(
+        item.model_dump(mode="python", exclude_unset=True, exclude={"slug", "id", "body"})
+    )
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if not markdown:
+        return front
+    body = getattr(item, "body", "") or ""
+    return f"---\n{front}---\n{body.strip()}\n" if body.strip() else f"---\n{front}---\n"
+
+
+@contextmanager
+def run_lock(root: Path, wait: float) -> Iterator[None]:
+    """One processing run at a time; the lock dies with its process (flock)."""
+    path = root / "submissions" / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ToolError(
+                        "another run is processing submissions (submissions/.lock); "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class Processor:
+    def __init__(self, root: Path, today: date | None = None) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.inbox = root / "submissions" / "inbox"
+        self.processed = root / "submissions" / "processed"
+        self.rejected = root / "submissions" / "rejected"
+        self.today = today or date.today()
+        try:
+            self.catalogue = load_catalogue(self.content)
+        except ContentErrors as exc:
+            raise ToolError(f"the current content does not build; fix it first.\n{exc}") from None
+        self.pledges_of_common: dict[str, list[Pledge]] = defaultdict(list)
+        self.pledges_of_actor: dict[str, list[Pledge]] = defaultdict(list)
+        for pledge in self.catalogue.pledges.values():
+            self._index(pledge)
+        self.folded: dict[str, dict[str, str]] = {
+            "actors": {fold(a.name): s for s, a in self.catalogue.actors.items()},
+            "commons": {fold(c.title): s for s, c in self.catalogue.commons.items()},
+            "challenges": {fold(c.title): s for s, c in self.catalogue.challenges.items()},
+        }
+
+    def _index(self, pledge: Pledge) -> None:
+        self.pledges_of_common[pledge.common].append(pledge)
+        self.pledges_of_actor[pledge.actor].append(pledge)
+
+    def envelopes(self) -> list[Path]:
+        if not self.inbox.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.inbox.iterdir()
+            if p.suffix in ENVELOPE_SUFFIXES and not p.name.startswith(".")
+        )
+
+    def run(self, dry_run: bool = False) -> list[Outcome]:
+        return [self.process(path, dry_run) for path in self.envelopes()]
+
+    # --- one envelope ---------------------------------------------------------------
+
+    def process(self, path: Path, dry_run: bool = False) -> Outcome:
+        raw, envelope, errors = read_envelope(path)
+        ident = envelope.id if envelope else str((raw or {}).get("id") or path.stem)
+        kind = envelope.type if envelope else str((raw or {}).get("type") or "?")
+        outcome = Outcome(ident, kind, "rejected", errors=[_rename(e, ident) for e in errors])
+        if envelope is not None:
+            try:
+                item, target, warnings = self.check(envelope)
+                outcome.warnings = warnings
+                text = content_text(item, target.suffix == ".md")
+                self._round_trip(target, text, envelope.id)
+                relative = target.relative_to(self.root).as_posix()
+                if target.exists():
+                    if target.read_text(encoding="utf-8") != text:
+                        raise ContentErrors(
+                            [
+                                ContentError(
+                                    envelope.id,
+                                    _key_of(item),
+                                    f"'{_slug_of(item)}' is taken: {relative} exists",
+                                )
+                            ]
+                        )
+                    outcome.status = "unchanged"
+                else:
+                    outcome.status = "added"
+                outcome.files = [relative]
+                if not dry_run:
+                    self._accept(path, envelope, item, target, text, outcome)
+                return outcome
+            except ContentErrors as exc:
+                outcome.errors = list(exc.errors)
+        if not dry_run:
+            self._reject(path, outcome)
+        return outcome
+
+    def check(self, envelope: Envelope) -> tuple[Model, Path, list[str]]:
+        """The content item an envelope implies, where it goes, and what to look at twice."""
+        errors = [
+            ContentError(envelope.id, format_path(p), problem)
+            for p, value in walk(envelope.data)
+            if (problem := text_problem(value))
+        ]
+        data = normalise(dict(envelope.data), MARKDOWN_PATHS)
+        kind = envelope.type
+        model, _ = FORMS[kind]
+        folder = FOLDER[kind]
+
+        def refuse(key: str, why: str) -> None:
+            errors.append(ContentError(envelope.id, key, why))
+
+        if kind in ("join", "pledge"):
+            for key in ("id", "source"):
+                if key in data:
+                    refuse(key, "is set by the submission processor")
+            data["id"] = envelope.id
+            data.setdefault("date", envelope.submitted_at.date())
+            data["source"] = {"kind": envelope.source, "ref": envelope.ref}
+            given = [k for k in ("money", "skills", "means") if data.get(k)]
+            if kind == "join" and given:
+                refuse(given[0], "a join brings no money, skills or means: use the pledge form")
+            if kind == "pledge" and not given:
+                refuse(
+                    "money",
+                    "a pledge brings money, skills or means (to join only, use the join form)",
+                )
+        else:
+            name = data.get("name") if kind == "register-actor" else data.get("title")
+            data.setdefault("slug", slugify(name) if isinstance(name, str) else "")
+        if kind == "propose-common":
+            if data.get("stage", "proposed") != "proposed":
+                refuse("stage", "is set by maintainers: a proposal is 'proposed'")
+            data["stage"] = "proposed"
+        if kind == "propose-challenge" and data.get("status", "open") != "open":
+            refuse("status", "is set by maintainers: a proposed challenge is 'open'")
+
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            for error in validation_errors(envelope.id, exc, model, None):
+                form_field = field_for_path(
+                    kind, tuple(error.field.split(".")) if error.field else ()
+                )
+                label = (
+                    f" (form field {form_field})"
+                    if form_field and form_field != error.field
+                    else ""
+                )
+                errors.append(ContentError(envelope.id, f"{error.field}{label}", error.message))
+            raise ContentErrors(errors) from None
+        if errors:
+            raise ContentErrors(errors)
+
+        slug = _slug_of(item)
+        suffix = ".md" if folder in ("challenges", "commons") else ".yml"
+        target = (self.content / folder / f"{slug}{suffix}").resolve()
+        if self.content.resolve() not in target.parents:
+            raise ContentErrors([ContentError(envelope.id, _key_of(item), "escapes content/")])
+        existing = getattr(self.catalogue, folder).get(slug)
+        source = self.catalogue.source_of(folder, slug)
+        if existing is not None and source is not None and source.resolve() != target:
+            raise ContentErrors(
+                [
+                    ContentError(
+                        envelope.id, _key_of(item), f"'{slug}' is taken by {display_path(source)}"
+                    )
+                ]
+            )
+        errors = list(self._references(envelope.id, item))
+        if isinstance(item, Pledge) and not errors and existing is None:
+            errors.extend(self._round_rules(item, target))
+        if errors:
+            raise ContentErrors(errors)
+        return item, target, self._near_duplicates(folder, item)
+
+    def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
+        cat = self.catalogue
+        if isinstance(item, Common):
+            for i, slug in enumerate(item.challenges):
+                if slug not in cat.challenges:
+                    yield ContentError(ident, f"challenges[{i}]", f"no challenge '{slug}'")
+            for i, slug in enumerate(item.proposed_by):
+                if slug not in cat.actors:
+                    yield ContentError(ident, f"proposed_by[{i}]", f"no actor '{slug}'")
+        if isinstance(item, Pledge):
+            if item.actor not in cat.actors:
+                yield ContentError(ident, "actor", f"no actor '{item.actor}': register it first")
+            if item.common not in cat.commons:
+                yield ContentError(ident, "common", f"no common '{item.common}'")
+            if item.money and item.money.currency and item.money.currency != cat.currency:
+                yield ContentError(
+                    ident, "money.currency", f"the call's currency is {cat.currency}"
+                )
+
+    def _round_rules(self, pledge: Pledge, target: Path) -> list[ContentError]:
+        """The campaign's rules, checked on the actor, the common and their pledges only."""
+        cat = self.catalogue
+        pledges = {p.id: p for p in self.pledges_of_common[pledge.common]}
+        pledges.update({p.id: p for p in self.pledges_of_actor[pledge.actor]})
+        pledges[pledge.id] = pledge
+        actors = {p.actor: cat.actors[p.actor] for p in pledges.values() if p.actor in cat.actors}
+        sub = Catalogue(
+            challenges={},
+            commons={pledge.common: cat.commons[pledge.common]},
+            actors=actors,
+            pledges=pledges,
+            campaign=cat.campaign,
+            sources={**cat.sources, ("pledges", pledge.id): target},
+        )
+        errors = check_round_rules(sub, compute_funding(sub, self.today))
+        return [
+            ContentError(pledge.id, e.field, f"{e.message} ({display_path(e.path)})")
+            for e in errors
+        ]
+
+    def _near_duplicates(self, folder: str, item: Model) -> list[str]:
+        names = self.folded.get(folder)
+        if names is None:
+            return []
+        name = item.name if isinstance(item, Actor) else item.title  # type: ignore[union-attr]
+        other = names.get(fold(name))
+        if other is None or other == _slug_of(item):
+            return []
+        path = self.catalogue.source_of(folder, other)
+        where = display_path(path) if path else other
+        return [f"« {name} » looks like the existing '{other}' ({where})"]
+
+    def _round_trip(self, target: Path, text: str, ident: str) -> None:
+        """The written file must load back into the same content: check before writing."""
+        folder = target.parent.name
+        markdown = target.suffix == ".md"
+        doc, body = parse_text(target, text, markdown)
+        model = {"actors": Actor, "challenges": Challenge, "commons": Common, "pledges": Pledge}[
+            folder
+        ]
+        key = "id" if folder == "pledges" else "slug"
+        extra: dict[str, Any] = {key: target.stem, **({"body": body} if markdown else {})}
+        build_model(model, target, doc, extra, ("id",) if key == "id" else ())
+
+    # --- writing --------------------------------------------------------------------
+
+    def _accept(
+        self, path: Path, envelope: Envelope, item: Model, target: Path, text: str, outcome: Outcome
+    ) -> None:
+        write_new(target, text)
+        record = {
+            "id": envelope.id,
+            "type": envelope.type,
+            "files": outcome.files,
+            "warnings": outcome.warnings,
+        }
+        write_atomic(self.processed / f"{envelope.id}.record.json", envelope_json(record))
+        self._move(path, self.processed)
+        folder = FOLDER[envelope.type]
+        getattr(self.catalogue, folder)[_slug_of(item)] = item
+        self.catalogue.sources[(folder, _slug_of(item))] = target
+        if isinstance(item, Pledge):
+            self._index(item)
+        elif folder in self.folded:
+            name = item.name if isinstance(item, Actor) else item.title  # type: ignore[union-attr]
+            self.folded[folder].setdefault(fold(name), _slug_of(item))
+
+    def _reject(self, path: Path, outcome: Outcome) -> None:
+        write_atomic(self.rejected / f"{path.stem}.report.md", rejection_report(outcome))
+        self._move(path, self.rejected)
+
+    def _move(self, path: Path, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.replace(folder / path.name)
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def _slug_of(item: Model) -> str:
+    return item.id if isinstance(item, Pledge) else item.slug  # type: ignore[union-attr]
+
+
+def _key_of(item: Model) -> str:
+    return "id" if isinstance(item, Pledge) else "slug"
+
+
+def _rename(error: ContentError, ident: str) -> ContentError:
+    return ContentError(ident, error.field, error.message)
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def _error_lines(errors: list[ContentError]) -> list[str]:
+    return [f"- `{e.field or '(envelope)'}`: {e.message}" for e in errors]
+
+
+def rejection_report(outcome: Outcome) -> str:
+    """Why a submission was refused, in French and in English, field by field."""
+    lines = [
+        f"# Soumission `{outcome.id}` refusée / Submission `{outcome.id}` rejected",
+        "",
+        "## Français",
+        "",
+        f"La soumission ({outcome.type}) n’a pas été enregistrée. Corrigez les champs suivants "
+        "puis soumettez-la à nouveau :",
+        "",
+        *_error_lines(outcome.errors),
+        "",
+        "## English",
+        "",
+        f"The submission ({outcome.type}) was not recorded. Fix these fields and submit it again:",
+        "",
+        *_error_lines(outcome.errors),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
+    """A Markdown summary fit for a pull-request body; contact details never appear."""
+    added = [o for o in outcomes if o.status in ("added", "unchanged")]
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    warnings = [(o, w) for o in outcomes for w in o.warnings]
+    title = (
+        "Soumissions (essai à blanc) / Submissions (dry run)"
+        if dry_run
+        else "Soumissions / Submissions"
+    )
+    lines = [
+        f"## {title}",
+        "",
+        f"**{len(added)} ajoutée(s) / added, {len(rejected)} refusée(s) / rejected**",
+        "",
+    ]
+    if not outcomes:
+        lines += ["Aucune soumission en attente. / No submission waiting.", ""]
+    if added:
+        lines += ["### Ajoutées / Added", ""]
+        lines += [f"- `{o.id}` ({o.type}): " + ", ".join(f"`{f}`" for f in o.files) for o in added]
+        lines.append("")
+    if warnings:
+        lines += ["### À vérifier / To check", ""]
+        lines += [f"- `{o.id}`: {w}" for o, w in warnings]
+        lines.append("")
+    if rejected:
+        lines += ["### Refusées / Rejected", ""]
+        for o in rejected:
+            lines.append(f"- `{o.id}` ({o.type}):")
+            lines += ["  " + line for line in _error_lines(o.errors)]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""Hygiene of submitted text: NFC, no bidi or invisible characters, no raw HTML in Markdown."""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import nh3
+
+# Bidirectional controls can make text read differently from what it is (Trojan Source);
+# invisible characters hide content or spoof names.
+BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = set("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061"
+                "\u2062\u2063\u2064\u3164\ufeff\uffa0")  # fmt: skip
+CONTROL_OK = {"\n", "\t"}
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text is refused, or None."""
+    for char in value:
+        if char in BIDI:
+            return f"contains a bidirectional control character (U+{ord(char):04X})"
+        if char in INVISIBLE:
+            return f"contains an invisible character (U+{ord(char):04X})"
+        if unicodedata.category(char) == "Cc" and char not in CONTROL_OK and char != "\r":
+            return f"contains a control character (U+{ord(char):04X})"
+    return None
+
+
+def strip_html(markdown: str) -> str:
+    """Raw HTML out of a Markdown text, its words kept; Markdown syntax untouched.
+
+    The site sanitises every rendered text anyway (markup.render_markdown); this keeps
+    tags and scripts out of the files maintainers review.
+    """
+    cleaned = nh3.clean(markdown, tags=set(), clean_content_tags={"script", "style"})
+    return html.unescape(cleaned)
+
+
+def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text in nested data, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk(item, (*path, i))
+
+
+def normalise(value: Any, markdown_paths: frozenset[tuple[str, ...]], path: tuple = ()) -> Any:
+    """NFC everywhere, ``\\r\\n`` → ``\\n``, HTML stripped where the path is Markdown."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+        shape = tuple("*" if isinstance(p, int) else p for p in path)
+        return strip_html(text) if shape in markdown_paths else text
+    if isinstance(value, dict):
+        return {k: normalise(v, markdown_paths, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(v, markdown_paths, (*path, i)) for i, v in enumerate(value)]
+    return value
+
+
+def fold(name: str) -> str:
+    """A name reduced for near-duplicate detection: case, accents, spacing, look-alikes."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate(CONFUSABLES).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+# Latin look-alikes from Cyrillic and Greek, the usual spoofing alphabet.
+CONFUSABLES = str.maketrans(
+    "АВЕКМНОРСТХаеорсухіјѕԁɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧαορνκ",
+    "ABEKMHOPCTXaeopcyxijsdgABEZHIKMNOPTYXaopvk",
+)
