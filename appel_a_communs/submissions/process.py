@@ -153,7 +153,16 @@ class Processor:
         )
 
     def run(self, dry_run: bool = False) -> list[Outcome]:
+        """Process the inbox; the caller holds the run lock (``run_lock``) unless dry."""
+        if not dry_run:
+            self.remove_temporaries()
         return [self.process(path, dry_run) for path in self.envelopes()]
+
+    def remove_temporaries(self) -> None:
+        """Temporary files of a killed run: under the lock nobody else is writing them."""
+        for folder in (self.content, self.root / "submissions"):
+            for temp in folder.rglob(".*.tmp"):
+                temp.unlink(missing_ok=True)
 
     # --- one envelope ---------------------------------------------------------------
 
