@@ -197,6 +197,16 @@ def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site,
         "required key is missing",
     ):
         assert words in report, words
+    french, english = report.split("## English")
+    assert (
+        "`money.amount (champ du formulaire money_amount)` : '1e3' n’est pas un montant "
+        "valide: pas de notation exponentielle" in french
+    )
+    assert (
+        "`skills.description (champ du formulaire skills_description)` : champ "
+        "obligatoire manquant" in french
+    )
+    assert "exponent notation" in english and "exponent" not in french
     assert (site / "submissions/rejected/form-1.json").is_file()
     assert (site / "content/pledges/form-2.yml").is_file()
     assert "`form-1` (pledge)" in out and "exponent notation" in out

@@ -39,6 +39,7 @@ from .envelope import (
     write_new,
 )
 from .forms import FORMS, MARKDOWN_PATHS, field_for_path
+from .messages import in_french
 from .text import fold, normalise, text_problem, walk
 
 FOLDER = {
@@ -398,8 +399,15 @@ def _rename(error: ContentError, ident: str) -> ContentError:
 # --- reports ---------------------------------------------------------------------------
 
 
-def _error_lines(errors: list[ContentError]) -> list[str]:
-    return [f"- `{e.field or '(envelope)'}`: {e.message}" for e in errors]
+def _error_lines(errors: list[ContentError], french: bool = False) -> list[str]:
+    lines = []
+    for error in errors:
+        field_name = error.field or ("(soumission)" if french else "(envelope)")
+        message = in_french(error.message) if french else error.message
+        if french:
+            field_name = in_french(field_name)
+        lines.append(f"- `{field_name}` : {message}" if french else f"- `{field_name}`: {message}")
+    return lines
 
 
 def rejection_report(outcome: Outcome) -> str:
@@ -412,7 +420,7 @@ def rejection_report(outcome: Outcome) -> str:
         f"La soumission ({outcome.type}) n’a pas été enregistrée. Corrigez les champs suivants "
         "puis soumettez-la à nouveau :",
         "",
-        *_error_lines(outcome.errors),
+        *_error_lines(outcome.errors, french=True),
         "",
         "## English",
         "",
