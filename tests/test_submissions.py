@@ -206,7 +206,7 @@ def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site,
         "`skills.description (champ du formulaire skills_description)` : champ "
         "obligatoire manquant" in french
     )
-    assert "exponent notation" in english and "exponent" not in french
+    assert "exponent notation" in english and "exponent notation" not in french
     assert (site / "submissions/rejected/form-1.json").is_file()
     assert (site / "content/pledges/form-2.yml").is_file()
     assert "`form-1` (pledge)" in out and "exponent notation" in out
