@@ -124,27 +124,27 @@ def _temp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once: a reader sees the old file or the new."""
+def _write_temp(path: Path, text: str) -> Path:
+    """``text`` on disk (fsynced) in a hidden temporary file beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp(path)
     with temp.open("w", encoding="utf-8") as out:
         out.write(text)
         out.flush()
         os.fsync(out.fileno())
-    temp.replace(path)
+    return temp
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: a reader sees the old file or the new."""
+    _write_temp(path, text).replace(path)
     _fsync_dir(path.parent)
 
 
 def write_new(path: Path, text: str) -> bool:
     """Create ``path`` with ``text``, never overwriting: True if written, False if the same
     text is already there (a run killed after this write), ContentErrors otherwise."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp(path)
-    with temp.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
+    temp = _write_temp(path, text)
     try:
         os.link(temp, path)  # atomic, and fails if the path exists
         _fsync_dir(path.parent)

@@ -47,12 +47,20 @@ def _f(id_: str, label: str, label_en: str, **kw: Any) -> FormField:
 SLUG_HELP = "minuscules, chiffres et tirets (ex. velo-cargo-partage)"
 LIST_HELP = "séparés par des virgules"
 
+SLUG = _f("slug", "Identifiant", "Identifier", help=f"facultatif : {SLUG_HELP}")
+SUMMARY = _f("summary", "Résumé", "Summary", required=True, help="une ligne, 200 caractères")
+WEBSITE = _f("website", "Site web", "Website", help="https://…")
+ACTOR = _f("actor", "Votre organisation (identifiant)", "Your organisation (identifier)",
+           required=True)  # fmt: skip
+COMMON = _f("common", "Le commun (identifiant)", "The common (identifier)", required=True)
+NOTE = _f("note", "Message", "Note", kind="textarea", markdown=True)
+
 FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
     "register-actor": (
         Actor,
         (
             _f("name", "Nom de l’organisation", "Organisation name", required=True),
-            _f("slug", "Identifiant", "Identifier", help=f"facultatif : {SLUG_HELP}"),
+            SLUG,
             _f(
                 "kind",
                 "Type d’organisation",
@@ -60,7 +68,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
                 kind="dropdown",
                 options=get_args(ActorKind),
             ),
-            _f("website", "Site web", "Website", help="https://…"),
+            WEBSITE,
             _f("territory", "Territoire", "Territory"),
             _f("description", "Présentation", "Description", kind="textarea", markdown=True),
             _f(
@@ -75,8 +83,8 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
         Challenge,
         (
             _f("title", "Titre du défi", "Title", required=True),
-            _f("slug", "Identifiant", "Identifier", help=f"facultatif : {SLUG_HELP}"),
-            _f("summary", "Résumé", "Summary", required=True, help="une ligne, 200 caractères"),
+            SLUG,
+            SUMMARY,
             _f(
                 "facilitator_name",
                 "Personne ressource",
@@ -110,8 +118,8 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
         Common,
         (
             _f("title", "Nom du commun", "Name of the common", required=True),
-            _f("slug", "Identifiant", "Identifier", help=f"facultatif : {SLUG_HELP}"),
-            _f("summary", "Résumé", "Summary", required=True, help="une ligne, 200 caractères"),
+            SLUG,
+            SUMMARY,
             _f(
                 "challenges",
                 "Défis auxquels il répond",
@@ -140,7 +148,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
             ),
             _f("license", "Licence (SPDX)", "Licence (SPDX)", help="ex. AGPL-3.0-or-later"),
             _f("repository", "Dépôt", "Repository", help="https://…"),
-            _f("website", "Site web", "Website", help="https://…"),
+            WEBSITE,
             _f("governance", "Gouvernance", "Governance", kind="textarea", markdown=True),
             _f(
                 "needs",
@@ -194,9 +202,9 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
                 "Your organisation (identifier)",
                 required=True,
             ),
-            _f("common", "Le commun (identifiant)", "The common (identifier)", required=True),
+            COMMON,
             _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role), required=True),
-            _f("note", "Message", "Note", kind="textarea", markdown=True),
+            NOTE,
         ),
     ),
     "pledge": (
@@ -208,7 +216,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
                 "Your organisation (identifier)",
                 required=True,
             ),
-            _f("common", "Le commun (identifiant)", "The common (identifier)", required=True),
+            COMMON,
             _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role)),
             _f(
                 "money_amount",
@@ -254,7 +262,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
                 "Value of the means",
                 path=("means", "value"),
             ),
-            _f("note", "Message", "Note", kind="textarea", markdown=True),
+            NOTE,
         ),
     ),
 }
