@@ -196,12 +196,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
     "join": (
         Pledge,
         (
-            _f(
-                "actor",
-                "Votre organisation (identifiant)",
-                "Your organisation (identifier)",
-                required=True,
-            ),
+            ACTOR,
             COMMON,
             _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role), required=True),
             NOTE,
@@ -210,12 +205,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
     "pledge": (
         Pledge,
         (
-            _f(
-                "actor",
-                "Votre organisation (identifiant)",
-                "Your organisation (identifier)",
-                required=True,
-            ),
+            ACTOR,
             COMMON,
             _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role)),
             _f(
