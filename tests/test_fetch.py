@@ -231,7 +231,7 @@ def test_form_backend_json_export(site, httpserver: HTTPServer, capsys):
                     "id": "abc123",
                     "type": "register-actor",
                     "submitted_at": "2026-11-21T08:00:00Z",
-                    "name": "Jeanne",
+                    "contact_name": "Jeanne",
                     "email": "jeanne@example.org",
                     "kind": "startup",
                     "name_of_org": "ignored",
@@ -262,7 +262,7 @@ def test_form_backend_json_export(site, httpserver: HTTPServer, capsys):
     assert sorted(p.name for p in inbox.iterdir()) == ["form-abc123.json", "form-def456.json"]
     actor = json.loads((inbox / "form-abc123.json").read_text())
     assert actor["contact"] == {"name": "Jeanne", "email": "jeanne@example.org"}
-    assert actor["data"] == {"kind": "startup", "name_of_org": "ignored"}
+    assert actor["data"] == {"kind": "startup", "name_of_org": "ignored"}  # no org name: refused
     # processing names the missing and unknown fields
     main(["--root", str(site), "process"])
     report = (site / "submissions/rejected/form-abc123.report.md").read_text()
@@ -273,16 +273,23 @@ def test_form_backend_json_export(site, httpserver: HTTPServer, capsys):
 def test_csv_export(site, tmp_path, capsys):
     export = tmp_path / "export.csv"
     export.write_text(
-        "id,type,submitted_at,email,actor,common,role,money_amount,skills_days,skills_description\n"
-        "r1,pledge,2026-11-22T10:00:00Z,a@example.org,ville,covoit,funder,300,,\n"
-        "r2,pledge,2026-11-22T11:00:00Z,,asso,covoit,contributor,,2.5,Tests\n",
+        "id,type,submitted_at,contact_name,contact_email,name,kind,actor,common,role,"
+        "money_amount,skills_days,skills_description\n"
+        "r1,pledge,2026-11-22T10:00:00Z,,a@example.org,,,ville,covoit,funder,300,,\n"
+        "r2,pledge,2026-11-22T11:00:00Z,,,,,asso,covoit,contributor,,2.5,Tests\n"
+        "r3,register-actor,2026-11-22T12:00:00Z,Paul,p@example.org,Nouvelle asso,association,"
+        ",,,,,\n",
         encoding="utf-8",
     )
     assert main(["--root", str(site), "fetch", "csv", str(export)]) == 0
+    envelope = json.loads((site / "submissions/inbox/form-r3.json").read_text())
+    assert envelope["contact"] == {"name": "Paul", "email": "p@example.org"}
+    assert envelope["data"] == {"name": "Nouvelle asso", "kind": "association"}
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0
     catalogue = load_catalogue(site / "content")
     assert str(catalogue.pledges["form-r1"].money.amount) == "300"
     assert str(catalogue.pledges["form-r2"].skills.days) == "2.5"
+    assert catalogue.actors["nouvelle-asso"].name == "Nouvelle asso"
 
 
 def test_parse_issue_prints_the_fields(site, tmp_path, capsys):

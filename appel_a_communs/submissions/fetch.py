@@ -20,8 +20,10 @@ from .process import ToolError, slugify
 
 TIMEOUT = 20
 HONEYPOT = "_gotcha"
+CONTACT_KEYS = ("contact_name", "contact_email")
+"""Contact fields of the site's forms; ``email`` is read too (form backends add it)."""
 META_KEYS = {"id", "_id", "type", "form", "form_name", "submitted_at", "created_at", "_date",
-             "name", "email", "contact", HONEYPOT}  # fmt: skip
+             "email", "contact", *CONTACT_KEYS, HONEYPOT}  # fmt: skip
 
 
 class FetchError(ToolError):
@@ -182,7 +184,10 @@ def envelope_from_record(record: dict[str, Any], source: str = "form") -> dict[s
     contact = (
         record.get("contact")
         if isinstance(record.get("contact"), dict)
-        else {"name": record.get("name"), "email": record.get("email")}
+        else {
+            "name": record.get("contact_name"),
+            "email": record.get("contact_email") or record.get("email"),
+        }
     )
     return _clean(
         {
