@@ -45,3 +45,7 @@ DEFAULT_PAGINATION = False
 
 # The catalogue plugin (see plugins/catalogue/settings.py for every setting).
 CATALOGUE_LOCALE = "fr_FR"
+# Forms open the repository's prefilled GitHub issue forms ("github"), or post to a form
+# backend ("post", with CATALOGUE_FORMS_ENDPOINT). Set the repository of your call here.
+CATALOGUE_FORMS_MODE = "github"
+CATALOGUE_GITHUB_REPO = "appel-a-communs/mobilites-du-quotidien"

@@ -93,7 +93,12 @@ class Audit(HTMLParser):
         self._open_link: str | bool | None = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe", "style", "form", "input", "img", "object", "embed"):
+        own_script = tag == "script" and (dict(attrs).get("src") or "").endswith(
+            "/theme/js/prefill.js"
+        )
+        if own_script:
+            self._own_script = True
+        elif tag in ("script", "iframe", "style", "form", "input", "img", "object", "embed"):
             self.problems.append(f"<{tag}> element")
         for name, value in attrs:
             value = (value or "").strip().lower()
@@ -109,10 +114,14 @@ class Audit(HTMLParser):
             self._open_link = dict(attrs).get("href")
 
     def handle_data(self, data):
+        if getattr(self, "_own_script", False) and data.strip():
+            self.problems.append("inline code in the site's own <script>")
         if self._open_link is not False and data.strip():
             self.links.append((self._open_link, data.strip()))
 
     def handle_endtag(self, tag):
+        if tag == "script":
+            self._own_script = False
         if tag == "a":
             self._open_link = False
 
@@ -128,6 +137,9 @@ def test_no_hostile_markup_reaches_any_page(hostile_site):
     assert len(pages) >= 8
     for page in pages:
         problems = audit(page.read_text(encoding="utf-8")).problems
+        if "contribuer" in page.relative_to(hostile_site).parts:
+            # The site's own submission forms: user text never reaches them as markup.
+            problems = [p for p in problems if p not in ("<form> element", "<input> element")]
         if page.parent.name == "page":
             # Ordinary pages are the maintainers' own: Pelican's placeholders stay theirs.
             problems = [p for p in problems if not p.startswith("placeholder")]

@@ -269,6 +269,7 @@ def test_ordinary_pages_are_in_the_navigation(sample_site):
         "communs",
         "acteurs",
         "financement",
+        "contribuer",
         "a-propos",
         "participer",
         "charte",

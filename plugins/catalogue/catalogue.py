@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import date
 from functools import partial
@@ -36,6 +37,7 @@ from appel_a_communs.formatting import (
 from appel_a_communs.labels import label
 from appel_a_communs.loader import read_page_meta
 from appel_a_communs.markup import render_markdown
+from appel_a_communs.site_forms import FORM_SLUGS, site_forms
 from appel_a_communs.view import CatalogueView, load_call
 
 from .settings import CATALOGUE_FOLDERS, DEFAULTS, save_as
@@ -169,15 +171,43 @@ class CatalogueGenerator(Generator):
         self.context["COMMONS_URL"] = self.url("commons")
         self.context["ACTORS_URL"] = self.url("actors")
         self.context["FUNDING_URL"] = self.url("funding")
+        self.context["FORMS_URL"] = self.url("forms")
+        self.forms = site_forms(
+            self.view.catalogue,
+            self._forms_mode(),
+            self.settings["CATALOGUE_GITHUB_REPO"],
+            self.settings["CATALOGUE_FORMS_ENDPOINT"],
+        )
+        self.context["form_url"] = self.form_url
         pages = self.context.get("pages", [])
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
         )
 
+    def form_url(self, kind: str) -> str:
+        return f"{self.url('forms')}{FORM_SLUGS[kind]}/"
+
+    def _forms_mode(self) -> str:
+        mode = self.settings["CATALOGUE_FORMS_MODE"]
+        problem = None
+        if mode == "github" and not re.fullmatch(
+            r"[\w.-]+/[\w.-]+", self.settings["CATALOGUE_GITHUB_REPO"]
+        ):
+            problem = "CATALOGUE_GITHUB_REPO must be OWNER/NAME for the github forms mode"
+        elif mode == "post" and not self.settings["CATALOGUE_FORMS_ENDPOINT"].startswith(
+            ("https://", "http://")
+        ):
+            problem = "CATALOGUE_FORMS_ENDPOINT must be an http(s) URL for the post forms mode"
+        elif mode not in ("github", "post"):
+            problem = f"CATALOGUE_FORMS_MODE is {mode!r}: use github or post"
+        if problem:
+            raise ContentErrors([ContentError("pelicanconf.py", None, problem)])
+        return mode
+
     def _page_errors(self):
         reserved = {
             self.url(kind).strip("/").split("/")[0]
-            for kind in ("challenges", "commons", "actors", "funding")
+            for kind in ("challenges", "commons", "actors", "funding", "forms")
         } | {self.settings["CATALOGUE_DATA_PATH"], self.settings["THEME_STATIC_DIR"]}
         for key in ("pages", "hidden_pages", "draft_pages"):
             for page in self.context.get(key, []):
@@ -231,6 +261,9 @@ class CatalogueGenerator(Generator):
                 nav_current="actors",
             )
         self._write(writer, self.url("funding"), "funding", nav_current="funding")
+        self._write(writer, self.url("forms"), "forms", forms=self.forms, nav_current="forms")
+        for form in self.forms:
+            self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
         self._write_data(view)
 
     def _write_data(self, view: CatalogueView) -> None:

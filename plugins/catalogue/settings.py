@@ -15,6 +15,12 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_ACTORS_URL": "acteurs/",
     "CATALOGUE_ACTOR_URL": "acteurs/{slug}/",
     "CATALOGUE_FUNDING_URL": "financement/",
+    "CATALOGUE_FORMS_URL": "contribuer/",
+    # How the forms deliver a submission: "github" (a GET to the repository's prefilled
+    # issue form, no JavaScript needed) or "post" (to a form backend's endpoint).
+    "CATALOGUE_FORMS_MODE": "github",
+    "CATALOGUE_GITHUB_REPO": "",
+    "CATALOGUE_FORMS_ENDPOINT": "",
     "CATALOGUE_DATA_PATH": "data",
     # The build date used for statuses (a date, or None for today): set it for
     # reproducible builds.

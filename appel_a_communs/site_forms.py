@@ -1,0 +1,220 @@
+"""The site's submission forms, generated from the form definitions and the models.
+
+Labels, help and required marks come from ``submissions/forms.py``; HTML validation
+attributes (pattern, type, maxlength, min) from the models' JSON Schema; choices of
+challenges, commons and actors from the current content. The same field ids are the
+issue form's ids (``github`` mode prefills the GitHub issue form) and the names a form
+backend exports (``post`` mode, read back by ``fetch json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from .loader import Catalogue
+from .models import Model
+from .submissions.fetch import CONTACT_KEYS, HONEYPOT
+from .submissions.forms import FORMS, SUBMISSION_TYPES, FormField
+from .submissions.issue_forms import TITLES, option_text
+
+Mode = Literal["github", "post"]
+FORM_SLUGS = {
+    "register-actor": "inscription",
+    "propose-challenge": "proposer-un-defi",
+    "propose-common": "proposer-un-commun",
+    "join": "rejoindre",
+    "pledge": "engagement",
+}
+LEADS = {
+    "register-actor": "Inscrivez votre organisation pour proposer des communs, les rejoindre "
+    "ou vous y engager.",
+    "propose-challenge": "Un défi décrit un problème partagé par plusieurs acteurs "
+    "d’un territoire.",
+    "propose-common": "Un commun est une ressource ouverte, gouvernée par sa communauté, "
+    "qui répond à un défi de l’appel.",
+    "join": "Rejoignez le groupe de travail d’un commun comme contributeur, utilisateur ou "
+    "mainteneur.",
+    "pledge": "Engagez-vous en argent, en jours de compétences ou en moyens techniques. Un "
+    "engagement peut être conditionnel : il ne compte que si d’autres suivent.",
+}
+# Fields whose choices are the call's own challenges, commons or actors.
+CHOICES = {"challenges": "challenges", "common": "commons", "actor": "actors",
+           "proposed_by": "actors"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Control:
+    name: str
+    label: str
+    help: str
+    element: Literal["input", "textarea", "select"]
+    required: bool
+    attributes: dict[str, str] = field(default_factory=dict)
+    """HTML attributes beyond name, id and required: type, pattern, maxlength, min…"""
+    options: tuple[tuple[str, str], ...] = ()
+    """(value, text) of a select; the first is an empty placeholder when not required."""
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class SiteForm:
+    kind: str
+    slug: str
+    title: str
+    lead: str
+    mode: Mode
+    action: str
+    method: Literal["get", "post"]
+    hidden: tuple[tuple[str, str], ...]
+    controls: tuple[Control, ...]
+    honeypot: str | None
+
+
+# --- schema → HTML attributes ---------------------------------------------------------
+
+
+@cache
+def _schema(model: type[Model]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        return defs[node["$ref"].split("/")[-1]]
+    for key in ("anyOf", "oneOf"):
+        options = [o for o in node.get(key, []) if o.get("type") != "null"]
+        if len(options) == 1:
+            return _resolve(options[0], defs)
+    return node
+
+
+def field_schema(model: type[Model], path: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON Schema of the value at ``path`` in ``model``."""
+    schema = _schema(model)
+    defs = schema.get("$defs", {})
+    node: dict[str, Any] = schema
+    for part in path:
+        node = _resolve(node, defs)
+        if node.get("type") == "array":
+            node = _resolve(node.get("items", {}), defs)
+        node = node.get("properties", {}).get(part, {})
+    node = _resolve(node, defs)
+    return _resolve(node["items"], defs) if node.get("type") == "array" else node
+
+
+ONE_LINE = r"^[^\n\r]*$"
+
+
+def html_pattern(pattern: str | None) -> str | None:
+    """A JSON Schema pattern (a search) as an HTML pattern (matched whole), or None."""
+    if not pattern or pattern == ONE_LINE:  # an <input> holds one line anyway
+        return None
+    body = pattern.removeprefix("^")
+    return body.removesuffix("$") if body.endswith("$") else body + ".*"
+
+
+def html_attributes(model: type[Model], form_field: FormField) -> dict[str, str]:
+    if form_field.parse in ("list", "needs", "deliverables", "budget"):
+        return {}
+    schema = field_schema(model, form_field.path)
+    strings = [s for s in schema.get("anyOf", [schema]) if s.get("type") == "string"]
+    integers = [s for s in schema.get("anyOf", [schema]) if s.get("type") == "integer"]
+    attributes: dict[str, str] = {}
+    text = strings[0] if strings else {}
+    if text.get("format") == "date":
+        attributes["type"] = "date"
+    elif text.get("format") == "uri":
+        attributes["type"] = "url"
+    elif integers and not strings:
+        attributes["type"] = "number"
+        if "minimum" in integers[0]:
+            attributes["min"] = str(integers[0]["minimum"])
+    pattern = html_pattern(text.get("pattern"))
+    if pattern and form_field.kind == "input":
+        attributes["pattern"] = pattern
+        if integers:
+            attributes["inputmode"] = "decimal"
+    if "maxLength" in text:
+        attributes["maxlength"] = str(text["maxLength"])
+    return attributes
+
+
+# --- the forms -----------------------------------------------------------------------
+
+
+def _choices(catalogue: Catalogue, name: str) -> tuple[tuple[str, str], ...]:
+    folder = CHOICES[name]
+    items = getattr(catalogue, folder)
+    text = (lambda x: x.name) if folder == "actors" else (lambda x: x.title)
+    return tuple(
+        sorted(((slug, f"{text(item)} ({slug})") for slug, item in items.items()),
+               key=lambda option: option[1].casefold())
+    )  # fmt: skip
+
+
+def _control(
+    model: type[Model], form_field: FormField, catalogue: Catalogue, mode: Mode
+) -> Control:
+    help_text = form_field.help
+    if form_field.id in CHOICES:
+        options = _choices(catalogue, form_field.id)
+        return Control(form_field.id, form_field.label, "", "select", form_field.required,
+                       options=(("", "— Choisir —"), *options))  # fmt: skip
+    if form_field.kind == "dropdown":
+        options = tuple(
+            (option_text(form_field, v) if mode == "github" else v, option_text(form_field, v))
+            for v in form_field.options
+        )
+        placeholder = () if form_field.required or form_field.multiple else (("", "— Choisir —"),)
+        return Control(form_field.id, form_field.label, help_text, "select", form_field.required,
+                       options=(*placeholder, *options), multiple=form_field.multiple)  # fmt: skip
+    element = "textarea" if form_field.kind == "textarea" else "input"
+    attributes = html_attributes(model, form_field)
+    return Control(form_field.id, form_field.label, help_text, element, form_field.required,
+                   attributes=attributes)  # fmt: skip
+
+
+def issue_url(repo: str, kind: str, values: dict[str, str] | None = None) -> str:
+    """The GitHub page that opens the issue form of ``kind``, prefilled with ``values``."""
+    query = urlencode({"template": f"{kind}.yml", **(values or {})})
+    return f"https://github.com/{repo}/issues/new?{query}"
+
+
+def site_forms(catalogue: Catalogue, mode: Mode, repo: str, endpoint: str) -> list[SiteForm]:
+    forms = []
+    for kind in SUBMISSION_TYPES:
+        model, fields = FORMS[kind]
+        controls = [_control(model, f, catalogue, mode) for f in fields]
+        if mode == "github":
+            action, method = f"https://github.com/{repo}/issues/new", "get"
+            hidden: tuple[tuple[str, str], ...] = (("template", f"{kind}.yml"),)
+            honeypot = None
+        else:
+            action, method = endpoint, "post"
+            hidden = (("type", kind),)
+            honeypot = HONEYPOT
+            controls += [
+                Control(CONTACT_KEYS[0], "Votre nom", "facultatif", "input", False,
+                        attributes={"autocomplete": "name"}),
+                Control(CONTACT_KEYS[1], "Votre adresse e-mail",
+                        "pour vous répondre ; jamais publiée", "input", True,
+                        attributes={"type": "email", "autocomplete": "email"}),
+            ]  # fmt: skip
+        forms.append(
+            SiteForm(
+                kind=kind,
+                slug=FORM_SLUGS[kind],
+                title=TITLES[kind][0],
+                lead=LEADS[kind],
+                mode=mode,
+                action=action,
+                method=method,
+                hidden=hidden,
+                controls=tuple(controls),
+                honeypot=honeypot,
+            )
+        )
+    return forms
