@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     github.add_argument("--repo", required=True, help="OWNER/NAME")
     github.add_argument("--label", help="only issues with this label")
     github.add_argument("--api-url", default="https://api.github.com")
+    github.add_argument("--issue", type=int, help="only this issue number")
     from_json = sources.add_parser("json", help="a form backend's JSON export")
     from_json.add_argument("url")
     from_json.add_argument("--header", action="append", default=[], help="'Name: value'")
@@ -59,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch":
             if args.source == "github":
                 written = fetch_github(
-                    root, args.repo, args.label, args.api_url, os.environ.get("GITHUB_TOKEN")
+                    root,
+                    args.repo,
+                    args.label,
+                    args.api_url,
+                    os.environ.get("GITHUB_TOKEN"),
+                    number=args.issue,
                 )
             elif args.source == "json":
                 headers = dict(_header(h) for h in args.header)

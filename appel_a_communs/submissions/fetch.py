@@ -68,15 +68,23 @@ def _templates(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def github_issues(
-    session: requests.Session, repo: str, label: str | None, api_url: str, token: str | None
+    session: requests.Session,
+    repo: str,
+    label: str | None,
+    api_url: str,
+    token: str | None,
+    number: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Open issues of ``repo``, every page (Link header), pull requests left out."""
+    """Open issues of ``repo``, every page (Link header), pull requests left out; or the
+    one issue ``number``."""
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     url: str | None = f"{api_url.rstrip('/')}/repos/{repo}/issues"
     params: dict[str, Any] | None = {"state": "open", "per_page": 100}
-    if label and params is not None:
+    if number is not None:
+        url, params = f"{url}/{number}", None
+    elif label and params is not None:
         params["labels"] = label
     while url:
         response = _get(session, url, headers=headers, params=params)
@@ -101,6 +109,8 @@ def github_issues(
             issues = response.json()
         except ValueError:
             raise FetchError(f"GitHub's answer for {url} is not JSON") from None
+        if number is not None and isinstance(issues, dict):
+            issues = [issues]
         if not isinstance(issues, list):
             raise FetchError(f"GitHub's answer for {url} is not a list of issues")
         for issue in issues:
@@ -124,12 +134,13 @@ def fetch_github(
     api_url: str,
     token: str | None,
     session: requests.Session | None = None,
+    number: int | None = None,
 ) -> list[str]:
     """One envelope per open issue made from one of the submission forms."""
     forms = _templates(root)
     session = session or requests.Session()
     written = []
-    for issue in github_issues(session, repo, label, api_url, token):
+    for issue in github_issues(session, repo, label, api_url, token, number):
         labels = {
             lab.get("name") if isinstance(lab, dict) else lab for lab in issue.get("labels", [])
         }
