@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pelican import Pelican
@@ -147,3 +153,83 @@ def make_content(tmp_path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+# --- the browser (Debian Chromium through Playwright) -----------------------------------
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    PLAYWRIGHT_ERROR: str | None = f"the playwright package cannot be imported ({exc})"
+else:
+    PLAYWRIGHT_ERROR = None
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Static file handler that does not log every request to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_site: Path) -> Iterator[str]:
+    """The built sample site, served over HTTP on a free loopback port."""
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium; skipped (or failed if required) when unavailable."""
+    problem = PLAYWRIGHT_ERROR
+    if problem is None and not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if problem is not None:
+        if os.environ.get("APPEL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"APPEL_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {problem}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def no_js_page(browser: Browser, width: int = 1280, height: int = 900) -> Iterator[Page]:
+    """A fresh page, in its own context with JavaScript disabled."""
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(java_script_enabled=False, viewport=viewport)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """A built site over HTTP on a free loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -12,90 +12,23 @@ pass silently on a missing browser.
 
 from __future__ import annotations
 
-import functools
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
+from conftest import no_js_page
 
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    PLAYWRIGHT_ERROR: str | None = f"the playwright package cannot be imported ({exc})"
-else:
-    PLAYWRIGHT_ERROR = None
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - the browser fixture skips or fails first
+    expect = None
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page
+    from playwright.sync_api import Browser, Locator
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NARROW = 320
 #: Rendered width of the secured segment vs. secured/scale, in percentage points.
 BAR_TOLERANCE = 1.5
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Static file handler that does not log every request to stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(sample_site: Path) -> Iterator[str]:
-    """The built sample site, served over HTTP on a free loopback port."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium; skipped (or failed if required) when unavailable."""
-    problem = PLAYWRIGHT_ERROR
-    if problem is None and not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem is not None:
-        if os.environ.get("APPEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"APPEL_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {problem}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@contextmanager
-def no_js_page(browser: Browser, width: int = 1280, height: int = 900) -> Iterator[Page]:
-    """A fresh page, in its own context with JavaScript disabled."""
-    viewport = {"width": width, "height": height}
-    context = browser.new_context(java_script_enabled=False, viewport=viewport)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def aria_number(bar: Locator, name: str) -> float:
