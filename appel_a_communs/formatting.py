@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -24,8 +24,13 @@ def _whole_pattern(locale: str):
     return pattern
 
 
+@lru_cache(maxsize=65536)
 def format_money(amount: Decimal | None, currency: str, locale: str, *, cents: bool = True) -> str:
-    """``15 000,00 €`` in French; with ``cents=False``, whole amounts drop their decimals."""
+    """``15 000,00 €`` in French; with ``cents=False``, whole amounts drop their decimals.
+
+    Memoised: a call shows the same amounts on many pages, and Babel's formatting is
+    the most expensive step of rendering them.
+    """
     if amount is None:
         return ""
     if not cents and amount == amount.to_integral_value():
@@ -35,12 +40,14 @@ def format_money(amount: Decimal | None, currency: str, locale: str, *, cents: b
     return format_currency(amount, currency, locale=_locale(locale))
 
 
+@lru_cache(maxsize=65536)
 def format_number(value: Decimal | int | None, locale: str) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=_locale(locale))
 
 
+@lru_cache(maxsize=65536)
 def format_percent(value: Decimal | None, locale: str) -> str:
     """Whole percent rounded down, so that 99.95 % never reads as 100 %."""
     if value is None:
@@ -55,6 +62,7 @@ def _percent_sign(locale: str) -> str:
     return "\u202f%" if " %" in sample or "\u00a0%" in sample or "\u202f%" in sample else "%"
 
 
+@lru_cache(maxsize=65536)
 def format_day(value: date | None, locale: str) -> str:
     if value is None:
         return ""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import pickle
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -251,8 +254,62 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
     return files, errors
 
 
+class ModelCache:
+    """Validated models of unchanged files, kept between builds (Pelican's content cache).
+
+    A file is reused when its size and modification time are those it had when it was
+    validated, and the code of the models is the same; invalid files are never cached.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / "catalogue.pickle" if folder else None
+        self.entries: dict[str, tuple[int, int, Model]] = {}
+        self.used: dict[str, tuple[int, int, Model]] = {}
+        if self.path and self.path.exists():
+            try:
+                with self.path.open("rb") as handle:
+                    signature, entries = pickle.load(handle)
+                if signature == _code_signature():
+                    self.entries = entries
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self.entries = {}
+
+    def get(self, path: Path) -> Model | None:
+        if not self.path:
+            return None
+        stat = path.stat()
+        entry = self.entries.get(str(path))
+        if entry and entry[:2] == (stat.st_mtime_ns, stat.st_size):
+            self.used[str(path)] = entry
+            return entry[2]
+        return None
+
+    def put(self, path: Path, item: Model) -> None:
+        if self.path:
+            stat = path.stat()
+            self.used[str(path)] = (stat.st_mtime_ns, stat.st_size, item)
+
+    def save(self) -> None:
+        if not self.path:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_suffix(".tmp")
+        with temp.open("wb") as handle:
+            pickle.dump((_code_signature(), self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.replace(self.path)
+
+
+@cache
+def _code_signature() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("models.py", "types.py", "loader.py", "strict_yaml.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
 def _read_folder(
-    content: Path, name: str, errors: list[ContentError], broken: set[str]
+    content: Path, name: str, errors: list[ContentError], broken: set[str], cache: ModelCache
 ) -> Iterator[tuple[Path, Model]]:
     """Valid items of a folder; the ids of invalid files go to ``broken``."""
     suffixes, markdown, key = FOLDERS[name]
@@ -260,6 +317,10 @@ def _read_folder(
     errors.extend(found)
     model = CONTENT_MODELS[name]
     for path in files:
+        cached = cache.get(path)
+        if cached is not None:
+            yield path, cached
+            continue
         try:
             doc, body = parse_document(path, markdown)
         except ContentErrors as exc:
@@ -273,7 +334,7 @@ def _read_folder(
             reserved += ("body",)
         from_file_name = key == "id" or key not in doc.data
         try:
-            yield path, build_model(model, path, doc, extra, reserved)
+            item = build_model(model, path, doc, extra, reserved)
         except ContentErrors as exc:
             broken.update({path.stem, str(doc.data.get(key, path.stem))})
             for error in exc.errors:
@@ -283,11 +344,18 @@ def _read_folder(
                         message=f"{error.message} (taken from the file name: rename the file)",
                     )
                 errors.append(error)
+            continue
+        cache.put(path, item)
+        yield path, item
 
 
-def load_catalogue(content: Path | str) -> Catalogue:
-    """Load and cross-check a content folder; raises ContentErrors listing every problem."""
+def load_catalogue(content: Path | str, cache_folder: Path | None = None) -> Catalogue:
+    """Load and cross-check a content folder; raises ContentErrors listing every problem.
+
+    With ``cache_folder``, unchanged files are not read again (see ModelCache).
+    """
     content = Path(content)
+    reuse = ModelCache(cache_folder)
     errors: list[ContentError] = []
     if not content.is_dir():
         raise ContentErrors([ContentError(str(content), None, "content folder not found")])
@@ -299,7 +367,7 @@ def load_catalogue(content: Path | str) -> Catalogue:
         key = FOLDERS[name][2]
         items: dict[str, Model] = {}
         broken[name] = set()
-        for path, item in _read_folder(content, name, errors, broken[name]):
+        for path, item in _read_folder(content, name, errors, broken[name], reuse):
             ident = getattr(item, key)
             if ident in items:
                 other = sources[(name, ident)]
@@ -337,6 +405,7 @@ def load_catalogue(content: Path | str) -> Catalogue:
     errors.extend(check_references(catalogue, broken))
     if errors:
         raise ContentErrors(errors)
+    reuse.save()
     return catalogue
 
 

@@ -156,7 +156,7 @@ def _plain_scalar(node: ScalarNode, path: Path_) -> Any:
 def _construct(node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, ScalarNode):
-        if node.style is None:
+        if not node.style:  # plain: None from PyYAML's composer, "" from LibYAML's
             return _plain_scalar(node, path)
         return node.value
     if isinstance(node, SequenceNode):
@@ -168,7 +168,7 @@ def _construct(node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
             if not isinstance(key_node, ScalarNode):
                 raise StrictYAMLError("keys must be plain text", line, path)
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 raise StrictYAMLError("merge keys (<<) are not allowed", line, path)
             if key in result:
                 raise StrictYAMLError(f"duplicate key '{key}'", line, (*path, key))
@@ -178,6 +178,43 @@ def _construct(node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
     raise StrictYAMLError("unsupported YAML node", node.start_mark.line + 1, path)
 
 
+_FAST = getattr(yaml, "__with_libyaml__", False)
+_MARKERS = ("&", "*", "!")
+
+
+def _compose_fast(text: str) -> Node | None:
+    """LibYAML's composer, when the text can hold no anchor, alias or tag.
+
+    Scanning in C is an order of magnitude faster than PyYAML's pure-Python scanner; a
+    text that might hold one of the refused constructs (or that LibYAML rejects) goes
+    to the Python composer, which reports exactly where.
+    """
+    if any(marker in text for marker in _MARKERS):
+        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _SlowPath
+            if getattr(event, "tag", None) not in (None, "!"):
+                raise _SlowPath
+    return yaml.compose(text, Loader=yaml.CBaseLoader)
+
+
+class _SlowPath(Exception):
+    pass
+
+
+def _compose(text: str) -> Node | None:
+    if _FAST:
+        try:
+            return _compose_fast(text)
+        except (_SlowPath, yaml.YAMLError):
+            pass  # the Python composer says what is wrong, and where
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def load_mapping(text: str, first_line: int = 1) -> Document:
     """Parse one YAML document that must be a mapping.
 
@@ -185,9 +222,8 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
     front matter block point at the right line of the Markdown file.
     """
     offset = first_line - 1
-    loader = _StrictLoader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
     except StrictYAMLError as exc:
         if exc.line is not None:
             exc.line += offset
@@ -199,8 +235,6 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
         raise StrictYAMLError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise StrictYAMLError(f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
     if node is None:
         raise StrictYAMLError("the YAML block is empty", first_line)
     lines: dict[Path_, int] = {}

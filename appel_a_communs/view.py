@@ -66,9 +66,9 @@ class CatalogueView:
         return self.catalogue.currency
 
 
-def load_call(content: Path | str, today: date) -> CatalogueView:
+def load_call(content: Path | str, today: date, cache_folder: Path | None = None) -> CatalogueView:
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
-    catalogue = load_catalogue(content)
+    catalogue = load_catalogue(content, cache_folder)
     funding = compute_funding(catalogue, today)
     errors = check_round_rules(catalogue, funding)
     if errors:

@@ -9,9 +9,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import SAMPLE, build_site, run_pelican
 
+from appel_a_communs.errors import ContentErrors
 from appel_a_communs.view import KIND_ORDER
 
 
@@ -292,3 +294,21 @@ def test_pelican_builds_another_content_folder(make_content, tmp_path):
     ]
     html = (tmp_path / "site" / "communs/covoit/index.html").read_text()
     assert "2\u202f500,50\xa0€ sur 10\u202f000\xa0€ (25\u202f%)" in html
+
+
+def test_content_cache_reuses_unchanged_files_and_sees_changes(make_content, tmp_path):
+    content = make_content()
+    out = tmp_path / "out"
+    build_site(content, out, CATALOGUE_CACHE=True)
+    assert (tmp_path / "out-cache" / "catalogue" / "catalogue.pickle").is_file()
+    (content / "pledges" / "p1.yml").write_text(
+        "actor: ville\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: '4000'\n"
+    )
+    build_site(content, out, CATALOGUE_CACHE=True)
+    records = json.loads((out / "data/commons.json").read_text())
+    assert records[0]["secured"] == "4000.00"
+    # an invalid file is never cached: the next build still reports it
+    (content / "actors" / "asso.yml").write_text("name: [\n")
+    for _ in range(2):
+        with pytest.raises(ContentErrors):
+            build_site(content, out, CATALOGUE_CACHE=True)

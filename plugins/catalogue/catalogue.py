@@ -57,6 +57,8 @@ def configure(pelican: Any) -> None:
     settings = pelican.settings
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    if settings["CATALOGUE_CACHE"] is None:
+        settings["CATALOGUE_CACHE"] = bool(settings.get("LOAD_CONTENT_CACHE"))
     # Jinja autoescape for the whole theme.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     # Pages are Markdown read by FrontMatterReader: no reader may take metadata such as
@@ -157,8 +159,11 @@ class CatalogueGenerator(Generator):
     def generate_context(self) -> None:
         errors: list[ContentError] = list(self._page_errors())
         today = self.settings.get("CATALOGUE_TODAY") or date.today()
+        cache = None
+        if self.settings.get("CATALOGUE_CACHE"):
+            cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
         try:
-            self.view = load_call(self.path, today)
+            self.view = load_call(self.path, today, cache)
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:

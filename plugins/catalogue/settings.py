@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_GITHUB_REPO": "",
     "CATALOGUE_FORMS_ENDPOINT": "",
     "CATALOGUE_DATA_PATH": "data",
+    # Keep validated content files between builds and read again only those that changed
+    # (None: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under CACHE_PATH.
+    "CATALOGUE_CACHE": None,
     # The build date used for statuses (a date, or None for today): set it for
     # reproducible builds.
     "CATALOGUE_TODAY": None,
