@@ -122,7 +122,9 @@ def generate_plain(root: Path, content: Path) -> Path:
 
 
 def generate_envelopes(root: Path, count: int, commons: int, seed: int = 11) -> None:
+    """Submissions as they come: registrations, and pledges from many actors."""
     rng = random.Random(seed)
+    actors = max(15, commons // 4)
     inbox = root / "submissions" / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     for i in range(count):
@@ -131,7 +133,8 @@ def generate_envelopes(root: Path, count: int, commons: int, seed: int = 11) -> 
         else:
             common = f"commun-{rng.randrange(commons)}"
             money = {"amount": str(rng.randint(1, 50) * 10)}
-            kind, data = "pledge", {"actor": "acteur-1", "common": common, "money": money}
+            actor = f"acteur-{rng.randrange(1, actors)}"
+            kind, data = "pledge", {"actor": actor, "common": common, "money": money}
         envelope = {"id": f"form-{i}", "type": kind, "submitted_at": "2026-11-20T10:00:00Z",
                     "source": "form", "data": data}  # fmt: skip
         (inbox / f"form-{i}.json").write_text(json.dumps(envelope), encoding="utf-8")

@@ -114,6 +114,8 @@ class FlowNode:
 class FlowLink:
     source: str
     target: str
+    source_label: str
+    target_label: str
     amount: Decimal
     path: str
     """An SVG path of computed numbers only: a band from funder to common."""
@@ -147,8 +149,38 @@ def _stack(items: list[tuple[str, str, Decimal]], unit: Decimal, gap: int) -> li
     return nodes
 
 
-def flow_chart(flows: dict[tuple[str, str], Decimal], labels: dict[str, str]) -> FlowChart:
+OTHERS = "\0others"
+FLOW_NODES = 12
+
+
+def _top(flows: dict[tuple[str, str], Decimal], labels: dict[str, str], keep: int):
+    """Flows between the ``keep`` largest funders and commons, the rest in "others" nodes,
+    so that the chart stays legible, and light, whatever the size of the call."""
+    funders: dict[str, Decimal] = defaultdict(Decimal)
+    commons: dict[str, Decimal] = defaultdict(Decimal)
+    for (actor, common), amount in flows.items():
+        funders[actor] += amount
+        commons[common] += amount
+    top_funders = set(sorted(funders, key=lambda a: (-funders[a], labels[a]))[:keep])
+    top_commons = set(sorted(commons, key=lambda c: (-commons[c], labels[c]))[:keep])
+    grouped: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for (actor, common), amount in flows.items():
+        source = actor if actor in top_funders else OTHERS + "funders"
+        target = common if common in top_commons else OTHERS + "commons"
+        grouped[(source, target)] += amount
+    return dict(grouped), len(funders) - len(top_funders), len(commons) - len(top_commons)
+
+
+def flow_chart(
+    flows: dict[tuple[str, str], Decimal], labels: dict[str, str], keep: int = FLOW_NODES
+) -> FlowChart:
     """A two-column flow diagram; ``flows`` maps (actor, common) to counted money."""
+    flows, other_funders, other_commons = _top(flows, labels, keep)
+    labels = {
+        **labels,
+        OTHERS + "funders": f"{other_funders} autres financeurs",
+        OTHERS + "commons": f"{other_commons} autres communs",
+    }
     by_funder: dict[str, Decimal] = defaultdict(Decimal)
     by_common: dict[str, Decimal] = defaultdict(Decimal)
     for (actor, common), amount in flows.items():
@@ -184,7 +216,7 @@ def flow_chart(flows: dict[tuple[str, str], Decimal], labels: dict[str, str]) ->
                 f"M{x0},{top0} C{xm},{top0} {xm},{top1} {x1},{top1} "
                 f"L{x1},{bottom1} C{xm},{bottom1} {xm},{bottom0} {x0},{bottom0} Z"
             )
-            links.append(FlowLink(actor, common, amount, path))
+            links.append(FlowLink(actor, common, labels[actor], labels[common], amount, path))
     ends = [n.y + max(n.height, Decimal(LABEL_HEIGHT)) for n in funders + commons]
     return FlowChart(
         width=960,

@@ -24,6 +24,8 @@ from .types import ActorKind, Role
 ROLE_ORDER: tuple[str, ...] = get_args(Role)
 KIND_ORDER: tuple[str, ...] = get_args(ActorKind)
 CLOSEST_TO_GOAL = 4
+CHART_ROWS = 40
+"""Commons drawn in the funding page's bar chart; the table below lists them all."""
 
 
 def _title_key(item: Challenge | Common) -> str:
@@ -153,7 +155,7 @@ def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None
         open_challenges=[c for c in challenges if c.status == "open"],
         closest_to_goal=candidates[:CLOSEST_TO_GOAL],
         by_closeness=by_closeness,
-        bar_chart=bar_chart(by_closeness, funding.commons),
+        bar_chart=bar_chart(by_closeness[:CHART_ROWS], funding.commons),
         flow_chart=None if funding.sealed else flow_chart(dict(flows), labels),
         engaged_actors=engaged,
     )

@@ -308,12 +308,13 @@ class Processor:
         pledges.update({p.id: p for p in self.pledges_of_actor[pledge.actor]})
         pledges[pledge.id] = pledge
         actors = {p.actor: cat.actors[p.actor] for p in pledges.values() if p.actor in cat.actors}
+        campaign = cat.campaign.model_copy(update={"matching": None}) if cat.campaign else None
         sub = Catalogue(
             challenges={},
             commons={pledge.common: cat.commons[pledge.common]},
             actors=actors,
             pledges=pledges,
-            campaign=cat.campaign,
+            campaign=campaign,  # no round rule depends on matching
             sources={**cat.sources, ("pledges", pledge.id): target},
         )
         errors = check_round_rules(sub, compute_funding(sub, self.today))

@@ -1,0 +1,57 @@
+"""The benchmark still works: its smallest run, end to end (not a timed test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+from appel_a_communs.bench import generate_call
+from appel_a_communs.loader import load_catalogue
+
+
+def test_synthetic_calls_are_valid_content(tmp_path):
+    content = generate_call(tmp_path, commons=30, pledges=300)
+    catalogue = load_catalogue(content)
+    assert (len(catalogue.commons), len(catalogue.pledges)) == (30, 300)
+    conditional = [p for p in catalogue.pledges.values() if p.money and p.money.condition]
+    assert conditional and catalogue.campaign.matching.method == "quadratic"
+
+
+def test_benchmark_runs_at_its_smallest_size(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts/bench.py"),
+            "--sizes",
+            "20:200",
+            "40:400",
+            "--repeat",
+            "1",
+            "--envelopes",
+            "20",
+            "--keep",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    assert lines[0].startswith("| commons | pledges | our build (s) | plain Pelican (s) |")
+    rows = [line.split("|")[1:-1] for line in lines[2:]]
+    assert [(r[0].strip(), r[1].strip()) for r in rows] == [("20", "200"), ("40", "400")]
+    assert all(float(r[2]) > 0 and float(r[3]) > 0 for r in rows)
+    assert "data ×2" in rows[1][5]
+    # both sites were really built
+    assert (
+        tmp_path / "call-40-400" / "out-ours" / "communs" / "commun-39" / "index.html"
+    ).is_file()
+    assert (tmp_path / "call-40-400" / "out-plain" / "index.html").is_file()
+    assert (
+        len(list((tmp_path / "call-40-400" / "submissions-site" / "content" / "pledges").iterdir()))
+        > 400
+    )
