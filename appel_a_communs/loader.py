@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import pickle
 import typing
 from collections.abc import Iterator
@@ -233,20 +234,23 @@ def read_page_meta(path: Path) -> tuple[PageMeta, str]:
 
 
 def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[ContentError]]:
+    """The content files of a folder, sorted; hidden files and folders are passed over."""
     if not folder.is_dir():
         return [], []
+    found: list[str] = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        # strings, not Path objects: 50 000 files sort and join noticeably faster
+        found.extend(os.path.join(parent, n) for n in names if not n.startswith("."))  # noqa: PTH118
     files, errors = [], []
-    for path in sorted(folder.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if path.is_dir():
-            continue
+    for name in sorted(found):
+        path = Path(name)
         if path.suffix.lower() in suffixes:
             files.append(path)
         else:
             errors.append(
                 ContentError(
-                    str(path),
+                    name,
                     None,
                     f"unexpected file here: {folder.name}/ holds {' or '.join(suffixes)} files",
                 )
@@ -290,8 +294,8 @@ class ModelCache:
             self.used[str(path)] = (stat.st_mtime_ns, stat.st_size, item)
 
     def save(self) -> None:
-        if not self.path:
-            return
+        if not self.path or self.used == self.entries:
+            return  # nothing was read again: the cache on disk is still exact
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_suffix(".tmp")
         with temp.open("wb") as handle:

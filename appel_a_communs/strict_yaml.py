@@ -179,6 +179,16 @@ def _construct(node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
 
 
 _FAST = getattr(yaml, "__with_libyaml__", False)
+
+
+class _UntaggedCLoader(getattr(yaml, "CBaseLoader", object)):  # type: ignore[misc]
+    """LibYAML's composer without tag resolution: _construct reads node kinds and styles,
+    never tags, and resolving them was a Python call for every node."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return ""
+
+
 _MARKERS = ("&", "*", "!")
 
 
@@ -195,7 +205,7 @@ def _compose_fast(text: str) -> Node | None:
                 raise _SlowPath
             if getattr(event, "tag", None) not in (None, "!"):
                 raise _SlowPath
-    return yaml.compose(text, Loader=yaml.CBaseLoader)
+    return yaml.compose(text, Loader=_UntaggedCLoader)
 
 
 class _SlowPath(Exception):
