@@ -12,6 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from .models import Actor, Campaign, Challenge, Common, Model, PageMeta, Pledge
 from .view import CatalogueView
 
 UrlOf = Callable[[str, str], str]
@@ -22,6 +25,110 @@ def decimal_text(value: Decimal | None, places: int = 2) -> str | None:
     if value is None:
         return None
     return f"{value:.{places}f}"
+
+
+# --- the records, as models: the data files' schemas come from them -----------------------
+
+Decimal_ = str | None
+"""An amount as a decimal string (never a float), or null."""
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnlockGapRecord(Record):
+    amount: str
+    releases: str
+
+
+class CommonRecord(Record):
+    """A common in ``data/commons.json``: the SPEC's fields, then ours."""
+
+    slug: str
+    title: str
+    url: str
+    challenges: list[str]
+    stage: str
+    status: str
+    currency: str
+    minimum: str
+    stretch: str
+    secured: str
+    pending: str
+    percent_minimum: Decimal_
+    funders: int
+    skills_days: str
+    means_value: str
+    matching_estimate: Decimal_
+    existing_funding: str
+    unlock_gap: UnlockGapRecord | None
+
+
+class FacilitatorRecord(Record):
+    name: str
+    organisation: str | None = None
+    url: str | None = None
+
+
+class ChallengeRecord(Record):
+    slug: str
+    title: str
+    url: str
+    summary: str
+    status: str
+    deadline: str | None
+    themes: list[str]
+    facilitator: FacilitatorRecord | None
+    commons: list[str]
+
+
+class SupportRecord(Record):
+    slug: str
+    roles: list[str]
+
+
+class ActorRecord(Record):
+    """Per-actor amounts are null while a sealed round is open."""
+
+    slug: str
+    name: str
+    kind: str
+    territory: str | None
+    website: str | None
+    url: str
+    allowance: Decimal_
+    allocated: Decimal_
+    remaining: Decimal_
+    secured: Decimal_
+    skills_days: str
+    means_value: Decimal_
+    activations: int
+    commons: list[SupportRecord]
+
+
+class PledgeRecord(Record):
+    id: str
+    date: str
+    actor: str
+    common: str
+    role: str
+    amount: Decimal_
+    money_status: str | None
+    conditional: bool | None
+    counted: bool | None
+    skills_days: str | None
+    skills_description: str | None
+    means_description: str | None
+    means_value: Decimal_
+
+
+class CommonFile(Record):
+    """``data/commons/<slug>.json``: a common's content, its funding and its pledges."""
+
+    funding: CommonRecord
+    content: dict[str, Any]
+    pledges: list[PledgeRecord]
 
 
 def commons_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
@@ -57,7 +164,7 @@ def commons_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
                 else None,
             }
         )
-    return records
+    return [CommonRecord(**r).model_dump(mode="json") for r in records]
 
 
 def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
@@ -77,7 +184,7 @@ def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any
             "commons": [c.slug for c in view.commons_by_challenge.get(challenge.slug, [])],
         }
         for challenge in view.challenges
-    ]
+    ]  # checked against ChallengeRecord in the tests, through the published schema
 
 
 def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
@@ -163,3 +270,79 @@ def pledges_csv(view: CatalogueView) -> str:
             }
             writer.writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
     return out.getvalue()
+
+
+def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
+    """The pledges of one common, amounts null while sealed."""
+    sealed = view.sealed
+    counted = view.funding.commons[slug].counted
+    rows = []
+    for pledge in view.pledges_by_common.get(slug, []):
+        money = pledge.money
+        rows.append(
+            PledgeRecord(
+                id=pledge.id,
+                date=pledge.date.isoformat(),
+                actor=pledge.actor,
+                common=pledge.common,
+                role=pledge.role,
+                amount=None if sealed or not money else decimal_text(money.amount),
+                money_status=money.status if money else None,
+                conditional=bool(money.condition) if money else None,
+                counted=(pledge.id in counted) if money else None,
+                skills_days=decimal_text(pledge.skills.days, 1) if pledge.skills else None,
+                skills_description=pledge.skills.description if pledge.skills else None,
+                means_description=pledge.means.description if pledge.means else None,
+                means_value=None
+                if sealed or not (pledge.means and pledge.means.value)
+                else decimal_text(pledge.means.value),
+            ).model_dump(mode="json")
+        )
+    return rows
+
+
+def common_files(view: CatalogueView, url_of: UrlOf) -> dict[str, dict[str, Any]]:
+    """``data/commons/<slug>.json`` for every common."""
+    records = {r["slug"]: r for r in commons_records(view, url_of)}
+    return {
+        common.slug: CommonFile(
+            funding=CommonRecord(**records[common.slug]),
+            content=common.model_dump(mode="json", exclude_none=True),
+            pledges=[PledgeRecord(**p) for p in pledge_records(view, common.slug)],
+        ).model_dump(mode="json")
+        for common in view.commons
+    }
+
+
+# --- JSON Schemas ---------------------------------------------------------------------------
+
+SCHEMA_BASE = "https://appel-a-communs.example/schemas/"
+
+
+def _content_schema(model: type[Model], drop: tuple[str, ...], optional: tuple[str, ...]):
+    """A content file's schema: keys the file itself implies are optional or absent."""
+    schema = model.model_json_schema()
+    for key in drop:
+        schema["properties"].pop(key, None)
+    schema["required"] = [k for k in schema.get("required", []) if k not in drop + optional]
+    return schema
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every published schema by file name: the content files', then the data files'."""
+    found = {
+        "challenge.json": _content_schema(Challenge, ("body",), ("slug",)),
+        "common.json": _content_schema(Common, ("body",), ("slug",)),
+        "actor.json": _content_schema(Actor, (), ("slug",)),
+        "pledge.json": _content_schema(Pledge, ("id",), ("role",)),
+        "campaign.json": _content_schema(Campaign, (), ()),
+        "page.json": _content_schema(PageMeta, (), ()),
+        "commons-data.json": TypeAdapter(list[CommonRecord]).json_schema(),
+        "challenges-data.json": TypeAdapter(list[ChallengeRecord]).json_schema(),
+        "actors-data.json": TypeAdapter(list[ActorRecord]).json_schema(),
+        "common-data.json": CommonFile.model_json_schema(),
+    }
+    for name, schema in found.items():
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = SCHEMA_BASE + name
+    return found

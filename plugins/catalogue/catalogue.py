@@ -25,8 +25,10 @@ from appel_a_communs.errors import ContentError, ContentErrors
 from appel_a_communs.exports import (
     actors_records,
     challenges_records,
+    common_files,
     commons_records,
     pledges_csv,
+    schemas,
 )
 from appel_a_communs.formatting import (
     format_day,
@@ -177,6 +179,7 @@ class CatalogueGenerator(Generator):
         self.context["ACTORS_URL"] = self.url("actors")
         self.context["FUNDING_URL"] = self.url("funding")
         self.context["FORMS_URL"] = self.url("forms")
+        self.context["OPEN_DATA_URL"] = self.url("open_data")
         self.forms = site_forms(
             self.view.catalogue,
             self._forms_mode(),
@@ -212,8 +215,12 @@ class CatalogueGenerator(Generator):
     def _page_errors(self):
         reserved = {
             self.url(kind).strip("/").split("/")[0]
-            for kind in ("challenges", "commons", "actors", "funding", "forms")
-        } | {self.settings["CATALOGUE_DATA_PATH"], self.settings["THEME_STATIC_DIR"]}
+            for kind in ("challenges", "commons", "actors", "funding", "forms", "open_data")
+        } | {
+            self.settings["CATALOGUE_DATA_PATH"],
+            self.settings["CATALOGUE_SCHEMAS_PATH"],
+            self.settings["THEME_STATIC_DIR"],
+        }
         for key in ("pages", "hidden_pages", "draft_pages"):
             for page in self.context.get(key, []):
                 yield from page.metadata.get("content_errors", [])
@@ -269,6 +276,7 @@ class CatalogueGenerator(Generator):
         self._write(writer, self.url("forms"), "forms", forms=self.forms, nav_current="forms")
         for form in self.forms:
             self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
+        self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
         self._write_data(view)
 
     def _write_data(self, view: CatalogueView) -> None:
@@ -287,6 +295,15 @@ class CatalogueGenerator(Generator):
             text = json.dumps(records, ensure_ascii=False, indent=2)
             (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
         (folder / "pledges.csv").write_text(pledges_csv(view), encoding="utf-8")
+        (folder / "commons").mkdir(exist_ok=True)
+        for slug, record in common_files(view, url_of).items():
+            text = json.dumps(record, ensure_ascii=False, indent=2)
+            (folder / "commons" / f"{slug}.json").write_text(text + "\n", encoding="utf-8")
+        schema_folder = Path(self.output_path) / self.settings["CATALOGUE_SCHEMAS_PATH"]
+        schema_folder.mkdir(parents=True, exist_ok=True)
+        for name, schema in schemas().items():
+            text = json.dumps(schema, ensure_ascii=False, indent=2)
+            (schema_folder / name).write_text(text + "\n", encoding="utf-8")
 
 
 def get_generators(pelican: Any) -> type[CatalogueGenerator]:

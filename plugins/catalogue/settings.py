@@ -16,6 +16,11 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_ACTOR_URL": "acteurs/{slug}/",
     "CATALOGUE_FUNDING_URL": "financement/",
     "CATALOGUE_FORMS_URL": "contribuer/",
+    "CATALOGUE_OPEN_DATA_URL": "donnees/",
+    "CATALOGUE_SCHEMAS_PATH": "schemas",
+    # The licence of the published data.
+    "CATALOGUE_DATA_LICENSE": "Licence Ouverte / Open Licence 2.0",
+    "CATALOGUE_DATA_LICENSE_URL": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     # How the forms deliver a submission: "github" (a GET to the repository's prefilled
     # issue form, no JavaScript needed) or "post" (to a form backend's endpoint).
     "CATALOGUE_FORMS_MODE": "github",

@@ -1,0 +1,112 @@
+"""Open data: every file published is documented, and validates against its published schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import SAMPLE, build_site
+
+from appel_a_communs.strict_yaml import load_mapping, split_front_matter
+
+
+def schema(site: Path, name: str) -> dict:
+    return json.loads((site / "schemas" / name).read_text())
+
+
+def validate(site: Path, name: str, instance) -> None:
+    jsonschema.Draft202012Validator(schema(site, name)).validate(instance)
+
+
+def test_every_schema_is_a_valid_json_schema(sample_site):
+    names = sorted(p.name for p in (sample_site / "schemas").glob("*.json"))
+    assert names == ["actor.json", "actors-data.json", "campaign.json", "challenge.json",
+                     "challenges-data.json", "common-data.json", "common.json",
+                     "commons-data.json", "page.json", "pledge.json"]  # fmt: skip
+    for name in names:
+        jsonschema.Draft202012Validator.check_schema(schema(sample_site, name))
+
+
+@pytest.mark.parametrize(("data", "name"), [("commons.json", "commons-data.json"),
+                                            ("challenges.json", "challenges-data.json"),
+                                            ("actors.json", "actors-data.json")])  # fmt: skip
+def test_data_files_validate_against_their_schema(sample_site, data, name):
+    validate(sample_site, name, json.loads((sample_site / "data" / data).read_text()))
+
+
+def test_one_json_file_per_common(sample_site):
+    files = sorted((sample_site / "data/commons").glob("*.json"))
+    assert {p.stem for p in files} == {p.stem for p in (SAMPLE / "commons").glob("*.md")}
+    for path in files:
+        record = json.loads(path.read_text())
+        validate(sample_site, "common-data.json", record)
+        assert record["funding"]["slug"] == path.stem == record["content"]["slug"]
+    registre = json.loads(
+        (sample_site / "data/commons/registre-trajets-covoiturage.json").read_text()
+    )
+    assert sum(1 for p in registre["pledges"] if p["amount"]) >= 3
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("folder", "name"), [("challenges", "challenge.json"),
+                                              ("commons", "common.json"),
+                                              ("actors", "actor.json"),
+                                              ("pledges", "pledge.json"),
+                                              ("pages", "page.json")])  # fmt: skip
+def test_every_sample_content_file_validates_against_its_schema(sample_site, folder, name):
+    validator = jsonschema.Draft202012Validator(schema(sample_site, name))
+    files = sorted((SAMPLE / folder).iterdir())
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        yaml_text = split_front_matter(text)[0] if path.suffix == ".md" else text
+        validator.validate(_jsonable(load_mapping(yaml_text).data))
+    campaign = load_mapping((SAMPLE / "campaign.yml").read_text()).data
+    validate(sample_site, "campaign.json", _jsonable(campaign))
+
+
+def test_a_schema_catches_what_the_loader_refuses(sample_site):
+    validator = jsonschema.Draft202012Validator(schema(sample_site, "pledge.json"))
+    assert not validator.is_valid({"actor": "a", "common": "c", "date": "2026-01-01",
+                                   "money": {"amount": "1e3"}})  # fmt: skip
+    assert not validator.is_valid({"actor": "a", "common": "c", "date": "2026-01-01", "x": 1})
+
+
+def test_content_files_can_name_their_schema_for_editors(make_content, tmp_path):
+    comment = "# yaml-language-server: $schema=../schemas/pledge.json\n"
+    pledge = comment + "actor: ville\ncommon: covoit\ndate: 2026-10-01\n"
+    content = make_content({"pledges/p1.yml": pledge})
+    build_site(content, tmp_path / "out")
+
+
+def test_open_data_page_documents_files_and_licence(sample_site, make_content, tmp_path):
+    html = (sample_site / "donnees/index.html").read_text()
+    for words in (
+        "commons.json",
+        "challenges.json",
+        "actors.json",
+        "pledges.csv",
+        "commons-data.json",
+        "Licence Ouverte / Open Licence 2.0",
+        "$schema=",
+    ):
+        assert words in html, words
+    site = build_site(
+        make_content(),
+        tmp_path / "out",
+        CATALOGUE_DATA_LICENSE="ODbL 1.0",
+        CATALOGUE_DATA_LICENSE_URL="https://opendatacommons.org/licenses/odbl/",
+    )
+    assert "ODbL 1.0" in (site / "donnees/index.html").read_text()
