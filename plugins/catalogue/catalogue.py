@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.readers import BaseReader
@@ -180,6 +180,8 @@ class CatalogueGenerator(Generator):
         self.context["FUNDING_URL"] = self.url("funding")
         self.context["FORMS_URL"] = self.url("forms")
         self.context["OPEN_DATA_URL"] = self.url("open_data")
+        # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
+        self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
         self.forms = site_forms(
             self.view.catalogue,
             self._forms_mode(),
@@ -232,6 +234,8 @@ class CatalogueGenerator(Generator):
                     )
 
     def _write(self, writer: Any, url: str, template: str, **kwargs: Any) -> None:
+        self.written_urls.append(url)
+        kwargs.setdefault("canonical_url", url)
         writer.write_file(
             save_as(url),
             self.get_template(template),
@@ -243,6 +247,7 @@ class CatalogueGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         view: CatalogueView = self.view
+        self.written_urls: list[str] = []
         self._write(writer, self.url("challenges"), "challenges", nav_current="challenges")
         for challenge in view.challenges:
             self._write(
@@ -278,6 +283,21 @@ class CatalogueGenerator(Generator):
             self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
         self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
         self._write_data(view)
+        self._write_sitemap()
+
+    def _write_sitemap(self) -> None:
+        """Every HTML page of the site, the home and the ordinary pages included."""
+        site = self.settings.get("SITEURL", "").rstrip("/")
+        urls = ["", *self.written_urls, *(page.url for page in self.context.get("pages", []))]
+        entries = "".join(
+            f"  <url><loc>{escape(f'{site}/{url}')}</loc></url>\n" for url in dict.fromkeys(urls)
+        )
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</urlset>\n"
+        )
+        (Path(self.output_path) / "sitemap.xml").write_text(text, encoding="utf-8")
 
     def _write_data(self, view: CatalogueView) -> None:
         site = self.settings.get("SITEURL", "").rstrip("/")
