@@ -230,3 +230,44 @@ def flow_chart(
         left_label_x=left_x - 6,
         right_label_x=right_x + node_width + 6,
     )
+
+
+# --- an embeddable badge per common -------------------------------------------------------
+
+STATUS_COLOURS = {
+    "proposed": "#6a6a6a",
+    "open": "#000091",
+    "minimum-reached": "#18753c",
+    "stretch-reached": "#18753c",
+    "unfunded": "#ce0500",
+    "archived": "#6a6a6a",
+}  # white text on each has a contrast of at least 4.5:1
+CHAR_WIDTH = Decimal("6.6")  # average advance of an 11 px sans-serif glyph
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    value: str
+    colour: str
+    label_width: Decimal
+    value_width: Decimal
+    width: Decimal
+    label_x: Decimal
+    value_x: Decimal
+
+
+def badge(label: str, value: str, status: str) -> Badge:
+    """A shields-style badge: "financement | 75 %", coloured by the common's status."""
+    label_width = _n(len(label) * CHAR_WIDTH + 12)
+    value_width = _n(len(value) * CHAR_WIDTH + 12)
+    return Badge(
+        label=label,
+        value=value,
+        colour=STATUS_COLOURS.get(status, "#6a6a6a"),
+        label_width=label_width,
+        value_width=value_width,
+        width=label_width + value_width,
+        label_x=Decimal(6),
+        value_x=label_width + 6,
+    )

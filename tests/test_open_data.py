@@ -110,3 +110,27 @@ def test_open_data_page_documents_files_and_licence(sample_site, make_content, t
         CATALOGUE_DATA_LICENSE_URL="https://opendatacommons.org/licenses/odbl/",
     )
     assert "ODbL 1.0" in (site / "donnees/index.html").read_text()
+
+
+def test_one_embeddable_badge_per_common(sample_site):
+    import xml.etree.ElementTree as ET
+
+    records = {r["slug"]: r for r in json.loads((sample_site / "data/commons.json").read_text())}
+    badges = sorted((sample_site / "badges").glob("*.svg"))
+    assert {p.stem for p in badges} == set(records)
+    namespace = "{http://www.w3.org/2000/svg}"
+    for path in badges:
+        svg = ET.parse(path).getroot()
+        assert svg.get("role") == "img"
+        title = svg.find(f"{namespace}title").text
+        assert svg.get("aria-label") == title
+        record = records[path.stem]
+        goal = record["percent_minimum"] if record["minimum"] != "0.00" else None
+        if goal is not None:
+            assert title == f"financement : {int(float(goal))}\u202f%", (path.stem, title)
+        colour = svg.findall(f"{namespace}rect")[1].get("fill")
+        expected = {"open": "#000091", "minimum-reached": "#18753c", "proposed": "#6a6a6a"}
+        if record["status"] in expected:
+            assert colour == expected[record["status"]]
+    html = (sample_site / "communs/validateur-gtfs/index.html").read_text()
+    assert 'src="../../badges/validateur-gtfs.svg"' in html

@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.readers import BaseReader
 
+from appel_a_communs.charts import badge
 from appel_a_communs.errors import ContentError, ContentErrors
 from appel_a_communs.exports import (
     actors_records,
@@ -220,6 +221,7 @@ class CatalogueGenerator(Generator):
             for kind in ("challenges", "commons", "actors", "funding", "forms", "open_data")
         } | {
             self.settings["CATALOGUE_DATA_PATH"],
+            self.settings["CATALOGUE_BADGES_PATH"],
             self.settings["CATALOGUE_SCHEMAS_PATH"],
             self.settings["THEME_STATIC_DIR"],
         }
@@ -283,7 +285,24 @@ class CatalogueGenerator(Generator):
             self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
         self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
         self._write_data(view)
+        self._write_badges(view)
         self._write_sitemap()
+
+    def _write_badges(self, view: CatalogueView) -> None:
+        """``badges/<slug>.svg``: each common's funding, to embed in a README or a page."""
+        folder = Path(self.output_path) / self.settings["CATALOGUE_BADGES_PATH"]
+        folder.mkdir(parents=True, exist_ok=True)
+        template = self.env.get_template("badge.svg")
+        locale = locale_of(self.settings)
+        language = locale.split("_")[0]
+        for common in view.commons:
+            funding = view.funding.commons[common.slug]
+            if funding.has_goal:
+                value = format_percent(funding.percent_goal, locale)
+            else:
+                value = label(funding.status, "status", language)
+            svg = template.render(badge=badge("financement", value, funding.status))
+            (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
 
     def _write_sitemap(self) -> None:
         """Every HTML page of the site, the home and the ordinary pages included."""
