@@ -173,7 +173,7 @@ def all_output(site: Path) -> str:
     return "\n".join(
         p.read_text(encoding="utf-8")
         for p in site.rglob("*")
-        if p.suffix in (".html", ".json", ".csv")
+        if p.suffix in (".html", ".json", ".csv", ".xml")
     )
 
 

@@ -45,3 +45,25 @@ def test_pages_have_canonical_and_sharing_metadata(published, url):
 
 def test_no_canonical_without_a_site_address(sample_site):
     assert 'rel="canonical"' not in (sample_site / "index.html").read_text()
+
+
+def test_atom_feeds_parse_and_hold_the_newest_items(published):
+    namespace = {"a": "http://www.w3.org/2005/Atom"}
+    pledges = ET.parse(published / "feeds/engagements.atom.xml").getroot()
+    entries = pledges.findall("a:entry", namespace)
+    assert len(entries) == 50  # the 50 newest of the sample's 55
+    days = [e.find("a:published", namespace).text for e in entries]
+    assert days == sorted(days, reverse=True)
+    first = entries[0].find("a:link", namespace).get("href")
+    assert first.startswith(f"{ADDRESS}/communs/") and "#engagement-" in first
+    commons = ET.parse(published / "feeds/communs.atom.xml").getroot()
+    assert len(commons.findall("a:entry", namespace)) == len(
+        list((SAMPLE / "commons").glob("*.md"))
+    )
+    challenge = ET.parse(published / "feeds/defis/intermodalite.atom.xml").getroot()
+    links = {
+        e.find("a:link", namespace).get("href") for e in challenge.findall("a:entry", namespace)
+    }
+    assert f"{ADDRESS}/communs/calculateur-itineraires-intermodal/" in links
+    html = (published / "index.html").read_text()
+    assert f'href="{ADDRESS}/feeds/engagements.atom.xml"' in html

@@ -10,11 +10,12 @@ import json
 import logging
 import re
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from feedgenerator import Atom1Feed
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
@@ -31,6 +32,7 @@ from appel_a_communs.exports import (
     pledges_csv,
     schemas,
 )
+from appel_a_communs.feeds import common_entries, pledge_entries
 from appel_a_communs.formatting import (
     format_day,
     format_money,
@@ -286,6 +288,7 @@ class CatalogueGenerator(Generator):
         self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
         self._write_data(view)
         self._write_badges(view)
+        self._write_feeds(view)
         self._write_sitemap()
 
     def _write_badges(self, view: CatalogueView) -> None:
@@ -303,6 +306,46 @@ class CatalogueGenerator(Generator):
                 value = label(funding.status, "status", language)
             svg = template.render(badge=badge("financement", value, funding.status))
             (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
+
+    def _write_feeds(self, view: CatalogueView) -> None:
+        """Atom feeds: new commons, new pledges, and both for each challenge."""
+        site = self.settings.get("SITEURL", "").rstrip("/")
+        folder = Path(self.output_path) / self.settings["CATALOGUE_FEEDS_PATH"]
+        (folder / "defis").mkdir(parents=True, exist_ok=True)
+        locale = locale_of(self.settings)
+        feeds = {
+            "communs.atom.xml": ("Nouveaux communs", common_entries(view, self.url)),
+            "engagements.atom.xml": (
+                "Nouveaux engagements",
+                pledge_entries(view, self.url, locale),
+            ),
+        }
+        for challenge in view.challenges:
+            slugs = {c.slug for c in view.commons_by_challenge.get(challenge.slug, [])}
+            entries = common_entries(view, self.url, slugs) + pledge_entries(
+                view, self.url, locale, slugs
+            )
+            entries.sort(key=lambda e: (e.day, e.unique_id), reverse=True)
+            feeds[f"defis/{challenge.slug}.atom.xml"] = (challenge.title, entries)
+        for name, (title, entries) in feeds.items():
+            path = f"{self.settings['CATALOGUE_FEEDS_PATH']}/{name}"
+            feed = Atom1Feed(
+                title=f"{title} · {self.settings['SITENAME']}",
+                link=f"{site}/",
+                feed_url=f"{site}/{path}",
+                description=title,
+                language=locale.split("_")[0],
+            )
+            for entry in entries:
+                feed.add_item(
+                    title=entry.title,
+                    link=f"{site}/{entry.url}",
+                    description=entry.summary,
+                    pubdate=datetime.combine(entry.day, datetime.min.time(), UTC),
+                    unique_id=f"urn:appel-a-communs:{entry.unique_id}",
+                )
+            with (Path(self.output_path) / path).open("w", encoding="utf-8") as out:
+                feed.write(out, "utf-8")
 
     def _write_sitemap(self) -> None:
         """Every HTML page of the site, the home and the ordinary pages included."""

@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_OPEN_DATA_URL": "donnees/",
     "CATALOGUE_SCHEMAS_PATH": "schemas",
     "CATALOGUE_BADGES_PATH": "badges",
+    "CATALOGUE_FEEDS_PATH": "feeds",
     # The licence of the published data.
     "CATALOGUE_DATA_LICENSE": "Licence Ouverte / Open Licence 2.0",
     "CATALOGUE_DATA_LICENSE_URL": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",

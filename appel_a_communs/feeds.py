@@ -1,0 +1,76 @@
+"""What the Atom feeds hold: new commons, new pledges, and both per challenge.
+
+The SPEC gives commons no date: a common's date in the feeds is that of its first
+pledge (its proposers usually join it at once), or the opening of the campaign.
+Amounts stay out of entries while a sealed round is open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .formatting import format_money
+from .view import CatalogueView
+
+FEED_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    url: str
+    """Relative to the site's root."""
+    day: date
+    summary: str
+    unique_id: str
+
+
+def common_day(view: CatalogueView, slug: str) -> date:
+    pledges = view.pledges_by_common.get(slug)
+    if pledges:
+        return pledges[0].date
+    campaign = view.catalogue.campaign
+    return campaign.opens if campaign and campaign.opens else view.today
+
+
+def common_entries(view: CatalogueView, url_of, slugs=None) -> list[Entry]:
+    commons = [c for c in view.commons if slugs is None or c.slug in slugs]
+    entries = [
+        Entry(
+            c.title,
+            url_of("common", c.slug),
+            common_day(view, c.slug),
+            c.summary,
+            f"common:{c.slug}",
+        )
+        for c in commons
+    ]
+    return sorted(entries, key=lambda e: (e.day, e.unique_id), reverse=True)[:FEED_LENGTH]
+
+
+def pledge_entries(view: CatalogueView, url_of, locale: str, slugs=None) -> list[Entry]:
+    actors, commons = view.catalogue.actors, view.catalogue.commons
+    entries = []
+    for pledge in view.catalogue.pledges.values():
+        if slugs is not None and pledge.common not in slugs:
+            continue
+        what = []
+        if pledge.money and not view.sealed:
+            what.append(format_money(pledge.money.amount, view.currency, locale, cents=False))
+        if pledge.skills:
+            what.append(f"{pledge.skills.days} j de compétences")
+        if pledge.means:
+            what.append("des moyens techniques")
+        verb = "s’engage pour" if (pledge.money or pledge.skills or pledge.means) else "rejoint"
+        title = f"{actors[pledge.actor].name} {verb} {commons[pledge.common].title}"
+        entries.append(
+            Entry(
+                title,
+                f"{url_of('common', pledge.common)}#engagement-{pledge.id}",
+                pledge.date,
+                ", ".join(what) or "Rejoint le groupe de travail.",
+                f"pledge:{pledge.id}",
+            )
+        )
+    return sorted(entries, key=lambda e: (e.day, e.unique_id), reverse=True)[:FEED_LENGTH]
