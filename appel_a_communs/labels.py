@@ -72,6 +72,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "maintainer": "Mainteneurs",
         },
         "money_status": {"pledged": "promis", "confirmed": "confirmé", "paid": "versé"},
+        "progress": {
+            "no-goal": "Sans objectif de financement",
+            "none": "Rien de sécurisé",
+            "started": "Moins de la moitié",
+            "half": "La moitié ou plus",
+            "reached": "Objectif atteint",
+        },
     },
     "en": {
         "challenge_status": {"open": "Open", "closed": "Closed"},
@@ -139,6 +146,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "maintainer": "Maintainers",
         },
         "money_status": {"pledged": "pledged", "confirmed": "confirmed", "paid": "paid"},
+        "progress": {
+            "no-goal": "No funding goal",
+            "none": "Nothing secured",
+            "started": "Less than half",
+            "half": "Half or more",
+            "reached": "Goal reached",
+        },
     },
 }
 

@@ -6,6 +6,7 @@ or in the funding engine.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +20,11 @@ from .funding import Funding, compute_funding
 from .loader import Catalogue, load_catalogue
 from .models import Actor, Challenge, Common, Pledge
 from .rules import check_round_rules
-from .types import ActorKind, Role
+from .types import ActorKind, NeedKind, Role
 
 ROLE_ORDER: tuple[str, ...] = get_args(Role)
 KIND_ORDER: tuple[str, ...] = get_args(ActorKind)
+NEED_ORDER: tuple[str, ...] = get_args(NeedKind)
 CLOSEST_TO_GOAL = 4
 CHART_ROWS = 40
 """Commons drawn in the funding page's bar chart; the table below lists them all."""
@@ -58,6 +60,14 @@ class CatalogueView:
     """Funders to commons; None while a sealed round hides per-actor amounts."""
     engaged_actors: list[Actor]
     """Actors with at least one pledge, the most engaged first (commons, then activations)."""
+    groups: list[tuple[Challenge, list[Common]]]
+    """The catalogue without JavaScript: each common under its first challenge."""
+    facets: dict[str, dict[str, str]]
+    """Each common's filter values, as the catalogue's data attributes read them."""
+    options: dict[str, list[str]]
+    """The values each filter offers, from the content."""
+    open_needs: list[tuple[str, list[tuple[Common, str]]]]
+    """Needs of the commons that are not archived, by kind: (common, description)."""
 
     @property
     def sealed(self) -> bool:
@@ -139,6 +149,23 @@ def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None
         key=lambda a: (-len(funding.actors[a.slug].roles), -funding.actors[a.slug].activations)
     )
 
+    groups = [
+        (challenge, [c for c in commons_by_challenge.get(challenge.slug, [])
+                     if c.challenges[0] == challenge.slug])
+        for challenge in challenges
+    ]  # fmt: skip
+    facets = {c.slug: facet_values(c, funding.commons[c.slug]) for c in commons}
+    options = {
+        key: sorted({v for f in facets.values() for v in f[key].split() if v})
+        for key in ("status", "maturity", "type", "need", "progress")
+    }
+    options["license"] = sorted({c.license for c in commons if c.license})
+    needs: dict[str, list[tuple[Common, str]]] = defaultdict(list)
+    for common in commons:
+        if common.stage != "archived":
+            for need in common.needs:
+                needs[need.kind].append((common, need.description))
+
     return CatalogueView(
         catalogue=catalogue,
         funding=funding,
@@ -158,4 +185,40 @@ def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None
         bar_chart=bar_chart(by_closeness[:CHART_ROWS], funding.commons),
         flow_chart=None if funding.sealed else flow_chart(dict(flows), labels),
         engaged_actors=engaged,
+        groups=[(challenge, items) for challenge, items in groups if items],
+        facets=facets,
+        options=options,
+        open_needs=[(kind, needs[kind]) for kind in NEED_ORDER if needs.get(kind)],
     )
+
+
+PROGRESS_BUCKETS = ((Decimal(100), "reached"), (Decimal(50), "half"), (Decimal(0), "started"))
+
+
+def progress_bucket(percent: Decimal | None, has_goal: bool) -> str:
+    """A common's funding progress as the catalogue filters it."""
+    if not has_goal:
+        return "no-goal"
+    if not percent:
+        return "none"
+    return next(name for floor, name in PROGRESS_BUCKETS if percent >= floor)
+
+
+def search_text(common: Common) -> str:
+    """Title, summary and tags, lowercased and without accents, for search as you type."""
+    text = " ".join([common.title, common.summary, *common.tags])
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def facet_values(common: Common, funding) -> dict[str, str]:
+    return {
+        "challenge": " ".join(common.challenges),
+        "status": funding.status,
+        "maturity": common.maturity or "",
+        "type": " ".join(common.resource_types),
+        "license": common.license or "",
+        "need": " ".join(dict.fromkeys(n.kind for n in common.needs)),
+        "progress": progress_bucket(funding.percent_goal, funding.has_goal),
+        "search": search_text(common),
+    }

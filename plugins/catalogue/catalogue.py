@@ -183,6 +183,7 @@ class CatalogueGenerator(Generator):
         self.context["FUNDING_URL"] = self.url("funding")
         self.context["FORMS_URL"] = self.url("forms")
         self.context["OPEN_DATA_URL"] = self.url("open_data")
+        self.context["NEEDS_URL"] = self.url("needs")
         # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
         self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
         self.forms = site_forms(
@@ -220,7 +221,15 @@ class CatalogueGenerator(Generator):
     def _page_errors(self):
         reserved = {
             self.url(kind).strip("/").split("/")[0]
-            for kind in ("challenges", "commons", "actors", "funding", "forms", "open_data")
+            for kind in (
+                "challenges",
+                "commons",
+                "actors",
+                "funding",
+                "forms",
+                "open_data",
+                "needs",
+            )
         } | {
             self.settings["CATALOGUE_DATA_PATH"],
             self.settings["CATALOGUE_BADGES_PATH"],
@@ -286,6 +295,7 @@ class CatalogueGenerator(Generator):
         for form in self.forms:
             self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
         self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
+        self._write(writer, self.url("needs"), "needs", nav_current="commons")
         self._write_data(view)
         self._write_badges(view)
         self._write_feeds(view)

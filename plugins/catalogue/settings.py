@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "CATALOGUE_FUNDING_URL": "financement/",
     "CATALOGUE_FORMS_URL": "contribuer/",
     "CATALOGUE_OPEN_DATA_URL": "donnees/",
+    "CATALOGUE_NEEDS_URL": "besoins/",
     "CATALOGUE_SCHEMAS_PATH": "schemas",
     "CATALOGUE_BADGES_PATH": "badges",
     "CATALOGUE_FEEDS_PATH": "feeds",

@@ -1,0 +1,61 @@
+// Progressive enhancement of the commons catalogue: filters and search as you type,
+// their state kept in the URL so that it can be shared. Without JavaScript the page
+// lists every common, grouped by challenge, and the (hidden) filter form is unused.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.filters");
+  var cards = Array.prototype.slice.call(document.querySelectorAll("[data-facets]"));
+  if (!form || !cards.length || !window.URLSearchParams || !window.history) return;
+  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
+  var count = document.getElementById("filter-count");
+  var exact = ["status", "maturity", "license", "progress"];
+  var among = ["challenge", "type", "need"];
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function matches(card, params, words) {
+    for (var i = 0; i < exact.length; i++) {
+      var want = params.get(exact[i]);
+      if (want && card.getAttribute("data-" + exact[i]) !== want) return false;
+    }
+    for (var j = 0; j < among.length; j++) {
+      var wanted = params.get(among[j]);
+      var have = " " + (card.getAttribute("data-" + among[j]) || "") + " ";
+      if (wanted && have.indexOf(" " + wanted + " ") < 0) return false;
+    }
+    var text = card.getAttribute("data-search") || "";
+    return words.every(function (word) { return text.indexOf(word) >= 0; });
+  }
+
+  function apply() {
+    var params = new URLSearchParams();
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && field.value.trim()) params.set(field.name, field.value.trim());
+    });
+    var words = fold(params.get("q") || "").split(/\s+/).filter(Boolean);
+    var shown = 0;
+    cards.forEach(function (card) {
+      card.hidden = !matches(card, params, words);
+      if (!card.hidden) shown += 1;
+    });
+    groups.forEach(function (group) {
+      group.hidden = !group.querySelector("[data-facets]:not([hidden])");
+    });
+    count.textContent = shown + (shown > 1 ? " communs affichés" : " commun affiché") +
+      " sur " + cards.length;
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
+  new URLSearchParams(window.location.search).forEach(function (value, name) {
+    var field = form.elements.namedItem(name);
+    if (field) field.value = value;
+  });
+  form.hidden = false;
+  form.addEventListener("input", apply);
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  apply();
+})();
