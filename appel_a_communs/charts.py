@@ -10,8 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import Common
-
 ZERO = Decimal(0)
 STEP = Decimal("0.01")
 
@@ -24,8 +22,21 @@ def _n(value: Decimal | int) -> Decimal:
 
 
 @dataclass(frozen=True)
+class BarInput:
+    """One row to draw: what it is, and its money."""
+
+    slug: str
+    label: str
+    minimum: Decimal
+    stretch: Decimal
+    secured: Decimal
+    pending: Decimal
+
+
+@dataclass(frozen=True)
 class BarRow:
-    common: Common
+    slug: str
+    label: str
     y: Decimal
     secured_width: Decimal
     pending_x: Decimal
@@ -46,32 +57,28 @@ class BarChart:
     bar_width: int
     bar_height: int
     rows: list[BarRow]
+    inputs: list[BarInput]
+    """What the rows were drawn from, for the chart's data table."""
     scale: Decimal
     """The money that spans the whole bar width: the largest stretch goal or secured total."""
 
 
-def bar_chart(commons: list[Common], funding: dict, label_width: int = 300) -> BarChart:
-    """One row per common with a goal: secured, pending, minimum and stretch on one scale."""
-    rows_of = [c for c in commons if funding[c.slug].has_goal]
-    scale = max(
-        (
-            max(funding[c.slug].stretch, funding[c.slug].secured + funding[c.slug].pending)
-            for c in rows_of
-        ),
-        default=ZERO,
-    )
+def bar_chart(inputs: list[BarInput], label_width: int = 300) -> BarChart:
+    """One row per input with a goal: secured, pending, minimum and stretch on one scale."""
+    rows_of = [r for r in inputs if r.stretch > 0]
+    scale = max((max(r.stretch, r.secured + r.pending) for r in rows_of), default=ZERO)
     width, bar_x, row_height, bar_height = 900, label_width + 10, 30, 16
     bar_width = width - bar_x - 10
     rows = []
-    for i, common in enumerate(rows_of):
-        result = funding[common.slug]
+    for i, result in enumerate(rows_of):
         unit = Decimal(bar_width) / scale
         secured = min(result.secured, scale) * unit
         pending = min(result.pending, scale - min(result.secured, scale)) * unit
         top = 10 + i * row_height
         rows.append(
             BarRow(
-                common=common,
+                slug=result.slug,
+                label=result.label,
                 y=_n(top),
                 secured_width=_n(secured),
                 pending_x=_n(bar_x + secured),
@@ -93,6 +100,7 @@ def bar_chart(commons: list[Common], funding: dict, label_width: int = 300) -> B
         bar_width=bar_width,
         bar_height=bar_height,
         rows=rows,
+        inputs=rows_of,
         scale=scale,
     )
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import get_args
 
-from .charts import BarChart, FlowChart, bar_chart, flow_chart
+from .charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
 from .errors import ContentErrors
 from .funding import Funding, compute_funding
 from .loader import Catalogue, load_catalogue
@@ -56,6 +56,9 @@ class CatalogueView:
     by_closeness: list[Common]
     """Commons with a goal, not archived, the closest to their minimum first."""
     bar_chart: BarChart
+    challenge_chart: BarChart
+    """Funding summed over the commons of each challenge (a common answering two
+    challenges counts in both)."""
     flow_chart: FlowChart | None
     """Funders to commons; None while a sealed round hides per-actor amounts."""
     engaged_actors: list[Actor]
@@ -182,13 +185,41 @@ def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None
         open_challenges=[c for c in challenges if c.status == "open"],
         closest_to_goal=candidates[:CLOSEST_TO_GOAL],
         by_closeness=by_closeness,
-        bar_chart=bar_chart(by_closeness[:CHART_ROWS], funding.commons),
+        bar_chart=bar_chart(
+            [_bar(c.slug, c.title, [funding.commons[c.slug]]) for c in by_closeness[:CHART_ROWS]]
+        ),
+        challenge_chart=bar_chart(
+            [
+                _bar(
+                    ch.slug,
+                    ch.title,
+                    [
+                        funding.commons[c.slug]
+                        for c in commons_by_challenge.get(ch.slug, [])
+                        if c.stage != "archived"
+                    ],
+                )
+                for ch in challenges
+            ],
+            label_width=300,
+        ),
         flow_chart=None if funding.sealed else flow_chart(dict(flows), labels),
         engaged_actors=engaged,
         groups=[(challenge, items) for challenge, items in groups if items],
         facets=facets,
         options=options,
         open_needs=[(kind, needs[kind]) for kind in NEED_ORDER if needs.get(kind)],
+    )
+
+
+def _bar(slug: str, label: str, results: list) -> BarInput:
+    return BarInput(
+        slug=slug,
+        label=label,
+        minimum=sum((r.minimum for r in results), Decimal(0)),
+        stretch=sum((r.stretch for r in results), Decimal(0)),
+        secured=sum((r.secured for r in results), Decimal(0)),
+        pending=sum((r.pending for r in results), Decimal(0)),
     )
 
 
