@@ -1,0 +1,77 @@
+"""Accessible and light: axe-core finds no WCAG 2.1 A/AA violation; pages stay small and
+make no third-party request."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+PAGES = [
+    "",
+    "defis/covoiturage-du-quotidien/",
+    "communs/registre-trajets-covoiturage/",
+    "acteurs/metropole-valbrune/",
+    "communs/",
+    "financement/",
+    "contribuer/engagement/",
+    "besoins/",
+    "donnees/",
+]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    path = Path(os.environ.get("APPEL_NODE_PATH", "")) / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        message = "axe-core is not available (npm install axe-core, then set APPEL_NODE_PATH)"
+        if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
+        pytest.skip(message)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_axe_finds_no_violation(browser, base_url, axe_source, url):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/{url}")
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+        )
+    finally:
+        context.close()
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"]  # axe really ran
+
+
+def test_no_page_over_100_kb_and_one_stylesheet(sample_site):
+    pages = list(sample_site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        assert page.stat().st_size < 100_000, page
+        html = page.read_text(encoding="utf-8")
+        assert html.count('rel="stylesheet"') == 1, page
+    assert len(list((sample_site / "theme" / "css").glob("*.css"))) == 1
+
+
+def test_no_third_party_request(sample_site):
+    """Links may lead anywhere; nothing the browser loads by itself comes from elsewhere."""
+    loads = re.compile(r"<(?:script|img|iframe|link|source|video|audio)\b[^>]*?\s(?:src|href)="
+                       r"\"(https?:)?//", re.I)  # fmt: skip
+    for page in sample_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        offending = [
+            m.group(0)
+            for m in loads.finditer(html)
+            if 'rel="alternate"' not in m.group(0) and 'rel="canonical"' not in m.group(0)
+        ]
+        assert offending == [], page
+    css = (sample_site / "theme/css/style.css").read_text()
+    assert "@import" not in css and "url(http" not in css
