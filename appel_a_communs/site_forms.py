@@ -168,7 +168,8 @@ def _control(
             (option_text(form_field, v) if mode == "github" else v, option_text(form_field, v))
             for v in form_field.options
         )
-        placeholder = () if form_field.required or form_field.multiple else (("", "— Choisir —"),)
+        # An empty first option: a required select then needs a real choice (HTML spec).
+        placeholder = () if form_field.multiple else (("", "— Choisir —"),)
         return Control(form_field.id, form_field.label, help_text, "select", form_field.required,
                        options=(*placeholder, *options), multiple=form_field.multiple)  # fmt: skip
     element = "textarea" if form_field.kind == "textarea" else "input"

@@ -75,3 +75,23 @@ def test_no_third_party_request(sample_site):
         assert offending == [], page
     css = (sample_site / "theme/css/style.css").read_text()
     assert "@import" not in css and "url(http" not in css
+
+
+def test_every_page_is_valid_html(sample_site):
+    """The Nu Html Checker (vnu-jar from the npm registry, run with Java) finds no error."""
+    import shutil
+    import subprocess
+
+    jar = Path(os.environ.get("APPEL_NODE_PATH", "")) / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    java = shutil.which("java")
+    if not jar.is_file() or not java:
+        message = "the Nu Html Checker is not available (vnu-jar from npm, and java)"
+        if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
+        pytest.skip(message)
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--skip-non-html", "--errors-only", "--format", "gnu",
+         str(sample_site)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr[:3000]
