@@ -312,3 +312,18 @@ def test_content_cache_reuses_unchanged_files_and_sees_changes(make_content, tmp
     for _ in range(2):
         with pytest.raises(ContentErrors):
             build_site(content, out, CATALOGUE_CACHE=True)
+
+
+def test_settings_errors_are_reported_not_raised(make_content, tmp_path):
+    content = make_content({"campaign.yml": "opens: 2026-09-01\ncloses: 2026-11-01\n"})
+    site = build_site(content, tmp_path / "out", CATALOGUE_TODAY="2026-12-01")
+    assert json.loads((site / "data/commons.json").read_text())[0]["status"] == "unfunded"
+    for settings, words in (
+        ({"CATALOGUE_TODAY": "demain"}, "CATALOGUE_TODAY"),
+        ({"CATALOGUE_FORMS_MODE": "fax"}, "CATALOGUE_FORMS_MODE"),
+        ({"CATALOGUE_GITHUB_REPO": "pas un dépôt"}, "CATALOGUE_GITHUB_REPO"),
+        ({"CATALOGUE_FORMS_MODE": "post"}, "CATALOGUE_FORMS_ENDPOINT"),
+    ):
+        with pytest.raises(ContentErrors) as info:
+            build_site(content, tmp_path / "bad", **settings)
+        assert words in str(info.value)

@@ -163,7 +163,7 @@ class CatalogueGenerator(Generator):
 
     def generate_context(self) -> None:
         errors: list[ContentError] = list(self._page_errors())
-        today = self.settings.get("CATALOGUE_TODAY") or date.today()
+        today = self._today()
         cache = None
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
@@ -197,6 +197,16 @@ class CatalogueGenerator(Generator):
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
         )
+
+    def _today(self) -> date:
+        value = self.settings.get("CATALOGUE_TODAY") or date.today()
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                problem = f"CATALOGUE_TODAY is {value!r}: write a date, YYYY-MM-DD"
+                raise ContentErrors([ContentError("pelicanconf.py", None, problem)]) from None
+        return value
 
     def form_url(self, kind: str) -> str:
         return f"{self.url('forms')}{FORM_SLUGS[kind]}/"
