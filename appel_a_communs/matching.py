@@ -57,13 +57,6 @@ class _Roots:
         return max(ZERO, self.roots * self.roots - self.total)
 
 
-def quadratic_weight(contributions: Mapping[str, Decimal], min_funders: int) -> Decimal:
-    """Vₚ = (Σᵢ √cᵢ)² − Σᵢ cᵢ, or 0 with fewer than ``min_funders`` funders."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return _Roots.of(contributions).weight(min_funders)
-
-
 def quadratic(
     contributions: Mapping[str, Mapping[str, Decimal]],
     pool: Decimal,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from .loader import Catalogue
 from .models import Model
@@ -176,12 +175,6 @@ def _control(
     attributes = html_attributes(model, form_field)
     return Control(form_field.id, form_field.label, help_text, element, form_field.required,
                    attributes=attributes)  # fmt: skip
-
-
-def issue_url(repo: str, kind: str, values: dict[str, str] | None = None) -> str:
-    """The GitHub page that opens the issue form of ``kind``, prefilled with ``values``."""
-    query = urlencode({"template": f"{kind}.yml", **(values or {})})
-    return f"https://github.com/{repo}/issues/new?{query}"
 
 
 def site_forms(catalogue: Catalogue, mode: Mode, repo: str, endpoint: str) -> list[SiteForm]:
