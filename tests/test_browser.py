@@ -118,3 +118,21 @@ def test_no_horizontal_overflow_at_320px(browser: Browser, base_url: str, path: 
                 NARROW,
             )
             pytest.fail(f"{path}: scrollWidth {width}px > {NARROW}px; widest: {culprits}")
+
+
+def test_print_stylesheet_hides_navigation_and_shows_link_addresses(
+    browser: Browser, base_url: str
+) -> None:
+    """Printed, a common page keeps its content, drops the navigation, and spells out
+    where its external links go."""
+    with no_js_page(browser) as page:
+        page.goto(urljoin(base_url, "/communs/registre-trajets-covoiturage/"))
+        assert page.locator(".site-nav").is_visible()
+        page.emulate_media(media="print")
+        assert not page.locator(".site-nav").is_visible()
+        assert not page.locator(".breadcrumb").is_visible()
+        assert page.locator("h1").is_visible() and page.locator(".bar").first.is_visible()
+        after = page.locator("a[rel~=external]").first.evaluate(
+            "a => getComputedStyle(a, '::after').content"
+        )
+        assert "http" in after
