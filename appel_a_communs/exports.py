@@ -301,12 +301,12 @@ def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
     return rows
 
 
-def common_files(view: CatalogueView, url_of: UrlOf) -> dict[str, dict[str, Any]]:
-    """``data/commons/<slug>.json`` for every common."""
-    records = {r["slug"]: r for r in commons_records(view, url_of)}
+def common_files(view: CatalogueView, records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``data/commons/<slug>.json`` for every common, from ``commons_records``' output."""
+    records_of = {r["slug"]: r for r in records}
     return {
         common.slug: CommonFile(
-            funding=CommonRecord(**records[common.slug]),
+            funding=CommonRecord(**records_of[common.slug]),
             content=common.model_dump(mode="json", exclude_none=True),
             pledges=[PledgeRecord(**p) for p in pledge_records(view, common.slug)],
         ).model_dump(mode="json")

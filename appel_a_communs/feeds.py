@@ -34,8 +34,13 @@ def common_day(view: CatalogueView, slug: str) -> date:
     return campaign.opens if campaign and campaign.opens else view.today
 
 
-def common_entries(view: CatalogueView, url_of, slugs=None) -> list[Entry]:
-    commons = [c for c in view.commons if slugs is None or c.slug in slugs]
+def newest(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.day, e.unique_id), reverse=True)[:FEED_LENGTH]
+
+
+def common_entries(view: CatalogueView, url_of, slugs: list[str] | None = None) -> list[Entry]:
+    """The call's commons, or only ``slugs`` (looked up, not searched for)."""
+    commons = view.commons if slugs is None else [view.catalogue.commons[s] for s in slugs]
     entries = [
         Entry(
             c.title,
@@ -46,15 +51,21 @@ def common_entries(view: CatalogueView, url_of, slugs=None) -> list[Entry]:
         )
         for c in commons
     ]
-    return sorted(entries, key=lambda e: (e.day, e.unique_id), reverse=True)[:FEED_LENGTH]
+    return newest(entries)
 
 
-def pledge_entries(view: CatalogueView, url_of, locale: str, slugs=None) -> list[Entry]:
+def pledge_entries(
+    view: CatalogueView, url_of, locale: str, slugs: list[str] | None = None
+) -> list[Entry]:
+    """Pledges of the whole call, or of the commons ``slugs`` only, through the view's
+    index: a feed per challenge then costs its own pledges, not the call's."""
     actors, commons = view.catalogue.actors, view.catalogue.commons
+    if slugs is None:
+        pledges = list(view.catalogue.pledges.values())
+    else:
+        pledges = [p for slug in slugs for p in view.pledges_by_common.get(slug, [])]
     entries = []
-    for pledge in view.catalogue.pledges.values():
-        if slugs is not None and pledge.common not in slugs:
-            continue
+    for pledge in pledges:
         what = []
         if pledge.money and not view.sealed:
             what.append(format_money(pledge.money.amount, view.currency, locale, cents=False))
@@ -73,4 +84,4 @@ def pledge_entries(view: CatalogueView, url_of, locale: str, slugs=None) -> list
                 f"pledge:{pledge.id}",
             )
         )
-    return sorted(entries, key=lambda e: (e.day, e.unique_id), reverse=True)[:FEED_LENGTH]
+    return newest(entries)

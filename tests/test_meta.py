@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 from conftest import SAMPLE, build_site
 
 ADDRESS = "https://appel.example"
@@ -67,3 +68,19 @@ def test_atom_feeds_parse_and_hold_the_newest_items(published):
     assert f"{ADDRESS}/communs/calculateur-itineraires-intermodal/" in links
     html = (published / "index.html").read_text()
     assert f'href="{ADDRESS}/feeds/engagements.atom.xml"' in html
+
+
+def test_challenge_feeds_hold_only_their_own_items_at_most_fifty(published):
+    namespace = {"a": "http://www.w3.org/2005/Atom"}
+    for feed in (published / "feeds/defis").glob("*.atom.xml"):
+        challenge = feed.name.removesuffix(".atom.xml")
+        own = {
+            path.stem
+            for path in (SAMPLE / "commons").glob("*.md")
+            if challenge in yaml.safe_load(path.read_text().split("---")[1])["challenges"]
+        }
+        entries = ET.parse(feed).getroot().findall("a:entry", namespace)
+        assert 0 < len(entries) <= 50
+        for entry in entries:
+            href = entry.find("a:link", namespace).get("href")
+            assert href.split("/communs/", 1)[1].split("/", 1)[0] in own, (challenge, href)

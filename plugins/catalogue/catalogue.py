@@ -32,7 +32,7 @@ from appel_a_communs.exports import (
     pledges_csv,
     schemas,
 )
-from appel_a_communs.feeds import common_entries, pledge_entries
+from appel_a_communs.feeds import common_entries, newest, pledge_entries
 from appel_a_communs.formatting import (
     format_day,
     format_money,
@@ -341,12 +341,11 @@ class CatalogueGenerator(Generator):
             ),
         }
         for challenge in view.challenges:
-            slugs = {c.slug for c in view.commons_by_challenge.get(challenge.slug, [])}
+            slugs = [c.slug for c in view.commons_by_challenge.get(challenge.slug, [])]
             entries = common_entries(view, self.url, slugs) + pledge_entries(
                 view, self.url, locale, slugs
             )
-            entries.sort(key=lambda e: (e.day, e.unique_id), reverse=True)
-            feeds[f"defis/{challenge.slug}.atom.xml"] = (challenge.title, entries)
+            feeds[f"defis/{challenge.slug}.atom.xml"] = (challenge.title, newest(entries))
         for name, (title, entries) in feeds.items():
             path = f"{self.settings['CATALOGUE_FEEDS_PATH']}/{name}"
             feed = Atom1Feed(
@@ -389,8 +388,9 @@ class CatalogueGenerator(Generator):
 
         folder = Path(self.output_path) / self.settings["CATALOGUE_DATA_PATH"]
         folder.mkdir(parents=True, exist_ok=True)
+        commons = commons_records(view, url_of)
         for name, records in (
-            ("commons", commons_records(view, url_of)),
+            ("commons", commons),
             ("challenges", challenges_records(view, url_of)),
             ("actors", actors_records(view, url_of)),
         ):
@@ -398,7 +398,7 @@ class CatalogueGenerator(Generator):
             (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
         (folder / "pledges.csv").write_text(pledges_csv(view), encoding="utf-8")
         (folder / "commons").mkdir(exist_ok=True)
-        for slug, record in common_files(view, url_of).items():
+        for slug, record in common_files(view, commons).items():
             text = json.dumps(record, ensure_ascii=False, indent=2)
             (folder / "commons" / f"{slug}.json").write_text(text + "\n", encoding="utf-8")
         schema_folder = Path(self.output_path) / self.settings["CATALOGUE_SCHEMAS_PATH"]
