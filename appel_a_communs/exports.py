@@ -170,21 +170,21 @@ def commons_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
 def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
     """One object per challenge for ``data/challenges.json``."""
     return [
-        {
-            "slug": challenge.slug,
-            "title": challenge.title,
-            "url": url_of("challenge", challenge.slug),
-            "summary": challenge.summary,
-            "status": challenge.status,
-            "deadline": challenge.deadline.isoformat() if challenge.deadline else None,
-            "themes": list(challenge.themes),
-            "facilitator": challenge.facilitator.model_dump(mode="json")
+        ChallengeRecord(
+            slug=challenge.slug,
+            title=challenge.title,
+            url=url_of("challenge", challenge.slug),
+            summary=challenge.summary,
+            status=challenge.status,
+            deadline=challenge.deadline.isoformat() if challenge.deadline else None,
+            themes=list(challenge.themes),
+            facilitator=challenge.facilitator.model_dump(mode="json")
             if challenge.facilitator
             else None,
-            "commons": [c.slug for c in view.commons_by_challenge.get(challenge.slug, [])],
-        }
+            commons=[c.slug for c in view.commons_by_challenge.get(challenge.slug, [])],
+        ).model_dump(mode="json")
         for challenge in view.challenges
-    ]  # checked against ChallengeRecord in the tests, through the published schema
+    ]
 
 
 def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
@@ -218,7 +218,7 @@ def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
                 ],
             }
         )
-    return records
+    return [ActorRecord(**r).model_dump(mode="json") for r in records]
 
 
 PLEDGE_COLUMNS = (
