@@ -44,7 +44,8 @@ RELATIVE_URLS = True
 DEFAULT_PAGINATION = False
 
 # The catalogue plugin (see plugins/catalogue/settings.py for every setting).
-CATALOGUE_LOCALE = "fr_FR"
+# DEFAULT_LANG sets the interface language and the formats of amounts and dates
+# ("en" builds the site in English); CATALOGUE_LOCALE may refine the formats ("fr_CA").
 # Forms open the repository's prefilled GitHub issue forms ("github"), or post to a form
 # backend ("post", with CATALOGUE_FORMS_ENDPOINT). Set the repository of your call here.
 CATALOGUE_FORMS_MODE = "github"

@@ -1,163 +1,103 @@
-"""Display labels of the enumerations (French by default, English available).
+"""Display labels of the enumerations; data keys stay English, these are the words people read.
 
-Data keys stay English; these are the words people read.
+The English labels are the messages of the gettext catalogue, each in the context of
+its group (``Other`` is "Autre" as a need and "Autres" as a group of actors).
 """
 
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "fr": {
-        "challenge_status": {"open": "Ouvert", "closed": "Clos"},
-        "stage": {"proposed": "Proposé", "accepted": "Retenu", "archived": "Archivé"},
-        "status": {
-            "proposed": "Proposé",
-            "open": "En financement",
-            "minimum-reached": "Objectif minimum atteint",
-            "stretch-reached": "Objectif haut atteint",
-            "unfunded": "Non financé",
-            "archived": "Archivé",
-        },
-        "maturity": {
-            "idea": "Idée",
-            "prototype": "Prototype",
-            "beta": "Bêta",
-            "stable": "Stable",
-            "obsolete": "Obsolète",
-        },
-        "resource_type": {
-            "software": "Logiciel",
-            "data": "Données",
-            "standard": "Standard",
-            "knowledge": "Connaissances",
-            "hardware": "Matériel",
-            "service": "Service",
-        },
-        "need": {
-            "funding": "Financement",
-            "skills": "Compétences",
-            "data": "Données",
-            "testing": "Tests",
-            "hosting": "Hébergement",
-            "animation": "Animation",
-            "other": "Autre",
-        },
-        "kind": {
-            "company": "Entreprises",
-            "startup": "Startups",
-            "public-body": "Acteurs publics",
-            "association": "Associations",
-            "research": "Recherche",
-            "citizen-group": "Collectifs citoyens",
-            "other": "Autres",
-        },
-        "kind_one": {
-            "company": "Entreprise",
-            "startup": "Startup",
-            "public-body": "Acteur public",
-            "association": "Association",
-            "research": "Recherche",
-            "citizen-group": "Collectif citoyen",
-            "other": "Autre",
-        },
-        "role": {
-            "funder": "Financeur",
-            "contributor": "Contributeur",
-            "user": "Utilisateur",
-            "maintainer": "Mainteneur",
-        },
-        "roles": {
-            "funder": "Financeurs",
-            "contributor": "Contributeurs",
-            "user": "Utilisateurs",
-            "maintainer": "Mainteneurs",
-        },
-        "money_status": {"pledged": "promis", "confirmed": "confirmé", "paid": "versé"},
-        "progress": {
-            "no-goal": "Sans objectif de financement",
-            "none": "Rien de sécurisé",
-            "started": "Moins de la moitié",
-            "half": "La moitié ou plus",
-            "reached": "Objectif atteint",
-        },
+from .i18n import pN_, translations
+
+LABELS: dict[str, dict[str, str]] = {
+    "challenge_status": {
+        "open": pN_("challenge_status", "Open"),
+        "closed": pN_("challenge_status", "Closed"),
     },
-    "en": {
-        "challenge_status": {"open": "Open", "closed": "Closed"},
-        "stage": {"proposed": "Proposed", "accepted": "Accepted", "archived": "Archived"},
-        "status": {
-            "proposed": "Proposed",
-            "open": "Raising funds",
-            "minimum-reached": "Minimum reached",
-            "stretch-reached": "Stretch goal reached",
-            "unfunded": "Unfunded",
-            "archived": "Archived",
-        },
-        "maturity": {
-            "idea": "Idea",
-            "prototype": "Prototype",
-            "beta": "Beta",
-            "stable": "Stable",
-            "obsolete": "Obsolete",
-        },
-        "resource_type": {
-            "software": "Software",
-            "data": "Data",
-            "standard": "Standard",
-            "knowledge": "Knowledge",
-            "hardware": "Hardware",
-            "service": "Service",
-        },
-        "need": {
-            "funding": "Funding",
-            "skills": "Skills",
-            "data": "Data",
-            "testing": "Testing",
-            "hosting": "Hosting",
-            "animation": "Facilitation",
-            "other": "Other",
-        },
-        "kind": {
-            "company": "Companies",
-            "startup": "Startups",
-            "public-body": "Public bodies",
-            "association": "Associations",
-            "research": "Research",
-            "citizen-group": "Citizen groups",
-            "other": "Others",
-        },
-        "kind_one": {
-            "company": "Company",
-            "startup": "Startup",
-            "public-body": "Public body",
-            "association": "Association",
-            "research": "Research",
-            "citizen-group": "Citizen group",
-            "other": "Other",
-        },
-        "role": {
-            "funder": "Funder",
-            "contributor": "Contributor",
-            "user": "User",
-            "maintainer": "Maintainer",
-        },
-        "roles": {
-            "funder": "Funders",
-            "contributor": "Contributors",
-            "user": "Users",
-            "maintainer": "Maintainers",
-        },
-        "money_status": {"pledged": "pledged", "confirmed": "confirmed", "paid": "paid"},
-        "progress": {
-            "no-goal": "No funding goal",
-            "none": "Nothing secured",
-            "started": "Less than half",
-            "half": "Half or more",
-            "reached": "Goal reached",
-        },
+    "stage": {
+        "proposed": pN_("stage", "Proposed"),
+        "accepted": pN_("stage", "Accepted"),
+        "archived": pN_("stage", "Archived"),
+    },
+    "status": {
+        "proposed": pN_("status", "Proposed"),
+        "open": pN_("status", "Raising funds"),
+        "minimum-reached": pN_("status", "Minimum reached"),
+        "stretch-reached": pN_("status", "Stretch goal reached"),
+        "unfunded": pN_("status", "Unfunded"),
+        "archived": pN_("status", "Archived"),
+    },
+    "maturity": {
+        "idea": pN_("maturity", "Idea"),
+        "prototype": pN_("maturity", "Prototype"),
+        "beta": pN_("maturity", "Beta"),
+        "stable": pN_("maturity", "Stable"),
+        "obsolete": pN_("maturity", "Obsolete"),
+    },
+    "resource_type": {
+        "software": pN_("resource_type", "Software"),
+        "data": pN_("resource_type", "Data"),
+        "standard": pN_("resource_type", "Standard"),
+        "knowledge": pN_("resource_type", "Knowledge"),
+        "hardware": pN_("resource_type", "Hardware"),
+        "service": pN_("resource_type", "Service"),
+    },
+    "need": {
+        "funding": pN_("need", "Funding"),
+        "skills": pN_("need", "Skills"),
+        "data": pN_("need", "Data"),
+        "testing": pN_("need", "Testing"),
+        "hosting": pN_("need", "Hosting"),
+        "animation": pN_("need", "Facilitation"),
+        "other": pN_("need", "Other"),
+    },
+    "kind": {
+        "company": pN_("kind", "Companies"),
+        "startup": pN_("kind", "Startups"),
+        "public-body": pN_("kind", "Public bodies"),
+        "association": pN_("kind", "Associations"),
+        "research": pN_("kind", "Research"),
+        "citizen-group": pN_("kind", "Citizen groups"),
+        "other": pN_("kind", "Others"),
+    },
+    "kind_one": {
+        "company": pN_("kind_one", "Company"),
+        "startup": pN_("kind_one", "Startup"),
+        "public-body": pN_("kind_one", "Public body"),
+        "association": pN_("kind_one", "Association"),
+        "research": pN_("kind_one", "Research"),
+        "citizen-group": pN_("kind_one", "Citizen group"),
+        "other": pN_("kind_one", "Other"),
+    },
+    "role": {
+        "funder": pN_("role", "Funder"),
+        "contributor": pN_("role", "Contributor"),
+        "user": pN_("role", "User"),
+        "maintainer": pN_("role", "Maintainer"),
+    },
+    "roles": {
+        "funder": pN_("roles", "Funders"),
+        "contributor": pN_("roles", "Contributors"),
+        "user": pN_("roles", "Users"),
+        "maintainer": pN_("roles", "Maintainers"),
+    },
+    "money_status": {
+        "pledged": pN_("money_status", "pledged"),
+        "confirmed": pN_("money_status", "confirmed"),
+        "paid": pN_("money_status", "paid"),
+    },
+    "progress": {
+        "no-goal": pN_("progress", "No funding goal"),
+        "none": pN_("progress", "Nothing secured"),
+        "started": pN_("progress", "Less than half"),
+        "half": pN_("progress", "Half or more"),
+        "reached": pN_("progress", "Goal reached"),
     },
 }
 
 
-def label(value: str, group: str, language: str = "fr") -> str:
+def label(value: str, group: str, locale: str = "fr") -> str:
     """The display label of an enumeration value; the value itself when none is known."""
-    table = LABELS.get(language.split("_")[0], LABELS["fr"])
-    return table.get(group, {}).get(value, value)
+    message = LABELS.get(group, {}).get(value)
+    if message is None:
+        return value
+    return translations(locale).pgettext(group, message)

@@ -39,6 +39,7 @@ from appel_a_communs.formatting import (
     format_number,
     format_percent,
 )
+from appel_a_communs.i18n import language_of, translations
 from appel_a_communs.labels import label
 from appel_a_communs.loader import read_page_meta
 from appel_a_communs.markup import render_markdown
@@ -64,8 +65,12 @@ def configure(pelican: Any) -> None:
         settings.setdefault(key, value)
     if settings["CATALOGUE_CACHE"] is None:
         settings["CATALOGUE_CACHE"] = bool(settings.get("LOAD_CONTENT_CACHE"))
-    # Jinja autoescape for the whole theme.
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # Jinja autoescape for the whole theme; interface strings through gettext.
+    environment = settings.get("JINJA_ENVIRONMENT", {})
+    extensions = [*environment.get("extensions", [])]
+    if "jinja2.ext.i18n" not in extensions:
+        extensions.append("jinja2.ext.i18n")
+    settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True, "extensions": extensions}
     # Pages are Markdown read by FrontMatterReader: no reader may take metadata such as
     # save_as or template from HTML <meta> tags or reST fields.
     settings["READERS"] = {**settings.get("READERS", {}), "html": None, "htm": None, "rst": None}
@@ -73,7 +78,7 @@ def configure(pelican: Any) -> None:
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = [*settings.get(key, []), *CATALOGUE_FOLDERS]
     locale = locale_of(settings)
-    language = locale.split("_")[0]
+    settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = _locale_tags(locale)
     settings["JINJA_FILTERS"] = {
         **settings.get("JINJA_FILTERS", {}),
         "money": _money_filter(locale),
@@ -81,8 +86,34 @@ def configure(pelican: Any) -> None:
         "percent": partial(format_percent, locale=locale),
         "day": partial(format_day, locale=locale),
         "markdown": _markdown,
-        "label": partial(label, language=language),
+        "label": partial(label, locale=locale),
     }
+
+
+def _locale_tags(locale: str) -> tuple[str, str]:
+    """``fr`` → (``fr``, ``fr_FR``): the HTML lang attribute and Open Graph's og:locale."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError) as exc:
+        problem = f"the locale {locale!r} is unknown ({exc}): set DEFAULT_LANG or CATALOGUE_LOCALE"
+        raise ContentErrors([ContentError("pelicanconf.py", None, problem)]) from None
+    full = parsed if parsed.territory else Locale.parse(
+        get_global("likely_subtags").get(parsed.language, str(parsed))
+    )
+    html = parsed.language + (f"-{parsed.territory}" if parsed.territory else "")
+    return html, f"{full.language}_{full.territory}" if full.territory else full.language
+
+
+def install_translations(generator: Any) -> None:
+    """Every generator's templates speak the call's language (Pelican's, ours)."""
+    env = getattr(generator, "env", None)
+    if env is not None and hasattr(env, "install_gettext_translations"):
+        # Whitespace inside {% trans %} blocks is collapsed, as the extractor does.
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_translations(translations(locale_of(generator.settings)), newstyle=True)
 
 
 def _money_filter(locale: str):
@@ -317,13 +348,12 @@ class CatalogueGenerator(Generator):
         folder.mkdir(parents=True, exist_ok=True)
         template = self.env.get_template("badge.svg")
         locale = locale_of(self.settings)
-        language = locale.split("_")[0]
         for common in view.commons:
             funding = view.funding.commons[common.slug]
             if funding.has_goal:
                 value = format_percent(funding.percent_goal, locale)
             else:
-                value = label(funding.status, "status", language)
+                value = label(funding.status, "status", locale)
             svg = template.render(badge=badge("financement", value, funding.status))
             (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
 
@@ -353,7 +383,7 @@ class CatalogueGenerator(Generator):
                 link=f"{site}/",
                 feed_url=f"{site}/{path}",
                 description=title,
-                language=locale.split("_")[0],
+                language=language_of(locale),
             )
             for entry in entries:
                 feed.add_item(
@@ -415,5 +445,6 @@ def get_generators(pelican: Any) -> type[CatalogueGenerator]:
 def register() -> None:
     logging.getLogger("pelican").addFilter(_REPORT_FILTER)
     signals.initialized.connect(configure)
+    signals.generator_init.connect(install_translations)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)

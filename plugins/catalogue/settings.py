@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    # Babel locale for amounts, numbers and dates; None means DEFAULT_LANG.
+    # Locale of the interface (its language picks the translation catalogue) and of
+    # amounts, numbers and dates (Babel); None means DEFAULT_LANG.
     "CATALOGUE_LOCALE": None,
     # Where catalogue pages are written (URL, and file saved under OUTPUT_PATH).
     "CATALOGUE_CHALLENGES_URL": "defis/",

@@ -1,0 +1,172 @@
+"""The interface strings: one gettext catalogue for the templates and the core.
+
+Messages are written in English in the code and the templates; ``locale/<lang>/
+LC_MESSAGES/messages.po`` translates them (French ships with the project). The ``.po``
+is compiled in memory when a build starts, so no ``.mo`` file is ever committed or
+out of date. A language without a catalogue gets the English messages.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
+# Marker functions the extractor knows, beside gettext/ngettext/pgettext/_.
+KEYWORDS = {"N_": None, "pN_": ((1, "c"), 2)}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; it is translated where shown."""
+    return message
+
+
+def pN_(context: str, message: str) -> str:
+    """Like ``N_``, for a message whose translation depends on a context (pgettext)."""
+    return message
+
+
+def language_of(locale: str) -> str:
+    """``fr_FR`` and ``fr-CA`` both use the ``fr`` catalogue."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_languages() -> list[str]:
+    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+@cache
+def translations(locale: str) -> gettext.NullTranslations:
+    """The compiled catalogue of a locale (English: the messages themselves)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    path = po_path(language_of(locale))
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language_of(locale), domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def gettext_for(locale: str):
+    return translations(locale).gettext
+
+
+# --- keeping the catalogue in step with the sources (scripts/translations.py) --------
+
+# Where messages live, relative to the repository root, and how to read them.
+SOURCES = (
+    ("appel_a_communs/**.py", "python"),
+    ("plugins/**.py", "python"),
+    ("theme/templates/**.html", "jinja2.ext:babel_extract"),
+    ("theme/templates/**.svg", "jinja2.ext:babel_extract"),
+)
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "true"}
+
+
+def extract(root: Path):
+    """Every message of the sources under ``root``, as a Babel catalogue."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    catalog = Catalog(project="Appel à communs", domain=DOMAIN, fuzzy=False)
+    options = {pattern: JINJA_OPTIONS for pattern, method in SOURCES if "jinja" in method}
+    keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
+    for folder in ("appel_a_communs", "plugins", "theme/templates"):
+        method_map = [(p.removeprefix(folder + "/"), m) for p, m in SOURCES
+                      if p.startswith(folder + "/")]  # fmt: skip
+        opts = {p.removeprefix(folder + "/"): o for p, o in options.items()
+                if p.startswith(folder + "/")}  # fmt: skip
+        for filename, lineno, message, comments, context in extract_from_dir(
+            root / folder, method_map, opts, keywords=keywords, strip_comment_tags=True
+        ):
+            catalog.add(message, None, [(f"{folder}/{filename}", lineno)],
+                        auto_comments=comments, context=context)  # fmt: skip
+    return catalog
+
+
+def untranslated(catalog) -> Iterator[str]:
+    """The messages of a loaded ``.po`` with no (or a fuzzy) translation."""
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            yield message.id if isinstance(message.id, str) else message.id[0]
+
+
+def load_po(language: str):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    path = po_path(language)
+    if not path.is_file():
+        return Catalog(locale=language, domain=DOMAIN, project="Appel à communs")
+    with path.open("rb") as po:
+        return read_po(po, locale=language, domain=DOMAIN)
+
+
+def update_po(root: Path, language: str, additions: dict[str, str | list[str]] | None = None):
+    """Bring a language's ``.po`` in step with the sources, keeping its translations.
+
+    ``additions`` maps a message (``context::message`` for a contextual one, the
+    singular for a plural one) to its translation (a list for plural forms). Returns the
+    keys of additions that match no message. Written whole to a temporary file, then
+    renamed, under a lock: several people may run it at once.
+    """
+    import fcntl
+    import os
+    import tempfile
+
+    from babel.messages.pofile import write_po
+
+    template = extract(root)
+    path = po_path(language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = Path(tempfile.gettempdir()) / f"appel-a-communs-{language}.po.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        catalog = load_po(language)
+        created = catalog.creation_date
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        catalog.creation_date = created
+        unknown = []
+        for key, value in (additions or {}).items():
+            context, _, message_id = key.rpartition("::")
+            message = catalog.get(message_id, context=context or None)
+            if message is None:
+                unknown.append(key)
+                continue
+            message.string = tuple(value) if isinstance(value, list) else value
+            message.flags.discard("fuzzy")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            write_po(out, catalog, width=0, ignore_obsolete=True, include_lineno=False,
+                     sort_by_file=True)  # fmt: skip
+        Path(temporary).replace(path)
+    return unknown
+
+
+def check_po(root: Path, language: str) -> list[str]:
+    """What keeps a language's ``.po`` from matching the sources, one problem a line."""
+    template = extract(root)
+    catalog = load_po(language)
+    have = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
+    want = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id}
+    problems = [f"missing from {language}: {m!r}" for _, m in sorted(want - have, key=str)]
+    problems += [f"no longer used: {m!r}" for _, m in sorted(have - want, key=str)]
+    problems += [f"untranslated: {m!r}" for m in untranslated(catalog)]
+    return problems
