@@ -6,7 +6,9 @@ decimals, so that only computed numbers ever reach the markup.
 
 from __future__ import annotations
 
+import gettext
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -180,15 +182,20 @@ def _top(flows: dict[tuple[str, str], Decimal], labels: dict[str, str], keep: in
 
 
 def flow_chart(
-    flows: dict[tuple[str, str], Decimal], labels: dict[str, str], keep: int = FLOW_NODES
+    flows: dict[tuple[str, str], Decimal],
+    labels: dict[str, str],
+    keep: int = FLOW_NODES,
+    ngettext: Callable[[str, str, int], str] = gettext.ngettext,
 ) -> FlowChart:
     """A two-column flow diagram; ``flows`` maps (actor, common) to counted money."""
     flows, other_funders, other_commons = _top(flows, labels, keep)
     labels = {
         **labels,
-        OTHERS + "funders": f"{other_funders} autres financeurs",
-        OTHERS + "commons": f"{other_commons} autres communs",
-    }
+        OTHERS + "funders": ngettext("%(num)d other funder", "%(num)d other funders",
+                                     other_funders) % {"num": other_funders},
+        OTHERS + "commons": ngettext("%(num)d other common", "%(num)d other commons",
+                                     other_commons) % {"num": other_commons},
+    }  # fmt: skip
     by_funder: dict[str, Decimal] = defaultdict(Decimal)
     by_common: dict[str, Decimal] = defaultdict(Decimal)
     for (actor, common), amount in flows.items():

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .formatting import format_money
+from .formatting import format_money, format_number
+from .i18n import translations
 from .view import CatalogueView
 
 FEED_LENGTH = 50
@@ -64,23 +65,32 @@ def pledge_entries(
         pledges = list(view.catalogue.pledges.values())
     else:
         pledges = [p for slug in slugs for p in view.pledges_by_common.get(slug, [])]
+    translated = translations(locale)
+    _, ngettext = translated.gettext, translated.ngettext
     entries = []
     for pledge in pledges:
         what = []
         if pledge.money and not view.sealed:
             what.append(format_money(pledge.money.amount, view.currency, locale, cents=False))
         if pledge.skills:
-            what.append(f"{pledge.skills.days} j de compétences")
+            days = pledge.skills.days
+            what.append(
+                ngettext("%(days)s day of skills", "%(days)s days of skills", int(days))
+                % {"days": format_number(days, locale)}
+            )
         if pledge.means:
-            what.append("des moyens techniques")
-        verb = "s’engage pour" if (pledge.money or pledge.skills or pledge.means) else "rejoint"
-        title = f"{actors[pledge.actor].name} {verb} {commons[pledge.common].title}"
+            what.append(_("technical means"))
+        names = {"actor": actors[pledge.actor].name, "common": commons[pledge.common].title}
+        if pledge.money or pledge.skills or pledge.means:
+            title = _("%(actor)s pledges to %(common)s") % names
+        else:
+            title = _("%(actor)s joins %(common)s") % names
         entries.append(
             Entry(
                 title,
                 f"{url_of('common', pledge.common)}#engagement-{pledge.id}",
                 pledge.date,
-                ", ".join(what) or "Rejoint le groupe de travail.",
+                ", ".join(what) or _("Joins the working group."),
                 f"pledge:{pledge.id}",
             )
         )

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
+from .i18n import N_, translations
 from .loader import Catalogue
 from .models import Model
 from .submissions.fetch import CONTACT_KEYS, HONEYPOT
 from .submissions.forms import FORMS, SUBMISSION_TYPES, FormField
-from .submissions.issue_forms import TITLES, option_text
+from .submissions.issue_forms import DEFAULT_LOCALE, TITLES, option_text
 
 Mode = Literal["github", "post"]
 FORM_SLUGS = {
@@ -28,17 +29,23 @@ FORM_SLUGS = {
     "pledge": "engagement",
 }
 LEADS = {
-    "register-actor": "Inscrivez votre organisation pour proposer des communs, les rejoindre "
-    "ou vous y engager.",
-    "propose-challenge": "Un défi décrit un problème partagé par plusieurs acteurs "
-    "d’un territoire.",
-    "propose-common": "Un commun est une ressource ouverte, gouvernée par sa communauté, "
-    "qui répond à un défi de l’appel.",
-    "join": "Rejoignez le groupe de travail d’un commun comme contributeur, utilisateur ou "
-    "mainteneur.",
-    "pledge": "Engagez-vous en argent, en jours de compétences ou en moyens techniques. Un "
-    "engagement peut être conditionnel : il ne compte que si d’autres suivent.",
+    "register-actor": N_(
+        "Register your organisation to propose commons, join them or pledge to them."
+    ),
+    "propose-challenge": N_(
+        "A challenge describes a problem shared by several actors of a territory."
+    ),
+    "propose-common": N_(
+        "A common is an open resource, governed by its community, that answers a challenge "
+        "of the call."
+    ),
+    "join": N_("Join the working group of a common as a contributor, user or maintainer."),
+    "pledge": N_(
+        "Pledge money, days of skills or technical means. A pledge may be conditional: it "
+        "only counts if others follow."
+    ),
 }
+CHOOSE = N_("— Choose —")
 # Fields whose choices are the call's own challenges, commons or actors.
 CHOICES = {"challenges": "challenges", "common": "commons", "actor": "actors",
            "proposed_by": "actors"}  # fmt: skip
@@ -155,33 +162,39 @@ def _choices(catalogue: Catalogue, name: str) -> tuple[tuple[str, str], ...]:
 
 
 def _control(
-    model: type[Model], form_field: FormField, catalogue: Catalogue, mode: Mode
+    model: type[Model], form_field: FormField, catalogue: Catalogue, mode: Mode, locale: str
 ) -> Control:
-    help_text = form_field.help
+    _ = translations(locale).gettext
+    label, help_text = _(form_field.label), _(form_field.help) if form_field.help else ""
     if form_field.id in CHOICES:
         options = _choices(catalogue, form_field.id)
-        return Control(form_field.id, form_field.label, "", "select", form_field.required,
-                       options=(("", "— Choisir —"), *options))  # fmt: skip
+        return Control(form_field.id, label, "", "select", form_field.required,
+                       options=(("", _(CHOOSE)), *options))  # fmt: skip
     if form_field.kind == "dropdown":
         options = tuple(
-            (option_text(form_field, v) if mode == "github" else v, option_text(form_field, v))
+            (option_text(form_field, v, locale) if mode == "github" else v,
+             option_text(form_field, v, locale))
             for v in form_field.options
-        )
+        )  # fmt: skip
         # An empty first option: a required select then needs a real choice (HTML spec).
-        placeholder = () if form_field.multiple else (("", "— Choisir —"),)
-        return Control(form_field.id, form_field.label, help_text, "select", form_field.required,
+        placeholder = () if form_field.multiple else (("", _(CHOOSE)),)
+        return Control(form_field.id, label, help_text, "select", form_field.required,
                        options=(*placeholder, *options), multiple=form_field.multiple)  # fmt: skip
     element = "textarea" if form_field.kind == "textarea" else "input"
     attributes = html_attributes(model, form_field)
-    return Control(form_field.id, form_field.label, help_text, element, form_field.required,
+    return Control(form_field.id, label, help_text, element, form_field.required,
                    attributes=attributes)  # fmt: skip
 
 
-def site_forms(catalogue: Catalogue, mode: Mode, repo: str, endpoint: str) -> list[SiteForm]:
+def site_forms(
+    catalogue: Catalogue, mode: Mode, repo: str, endpoint: str, locale: str = DEFAULT_LOCALE
+) -> list[SiteForm]:
+    """The five forms, in the site's locale (github mode: that of the issue forms too)."""
+    _ = translations(locale).gettext
     forms = []
     for kind in SUBMISSION_TYPES:
         model, fields = FORMS[kind]
-        controls = [_control(model, f, catalogue, mode) for f in fields]
+        controls = [_control(model, f, catalogue, mode, locale) for f in fields]
         if mode == "github":
             action, method = f"https://github.com/{repo}/issues/new", "get"
             hidden: tuple[tuple[str, str], ...] = (("template", f"{kind}.yml"),)
@@ -191,18 +204,18 @@ def site_forms(catalogue: Catalogue, mode: Mode, repo: str, endpoint: str) -> li
             hidden = (("type", kind),)
             honeypot = HONEYPOT
             controls += [
-                Control(CONTACT_KEYS[0], "Votre nom", "facultatif", "input", False,
+                Control(CONTACT_KEYS[0], _("Your name"), _("optional"), "input", False,
                         attributes={"autocomplete": "name"}),
-                Control(CONTACT_KEYS[1], "Votre adresse e-mail",
-                        "pour vous répondre ; jamais publiée", "input", True,
+                Control(CONTACT_KEYS[1], _("Your e-mail address"),
+                        _("so that we can answer you; never published"), "input", True,
                         attributes={"type": "email", "autocomplete": "email"}),
             ]  # fmt: skip
         forms.append(
             SiteForm(
                 kind=kind,
                 slug=FORM_SLUGS[kind],
-                title=TITLES[kind][0],
-                lead=LEADS[kind],
+                title=_(TITLES[kind][0]),
+                lead=_(LEADS[kind]),
                 mode=mode,
                 action=action,
                 method=method,

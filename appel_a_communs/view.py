@@ -17,6 +17,7 @@ from typing import get_args
 from .charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
 from .errors import ContentErrors
 from .funding import Funding, compute_funding
+from .i18n import translations
 from .loader import Catalogue, load_catalogue
 from .models import Actor, Challenge, Common, Pledge
 from .rules import check_round_rules
@@ -81,17 +82,22 @@ class CatalogueView:
         return self.catalogue.currency
 
 
-def load_call(content: Path | str, today: date, cache_folder: Path | None = None) -> CatalogueView:
+def load_call(
+    content: Path | str, today: date, cache_folder: Path | None = None, locale: str = "fr"
+) -> CatalogueView:
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
     catalogue = load_catalogue(content, cache_folder)
     funding = compute_funding(catalogue, today)
     errors = check_round_rules(catalogue, funding)
     if errors:
         raise ContentErrors(errors)
-    return build_view(catalogue, today, funding)
+    return build_view(catalogue, today, funding, locale)
 
 
-def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None) -> CatalogueView:
+def build_view(
+    catalogue: Catalogue, today: date, funding: Funding | None = None, locale: str = "fr"
+) -> CatalogueView:
+    """What the templates show; ``locale`` names the few labels computed here."""
     funding = funding or compute_funding(catalogue, today)
     commons = sorted(catalogue.commons.values(), key=_title_key)
     actors = sorted(catalogue.actors.values(), key=lambda a: a.name.casefold())
@@ -203,7 +209,9 @@ def build_view(catalogue: Catalogue, today: date, funding: Funding | None = None
             ],
             label_width=300,
         ),
-        flow_chart=None if funding.sealed else flow_chart(dict(flows), labels),
+        flow_chart=None
+        if funding.sealed
+        else flow_chart(dict(flows), labels, ngettext=translations(locale).ngettext),
         engaged_actors=engaged,
         groups=[(challenge, items) for challenge, items in groups if items],
         facets=facets,

@@ -11,8 +11,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
+    parser.add_argument(
+        "--locale",
+        default="fr",
+        help="language of the forms: the site's (DEFAULT_LANG), whose forms prefill them",
+    )
     args = parser.parse_args()
-    stale = sync_issue_forms(args.root, args.check)
+    stale = sync_issue_forms(args.root, args.check, args.locale)
     if args.check and stale:
         print("Out of date (run python scripts/issue_templates.py):", *stale, sep="\n  ")
         return 1

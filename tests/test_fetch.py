@@ -12,6 +12,7 @@ from conftest import MINIMAL, write
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from appel_a_communs.i18n import translations
 from appel_a_communs.loader import load_catalogue
 from appel_a_communs.submissions import fetch as fetch_module
 from appel_a_communs.submissions.cli import main
@@ -36,7 +37,8 @@ def render_body(kind: str, values: dict[str, str | list[str]]) -> str:
         if field.kind == "dropdown" and value:
             items = value if isinstance(value, list) else [value]
             value = ", ".join(option_text(field, v) for v in items)
-        sections.append(f"### {field.label}\n\n{value or '_No response_'}")
+        label = translations("fr").gettext(field.label)  # the committed forms are French
+        sections.append(f"### {label}\n\n{value or '_No response_'}")
     return "\n\n".join(sections)
 
 

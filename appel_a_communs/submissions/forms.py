@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from ..i18n import N_
 from ..models import Actor, Challenge, Common, Model, Pledge
-from ..types import ActorKind, Maturity, NeedKind, ResourceType, Role
+from ..types import ActorKind, Maturity, ResourceType, Role
 
 SubmissionType = Literal["register-actor", "propose-challenge", "propose-common", "join", "pledge"]
 SUBMISSION_TYPES: tuple[str, ...] = get_args(SubmissionType)
@@ -29,7 +30,7 @@ class FormField:
     path: tuple[str, ...]
     """Where the value goes in the content data, e.g. ("money", "amount")."""
     label: str
-    label_en: str
+    """An English message of the gettext catalogue; shown translated (see ``i18n``)."""
     kind: Kind = "input"
     help: str = ""
     parse: Parse = "text"
@@ -39,76 +40,71 @@ class FormField:
     markdown: bool = False
 
 
-def _f(id_: str, label: str, label_en: str, **kw: Any) -> FormField:
+def _f(id_: str, label: str, **kw: Any) -> FormField:
     path = kw.pop("path", (id_,))
-    return FormField(id=id_, path=path, label=label, label_en=label_en, **kw)
+    return FormField(id=id_, path=path, label=label, **kw)
 
 
-SLUG_HELP = "minuscules, chiffres et tirets (ex. velo-cargo-partage)"
-LIST_HELP = "séparés par des virgules"
-
-SLUG = _f("slug", "Identifiant", "Identifier", help=f"facultatif : {SLUG_HELP}")
-SUMMARY = _f("summary", "Résumé", "Summary", required=True, help="une ligne, 200 caractères")
-WEBSITE = _f("website", "Site web", "Website", help="https://…")
-ACTOR = _f("actor", "Votre organisation (identifiant)", "Your organisation (identifier)",
+SLUG = _f(
+    "slug",
+    N_("Identifier"),
+    help=N_("optional: lower-case letters, digits and hyphens (e.g. shared-cargo-bikes)"),
+)
+SUMMARY = _f("summary", N_("Summary"), required=True, help=N_("one line, 200 characters"))
+WEBSITE = _f("website", N_("Website"), help="https://…")
+ACTOR = _f("actor", N_("Your organisation (identifier)"),
            required=True)  # fmt: skip
-COMMON = _f("common", "Le commun (identifiant)", "The common (identifier)", required=True)
-NOTE = _f("note", "Message", "Note", kind="textarea", markdown=True)
+COMMON = _f("common", N_("The common (identifier)"), required=True)
+NOTE = _f("note", N_("Note"), kind="textarea", markdown=True)
 
 FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
     "register-actor": (
         Actor,
         (
-            _f("name", "Nom de l’organisation", "Organisation name", required=True),
+            _f("name", N_("Organisation name"), required=True),
             SLUG,
             _f(
                 "kind",
-                "Type d’organisation",
-                "Kind of organisation",
+                N_("Kind of organisation"),
                 kind="dropdown",
                 options=get_args(ActorKind),
             ),
             WEBSITE,
-            _f("territory", "Territoire", "Territory"),
-            _f("description", "Présentation", "Description", kind="textarea", markdown=True),
+            _f("territory", N_("Territory")),
+            _f("description", N_("Description"), kind="textarea", markdown=True),
             _f(
                 "allowance",
-                "Enveloppe pour la campagne (€)",
-                "Allowance for the round",
-                help="facultatif : le montant que vous pourrez répartir entre les communs",
+                N_("Allowance for the round"),
+                help=N_("optional: the amount you will share out among the commons"),
             ),
         ),
     ),
     "propose-challenge": (
         Challenge,
         (
-            _f("title", "Titre du défi", "Title", required=True),
+            _f("title", N_("Title"), required=True),
             SLUG,
             SUMMARY,
             _f(
                 "facilitator_name",
-                "Personne ressource",
-                "Facilitator",
+                N_("Facilitator"),
                 path=("facilitator", "name"),
             ),
             _f(
                 "facilitator_organisation",
-                "Organisation de la personne ressource",
-                "Facilitator's organisation",
+                N_("Facilitator's organisation"),
                 path=("facilitator", "organisation"),
             ),
             _f(
                 "facilitator_url",
-                "Page de la personne ressource",
-                "Facilitator's page",
+                N_("Facilitator's page"),
                 path=("facilitator", "url"),
             ),
-            _f("themes", "Thèmes", "Themes", parse="list", help=LIST_HELP),
-            _f("deadline", "Échéance", "Deadline", help="AAAA-MM-JJ"),
+            _f("themes", N_("Themes"), parse="list", help=N_("separated by commas")),
+            _f("deadline", N_("Deadline"), help=N_("YYYY-MM-DD")),
             _f(
                 "body",
-                "Le problème, et à quoi ressemblerait une bonne réponse",
-                "The problem, and what a good answer looks like",
+                N_("The problem, and what a good answer looks like"),
                 kind="textarea",
                 markdown=True,
             ),
@@ -117,77 +113,70 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
     "propose-common": (
         Common,
         (
-            _f("title", "Nom du commun", "Name of the common", required=True),
+            _f("title", N_("Name of the common"), required=True),
             SLUG,
             SUMMARY,
             _f(
                 "challenges",
-                "Défis auxquels il répond",
-                "Challenges it answers",
+                N_("Challenges it answers"),
                 parse="list",
                 required=True,
-                help=f"identifiants des défis, {LIST_HELP}",
+                help=N_("identifiers of the challenges, separated by commas"),
             ),
             _f(
                 "proposed_by",
-                "Proposé par",
-                "Proposed by",
+                N_("Proposed by"),
                 parse="list",
                 required=True,
-                help=f"identifiants des acteurs, {LIST_HELP}",
+                help=N_("identifiers of the actors, separated by commas"),
             ),
-            _f("maturity", "Maturité", "Maturity", kind="dropdown", options=get_args(Maturity)),
+            _f("maturity", N_("Maturity"), kind="dropdown", options=get_args(Maturity)),
             _f(
                 "resource_types",
-                "Types de ressource",
-                "Resource types",
+                N_("Resource types"),
                 kind="dropdown",
                 options=get_args(ResourceType),
                 multiple=True,
                 parse="list",
             ),
-            _f("license", "Licence (SPDX)", "Licence (SPDX)", help="ex. AGPL-3.0-or-later"),
-            _f("repository", "Dépôt", "Repository", help="https://…"),
+            _f("license", N_("Licence (SPDX)"), help=N_("e.g. AGPL-3.0-or-later")),
+            _f("repository", N_("Repository"), help="https://…"),
             WEBSITE,
-            _f("governance", "Gouvernance", "Governance", kind="textarea", markdown=True),
+            _f("governance", N_("Governance"), kind="textarea", markdown=True),
             _f(
                 "needs",
-                "Besoins",
-                "Needs",
+                N_("Needs"),
                 kind="textarea",
                 parse="needs",
-                help="un par ligne : type: description (types : "
-                + ", ".join(get_args(NeedKind))
-                + ")",
+                help=N_(
+                    "one per line: kind: description (kinds: funding, skills, data, "
+                    "testing, hosting, animation, other)"
+                ),
             ),
             _f(
                 "deliverables",
-                "Livrables",
-                "Deliverables",
+                N_("Deliverables"),
                 kind="textarea",
                 parse="deliverables",
-                help="un par ligne : titre | AAAA-MM-JJ",
+                help=N_("one per line: title | YYYY-MM-DD"),
             ),
             _f(
                 "budget_lines",
-                "Budget",
-                "Budget",
+                N_("Budget"),
                 kind="textarea",
                 parse="budget",
                 path=("budget", "lines"),
-                help="une ligne par poste : libellé | montant, et | haut pour l’objectif haut",
+                help=N_("one line per item: label | amount, and | stretch for the stretch goal"),
             ),
             _f(
                 "existing_funding",
-                "Financement déjà acquis",
-                "Existing funding",
+                N_("Existing funding"),
                 path=("budget", "existing_funding"),
             ),
-            _f("tags", "Mots-clés", "Tags", parse="list", help=LIST_HELP),
+            _f("tags", N_("Tags"), parse="list", help=N_("separated by commas")),
             _f(
                 "body",
-                "Le commun : la ressource, sa communauté, ses règles",
-                "The common: the resource, its community, its rules",
+                N_("The common: the resource, its community, its rules"),
                 kind="textarea",
                 markdown=True,
             ),
@@ -198,7 +187,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
         (
             ACTOR,
             COMMON,
-            _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role), required=True),
+            _f("role", N_("Role"), kind="dropdown", options=get_args(Role), required=True),
             NOTE,
         ),
     ),
@@ -207,49 +196,43 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
         (
             ACTOR,
             COMMON,
-            _f("role", "Rôle", "Role", kind="dropdown", options=get_args(Role)),
+            _f("role", N_("Role"), kind="dropdown", options=get_args(Role)),
             _f(
                 "money_amount",
-                "Montant (€)",
-                "Amount",
+                N_("Amount (€)"),
                 path=("money", "amount"),
-                help="ex. 2500 ou 2500.50",
+                help=N_("e.g. 2500 or 2500.50"),
             ),
             _f(
                 "money_total_at_least",
-                "Seulement si le commun atteint…",
-                "Only if the common reaches…",
+                N_("Only if the common reaches…"),
                 path=("money", "condition", "total_at_least"),
-                help="facultatif : un montant, ou minimum, ou stretch",
+                help=N_("optional: an amount, or minimum, or stretch"),
             ),
             _f(
                 "money_funders_at_least",
-                "Seulement si au moins … financeurs",
-                "Only if at least … funders",
+                N_("Only if at least … funders"),
                 path=("money", "condition", "funders_at_least"),
                 parse="int",
             ),
-            _f("skills_days", "Jours de compétences", "Days of skills", path=("skills", "days")),
+            _f("skills_days", N_("Days of skills"), path=("skills", "days")),
             _f(
                 "skills_description",
-                "Compétences apportées",
-                "Skills brought",
+                N_("Skills brought"),
                 path=("skills", "description"),
                 kind="textarea",
                 markdown=True,
             ),
             _f(
                 "means_description",
-                "Moyens techniques",
-                "Technical means",
+                N_("Technical means"),
                 path=("means", "description"),
                 kind="textarea",
                 markdown=True,
             ),
             _f(
                 "means_value",
-                "Valorisation des moyens (€)",
-                "Value of the means",
+                N_("Value of the means"),
                 path=("means", "value"),
             ),
             NOTE,

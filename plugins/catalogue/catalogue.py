@@ -199,7 +199,7 @@ class CatalogueGenerator(Generator):
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
         try:
-            self.view = load_call(self.path, today, cache)
+            self.view = load_call(self.path, today, cache, locale_of(self.settings))
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:
@@ -222,6 +222,7 @@ class CatalogueGenerator(Generator):
             self._forms_mode(),
             self.settings["CATALOGUE_GITHUB_REPO"],
             self.settings["CATALOGUE_FORMS_ENDPOINT"],
+            locale_of(self.settings),
         )
         self.context["form_url"] = self.form_url
         pages = self.context.get("pages", [])
@@ -348,13 +349,14 @@ class CatalogueGenerator(Generator):
         folder.mkdir(parents=True, exist_ok=True)
         template = self.env.get_template("badge.svg")
         locale = locale_of(self.settings)
+        _ = translations(locale).gettext
         for common in view.commons:
             funding = view.funding.commons[common.slug]
             if funding.has_goal:
                 value = format_percent(funding.percent_goal, locale)
             else:
                 value = label(funding.status, "status", locale)
-            svg = template.render(badge=badge("financement", value, funding.status))
+            svg = template.render(badge=badge(_("funding"), value, funding.status))
             (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
 
     def _write_feeds(self, view: CatalogueView) -> None:
@@ -363,10 +365,11 @@ class CatalogueGenerator(Generator):
         folder = Path(self.output_path) / self.settings["CATALOGUE_FEEDS_PATH"]
         (folder / "defis").mkdir(parents=True, exist_ok=True)
         locale = locale_of(self.settings)
+        _ = translations(locale).gettext
         feeds = {
-            "communs.atom.xml": ("Nouveaux communs", common_entries(view, self.url)),
+            "communs.atom.xml": (_("New commons"), common_entries(view, self.url)),
             "engagements.atom.xml": (
-                "Nouveaux engagements",
+                _("New pledges"),
                 pledge_entries(view, self.url, locale),
             ),
         }
