@@ -15,6 +15,12 @@
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  // The template gives the count's messages, one per plural category (data-one, data-other).
+  function plural(n) {
+    try { return new Intl.PluralRules(document.documentElement.lang).select(n); }
+    catch (error) { return n === 1 ? "one" : "other"; }
+  }
+
   function matches(card, params, words) {
     for (var i = 0; i < exact.length; i++) {
       var want = params.get(exact[i]);
@@ -43,8 +49,9 @@
     groups.forEach(function (group) {
       group.hidden = !group.querySelector("[data-facets]:not([hidden])");
     });
-    count.textContent = shown + (shown > 1 ? " communs affichés" : " commun affiché") +
-      " sur " + cards.length;
+    var message = count.getAttribute("data-" + plural(shown)) ||
+      count.getAttribute("data-other") || "";
+    count.textContent = message.replace("{shown}", shown).replace("{total}", cards.length);
     var query = params.toString();
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   }
