@@ -12,11 +12,14 @@ pass silently on a missing browser.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
-from conftest import no_js_page
+from conftest import SAMPLE, build_site, no_js_page, serve
 
 try:
     from playwright.sync_api import expect
@@ -98,26 +101,52 @@ def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) ->
         expect(page.locator("main#contenu")).to_be_focused()
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/", "/communs/registre-trajets-covoiturage/", "/acteurs/", "/communs/", "/financement/"],
-)
-def test_no_horizontal_overflow_at_320px(browser: Browser, base_url: str, path: str) -> None:
-    """At 320 CSS px wide nothing makes the page scroll sideways."""
-    with no_js_page(browser, width=NARROW, height=640) as page:
+PAGES = ["/", "/defis/covoiturage-du-quotidien/", "/communs/registre-trajets-covoiturage/",
+         "/acteurs/metropole-valbrune/", "/communs/", "/acteurs/", "/financement/",
+         "/contribuer/engagement/", "/besoins/", "/donnees/"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def english_url(tmp_path_factory) -> Iterator[str]:
+    """The sample call built in English (DEFAULT_LANG = "en"), served on loopback."""
+    site = build_site(SAMPLE, tmp_path_factory.mktemp("english") / "output", DEFAULT_LANG="en")
+    with serve(site) as url:
+        yield url
+
+
+def png_width(image: bytes) -> int:
+    """The width of a PNG, from its IHDR chunk."""
+    assert image[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(image[16:20], "big")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("width", [NARROW, 1280])
+@pytest.mark.parametrize("path", PAGES)
+def test_screenshots_show_no_horizontal_overflow(
+    request, browser: Browser, tmp_path, path: str, width: int, language: str
+) -> None:
+    """A full-page screenshot is exactly as wide as the window: nothing makes the page
+    scroll sideways. Screenshots are kept in APPEL_SCREENSHOTS when it is set."""
+    base_url = request.getfixturevalue("base_url" if language == "fr" else "english_url")
+    with no_js_page(browser, width=width, height=640) as page:
         response = page.goto(f"{base_url}{path}")
         assert response and response.ok
         expect(page.locator("main h1")).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > NARROW:
+        image = page.screenshot(full_page=True)
+        folder = Path(os.environ.get("APPEL_SCREENSHOTS") or tmp_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{language}-{width}-{path.strip('/').replace('/', '-') or 'accueil'}.png"
+        (folder / name).write_bytes(image)
+        if png_width(image) > width:
             culprits = page.evaluate(
                 """(limit) => [...document.querySelectorAll('body *')]
                     .filter(e => e.getBoundingClientRect().right > limit + 0.5)
                     .slice(0, 5)
                     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
-                NARROW,
+                width,
             )
-            pytest.fail(f"{path}: scrollWidth {width}px > {NARROW}px; widest: {culprits}")
+            pytest.fail(f"{path}: screenshot {png_width(image)}px > {width}px; widest: {culprits}")
 
 
 def test_print_stylesheet_hides_navigation_and_shows_link_addresses(
