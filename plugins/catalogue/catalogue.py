@@ -100,8 +100,10 @@ def _locale_tags(locale: str) -> tuple[str, str]:
     except (ValueError, UnknownLocaleError) as exc:
         problem = f"the locale {locale!r} is unknown ({exc}): set DEFAULT_LANG or CATALOGUE_LOCALE"
         raise ContentErrors([ContentError("pelicanconf.py", None, problem)]) from None
-    full = parsed if parsed.territory else Locale.parse(
-        get_global("likely_subtags").get(parsed.language, str(parsed))
+    full = (
+        parsed
+        if parsed.territory
+        else Locale.parse(get_global("likely_subtags").get(parsed.language, str(parsed)))
     )
     html = parsed.language + (f"-{parsed.territory}" if parsed.territory else "")
     return html, f"{full.language}_{full.territory}" if full.territory else full.language
