@@ -56,6 +56,8 @@ class CatalogueView:
     closest_to_goal: list[Common]
     by_closeness: list[Common]
     """Commons with a goal, not archived, the closest to their minimum first."""
+    closeness_rows: list[Common]
+    """The commons of the funding page's chart and table: the closest to their goal."""
     bar_chart: BarChart
     challenge_chart: BarChart
     """Funding summed over the commons of each challenge (a common answering two
@@ -191,6 +193,7 @@ def build_view(
         open_challenges=[c for c in challenges if c.status == "open"],
         closest_to_goal=candidates[:CLOSEST_TO_GOAL],
         by_closeness=by_closeness,
+        closeness_rows=by_closeness[:CHART_ROWS],
         bar_chart=bar_chart(
             [_bar(c.slug, c.title, [funding.commons[c.slug]]) for c in by_closeness[:CHART_ROWS]]
         ),

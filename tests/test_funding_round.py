@@ -254,3 +254,18 @@ def test_flow_chart_groups_small_funders_and_commons():
     english = flow_chart(flows, labels, keep=5)
     assert any(n.label == "25 other funders" for n in english.funders)
     assert sum(link.amount for link in chart.links) == sum(flows.values())
+
+
+def test_funding_page_of_a_large_call_shows_the_closest_and_points_to_the_rest(tmp_path):
+    """Chart and table hold the 40 commons closest to their goal; the rest are a link away."""
+    from appel_a_communs.bench import generate_call
+
+    content = generate_call(tmp_path, commons=60, pledges=400)
+    site = build_site(content, tmp_path / "out")
+    html = (site / "financement/index.html").read_text()
+    table = html.split('id="closeness-caption"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 1 + 40  # the head row and 40 commons
+    with_goal = sum(1 for r in json.loads((site / "data/commons.json").read_text()) if r["minimum"])
+    assert with_goal > 40
+    assert f"les 40 communs les plus proches de leur objectif, sur {with_goal}" in html
+    assert 'href="../data/commons.json"' in html
