@@ -7,6 +7,7 @@ Amounts stay out of entries while a sealed round is open.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,6 +66,8 @@ def pledge_entries(
         pledges = list(view.catalogue.pledges.values())
     else:
         pledges = [p for slug in slugs for p in view.pledges_by_common.get(slug, [])]
+    # Only the newest can make it into a feed: build entries for those alone.
+    pledges = heapq.nlargest(FEED_LENGTH, pledges, key=lambda p: (p.date, p.id))
     translated = translations(locale)
     _, ngettext = translated.gettext, translated.ngettext
     entries = []
