@@ -191,6 +191,18 @@ def base_url(sample_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def english_site(tmp_path_factory) -> Path:
+    """The sample call built with the English interface (DEFAULT_LANG = "en")."""
+    return build_site(SAMPLE, tmp_path_factory.mktemp("english") / "output", DEFAULT_LANG="en")
+
+
+@pytest.fixture(scope="module")
+def english_url(english_site: Path) -> Iterator[str]:
+    with serve(english_site) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium; skipped (or failed if required) when unavailable."""

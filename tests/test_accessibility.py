@@ -34,8 +34,10 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("url", PAGES)
-def test_axe_finds_no_violation(browser, base_url, axe_source, url):
+def test_axe_finds_no_violation(request, browser, axe_source, url, language):
+    base_url = request.getfixturevalue("base_url" if language == "fr" else "english_url")
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -51,9 +53,9 @@ def test_axe_finds_no_violation(browser, base_url, axe_source, url):
     assert result["passes"]  # axe really ran
 
 
-def test_no_page_over_100_kb_and_one_stylesheet(sample_site):
-    pages = list(sample_site.rglob("*.html"))
-    assert len(pages) > 40
+def test_no_page_over_100_kb_and_one_stylesheet(sample_site, english_site):
+    pages = [*sample_site.rglob("*.html"), *english_site.rglob("*.html")]
+    assert len(pages) > 80
     for page in pages:
         assert page.stat().st_size < 100_000, page
         html = page.read_text(encoding="utf-8")
@@ -77,8 +79,9 @@ def test_no_third_party_request(sample_site):
     assert "@import" not in css and "url(http" not in css
 
 
-def test_every_page_is_valid_html(sample_site):
-    """The Nu Html Checker (vnu-jar from the npm registry, run with Java) finds no error."""
+def test_every_page_is_valid_html(sample_site, english_site):
+    """The Nu Html Checker (vnu-jar from the npm registry, run with Java) finds no error,
+    in either language."""
     import shutil
     import subprocess
 
@@ -91,7 +94,7 @@ def test_every_page_is_valid_html(sample_site):
         pytest.skip(message)
     result = subprocess.run(
         [java, "-jar", str(jar), "--skip-non-html", "--errors-only", "--format", "gnu",
-         str(sample_site)],
+         str(sample_site), str(english_site)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr[:3000]

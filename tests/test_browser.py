@@ -13,13 +13,12 @@ pass silently on a missing browser.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
-from conftest import SAMPLE, build_site, no_js_page, serve
+from conftest import no_js_page
 
 try:
     from playwright.sync_api import expect
@@ -104,14 +103,6 @@ def test_skip_link_is_first_and_focuses_main(browser: Browser, base_url: str) ->
 PAGES = ["/", "/defis/covoiturage-du-quotidien/", "/communs/registre-trajets-covoiturage/",
          "/acteurs/metropole-valbrune/", "/communs/", "/acteurs/", "/financement/",
          "/contribuer/engagement/", "/besoins/", "/donnees/"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def english_url(tmp_path_factory) -> Iterator[str]:
-    """The sample call built in English (DEFAULT_LANG = "en"), served on loopback."""
-    site = build_site(SAMPLE, tmp_path_factory.mktemp("english") / "output", DEFAULT_LANG="en")
-    with serve(site) as url:
-        yield url
 
 
 def png_width(image: bytes) -> int:

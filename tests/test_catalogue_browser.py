@@ -85,3 +85,21 @@ def test_open_needs_board_lists_every_need_of_live_commons(sample_site):
                 assert f'href="../communs/{path.stem}/"' in html
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert main.count("<li><a href=") == count
+
+
+def test_the_count_of_shown_commons_speaks_the_page_language(browser, base_url, english_url):
+    """The script holds no words: it takes the count's plural forms from the page."""
+    expected = {
+        base_url: ("1 commun affiché sur", "communs affichés sur"),
+        english_url: ("1 common shown out of", "commons shown out of"),
+    }
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for url, (one, many) in expected.items():
+            page.goto(f"{url}/communs/?status=minimum-reached")
+            assert page.locator("#filter-count").inner_text() == f"{one} {len(ALL)}"
+            page.select_option("#filter-status", "")
+            assert page.locator("#filter-count").inner_text() == f"{len(ALL)} {many} {len(ALL)}"
+    finally:
+        context.close()

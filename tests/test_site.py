@@ -301,6 +301,8 @@ def test_content_cache_reuses_unchanged_files_and_sees_changes(make_content, tmp
     out = tmp_path / "out"
     build_site(content, out, CATALOGUE_CACHE=True)
     assert (tmp_path / "out-cache" / "catalogue" / "catalogue.pickle").is_file()
+    # compiled templates are kept beside it
+    assert list((tmp_path / "out-cache" / "catalogue" / "templates").glob("*.cache"))
     (content / "pledges" / "p1.yml").write_text(
         "actor: ville\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: '4000'\n"
     )

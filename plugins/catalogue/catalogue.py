@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from feedgenerator import Atom1Feed
 from jinja2 import pass_context
+from jinja2.bccache import FileSystemBytecodeCache
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
@@ -71,6 +72,11 @@ def configure(pelican: Any) -> None:
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")
     settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True, "extensions": extensions}
+    if settings["CATALOGUE_CACHE"] and "bytecode_cache" not in environment:
+        # With the content cache, compiled templates are kept too (keyed by their source).
+        folder = Path(settings["CACHE_PATH"]) / "catalogue" / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        settings["JINJA_ENVIRONMENT"]["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
     # Pages are Markdown read by FrontMatterReader: no reader may take metadata such as
     # save_as or template from HTML <meta> tags or reST fields.
     settings["READERS"] = {**settings.get("READERS", {}), "html": None, "htm": None, "rst": None}
