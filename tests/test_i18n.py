@@ -212,9 +212,9 @@ def _found(fragments: set[str], texts: dict[str, list[str]]) -> list[str]:
 # leave on the page, and strings that must show (so that the check is not vacuous).
 OTHER_LANGUAGE = {
     "en": (r"\w*[éèêàùçôîœ]\w*|\b(?:les|des|du|une|pour|sur|avec)\b",
-           {"Skip to content", "Challenges", "Pledges"}),
+           {"Skip to content", "Challenges", "Funding"}),
     "fr": (r"\b(?:the|of|and|with|to|by|pledges?|commons?)\b",
-           {"Aller au contenu", "Défis", "Engagements"}),
+           {"Aller au contenu", "Défis", "Financement"}),
 }  # fmt: skip
 
 
