@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -67,3 +68,9 @@ def format_day(value: date | None, locale: str) -> str:
     if value is None:
         return ""
     return _babel_date(value, format="long", locale=_locale(locale))
+
+
+def plural_count(value: Decimal | int) -> int:
+    """The whole number that picks a plural form for a quantity such as 2.5 days: 0 below
+    one, at least 2 above one, so that 0.5 and 1.5 read right in English and French."""
+    return math.ceil(value) if value > 1 else math.floor(value)

@@ -265,3 +265,23 @@ def test_extraction_sees_templates_and_code():
     expected = {"theme/templates/base.html", "appel_a_communs/labels.py",
                 "appel_a_communs/site_forms.py", "plugins/catalogue/catalogue.py"}  # fmt: skip
     assert expected <= sources
+
+
+@pytest.mark.parametrize(
+    ("days", "french", "english"),
+    [
+        ("0.5", "jour", "days"),
+        ("1", "jour", "day"),
+        ("1.5", "jours", "days"),
+        ("3", "jours", "days"),
+    ],
+)
+def test_fractional_days_take_the_right_plural_in_each_language(days, french, english):
+    from decimal import Decimal
+
+    from appel_a_communs.formatting import plural_count
+
+    one, many = "%(num)s day of skills: %(description)s", "%(num)s days of skills: %(description)s"
+    n = plural_count(Decimal(days))
+    assert f" {french} " in translations("fr").ngettext(one, many, n)
+    assert f" {english} " in translations("en").ngettext(one, many, n)

@@ -39,6 +39,7 @@ from appel_a_communs.formatting import (
     format_money,
     format_number,
     format_percent,
+    plural_count,
 )
 from appel_a_communs.i18n import language_of, translations
 from appel_a_communs.labels import label
@@ -92,6 +93,7 @@ def configure(pelican: Any) -> None:
         "percent": partial(format_percent, locale=locale),
         "day": partial(format_day, locale=locale),
         "markdown": _markdown,
+        "plural_count": plural_count,
         "label": partial(label, locale=locale),
     }
 
