@@ -285,3 +285,34 @@ def test_fractional_days_take_the_right_plural_in_each_language(days, french, en
     n = plural_count(Decimal(days))
     assert f" {french} " in translations("fr").ngettext(one, many, n)
     assert f" {english} " in translations("en").ngettext(one, many, n)
+
+
+def test_the_plugins_gettext_renders_exactly_as_jinjas_newstyle_gettext():
+    """The plugin's cheaper gettext functions (constants translated once) change nothing."""
+    import sys
+
+    from jinja2 import Environment
+
+    sys.path.insert(0, str(REPO / "plugins"))
+    from catalogue.catalogue import _gettext_functions
+
+    source = (
+        '{{ _("Funding") }}|{{ _("Funding") }}|{{ _("100%% open") }}|'
+        '{{ _("%(secured)s of %(goal)s", secured="<b>1</b>", goal=2) }}|'
+        '{{ ngettext("%(num)d other common", "%(num)d other commons", 0) }}|'
+        '{{ ngettext("%(num)d other common", "%(num)d other commons", 3) }}|'
+        '{{ pgettext("need", "Other") }}|{{ pgettext("kind", "Others") }}|'
+        "{% trans n=2 %}{{ n }} pledges{% endtrans %}|"
+        '{% autoescape false %}{{ _("%(x)s", x="<i>") }}{% endautoescape %}'
+    )
+    rendered = []
+    for fast in (False, True):
+        env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(translations("fr"), newstyle=True)
+        if fast:
+            env.globals.update(_gettext_functions(translations("fr")))
+        rendered.append(env.from_string(source).render())
+    assert rendered[0] == rendered[1]
+    assert "Financement|Financement|100% open|&lt;b&gt;1&lt;/b&gt;" in rendered[1]
+    assert "0 autre commun|3 autres communs|Autre|Autres" in rendered[1]
+    assert rendered[1].endswith("|<i>")

@@ -117,13 +117,62 @@ def _locale_tags(locale: str) -> tuple[str, str]:
     return html, f"{full.language}_{full.territory}" if full.territory else full.language
 
 
+def _gettext_functions(translated: Any) -> dict[str, Any]:
+    """Jinja's newstyle gettext functions, made cheaper: a message without values is
+    translated and marked safe once per build (a page repeats the same labels thousands
+    of times), and ``_`` is the function itself rather than an alias that looks
+    ``gettext`` up again on every call."""
+    constants: dict[tuple[str | None, str], Markup] = {}
+
+    def finish(context: Any, text: str, values: dict[str, Any]) -> str:
+        # Always %-formatted, as Jinja's newstyle gettext does; values escaped if autoescaping.
+        return (Markup(text) if context.eval_ctx.autoescape else text) % values
+
+    @pass_context
+    def gettext(context: Any, message: str, /, **values: Any) -> str:
+        if values or not context.eval_ctx.autoescape:
+            return finish(context, translated.gettext(message), values)
+        hit = constants.get((None, message))
+        if hit is None:
+            hit = constants[(None, message)] = Markup(translated.gettext(message)) % {}
+        return hit
+
+    @pass_context
+    def pgettext(context: Any, message_context: str, message: str, /, **values: Any) -> str:
+        if values or not context.eval_ctx.autoescape:
+            return finish(context, translated.pgettext(message_context, message), values)
+        hit = constants.get((message_context, message))
+        if hit is None:
+            text = translated.pgettext(message_context, message)
+            hit = constants[(message_context, message)] = Markup(text) % {}
+        return hit
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, num: int, /, **values: Any) -> str:
+        values.setdefault("num", num)
+        return finish(context, translated.ngettext(singular, plural, num), values)
+
+    @pass_context
+    def npgettext(
+        context: Any, message_context: str, singular: str, plural: str, num: int, /, **values: Any
+    ) -> str:
+        values.setdefault("num", num)
+        text = translated.npgettext(message_context, singular, plural, num)
+        return finish(context, text, values)
+
+    return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext,
+            "npgettext": npgettext}  # fmt: skip
+
+
 def install_translations(generator: Any) -> None:
     """Every generator's templates speak the call's language (Pelican's, ours)."""
     env = getattr(generator, "env", None)
     if env is not None and hasattr(env, "install_gettext_translations"):
         # Whitespace inside {% trans %} blocks is collapsed, as the extractor does.
         env.policies["ext.i18n.trimmed"] = True
-        env.install_gettext_translations(translations(locale_of(generator.settings)), newstyle=True)
+        translated = translations(locale_of(generator.settings))
+        env.install_gettext_translations(translated, newstyle=True)
+        env.globals.update(_gettext_functions(translated))
 
 
 def _money_filter(locale: str):
