@@ -359,24 +359,33 @@ class CatalogueGenerator(Generator):
             **kwargs,
         )
 
-    def _pledge_cells(self):
-        """Render each pledge's cells once: every pledge shows on its common's page and
-        on its actor's page, and these cells are most of what those pages render."""
+    def _pledge_pieces(self) -> tuple[Any, Any]:
+        """Render the pieces of pledge rows once: every pledge shows on its common's page
+        and on its actor's page, and an actor's link on each of its pledges' rows; these
+        rows are most of what those pages render."""
         macros = self.get_template("_macros").make_module(vars=self.context)
-        rendered: dict[str, Markup] = {}
+        cells: dict[str, Markup] = {}
+        links: dict[tuple[str, str, str], Markup] = {}
 
         def pledge_cells(pledge: Any) -> Markup:
-            html = rendered.get(pledge.id)
+            html = cells.get(pledge.id)
             if html is None:
-                html = rendered[pledge.id] = macros.pledge_row_cells(pledge)
+                html = cells[pledge.id] = macros.pledge_row_cells(pledge)
             return html
 
-        return pledge_cells
+        def pledge_link(who: str, slug: str, siteurl: str) -> Markup:
+            # SITEURL is relative to each page's depth when RELATIVE_URLS is on.
+            html = links.get((who, slug, siteurl))
+            if html is None:
+                html = links[(who, slug, siteurl)] = macros.pledge_link_cell(who, slug, siteurl)
+            return html
+
+        return pledge_cells, pledge_link
 
     def generate_output(self, writer: Any) -> None:
         view: CatalogueView = self.view
         self.written_urls: list[str] = []
-        self.context["pledge_cells"] = self._pledge_cells()
+        self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
         self._write(writer, self.url("challenges"), "challenges", nav_current="challenges")
         for challenge in view.challenges:
             self._write(
