@@ -316,3 +316,14 @@ def test_the_plugins_gettext_renders_exactly_as_jinjas_newstyle_gettext():
     assert "Financement|Financement|100% open|&lt;b&gt;1&lt;/b&gt;" in rendered[1]
     assert "0 autre commun|3 autres communs|Autre|Autres" in rendered[1]
     assert rendered[1].endswith("|<i>")
+
+
+def test_a_language_without_catalogue_builds_in_english_and_says_so(tmp_path, caplog):
+    """German has no catalogue: English words, German formats, and a warning."""
+    content = neutral_call(tmp_path / "content")
+    with caplog.at_level("WARNING"):
+        site = build_site(content, tmp_path / "de", DEFAULT_LANG="de", **NEUTRAL_SETTINGS)
+    assert any("No translation catalogue for 'de'" in r.getMessage() for r in caplog.records)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in home and "Skip to content" in home
+    assert re.search(r"\d\.\d{3}\u00a0€", home)  # 12.500 € in German

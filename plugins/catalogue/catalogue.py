@@ -41,7 +41,7 @@ from appel_a_communs.formatting import (
     format_percent,
     plural_count,
 )
-from appel_a_communs.i18n import language_of, translations
+from appel_a_communs.i18n import available_languages, language_of, translations
 from appel_a_communs.labels import label
 from appel_a_communs.loader import read_page_meta
 from appel_a_communs.markup import render_markdown
@@ -86,6 +86,15 @@ def configure(pelican: Any) -> None:
         settings[key] = [*settings.get(key, []), *CATALOGUE_FOLDERS]
     locale = locale_of(settings)
     settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = _locale_tags(locale)
+    language = language_of(locale)
+    if language != "en" and language not in available_languages():
+        logger.warning(
+            "No translation catalogue for %r: the interface is in English, amounts and dates "
+            "in %r (add appel_a_communs/locale/%s/LC_MESSAGES/messages.po).",
+            language,
+            locale,
+            language,
+        )
     settings["JINJA_FILTERS"] = {
         **settings.get("JINJA_FILTERS", {}),
         "money": _money_filter(locale),
