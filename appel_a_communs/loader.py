@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import typing
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -263,23 +264,43 @@ class ModelCache:
 
     A file is reused when its size and modification time are those it had when it was
     validated, and the code of the models is the same; invalid files are never cached.
+    Entries are spread over ``SHARDS`` files by path, so that one changed pledge rewrites
+    one small shard, not the models of the whole call.
     """
 
+    SHARDS = 64
+    Entry = tuple[int, int, Model]
+
     def __init__(self, folder: Path | None) -> None:
-        self.path = folder / "catalogue.pickle" if folder else None
-        self.entries: dict[str, tuple[int, int, Model]] = {}
-        self.used: dict[str, tuple[int, int, Model]] = {}
-        if self.path and self.path.exists():
+        self.folder = folder
+        self.entries: dict[str, ModelCache.Entry] = {}
+        self.used: dict[str, ModelCache.Entry] = {}
+        self.dirty: set[int] = set()
+        if folder is None:
+            return
+        for shard in range(self.SHARDS):
             try:
-                with self.path.open("rb") as handle:
+                with self._path(shard).open("rb") as handle:
                     signature, entries = pickle.load(handle)
-                if signature == _code_signature():
-                    self.entries = entries
+            except FileNotFoundError:
+                continue
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-                self.entries = {}
+                self.dirty.add(shard)  # unreadable: written again
+                continue
+            if signature == _code_signature():
+                self.entries.update(entries)
+            else:
+                self.dirty.add(shard)
+
+    def _path(self, shard: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"catalogue-{shard:02d}.pickle"
+
+    def _shard(self, path: str) -> int:
+        return zlib.crc32(path.encode()) % self.SHARDS
 
     def get(self, path: Path) -> Model | None:
-        if not self.path:
+        if self.folder is None:
             return None
         stat = path.stat()
         entry = self.entries.get(str(path))
@@ -289,18 +310,31 @@ class ModelCache:
         return None
 
     def put(self, path: Path, item: Model) -> None:
-        if self.path:
+        if self.folder is not None:
             stat = path.stat()
             self.used[str(path)] = (stat.st_mtime_ns, stat.st_size, item)
+            self.dirty.add(self._shard(str(path)))
 
     def save(self) -> None:
-        if not self.path or self.used == self.entries:
+        """Write the shards that changed: new or changed files, and removed ones."""
+        if self.folder is None:
+            return
+        for gone in self.entries.keys() - self.used.keys():
+            self.dirty.add(self._shard(gone))
+        if not self.dirty:
             return  # nothing was read again: the cache on disk is still exact
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        with temp.open("wb") as handle:
-            pickle.dump((_code_signature(), self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temp.replace(self.path)
+        shards: dict[int, dict[str, ModelCache.Entry]] = {n: {} for n in self.dirty}
+        for name, entry in self.used.items():
+            shard = self._shard(name)
+            if shard in shards:
+                shards[shard][name] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        signature = _code_signature()
+        for shard, entries in shards.items():
+            temp = self._path(shard).with_suffix(".tmp")
+            with temp.open("wb") as handle:
+                pickle.dump((signature, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temp.replace(self._path(shard))
 
 
 @cache
