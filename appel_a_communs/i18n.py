@@ -61,19 +61,15 @@ def translations(locale: str) -> gettext.NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
-def gettext_for(locale: str):
-    return translations(locale).gettext
-
-
 # --- keeping the catalogue in step with the sources (scripts/translations.py) --------
 
-# Where messages live, relative to the repository root, and how to read them.
-SOURCES = (
-    ("appel_a_communs/**.py", "python"),
-    ("plugins/**.py", "python"),
-    ("theme/templates/**.html", "jinja2.ext:babel_extract"),
-    ("theme/templates/**.svg", "jinja2.ext:babel_extract"),
-)
+# Where messages live (folders relative to the repository root), and how to read them.
+JINJA = "jinja2.ext:babel_extract"
+SOURCES = {
+    "appel_a_communs": [("**.py", "python")],
+    "plugins": [("**.py", "python")],
+    "theme/templates": [("**.html", JINJA), ("**.svg", JINJA)],
+}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "true"}
 
 
@@ -83,15 +79,11 @@ def extract(root: Path):
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     catalog = Catalog(project="Appel à communs", domain=DOMAIN, fuzzy=False)
-    options = {pattern: JINJA_OPTIONS for pattern, method in SOURCES if "jinja" in method}
     keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
-    for folder in ("appel_a_communs", "plugins", "theme/templates"):
-        method_map = [(p.removeprefix(folder + "/"), m) for p, m in SOURCES
-                      if p.startswith(folder + "/")]  # fmt: skip
-        opts = {p.removeprefix(folder + "/"): o for p, o in options.items()
-                if p.startswith(folder + "/")}  # fmt: skip
+    for folder, method_map in SOURCES.items():
+        options = {pattern: JINJA_OPTIONS for pattern, method in method_map if method == JINJA}
         for filename, lineno, message, comments, context in extract_from_dir(
-            root / folder, method_map, opts, keywords=keywords, strip_comment_tags=True
+            root / folder, method_map, options, keywords=keywords, strip_comment_tags=True
         ):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)],
                         auto_comments=comments, context=context)  # fmt: skip
