@@ -11,7 +11,7 @@ import heapq
 from dataclasses import dataclass
 from datetime import date
 
-from .formatting import format_money, format_number
+from .formatting import format_money, format_number, plural_count
 from .i18n import translations
 from .view import CatalogueView
 
@@ -78,7 +78,7 @@ def pledge_entries(
         if pledge.skills:
             days = pledge.skills.days
             what.append(
-                ngettext("%(days)s day of skills", "%(days)s days of skills", int(days))
+                ngettext("%(days)s day of skills", "%(days)s days of skills", plural_count(days))
                 % {"days": format_number(days, locale)}
             )
         if pledge.means:

@@ -177,6 +177,7 @@ def build_view(
             for need in common.needs:
                 needs[need.kind].append((common, need.description))
 
+    closeness_rows = by_closeness[:CHART_ROWS]
     return CatalogueView(
         catalogue=catalogue,
         funding=funding,
@@ -193,9 +194,9 @@ def build_view(
         open_challenges=[c for c in challenges if c.status == "open"],
         closest_to_goal=candidates[:CLOSEST_TO_GOAL],
         by_closeness=by_closeness,
-        closeness_rows=by_closeness[:CHART_ROWS],
+        closeness_rows=closeness_rows,
         bar_chart=bar_chart(
-            [_bar(c.slug, c.title, [funding.commons[c.slug]]) for c in by_closeness[:CHART_ROWS]]
+            [_bar(c.slug, c.title, [funding.commons[c.slug]]) for c in closeness_rows]
         ),
         challenge_chart=bar_chart(
             [
