@@ -110,20 +110,9 @@ def test_github_issues_become_envelopes_over_every_page(
             )
         ]
     )
-    code = main(
-        [
-            "--root",
-            str(site),
-            "fetch",
-            "github",
-            "--repo",
-            "org/appel",
-            "--label",
-            "submission",
-            "--api-url",
-            base,
-        ]
-    )
+    fetch = ["--root", str(site), "fetch", "github", "--repo", "org/appel",
+             "--label", "submission", "--api-url", base]  # fmt: skip
+    code = main(fetch)
     assert code == 0, capsys.readouterr().err
     inbox = sorted(p.name for p in (site / "submissions/inbox").iterdir())
     assert inbox == ["github-10.json", "github-7.json"]  # the bug and the pull request are skipped
@@ -141,23 +130,7 @@ def test_github_issues_become_envelopes_over_every_page(
     assert pledge["money"] == {"amount": "1200", "condition": {"total_at_least": "minimum"}}
     assert pledge["note"] == "Premier paragraphe.\n\nSecond paragraphe."
     # fetched twice: nothing new
-    assert (
-        main(
-            [
-                "--root",
-                str(site),
-                "fetch",
-                "github",
-                "--repo",
-                "org/appel",
-                "--label",
-                "submission",
-                "--api-url",
-                base,
-            ]
-        )
-        == 0
-    )
+    assert main(fetch) == 0
     assert "0 new envelope(s)" in capsys.readouterr().out
     # and processing makes content that builds
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0

@@ -232,7 +232,7 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
             ),
             _f(
                 "means_value",
-                N_("Value of the means"),
+                N_("Value of the means (€)"),
                 path=("means", "value"),
             ),
             NOTE,
