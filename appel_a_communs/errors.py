@@ -44,6 +44,10 @@ class ContentErrors(Exception):
         )
         super().__init__(self._message())
 
+    def __reduce__(self):
+        # Rebuilt from its errors (not from the message), e.g. when a worker process sends it.
+        return type(self), (self.errors,)
+
     def _message(self) -> str:
         count = len(self.errors)
         head = f"{count} content error{'s' if count != 1 else ''}:"

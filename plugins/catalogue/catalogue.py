@@ -6,10 +6,12 @@ applies the same strict front matter and the same sanitiser as the catalogue.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -28,7 +30,7 @@ from appel_a_communs.errors import ContentError, ContentErrors
 from appel_a_communs.exports import (
     actors_records,
     challenges_records,
-    common_files,
+    common_file,
     commons_records,
     pledges_csv,
     schemas,
@@ -43,8 +45,9 @@ from appel_a_communs.formatting import (
 )
 from appel_a_communs.i18n import available_languages, language_of, translations
 from appel_a_communs.labels import label
-from appel_a_communs.loader import read_page_meta
+from appel_a_communs.loader import cycle_collection_paused, read_page_meta
 from appel_a_communs.markup import render_markdown
+from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site_forms import FORM_SLUGS, site_forms
 from appel_a_communs.view import CatalogueView, load_call
 
@@ -267,9 +270,14 @@ class CatalogueGenerator(Generator):
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
         try:
-            self.view = load_call(self.path, today, cache, locale_of(self.settings))
+            with cycle_collection_paused():
+                self.view = load_call(self.path, today, cache, locale_of(self.settings))
         except ContentErrors as exc:
             errors.extend(exc.errors)
+        # The view lives as long as the build: the cycle collector need not walk its
+        # hundreds of thousands of objects again while pages render (a third of the
+        # engine's time at 50 000 pledges, and pages copied in every worker).
+        gc.freeze()
         if errors:
             raise ContentErrors(errors)
         self.context["catalogue"] = self.view
@@ -356,15 +364,14 @@ class CatalogueGenerator(Generator):
                         f"'{page.slug}' is reserved for the catalogue's own pages",
                     )
 
-    def _write(self, writer: Any, url: str, template: str, **kwargs: Any) -> None:
-        self.written_urls.append(url)
-        kwargs.setdefault("canonical_url", url)
+    def _write(self, writer: Any, url: str, template: str, kwargs: dict[str, Any]) -> None:
         writer.write_file(
             save_as(url),
             self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url=url,
+            canonical_url=url,
             **kwargs,
         )
 
@@ -391,87 +398,104 @@ class CatalogueGenerator(Generator):
 
         return pledge_cells, pledge_link
 
-    def generate_output(self, writer: Any) -> None:
+    def _pages(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every catalogue page: its URL, its template and what the template receives."""
         view: CatalogueView = self.view
-        self.written_urls: list[str] = []
+        funding = view.funding
+        pages = [(self.url("challenges"), "challenges", {"nav_current": "challenges"})]
+        pages += [
+            (self.url("challenge", c.slug), "challenge",
+             {"challenge": c, "nav_current": "challenges"})
+            for c in view.challenges
+        ]  # fmt: skip
+        pages.append((self.url("commons"), "commons", {"nav_current": "commons"}))
+        pages += [
+            (self.url("common", c.slug), "common",
+             {"common": c, "funding": funding.commons[c.slug], "nav_current": "commons"})
+            for c in view.commons
+        ]  # fmt: skip
+        pages.append((self.url("actors"), "actors", {"nav_current": "actors"}))
+        pages += [
+            (self.url("actor", a.slug), "actor",
+             {"actor": a, "funding": funding.actors[a.slug], "nav_current": "actors"})
+            for a in view.actors
+        ]  # fmt: skip
+        pages.append((self.url("funding"), "funding", {"nav_current": "funding"}))
+        pages.append((self.url("forms"), "forms", {"forms": self.forms, "nav_current": "forms"}))
+        pages += [
+            (self.form_url(form.kind), "form", {"form": form, "nav_current": "forms"})
+            for form in self.forms
+        ]
+        pages.append((self.url("open_data"), "open_data", {"schemas": sorted(schemas())}))
+        pages.append((self.url("needs"), "needs", {"nav_current": "commons"}))
+        return pages
+
+    def _processes(self) -> int:
+        processes = self.settings.get("CATALOGUE_PROCESSES")
+        if processes is None:
+            processes = usable_cpus()
+        if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
+            problem = f"CATALOGUE_PROCESSES is {processes!r}: write a whole number, 1 or more"
+            raise ContentErrors([ContentError("pelicanconf.py", None, problem)])
+        if signals.content_written.receivers:
+            # Another plugin collects what is written: it would not hear from the workers.
+            return 1
+        return processes
+
+    def generate_output(self, writer: Any) -> None:
+        """Write every page and data file; the jobs are independent, so they are spread
+        over CATALOGUE_PROCESSES processes (see appel_a_communs.parallel)."""
+        view: CatalogueView = self.view
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
-        self._write(writer, self.url("challenges"), "challenges", nav_current="challenges")
-        for challenge in view.challenges:
-            self._write(
-                writer,
-                self.url("challenge", challenge.slug),
-                "challenge",
-                challenge=challenge,
-                nav_current="challenges",
-            )
-        self._write(writer, self.url("commons"), "commons", nav_current="commons")
-        for common in view.commons:
-            self._write(
-                writer,
-                self.url("common", common.slug),
-                "common",
-                common=common,
-                funding=view.funding.commons[common.slug],
-                nav_current="commons",
-            )
-        self._write(writer, self.url("actors"), "actors", nav_current="actors")
-        for actor in view.actors:
-            self._write(
-                writer,
-                self.url("actor", actor.slug),
-                "actor",
-                actor=actor,
-                funding=view.funding.actors[actor.slug],
-                nav_current="actors",
-            )
-        self._write(writer, self.url("funding"), "funding", nav_current="funding")
-        self._write(writer, self.url("forms"), "forms", forms=self.forms, nav_current="forms")
-        for form in self.forms:
-            self._write(writer, self.form_url(form.kind), "form", form=form, nav_current="forms")
-        self._write(writer, self.url("open_data"), "open_data", schemas=sorted(schemas()))
-        self._write(writer, self.url("needs"), "needs", nav_current="commons")
-        self._write_data(view)
-        self._write_badges(view)
-        self._write_feeds(view)
+        pages = self._pages()
+        self.written_urls = [url for url, _, _ in pages]
+        jobs: list[Callable[[], object]] = [
+            partial(self._write, writer, url, template, kwargs) for url, template, kwargs in pages
+        ]
+        jobs += self._data_jobs(view)
+        jobs += self._badge_jobs(view)
+        jobs += self._feed_jobs(view)
+        processes = min(self._processes(), len(jobs))
+        if not can_fork():
+            processes = 1
+        logger.info(
+            "Writing %d catalogue pages and data jobs in %d process%s",
+            len(jobs),
+            processes,
+            "es" if processes > 1 else "",
+        )
+        run_jobs(jobs, processes)
         self._write_sitemap()
 
-    def _write_badges(self, view: CatalogueView) -> None:
+    def _badge_jobs(self, view: CatalogueView) -> list[Callable[[], object]]:
         """``badges/<slug>.svg``: each common's funding, to embed in a README or a page."""
         folder = Path(self.output_path) / self.settings["CATALOGUE_BADGES_PATH"]
         folder.mkdir(parents=True, exist_ok=True)
         template = self.env.get_template("badge.svg")
         locale = locale_of(self.settings)
-        _ = translations(locale).gettext
-        for common in view.commons:
-            funding = view.funding.commons[common.slug]
-            if funding.has_goal:
-                value = format_percent(funding.percent_goal, locale)
-            else:
-                value = label(funding.status, "status", locale)
-            svg = template.render(badge=badge(_("funding"), value, funding.status))
-            (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
+        title = translations(locale).gettext("funding")
 
-    def _write_feeds(self, view: CatalogueView) -> None:
+        def write(commons: list[Any]) -> None:
+            for common in commons:
+                funding = view.funding.commons[common.slug]
+                if funding.has_goal:
+                    value = format_percent(funding.percent_goal, locale)
+                else:
+                    value = label(funding.status, "status", locale)
+                svg = template.render(badge=badge(title, value, funding.status))
+                (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
+
+        return [partial(write, chunk) for chunk in _chunks(view.commons, 100)]
+
+    def _feed_jobs(self, view: CatalogueView) -> list[Callable[[], object]]:
         """Atom feeds: new commons, new pledges, and both for each challenge."""
         site = self.settings.get("SITEURL", "").rstrip("/")
         folder = Path(self.output_path) / self.settings["CATALOGUE_FEEDS_PATH"]
         (folder / "defis").mkdir(parents=True, exist_ok=True)
         locale = locale_of(self.settings)
         _ = translations(locale).gettext
-        feeds = {
-            "communs.atom.xml": (_("New commons"), common_entries(view, self.url)),
-            "engagements.atom.xml": (
-                _("New pledges"),
-                pledge_entries(view, self.url, locale),
-            ),
-        }
-        for challenge in view.challenges:
-            slugs = [c.slug for c in view.commons_by_challenge.get(challenge.slug, [])]
-            entries = common_entries(view, self.url, slugs) + pledge_entries(
-                view, self.url, locale, slugs
-            )
-            feeds[f"defis/{challenge.slug}.atom.xml"] = (challenge.title, newest(entries))
-        for name, (title, entries) in feeds.items():
+
+        def write(name: str, title: str, entries: Callable[[], list[Any]]) -> None:
             path = f"{self.settings['CATALOGUE_FEEDS_PATH']}/{name}"
             feed = Atom1Feed(
                 title=f"{title} · {self.settings['SITENAME']}",
@@ -480,7 +504,7 @@ class CatalogueGenerator(Generator):
                 description=title,
                 language=language_of(locale),
             )
-            for entry in entries:
+            for entry in entries():
                 feed.add_item(
                     title=entry.title,
                     link=f"{site}/{entry.url}",
@@ -490,6 +514,23 @@ class CatalogueGenerator(Generator):
                 )
             with (Path(self.output_path) / path).open("w", encoding="utf-8") as out:
                 feed.write(out, "utf-8")
+
+        def challenge_entries(slug: str) -> list[Any]:
+            slugs = [c.slug for c in view.commons_by_challenge.get(slug, [])]
+            return newest(
+                common_entries(view, self.url, slugs)
+                + pledge_entries(view, self.url, locale, slugs)
+            )
+
+        return [
+            partial(write, "communs.atom.xml", _("New commons"),
+                    partial(common_entries, view, self.url)),
+            partial(write, "engagements.atom.xml", _("New pledges"),
+                    partial(pledge_entries, view, self.url, locale)),
+            *(partial(write, f"defis/{c.slug}.atom.xml", c.title,
+                      partial(challenge_entries, c.slug))
+              for c in view.challenges),
+        ]  # fmt: skip
 
     def _write_sitemap(self) -> None:
         """Every HTML page of the site, the home and the ordinary pages included."""
@@ -505,30 +546,46 @@ class CatalogueGenerator(Generator):
         )
         (Path(self.output_path) / "sitemap.xml").write_text(text, encoding="utf-8")
 
-    def _write_data(self, view: CatalogueView) -> None:
+    def _data_jobs(self, view: CatalogueView) -> list[Callable[[], object]]:
+        """The published data files and their JSON Schemas."""
         site = self.settings.get("SITEURL", "").rstrip("/")
 
         def url_of(kind: str, slug: str) -> str:
             return f"{site}/{self.url(kind, slug)}"
 
         folder = Path(self.output_path) / self.settings["CATALOGUE_DATA_PATH"]
-        folder.mkdir(parents=True, exist_ok=True)
-        commons = commons_records(view, url_of)
-        for name, records in (
-            ("commons", commons),
-            ("challenges", challenges_records(view, url_of)),
-            ("actors", actors_records(view, url_of)),
-        ):
-            (folder / f"{name}.json").write_text(_json(records), encoding="utf-8")
-        (folder / "pledges.csv").write_text(pledges_csv(view), encoding="utf-8")
-        (folder / "commons").mkdir(exist_ok=True)
-        for slug, record in common_files(view, commons).items():
-            (folder / "commons" / f"{slug}.json").write_text(_json(record), encoding="utf-8")
+        (folder / "commons").mkdir(parents=True, exist_ok=True)
         schema_folder = Path(self.output_path) / self.settings["CATALOGUE_SCHEMAS_PATH"]
         schema_folder.mkdir(parents=True, exist_ok=True)
-        for name, schema in schemas().items():
-            text = json.dumps(schema, ensure_ascii=False, indent=2)
-            (schema_folder / name).write_text(text + "\n", encoding="utf-8")
+        commons = commons_records(view, url_of)  # for commons.json and each common's file
+        records_of = dict(zip((c.slug for c in view.commons), commons, strict=True))
+
+        def write(path: Path, make: Callable[[], str]) -> None:
+            path.write_text(make(), encoding="utf-8")
+
+        def write_commons(chunk: list[Any]) -> None:
+            for common in chunk:
+                record = common_file(view, common, records_of[common.slug])
+                write(folder / "commons" / f"{common.slug}.json", partial(_json, record))
+
+        def write_schemas() -> None:
+            for name, schema in schemas().items():
+                text = json.dumps(schema, ensure_ascii=False, indent=2)
+                (schema_folder / name).write_text(text + "\n", encoding="utf-8")
+
+        return [
+            partial(write, folder / "commons.json", partial(_json, commons)),
+            partial(write, folder / "challenges.json",
+                    lambda: _json(challenges_records(view, url_of))),
+            partial(write, folder / "actors.json", lambda: _json(actors_records(view, url_of))),
+            partial(write, folder / "pledges.csv", partial(pledges_csv, view)),
+            write_schemas,
+            *(partial(write_commons, chunk) for chunk in _chunks(view.commons, 50)),
+        ]  # fmt: skip
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _json(data: Any) -> str:

@@ -1,0 +1,143 @@
+"""Independent jobs run in forked worker processes: the pages of a large call render on
+every core the machine lends, while reading and computing stay in one process.
+
+Each worker takes every n-th job of the list, so the split needs no shared state and is
+the same on every run. The workers are forks of the process: they see the computed view
+as it is, nothing is sent to them, and what they make goes straight to files. An error
+in a worker comes back to the parent as the exception itself and is raised there, once
+every worker has stopped, as if the jobs had run in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+
+Job = Callable[[], object]
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a CI runner's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Forking is safe where it exists and no other thread may hold a lock that a worker
+    would inherit locked (an HTTP server's thread, say). The one thread let through is
+    rich's refresh thread, which draws Pelican's "Generating..." spinner: it holds only
+    the console's locks, and workers never touch the console (``_own_output``)."""
+    if not hasattr(os, "fork"):
+        return False
+    current = threading.current_thread()
+    return all(
+        thread is current or type(thread).__module__ == "rich.live"
+        for thread in threading.enumerate()
+    )
+
+
+def _own_output() -> None:
+    """Give a new worker its own streams on the same descriptors, and a plain log handler:
+    the parent's may be locked by the thread that draws the spinner, which forking left
+    behind."""
+    streams = []
+    for fd, parent in ((1, sys.__stdout__), (2, sys.__stderr__)):
+        encoding = getattr(parent, "encoding", None) or "utf-8"
+        try:
+            streams.append(open(fd, "w", encoding=encoding, errors="replace", closefd=False))  # noqa: SIM115
+        except OSError:
+            streams.append(open(os.devnull, "w", encoding="utf-8"))  # noqa: PTH123, SIM115
+    sys.stdout, sys.stderr = streams
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+
+
+class WorkerFailed(RuntimeError):
+    """A worker ended without saying why (killed, or its error could not be sent back)."""
+
+
+def run_jobs(jobs: Sequence[Job], processes: int) -> None:
+    """Run every job once, in ``processes`` processes at most (this one included)."""
+    processes = min(processes, len(jobs))
+    if processes <= 1 or not can_fork():
+        for job in jobs:
+            job()
+        return
+    sys.stdout.flush()  # or a child would write the parent's buffered text again
+    sys.stderr.flush()
+    children: list[tuple[int, int]] = []
+    for worker in range(1, processes):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share of the jobs, then out without Python's exit
+            os.close(read)
+            code = 0
+            try:
+                _own_output()
+                for job in jobs[worker::processes]:
+                    job()
+            except BaseException as exc:
+                code = 1
+                with os.fdopen(write, "wb") as out:
+                    out.write(_report(exc))
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(write)
+        children.append((pid, read))
+    error: BaseException | None = None
+    try:
+        for job in jobs[0::processes]:
+            job()
+    except BaseException as exc:
+        error = exc
+    failures = [_wait(pid, read) for pid, read in children]
+    if error is not None:
+        raise error
+    for failure in failures:
+        if failure is not None:
+            raise failure
+
+
+def _report(exc: BaseException) -> bytes:
+    """What a failed worker sends back: its exception, and a text in case that cannot be."""
+    text = f"{type(exc).__name__}: {exc}"
+    details = "".join(traceback.format_exception(exc))
+    try:
+        return pickle.dumps((text, details, pickle.dumps(exc)))
+    except Exception:
+        return pickle.dumps((text, details, None))
+
+
+def _wait(pid: int, read: int) -> BaseException | None:
+    with os.fdopen(read, "rb") as report:
+        payload = report.read()  # until the worker exits: read before waiting on it
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return None
+    if not payload:
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        return WorkerFailed(f"a page-writing process {how}")
+    text, details, pickled = pickle.loads(payload)
+    failure: BaseException = WorkerFailed(text)
+    if pickled is not None:
+        with contextlib.suppress(Exception):  # not rebuilt: its text, as WorkerFailed
+            failure = pickle.loads(pickled)
+    # A traceback does not cross processes: where the worker failed (a template's line,
+    # say) travels as a note, which tracebacks print after their own frames.
+    failure.add_note(f"In a page-writing process:\n{details.rstrip()}")
+    return failure

@@ -1,0 +1,189 @@
+"""Pages written by several processes: the same site as one process writes, errors intact."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, build_site, run_pelican, write
+
+from appel_a_communs.errors import ContentError, ContentErrors
+from appel_a_communs.loader import load_catalogue
+from appel_a_communs.parallel import WorkerFailed, can_fork, run_jobs
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def record_pid(folder: Path, name: str) -> None:
+    (folder / name).write_text(str(os.getpid()))
+
+
+@needs_fork
+def test_every_job_runs_once_spread_over_the_processes(tmp_path):
+    assert can_fork(), "another thread is alive: the test would not fork"
+    jobs = [lambda n=n: record_pid(tmp_path, f"job-{n}") for n in range(30)]
+    run_jobs(jobs, 3)
+    done = {p.name: int(p.read_text()) for p in tmp_path.iterdir()}
+    assert sorted(done) == sorted(f"job-{n}" for n in range(30))
+    assert len(set(done.values())) == 3
+    assert done["job-0"] == os.getpid()  # this process takes its share too
+
+
+def test_one_process_runs_the_jobs_here(tmp_path):
+    run_jobs([lambda: record_pid(tmp_path, "only")], 4)
+    assert (tmp_path / "only").read_text() == str(os.getpid())
+
+
+def fail(errors: list[ContentError]) -> None:
+    raise ContentErrors(errors)
+
+
+@needs_fork
+def test_a_workers_error_comes_back_whole(tmp_path):
+    errors = [ContentError("content/commons/a.md", "title", "required key is missing", 2)]
+    jobs = [lambda: None, lambda: fail(errors), lambda: record_pid(tmp_path, "after")]
+    with pytest.raises(ContentErrors) as raised:
+        run_jobs(jobs, 2)  # job 1 runs in the worker
+    assert raised.value.errors == errors
+    assert (tmp_path / "after").exists()  # this process finished its own share
+
+
+def broken_template_job() -> None:
+    raise ValueError("the template broke here")
+
+
+@needs_fork
+def test_a_workers_traceback_comes_back_as_a_note():
+    with pytest.raises(ValueError, match="the template broke here") as raised:
+        run_jobs([lambda: None, broken_template_job], 2)
+    (note,) = raised.value.__notes__
+    assert note.startswith("In a page-writing process:")
+    assert "in broken_template_job" in note
+
+
+@needs_fork
+def test_a_killed_worker_is_an_error_not_a_hang(tmp_path):
+    jobs = [lambda: None, lambda: os.kill(os.getpid(), signal.SIGKILL)]
+    with pytest.raises(WorkerFailed, match=f"killed by signal {int(signal.SIGKILL)}"):
+        run_jobs(jobs, 2)
+
+
+@needs_fork
+def test_an_error_here_waits_for_the_workers(tmp_path):
+    def slow() -> None:
+        import time
+
+        time.sleep(0.5)
+        record_pid(tmp_path, "worker")
+
+    jobs = [lambda: 1 / 0, slow]
+    with pytest.raises(ZeroDivisionError):
+        run_jobs(jobs, 2)
+    assert (tmp_path / "worker").exists()  # not left running behind the error
+
+
+@needs_fork
+def test_the_sample_site_is_the_same_from_one_or_three_processes(tmp_path):
+    assert can_fork(), "another thread is alive: the build would not fork"
+    one = tree(build_site(SAMPLE, tmp_path / "one", CATALOGUE_PROCESSES=1))
+    three = tree(build_site(SAMPLE, tmp_path / "three", CATALOGUE_PROCESSES=3))
+    assert one.keys() == three.keys()
+    assert [name for name in one if one[name] != three[name]] == []
+    assert sum(name.startswith("communs/") for name in one) > 10
+
+
+def test_the_pelican_command_writes_in_processes_under_its_spinner(tmp_path):
+    """``pelican`` draws a spinner from a thread while it builds; the workers still fork
+    and the site is whole."""
+    settings = write(
+        tmp_path / "conf.py",
+        f"""
+        import sys
+        sys.path.insert(0, {str(SAMPLE.parent)!r})
+        from pelicanconf import *
+        CATALOGUE_TODAY = "2026-11-26"
+        CATALOGUE_PROCESSES = 2
+        """,
+    )
+    done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings), "-v")
+    assert done.returncode == 0, done.stderr + done.stdout
+    expected = "in 2 processes" if hasattr(os, "fork") else "in 1 process"
+    assert expected in done.stdout + done.stderr
+    reference = tree(build_site(SAMPLE, tmp_path / "reference", CATALOGUE_PROCESSES=1))
+    assert tree(tmp_path / "out") == reference
+
+
+def test_a_template_error_names_the_template_line_from_any_process(tmp_path):
+    """As Pelican does for a theme's error: the exception, and where the template failed
+    (the workers' tracebacks come back as a note)."""
+    overrides = tmp_path / "overrides"
+    write(
+        overrides / "actor.html",
+        """
+        {% extends "base.html" %}
+        {% block content %}{{ 1 // (actor.name | length - actor.name | length) }}{% endblock %}
+        """,
+    )
+    settings = write(
+        tmp_path / "conf.py",
+        f"""
+        import sys
+        sys.path.insert(0, {str(SAMPLE.parent)!r})
+        from pelicanconf import *
+        CATALOGUE_TODAY = "2026-11-26"
+        CATALOGUE_PROCESSES = 2
+        THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]
+        """,
+    )
+    done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings))
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "ZeroDivisionError" in output and "by zero" in output
+    assert 'actor.html", line 2' in output
+
+
+@pytest.mark.parametrize("value", [0, -2, "4", 1.5, True])
+def test_a_wrong_number_of_processes_is_a_settings_error(tmp_path, value):
+    settings = write(
+        tmp_path / "conf.py",
+        f"""
+        import sys
+        sys.path.insert(0, {str(SAMPLE.parent)!r})
+        from pelicanconf import *
+        CATALOGUE_TODAY = "2026-11-26"
+        CATALOGUE_PROCESSES = {value!r}
+        """,
+    )
+    done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings))
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "CATALOGUE_PROCESSES" in output and "Traceback" not in output
+
+
+def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):
+    assert gc.isenabled()
+    load_catalogue(SAMPLE)
+    assert gc.isenabled()
+    with pytest.raises(ContentErrors):
+        load_catalogue(tmp_path / "missing")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_catalogue(SAMPLE)
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()
+
+
+def test_the_setting_is_documented():
+    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    assert "CATALOGUE_PROCESSES" in readme
