@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from .parallel import usable_cpus
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = ((100, 1_000), (500, 10_000), (2_000, 50_000))
 BUILD_DAY = "2026-11-26"
@@ -172,9 +174,10 @@ def _settings(path: Path, text: str) -> Path:
     return path
 
 
-def our_settings(folder: Path, cache: bool = False) -> Path:
+def our_settings(folder: Path, cache: bool = False, processes: int | None = None) -> Path:
+    name = "ours-cached.py" if cache else f"ours-{processes}.py" if processes else "ours.py"
     return _settings(
-        folder / "ours.py",
+        folder / name,
         f"""
 import sys
 from datetime import date
@@ -184,6 +187,7 @@ CATALOGUE_TODAY = date.fromisoformat({BUILD_DAY!r})
 CACHE_CONTENT = {cache!r}
 LOAD_CONTENT_CACHE = {cache!r}
 CACHE_PATH = {str(folder / "cache")!r}
+CATALOGUE_PROCESSES = {processes!r}
 """,
     )
 
@@ -210,6 +214,7 @@ class Result:
     commons: int
     pledges: int
     ours: Run
+    ours_serial: Run
     plain: Run
     engine: Run
     load: Run
@@ -226,9 +231,11 @@ def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: i
                 "-s", str(our_settings(folder)), "-q"]  # fmt: skip
     plain_cmd = [python, "-m", "pelican", str(plain), "-o", str(folder / "out-plain"),
                  "-s", str(plain_settings(folder)), "-q"]  # fmt: skip
-    ours, baseline = [], []
-    for _ in range(repeat):  # alternate, so that drift hits both alike
+    serial_cmd = [*ours_cmd[:-3], "-s", str(our_settings(folder, processes=1)), "-q"]
+    ours, serial, baseline = [], [], []
+    for _ in range(repeat):  # alternate, so that drift hits all alike
         ours.append(measure(ours_cmd))
+        serial.append(measure(serial_cmd))
         baseline.append(measure(plain_cmd))
     worker = [python, "-m", "appel_a_communs.bench", "--worker"]
     engine = [measure([*worker, "engine", str(content)]) for _ in range(repeat)]
@@ -245,8 +252,8 @@ def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: i
         changed = content / "pledges" / "engagement-0.yml"
         changed.write_text(changed.read_text().replace("date:", "note: Modifié.\ndate:"))
         cached = measure(cache_cmd)
-    return Result(commons, pledges, median(ours), median(baseline), median(engine), median(load),
-                  process, cached)  # fmt: skip
+    return Result(commons, pledges, median(ours), median(serial), median(baseline), median(engine),
+                  median(load), process, cached)  # fmt: skip
 
 
 def worker(task: str, content: Path) -> None:
@@ -266,13 +273,11 @@ def worker(task: str, content: Path) -> None:
 
 
 def table(results: list[Result]) -> str:
-    head = ("| commons | pledges | our build (s) | plain Pelican (s) | ours / plain | growth ours "
+    head = ("| commons | pledges | our build (s) | plain Pelican (s) | ours / plain "
+            "| ours in 1 process (s) | 1 process / plain | growth ours "
             "| growth plain | engine (s) | load + validate (s) | process 1 000 (s) "
             "| rebuild, one pledge changed (s) | peak MiB ours / plain |")  # fmt: skip
-    lines = [
-        head,
-        "|" + "---|" * head.count("|")[:-1] if False else "|" + "---|" * (head.count("|") - 1),
-    ]
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
     previous = None
     for r in results:
         growth_ours = growth_plain = "—"
@@ -283,7 +288,8 @@ def table(results: list[Result]) -> str:
         cached = f"{r.cached.seconds:.2f}" if r.cached else "—"
         lines.append(
             f"| {r.commons} | {r.pledges} | {r.ours.seconds:.2f} | {r.plain.seconds:.2f} "
-            f"| {r.ours.seconds / r.plain.seconds:.2f} | {growth_ours} | {growth_plain} "
+            f"| {r.ours.seconds / r.plain.seconds:.2f} | {r.ours_serial.seconds:.2f} "
+            f"| {r.ours_serial.seconds / r.plain.seconds:.2f} | {growth_ours} | {growth_plain} "
             f"| {r.engine.seconds:.2f} | {r.load.seconds:.2f} | {r.process.seconds:.2f} "
             f"| {cached} | {r.ours.peak_mib:.0f} / {r.plain.peak_mib:.0f} |"
         )
@@ -320,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         for commons, pledges in sizes:
             print(f"… {commons} commons, {pledges} pledges", file=sys.stderr, flush=True)
             results.append(bench_size(work, commons, pledges, max(1, args.repeat), args.envelopes))
+        print(f"Our build writes in {usable_cpus()} processes (one per CPU it may use); "
+              "'1 process' sets CATALOGUE_PROCESSES = 1.\n")  # fmt: skip
         print(table(results))
     finally:
         if not args.keep:

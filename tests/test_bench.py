@@ -44,8 +44,9 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     assert lines[0].startswith("| commons | pledges | our build (s) | plain Pelican (s) |")
     rows = [line.split("|")[1:-1] for line in lines[2:]]
     assert [(r[0].strip(), r[1].strip()) for r in rows] == [("20", "200"), ("40", "400")]
-    assert all(float(r[2]) > 0 and float(r[3]) > 0 for r in rows)
-    assert "data ×2" in rows[1][5]
+    assert all(float(r[2]) > 0 and float(r[3]) > 0 and float(r[5]) > 0 for r in rows)
+    assert "data ×2" in rows[1][7]
+    assert "Our build writes in" in result.stdout
     # both sites were really built
     assert (
         tmp_path / "call-40-400" / "out-ours" / "communs" / "commun-39" / "index.html"
