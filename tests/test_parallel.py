@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, build_site, run_pelican, write
+from pelican import signals
 
 from appel_a_communs.errors import ContentError, ContentErrors
 from appel_a_communs.loader import load_catalogue
@@ -182,6 +183,21 @@ def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):
         assert not gc.isenabled()  # a caller's choice is left as it was
     finally:
         gc.enable()
+
+
+def test_a_build_freezes_its_view_only_while_it_runs(tmp_path):
+    frozen = []
+
+    def count(generators):
+        frozen.append(gc.get_freeze_count())
+
+    signals.all_generators_finalized.connect(count)
+    try:
+        build_site(SAMPLE, tmp_path / "out", CATALOGUE_PROCESSES=1)
+    finally:
+        signals.all_generators_finalized.disconnect(count)
+    assert frozen and frozen[0] > 1000
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_setting_is_documented():

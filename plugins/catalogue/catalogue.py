@@ -269,6 +269,7 @@ class CatalogueGenerator(Generator):
         cache = None
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
+        gc.collect()  # cheap before loading; what is frozen below stays out of reach
         try:
             with cycle_collection_paused():
                 self.view = load_call(self.path, today, cache, locale_of(self.settings))
@@ -276,7 +277,8 @@ class CatalogueGenerator(Generator):
             errors.extend(exc.errors)
         # The view lives as long as the build: the cycle collector need not walk its
         # hundreds of thousands of objects again while pages render (a third of the
-        # engine's time at 50 000 pledges, and pages copied in every worker).
+        # engine's time at 50 000 pledges, and memory pages copied into every worker).
+        # Given back when the build ends (unfreeze), for a process that builds again.
         gc.freeze()
         if errors:
             raise ContentErrors(errors)
@@ -598,8 +600,14 @@ def get_generators(pelican: Any) -> type[CatalogueGenerator]:
     return CatalogueGenerator
 
 
+def unfreeze(pelican: Any) -> None:
+    """The build is over: its view may be collected like anything else (autoreload)."""
+    gc.unfreeze()
+
+
 def register() -> None:
     logging.getLogger("pelican").addFilter(_REPORT_FILTER)
+    signals.finalized.connect(unfreeze)
     signals.initialized.connect(configure)
     signals.generator_init.connect(install_translations)
     signals.readers_init.connect(add_reader)
