@@ -16,8 +16,7 @@ from typing import Any, Literal
 from .i18n import N_, translations
 from .loader import Catalogue
 from .models import Model
-from .submissions.fetch import CONTACT_KEYS, HONEYPOT
-from .submissions.forms import FORMS, SUBMISSION_TYPES, FormField
+from .submissions.forms import CONTACT_KEYS, FORMS, HONEYPOT, SUBMISSION_TYPES, FormField
 from .submissions.issue_forms import DEFAULT_LOCALE, TITLES, option_text
 
 Mode = Literal["github", "post"]

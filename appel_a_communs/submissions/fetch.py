@@ -14,14 +14,11 @@ import yaml
 
 from ..issue_form import parse_issue_body
 from .envelope import envelope_json, write_atomic
-from .forms import SUBMISSION_TYPES, fields_to_data
+from .forms import CONTACT_KEYS, HONEYPOT, SUBMISSION_TYPES, fields_to_data
 from .issue_forms import LABEL_PREFIX, issue_form
 from .process import ToolError, slugify
 
 TIMEOUT = 20
-HONEYPOT = "_gotcha"
-CONTACT_KEYS = ("contact_name", "contact_email")
-"""Contact fields of the site's forms; ``email`` is read too (form backends add it)."""
 META_KEYS = {"id", "_id", "type", "form", "form_name", "submitted_at", "created_at", "_date",
              "email", "contact", *CONTACT_KEYS, HONEYPOT}  # fmt: skip
 

@@ -19,6 +19,11 @@ from ..types import ActorKind, Maturity, ResourceType, Role
 SubmissionType = Literal["register-actor", "propose-challenge", "propose-common", "join", "pledge"]
 SUBMISSION_TYPES: tuple[str, ...] = get_args(SubmissionType)
 
+HONEYPOT = "_gotcha"
+"""The field a person never sees: a record that fills it is a robot's (post mode)."""
+CONTACT_KEYS = ("contact_name", "contact_email")
+"""Contact fields of the site's forms; ``email`` is read too (form backends add it)."""
+
 Kind = Literal["input", "textarea", "dropdown"]
 Parse = Literal["text", "list", "int", "needs", "deliverables", "budget"]
 
