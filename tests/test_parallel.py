@@ -30,6 +30,13 @@ def forking(monkeypatch):
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
 
 
+def settings_file(folder: Path, **settings: object) -> Path:
+    """The repository's pelicanconf.py, the build date pinned, and ``settings``."""
+    lines = "".join(f"{key} = {value!r}\n" for key, value in settings.items())
+    text = f"import sys\nsys.path.insert(0, {str(SAMPLE.parent)!r})\nfrom pelicanconf import *\n"
+    return write(folder / "conf.py", text + 'CATALOGUE_TODAY = "2026-11-26"\n' + lines)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
@@ -122,16 +129,7 @@ def test_no_fork_beside_another_thread_but_beside_the_spinner():
 def test_the_pelican_command_writes_the_same_site_in_processes(tmp_path, processes):
     """``pelican`` draws a spinner from a thread while it builds: the workers still fork,
     and the site is the same, byte for byte, as one process writes."""
-    settings = write(
-        tmp_path / "conf.py",
-        f"""
-        import sys
-        sys.path.insert(0, {str(SAMPLE.parent)!r})
-        from pelicanconf import *
-        CATALOGUE_TODAY = "2026-11-26"
-        CATALOGUE_PROCESSES = {processes}
-        """,
-    )
+    settings = settings_file(tmp_path, CATALOGUE_PROCESSES=processes)
     done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings), "-v")
     assert done.returncode == 0, done.stderr + done.stdout
     expected = f"in {processes} processes" if hasattr(os, "fork") else "in 1 process"
@@ -154,16 +152,8 @@ def test_a_template_error_names_the_template_line_from_any_process(tmp_path):
         {% block content %}{{ 1 // (actor.name | length - actor.name | length) }}{% endblock %}
         """,
     )
-    settings = write(
-        tmp_path / "conf.py",
-        f"""
-        import sys
-        sys.path.insert(0, {str(SAMPLE.parent)!r})
-        from pelicanconf import *
-        CATALOGUE_TODAY = "2026-11-26"
-        CATALOGUE_PROCESSES = 2
-        THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]
-        """,
+    settings = settings_file(
+        tmp_path, CATALOGUE_PROCESSES=2, THEME_TEMPLATES_OVERRIDES=[str(overrides)]
     )
     done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings))
     output = done.stdout + done.stderr
@@ -174,16 +164,7 @@ def test_a_template_error_names_the_template_line_from_any_process(tmp_path):
 
 @pytest.mark.parametrize("value", [0, -2, "4", 1.5, True])
 def test_a_wrong_number_of_processes_is_a_settings_error(tmp_path, value):
-    settings = write(
-        tmp_path / "conf.py",
-        f"""
-        import sys
-        sys.path.insert(0, {str(SAMPLE.parent)!r})
-        from pelicanconf import *
-        CATALOGUE_TODAY = "2026-11-26"
-        CATALOGUE_PROCESSES = {value!r}
-        """,
-    )
+    settings = settings_file(tmp_path, CATALOGUE_PROCESSES=value)
     done = run_pelican(str(SAMPLE), "-o", str(tmp_path / "out"), "-s", str(settings))
     output = done.stdout + done.stderr
     assert done.returncode != 0
