@@ -47,6 +47,11 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     assert all(float(r[2]) > 0 and float(r[3]) > 0 and float(r[5]) > 0 for r in rows)
     assert "data ×2" in rows[1][7]
     assert "Our build writes in" in result.stdout
+    # The published table has this script's columns, and the README points to it.
+    benchmarks = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert lines[0] in benchmarks.splitlines()
+    assert "python scripts/bench.py" in benchmarks
+    assert "[BENCHMARKS.md](BENCHMARKS.md)" in (REPO / "README.md").read_text(encoding="utf-8")
     # both sites were really built
     assert (
         tmp_path / "call-40-400" / "out-ours" / "communs" / "commun-39" / "index.html"
