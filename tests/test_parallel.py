@@ -201,6 +201,20 @@ def test_a_build_freezes_its_view_only_while_it_runs(tmp_path):
     assert gc.get_freeze_count() == 0
 
 
+def test_the_view_is_frozen_before_the_collector_is_enabled_again(tmp_path, monkeypatch):
+    """Or the collector's first pass after loading walks everything just loaded."""
+    frozen_when_enabled = []
+    enable = gc.enable
+
+    def recording_enable():
+        frozen_when_enabled.append(gc.get_freeze_count())
+        enable()
+
+    monkeypatch.setattr(gc, "enable", recording_enable)
+    build_site(SAMPLE, tmp_path / "out", CATALOGUE_PROCESSES=1)
+    assert frozen_when_enabled and min(frozen_when_enabled) > 1000
+
+
 def test_the_setting_is_documented():
     readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
     assert "CATALOGUE_PROCESSES" in readme
