@@ -186,6 +186,15 @@ def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):
         gc.enable()
 
 
+def test_what_was_loaded_goes_to_the_oldest_generation_at_once():
+    """Not left young, for the collector's next passes to walk it on its way there."""
+    catalogue = load_catalogue(SAMPLE)
+    young = {id(item) for generation in (0, 1) for item in gc.get_objects(generation)}
+    loaded = [*catalogue.pledges.values(), *catalogue.commons.values()]
+    assert loaded and not any(id(item) in young for item in loaded)
+    assert gc.get_freeze_count() == 0  # moved, not kept frozen
+
+
 def test_a_build_freezes_its_view_only_while_it_runs(tmp_path):
     frozen = []
 
