@@ -335,6 +335,8 @@ def test_over_the_allowance_and_to_an_archived_common_are_rejected(site, capsys)
     assert (site / "content/pledges/form-1.yml").is_file()
     allowance = (site / "submissions/rejected/form-2.report.md").read_text()
     assert "is more than the allowance of 9000 EUR" in allowance
+    # the files involved are named: the actor's, its earlier pledge's and this one's
+    assert all(name in allowance for name in ("ville.yml", "form-1.yml", "form-2.yml"))
     assert "'vieux' is archived" in (site / "submissions/rejected/form-3.report.md").read_text()
 
 

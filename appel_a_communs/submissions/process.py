@@ -309,13 +309,19 @@ class Processor:
         pledges[pledge.id] = pledge
         actors = {p.actor: cat.actors[p.actor] for p in pledges.values() if p.actor in cat.actors}
         campaign = cat.campaign.model_copy(update={"matching": None}) if cat.campaign else None
+        # The files errors can name: these pledges', actors' and common's (not a copy of
+        # the whole call's sources for each envelope).
+        keys = [("pledges", ident) for ident in pledges]
+        keys += [("actors", slug) for slug in actors] + [("commons", pledge.common)]
+        sources = {key: cat.sources[key] for key in keys if key in cat.sources}
+        sources[("pledges", pledge.id)] = target
         sub = Catalogue(
             challenges={},
             commons={pledge.common: cat.commons[pledge.common]},
             actors=actors,
             pledges=pledges,
             campaign=campaign,  # no round rule depends on matching
-            sources={**cat.sources, ("pledges", pledge.id): target},
+            sources=sources,
         )
         errors = check_round_rules(sub, compute_funding(sub, self.today))
         return [
