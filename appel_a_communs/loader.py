@@ -399,22 +399,25 @@ def load_catalogue(content: Path | str, cache_folder: Path | None = None) -> Cat
 
 
 @contextmanager
-def cycle_collection_paused() -> Iterator[None]:
+def cycle_collection_paused(freeze: bool = False) -> Iterator[None]:
     """Reading makes tens of thousands of objects that all survive: the cycle collector
     walked them again and again and found nothing (models hold no cycles), a quarter of
     the loading time at 50 000 pledges.
 
-    When it ends, what was made is moved to the oldest generation at once (freezing and
+    When it ends, what was made goes to the oldest generation at once (freezing then
     unfreezing does that without a pass): enabled with all of it in the youngest, the
-    collector's next passes would walk it three times on its way there. Left alone when
-    a caller keeps objects frozen (the build freezes its view inside the pause)."""
+    collector's next passes would walk it three times on its way there. With ``freeze``
+    it stays frozen, out of the collector's reach (the build's view, while the build
+    runs). Objects a caller keeps frozen are never unfrozen here."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():
+            if freeze:
+                gc.freeze()
+            elif not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()

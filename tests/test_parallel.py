@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -207,6 +208,15 @@ def test_a_build_freezes_its_view_only_while_it_runs(tmp_path):
     finally:
         signals.all_generators_finalized.disconnect(count)
     assert frozen and frozen[0] > 1000
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_that_stops_on_errors_keeps_nothing_frozen(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    write(content / "pledges" / "broken.yml", "actor: nobody\ncommon: nothing\n")
+    with pytest.raises(ContentErrors):
+        build_site(content, tmp_path / "out", CATALOGUE_PROCESSES=1)
     assert gc.get_freeze_count() == 0
 
 
