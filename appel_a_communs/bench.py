@@ -154,6 +154,7 @@ class Run:
 
 def measure(command: list[str], cwd: Path | None = None) -> Run:
     """Wall time and peak memory (its own, through wait4) of one child process."""
+    os.sync()  # the writes of the previous measurement are not flushed during this one
     begin = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
@@ -220,7 +221,7 @@ class Result:
     engine: Run
     load: Run
     process: Run
-    cached: Run | None
+    cached: Run
 
 
 def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: int) -> Result:
@@ -233,28 +234,30 @@ def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: i
     plain_cmd = [python, "-m", "pelican", str(plain), "-o", str(folder / "out-plain"),
                  "-s", str(plain_settings(folder)), "-q"]  # fmt: skip
     serial_cmd = [*ours_cmd[:-3], "-s", str(our_settings(folder, processes=1)), "-q"]
-    ours, serial, baseline = [], [], []
-    for _ in range(repeat):  # alternate, so that drift hits all alike
+    cache_cmd = [*ours_cmd[:-3], "-s", str(our_settings(folder, cache=True)), "-q"]
+    measure(cache_cmd)  # fills the cache
+    ours, serial, baseline, cached = [], [], [], []
+    for i in range(repeat):  # alternate, so that drift hits all alike
         ours.append(measure(ours_cmd))
         serial.append(measure(serial_cmd))
         baseline.append(measure(plain_cmd))
+        # a different pledge each time, as successive merges would change them
+        changed = content / "pledges" / f"engagement-{i}.yml"
+        changed.write_text(changed.read_text().replace("date:", "note: Modifié.\ndate:"))
+        cached.append(measure(cache_cmd))
     worker = [python, "-m", "appel_a_communs.bench", "--worker"]
     engine = [measure([*worker, "engine", str(content)]) for _ in range(repeat)]
     load = [measure([*worker, "load", str(content)]) for _ in range(repeat)]
-    site = folder / "submissions-site"
-    shutil.copytree(content, site / "content")
-    generate_envelopes(site, envelopes, commons)
-    process = measure([python, str(REPO / "scripts" / "submissions.py"), "--root", str(site),
-                       "process", "--today", BUILD_DAY])  # fmt: skip
-    cached = None
-    if repeat:
-        cache_cmd = [*ours_cmd[:-3], "-s", str(our_settings(folder, cache=True)), "-q"]
-        measure(cache_cmd)  # fills the cache
-        changed = content / "pledges" / "engagement-0.yml"
-        changed.write_text(changed.read_text().replace("date:", "note: Modifié.\ndate:"))
-        cached = measure(cache_cmd)
+    process = []
+    for _ in range(repeat):  # each run on a fresh copy: processing moves the envelopes
+        site = folder / "submissions-site"
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(content, site / "content")
+        generate_envelopes(site, envelopes, commons)
+        process.append(measure([python, str(REPO / "scripts" / "submissions.py"), "--root",
+                                str(site), "process", "--today", BUILD_DAY]))  # fmt: skip
     return Result(commons, pledges, median(ours), median(serial), median(baseline), median(engine),
-                  median(load), process, cached)  # fmt: skip
+                  median(load), median(process), median(cached))  # fmt: skip
 
 
 def worker(task: str, content: Path) -> None:
@@ -277,7 +280,7 @@ def worker(task: str, content: Path) -> None:
 def table(results: list[Result]) -> str:
     head = ("| commons | pledges | our build (s) | plain Pelican (s) | ours / plain "
             "| ours in 1 process (s) | 1 process / plain | growth ours "
-            "| growth plain | engine (s) | load + validate (s) | process 1 000 (s) "
+            "| growth plain | engine (s) | load + validate (s) | process (s) "
             "| rebuild, one pledge changed (s) | peak MiB ours / plain |")  # fmt: skip
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     previous = None
@@ -287,15 +290,28 @@ def table(results: list[Result]) -> str:
             data = r.pledges / previous.pledges
             growth_ours = f"×{r.ours.seconds / previous.ours.seconds:.1f} (data ×{data:g})"
             growth_plain = f"×{r.plain.seconds / previous.plain.seconds:.1f}"
-        cached = f"{r.cached.seconds:.2f}" if r.cached else "—"
         lines.append(
             f"| {r.commons} | {r.pledges} | {r.ours.seconds:.2f} | {r.plain.seconds:.2f} "
             f"| {r.ours.seconds / r.plain.seconds:.2f} | {r.ours_serial.seconds:.2f} "
             f"| {r.ours_serial.seconds / r.plain.seconds:.2f} | {growth_ours} | {growth_plain} "
             f"| {r.engine.seconds:.2f} | {r.load.seconds:.2f} | {r.process.seconds:.2f} "
-            f"| {cached} | {r.ours.peak_mib:.0f} / {r.plain.peak_mib:.0f} |"
+            f"| {r.cached.seconds:.2f} | {r.ours.peak_mib:.0f} / {r.plain.peak_mib:.0f} |"
         )
         previous = r
+    return "\n".join(lines)
+
+
+def memory_table(results: list[Result]) -> str:
+    """Peak memory of every measurement: the largest resident set of any one of its
+    processes (a writing process shares most of its pages with the build's own)."""
+    head = ("| commons | pledges | our build | ours in 1 process | plain Pelican "
+            "| load + validate | engine (loading included) | process "
+            "| rebuild, one pledge changed |")  # fmt: skip
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results:
+        runs = (r.ours, r.ours_serial, r.plain, r.load, r.engine, r.process, r.cached)
+        lines.append(f"| {r.commons} | {r.pledges} | "
+                     + " | ".join(f"{run.peak_mib:.0f}" for run in runs) + " |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -329,8 +345,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"… {commons} commons, {pledges} pledges", file=sys.stderr, flush=True)
             results.append(bench_size(work, commons, pledges, max(1, args.repeat), args.envelopes))
         print(f"Our build writes in {usable_cpus()} processes (one per CPU it may use); "
-              "'1 process' sets CATALOGUE_PROCESSES = 1.\n")  # fmt: skip
+              "'1 process' sets CATALOGUE_PROCESSES = 1. 'process' is "
+              f"scripts/submissions.py process on {args.envelopes} envelopes.\n")  # fmt: skip
         print(table(results))
+        print("\nPeak memory (MiB):\n")
+        print(memory_table(results))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -40,16 +40,24 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith("|")]
-    assert lines[0].startswith("| commons | pledges | our build (s) | plain Pelican (s) |")
-    rows = [line.split("|")[1:-1] for line in lines[2:]]
+    times, memory = (
+        [line for line in block.splitlines() if line.startswith("|")]
+        for block in result.stdout.split("Peak memory (MiB):")
+    )
+    assert times[0].startswith("| commons | pledges | our build (s) | plain Pelican (s) |")
+    rows = [line.split("|")[1:-1] for line in times[2:]]
     assert [(r[0].strip(), r[1].strip()) for r in rows] == [("20", "200"), ("40", "400")]
     assert all(float(r[2]) > 0 and float(r[3]) > 0 and float(r[5]) > 0 for r in rows)
     assert "data ×2" in rows[1][7]
+    # every measurement has its peak memory, each a real process's (tens of MiB at least)
+    peaks = [line.split("|")[1:-1] for line in memory[2:]]
+    assert [(r[0].strip(), r[1].strip()) for r in peaks] == [("20", "200"), ("40", "400")]
+    assert all(len(r) == 9 and all(int(cell) >= 10 for cell in r[2:]) for r in peaks)
     assert "Our build writes in" in result.stdout
     # The published table has this script's columns, and the README points to it.
     benchmarks = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
-    assert lines[0] in benchmarks.splitlines()
+    assert times[0] in benchmarks.splitlines()
+    assert memory[0] in benchmarks.splitlines()
     assert "python scripts/bench.py" in benchmarks
     assert "[BENCHMARKS.md](BENCHMARKS.md)" in (REPO / "README.md").read_text(encoding="utf-8")
     # both sites were really built
