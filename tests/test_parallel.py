@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,7 @@ def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):
 
 def test_what_was_loaded_goes_to_the_oldest_generation_at_once():
     """Not left young, for the collector's next passes to walk it on its way there."""
+    gc.unfreeze()  # whatever an earlier test's failed build left frozen
     catalogue = load_catalogue(SAMPLE)
     young = {id(item) for generation in (0, 1) for item in gc.get_objects(generation)}
     loaded = [*catalogue.pledges.values(), *catalogue.commons.values()]
@@ -218,6 +220,31 @@ def test_a_build_that_stops_on_errors_keeps_nothing_frozen(tmp_path):
     with pytest.raises(ContentErrors):
         build_site(content, tmp_path / "out", CATALOGUE_PROCESSES=1)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_first_releases_what_a_failed_build_left_frozen(tmp_path):
+    """A build that fails while writing never reaches ``finalized`` (autoreload goes on)."""
+
+    class Cycle:
+        pass
+
+    left = Cycle()
+    left.itself = left
+    gone = weakref.ref(left)
+    gc.freeze()  # as a failed build leaves its view, this cycle among it
+    del left
+    alive_while_writing = []
+
+    def check(generators):
+        alive_while_writing.append(gone() is not None)
+
+    signals.all_generators_finalized.connect(check)
+    try:
+        build_site(SAMPLE, tmp_path / "out", CATALOGUE_PROCESSES=1)
+    finally:
+        signals.all_generators_finalized.disconnect(check)
+        gc.unfreeze()
+    assert alive_while_writing == [False]
 
 
 def test_the_view_is_frozen_before_the_collector_is_enabled_again(tmp_path, monkeypatch):

@@ -269,6 +269,7 @@ class CatalogueGenerator(Generator):
         cache = None
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
+        gc.unfreeze()  # a build of this process that failed while writing kept its view
         gc.collect()  # cheap before loading; what is frozen below stays out of reach
         # The view lives as long as the build: frozen, the cycle collector need not walk
         # its hundreds of thousands of objects again while pages render (a third of the
