@@ -266,7 +266,7 @@ def worker(task: str, content: Path) -> None:
     from .loader import load_catalogue
 
     begin = time.perf_counter()
-    catalogue = load_catalogue(content)
+    catalogue = load_catalogue(content, processes=usable_cpus())  # as the build reads
     if task == "engine":
         gc.freeze()  # as the build does once the call is loaded (plugins/catalogue)
         begin = time.perf_counter()

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from .models import (
     PageMeta,
     Pledge,
 )
+from .parallel import map_shares
 from .strict_yaml import (
     Document,
     StrictYAMLError,
@@ -348,54 +349,80 @@ def _code_signature() -> str:
     return digest.hexdigest()
 
 
+# Below this many files to read, a folder is read in one process: forking costs more.
+PARALLEL_FROM = 2_000
+
+FileResult = tuple[Model | None, list[ContentError], set[str]]
+
+
 def _read_folder(
-    content: Path, name: str, errors: list[ContentError], broken: set[str], cache: ModelCache
+    content: Path,
+    name: str,
+    errors: list[ContentError],
+    broken: set[str],
+    cache: ModelCache,
+    processes: int,
 ) -> Iterator[tuple[Path, Model]]:
-    """Valid items of a folder; the ids of invalid files go to ``broken``."""
-    suffixes, markdown, key = FOLDERS[name]
+    """Valid items of a folder, in file order; the ids of invalid files go to ``broken``.
+    Files the cache does not hold are read in ``processes`` processes when they are many."""
+    suffixes, _, _ = FOLDERS[name]
     files, found = _files(content / name, suffixes)
     errors.extend(found)
-    model = CONTENT_MODELS[name]
-    for path in files:
-        cached = cache.get(path)
-        if cached is not None:
-            yield path, cached
-            continue
-        try:
-            doc, body = parse_document(path, markdown)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            broken.add(path.stem)
-            continue
-        extra: dict[str, Any] = {key: path.stem}
-        reserved: tuple[str, ...] = ("id",) if key == "id" else ()
-        if markdown:
-            extra["body"] = body
-            reserved += ("body",)
-        from_file_name = key == "id" or key not in doc.data
-        try:
-            item = build_model(model, path, doc, extra, reserved)
-        except ContentErrors as exc:
-            broken.update({path.stem, str(doc.data.get(key, path.stem))})
-            for error in exc.errors:
-                if from_file_name and error.field == key:
-                    error = replace(
-                        error,
-                        message=f"{error.message} (taken from the file name: rename the file)",
-                    )
-                errors.append(error)
-            continue
-        cache.put(path, item)
+    known = [cache.get(path) for path in files]
+    unread = [path for path, item in zip(files, known, strict=True) if item is None]
+    if len(unread) < PARALLEL_FROM:
+        processes = 1
+    fresh = iter(map_shares(partial(_read_files, name), unread, processes))
+    for path, item in zip(files, known, strict=True):
+        if item is None:
+            item, file_errors, ids = next(fresh)
+            errors.extend(file_errors)
+            broken.update(ids)
+            if item is None:
+                continue
+            cache.put(path, item)
         yield path, item
 
 
-def load_catalogue(content: Path | str, cache_folder: Path | None = None) -> Catalogue:
+def _read_files(name: str, paths: list[Path]) -> list[FileResult]:
+    return [_read_file(name, path) for path in paths]
+
+
+def _read_file(name: str, path: Path) -> FileResult:
+    """One file of a folder: its model, or the errors that keep it out and the ids it held."""
+    _, markdown, key = FOLDERS[name]
+    try:
+        doc, body = parse_document(path, markdown)
+    except ContentErrors as exc:
+        return None, exc.errors, {path.stem}
+    extra: dict[str, Any] = {key: path.stem}
+    reserved: tuple[str, ...] = ("id",) if key == "id" else ()
+    if markdown:
+        extra["body"] = body
+        reserved += ("body",)
+    from_file_name = key == "id" or key not in doc.data
+    try:
+        return build_model(CONTENT_MODELS[name], path, doc, extra, reserved), [], set()
+    except ContentErrors as exc:
+        errors = [
+            replace(error, message=f"{error.message} (taken from the file name: rename the file)")
+            if from_file_name and error.field == key
+            else error
+            for error in exc.errors
+        ]
+        return None, errors, {path.stem, str(doc.data.get(key, path.stem))}
+
+
+def load_catalogue(
+    content: Path | str, cache_folder: Path | None = None, processes: int = 1
+) -> Catalogue:
     """Load and cross-check a content folder; raises ContentErrors listing every problem.
 
-    With ``cache_folder``, unchanged files are not read again (see ModelCache).
+    With ``cache_folder``, unchanged files are not read again (see ModelCache). With
+    ``processes``, a folder of many files is read by that many processes (forks).
     """
     with cycle_collection_paused():
-        return _load_catalogue(Path(content), cache_folder)
+        return _load_catalogue(Path(content), cache_folder, processes)
 
 
 @contextmanager
@@ -423,7 +450,7 @@ def cycle_collection_paused(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _load_catalogue(content: Path, cache_folder: Path | None) -> Catalogue:
+def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) -> Catalogue:
     reuse = ModelCache(cache_folder)
     errors: list[ContentError] = []
     if not content.is_dir():
@@ -436,7 +463,7 @@ def _load_catalogue(content: Path, cache_folder: Path | None) -> Catalogue:
         key = FOLDERS[name][2]
         items: dict[str, Model] = {}
         broken[name] = set()
-        for path, item in _read_folder(content, name, errors, broken[name], reuse):
+        for path, item in _read_folder(content, name, errors, broken[name], reuse, processes):
             ident = getattr(item, key)
             if ident in items:
                 other = sources[(name, ident)]

@@ -1,11 +1,12 @@
-"""Independent jobs run in forked worker processes: the pages of a large call render on
-every core the machine lends, while reading and computing stay in one process.
+"""Independent work in forked worker processes: the files of a large call are read, and
+its pages rendered, on every core the machine lends.
 
-Each worker takes every n-th job of the list, so the split needs no shared state and is
-the same on every run. The workers are forks of the process: they see the computed view
-as it is, nothing is sent to them, and what they make goes straight to files. An error
-in a worker comes back to the parent as the exception itself and is raised there, once
-every worker has stopped, as if the jobs had run in one process.
+Each worker takes every n-th item of the list, so the split needs no shared state and is
+the same on every run. The workers are forks of the process: they see what it holds as
+it is and nothing is sent to them; pages go straight to files, and results (the models
+read from files) come back pickled, in the order of the items. An error in a worker
+comes back to the parent as the exception itself and is raised there, once every worker
+has stopped, as if the work had run in one process.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 Job = Callable[[], object]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def usable_cpus() -> int:
@@ -70,46 +74,67 @@ class WorkerFailed(RuntimeError):
 
 def run_jobs(jobs: Sequence[Job], processes: int) -> None:
     """Run every job once, in ``processes`` processes at most (this one included)."""
-    processes = min(processes, len(jobs))
+    map_shares(_run_all, jobs, processes)
+
+
+def _run_all(jobs: Sequence[Job]) -> list[None]:
+    for job in jobs:
+        job()
+    return [None] * len(jobs)
+
+
+def map_shares(
+    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], processes: int
+) -> list[Result]:
+    """``work`` (one result per item, in order) over every item, in ``processes``
+    processes at most (this one included); the results come back in the items' order.
+    A worker's results are pickled back to this process, so they must be small next to
+    the work."""
+    processes = min(processes, len(items))
     if processes <= 1 or not can_fork():
-        for job in jobs:
-            job()
-        return
+        return work(items)
     sys.stdout.flush()  # or a child would write the parent's buffered text again
     sys.stderr.flush()
     children: list[tuple[int, int]] = []
     for worker in range(1, processes):
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: its share of the jobs, then out without Python's exit
+        if pid == 0:  # the child: its share, then out without Python's exit
             os.close(read)
             code = 0
             try:
                 _own_output()
-                for job in jobs[worker::processes]:
-                    job()
+                payload = pickle.dumps(work(items[worker::processes]), pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:
                 code = 1
+                payload = _report(exc)
+            try:
                 with os.fdopen(write, "wb") as out:
-                    out.write(_report(exc))
+                    out.write(payload)
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
         os.close(write)
         children.append((pid, read))
+    results: list[Any] = [None] * len(items)
     error: BaseException | None = None
     try:
-        for job in jobs[0::processes]:
-            job()
+        results[0::processes] = work(items[0::processes])
     except BaseException as exc:
         error = exc
-    failures = [_wait(pid, read) for pid, read in children]
+    failures = []
+    for worker, (pid, read) in enumerate(children, start=1):
+        share, failure = _wait(pid, read)
+        failures.append(failure)
+        if failure is None:
+            results[worker::processes] = share
     if error is not None:
         raise error
     for failure in failures:
         if failure is not None:
             raise failure
+    return results
 
 
 def _report(exc: BaseException) -> bytes:
@@ -122,16 +147,17 @@ def _report(exc: BaseException) -> bytes:
         return pickle.dumps((text, details, None))
 
 
-def _wait(pid: int, read: int) -> BaseException | None:
+def _wait(pid: int, read: int) -> tuple[Any, BaseException | None]:
+    """A worker's results, or why it has none."""
     with os.fdopen(read, "rb") as report:
         payload = report.read()  # until the worker exits: read before waiting on it
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    if code == 0:
-        return None
-    if not payload:
+    if code == 0 and payload:
+        return pickle.loads(payload), None
+    if code == 0 or not payload:
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-        return WorkerFailed(f"a page-writing process {how}")
+        return None, WorkerFailed(f"a worker process {how}")
     text, details, pickled = pickle.loads(payload)
     failure: BaseException = WorkerFailed(text)
     if pickled is not None:
@@ -139,5 +165,5 @@ def _wait(pid: int, read: int) -> BaseException | None:
             failure = pickle.loads(pickled)
     # A traceback does not cross processes: where the worker failed (a template's line,
     # say) travels as a note, which tracebacks print after their own frames.
-    failure.add_note(f"In a page-writing process:\n{details.rstrip()}")
-    return failure
+    failure.add_note(f"In a worker process:\n{details.rstrip()}")
+    return None, failure

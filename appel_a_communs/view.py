@@ -85,10 +85,14 @@ class CatalogueView:
 
 
 def load_call(
-    content: Path | str, today: date, cache_folder: Path | None = None, locale: str = "fr"
+    content: Path | str,
+    today: date,
+    cache_folder: Path | None = None,
+    locale: str = "fr",
+    processes: int = 1,
 ) -> CatalogueView:
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
-    catalogue = load_catalogue(content, cache_folder)
+    catalogue = load_catalogue(content, cache_folder, processes)
     funding = compute_funding(catalogue, today)
     errors = check_round_rules(catalogue, funding)
     if errors:

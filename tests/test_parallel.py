@@ -16,10 +16,10 @@ from conftest import SAMPLE, build_site, run_pelican, write
 from pelican import signals
 from rich.console import Console
 
-from appel_a_communs import parallel
+from appel_a_communs import loader, parallel
 from appel_a_communs.errors import ContentError, ContentErrors
 from appel_a_communs.loader import load_catalogue
-from appel_a_communs.parallel import WorkerFailed, can_fork, run_jobs
+from appel_a_communs.parallel import WorkerFailed, can_fork, map_shares, run_jobs
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
@@ -87,7 +87,7 @@ def test_a_workers_traceback_comes_back_as_a_note(forking):
     with pytest.raises(ValueError, match="the template broke here") as raised:
         run_jobs([lambda: None, broken_template_job], 2)
     (note,) = raised.value.__notes__
-    assert note.startswith("In a page-writing process:")
+    assert note.startswith("In a worker process:")
     assert "in broken_template_job" in note
 
 
@@ -171,6 +171,81 @@ def test_a_wrong_number_of_processes_is_a_settings_error(tmp_path, value):
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "CATALOGUE_PROCESSES" in output and "Traceback" not in output
+
+
+@needs_fork
+def test_results_come_back_in_order_from_every_process(forking):
+    results = map_shares(lambda share: [(n * n, os.getpid()) for n in share], range(25), 3)
+    assert [square for square, _ in results] == [n * n for n in range(25)]
+    assert len({pid for _, pid in results}) == 3
+    assert results[0][1] == os.getpid()
+
+
+@pytest.fixture
+def readers(tmp_path, monkeypatch):
+    """Every folder is read in processes, however few its files; returns the pids that
+    read files, one line per share."""
+    real = loader._read_files
+    log = tmp_path / "readers.log"
+    log.touch()
+
+    def recording(name, paths):
+        if paths:
+            with log.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+        return real(name, paths)
+
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader, "_read_files", recording)
+    return lambda: {int(line) for line in log.read_text().split()}
+
+
+@needs_fork
+def test_reading_in_processes_gives_the_same_catalogue(forking, readers):
+    one = load_catalogue(SAMPLE)
+    several = load_catalogue(SAMPLE, processes=3)
+    assert len(readers()) >= 3 and os.getpid() in readers()  # new workers for each folder
+    assert several == one
+    assert list(several.pledges) == list(one.pledges)  # file order kept
+    assert several.sources == one.sources
+
+
+@needs_fork
+def test_reading_in_processes_reports_the_same_errors_in_the_same_order(tmp_path, forking, readers):
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    pledges = content / "pledges"
+    write(pledges / "a-broken.yml", "actor: [unclosed\n")
+    write(pledges / "b-unknown.yml", "actor: a\ncommon: b\ndate: 2026-10-01\ncolour: red\n")
+    write(pledges / "c-no-such.yml", "actor: nobody\ncommon: nothing\ndate: 2026-10-01\n")
+    write(pledges / "D Bad Id.yml", "actor: a\ncommon: b\ndate: 2026-10-01\n")
+    with pytest.raises(ContentErrors) as one:
+        load_catalogue(content)
+    with pytest.raises(ContentErrors) as several:
+        load_catalogue(content, processes=3)
+    assert len(readers()) >= 3 and os.getpid() in readers()  # new workers for each folder
+    assert several.value.errors == one.value.errors
+    messages = "\n".join(str(error) for error in one.value.errors)
+    assert all(name in messages for name in ("a-broken", "b-unknown", "c-no-such", "D Bad Id"))
+
+
+@needs_fork
+def test_files_read_in_processes_are_cached(tmp_path, forking, readers):
+    cache = tmp_path / "cache"
+    first = load_catalogue(SAMPLE, cache, processes=2)
+    shares = (tmp_path / "readers.log").read_text()
+    assert len(readers()) >= 2
+    assert load_catalogue(SAMPLE, cache, processes=2) == first
+    assert (tmp_path / "readers.log").read_text() == shares  # nothing read again
+
+
+@needs_fork
+def test_a_build_reads_in_as_many_processes_as_it_writes(tmp_path, forking, readers):
+    build_site(SAMPLE, tmp_path / "one", CATALOGUE_PROCESSES=1)
+    assert readers() == {os.getpid()}
+    build_site(SAMPLE, tmp_path / "two", CATALOGUE_PROCESSES=2)
+    assert len(readers()) > 1
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
 
 
 def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):

@@ -28,6 +28,7 @@ from ..errors import ContentError, ContentErrors, display_path
 from ..funding import compute_funding
 from ..loader import Catalogue, build_model, load_catalogue, parse_text, validation_errors
 from ..models import Actor, Challenge, Common, Model, Pledge
+from ..parallel import usable_cpus
 from ..rules import check_round_rules
 from ..strict_yaml import format_path
 from .envelope import (
@@ -127,7 +128,7 @@ class Processor:
         self.rejected = root / "submissions" / "rejected"
         self.today = today or date.today()
         try:
-            self.catalogue = load_catalogue(self.content)
+            self.catalogue = load_catalogue(self.content, processes=usable_cpus())
         except ContentErrors as exc:
             raise ToolError(f"the current content does not build; fix it first.\n{exc}") from None
         self.pledges_of_common: dict[str, list[Pledge]] = defaultdict(list)

@@ -266,6 +266,7 @@ class CatalogueGenerator(Generator):
     def generate_context(self) -> None:
         errors: list[ContentError] = list(self._page_errors())
         today = self._today()
+        processes = self._processes()
         cache = None
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
@@ -277,7 +278,7 @@ class CatalogueGenerator(Generator):
         # Given back when the build ends (unfreeze), for a process that builds again.
         try:
             with cycle_collection_paused(freeze=True):
-                self.view = load_call(self.path, today, cache, locale_of(self.settings))
+                self.view = load_call(self.path, today, cache, locale_of(self.settings), processes)
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:
@@ -433,14 +434,15 @@ class CatalogueGenerator(Generator):
         pages.append((self.url("needs"), "needs", {"nav_current": "commons"}))
         return pages
 
-    def _processes(self) -> int:
+    def _processes(self, writing: bool = False) -> int:
+        """CATALOGUE_PROCESSES, checked."""
         processes = self.settings.get("CATALOGUE_PROCESSES")
         if processes is None:
             processes = usable_cpus()
         if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
             problem = f"CATALOGUE_PROCESSES is {processes!r}: write a whole number, 1 or more"
             raise ContentErrors([ContentError("pelicanconf.py", None, problem)])
-        if signals.content_written.receivers:
+        if writing and signals.content_written.receivers:
             # Another plugin collects what is written: it would not hear from the workers.
             return 1
         return processes
@@ -458,7 +460,7 @@ class CatalogueGenerator(Generator):
         jobs += self._data_jobs(view)
         jobs += self._badge_jobs(view)
         jobs += self._feed_jobs(view)
-        processes = min(self._processes(), len(jobs))
+        processes = min(self._processes(writing=True), len(jobs))
         if not can_fork():
             processes = 1
         logger.info(

@@ -34,9 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # Keep validated content files between builds and read again only those that changed
     # (None: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under CACHE_PATH.
     "CATALOGUE_CACHE": None,
-    # How many processes write the pages and data files (None: as many as the CPUs this
-    # build may use). 1 writes everything in Pelican's own process, as does a plugin that
-    # listens to Pelican's content_written signal, or a system without fork.
+    # How many processes read the content files (a folder of 2 000 files or more) and
+    # write the pages and data files (None: as many as the CPUs this build may use). 1
+    # does everything in Pelican's own process, as does a system without fork; a plugin
+    # that listens to Pelican's content_written signal keeps the writing in one.
     "CATALOGUE_PROCESSES": None,
     # The build date used for statuses (a date, or None for today): set it for
     # reproducible builds.
