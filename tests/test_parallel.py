@@ -263,6 +263,23 @@ def test_loading_pauses_the_cycle_collector_and_gives_it_back(tmp_path):
         gc.enable()
 
 
+@needs_fork
+def test_a_plugin_listening_to_content_written_hears_every_page(tmp_path, forking):
+    """It could not hear from the workers, so the writing stays in this process."""
+    heard = []
+
+    def listen(path, context):
+        heard.append(Path(path).relative_to(tmp_path / "out").as_posix())
+
+    signals.content_written.connect(listen)
+    try:
+        build_site(SAMPLE, tmp_path / "out", CATALOGUE_PROCESSES=2)
+    finally:
+        signals.content_written.disconnect(listen)
+    pages = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.html")}
+    assert pages and pages <= set(heard)
+
+
 def test_what_was_loaded_goes_to_the_oldest_generation_at_once():
     """Not left young, for the collector's next passes to walk it on its way there."""
     gc.unfreeze()  # whatever an earlier test's failed build left frozen

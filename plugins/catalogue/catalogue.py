@@ -266,7 +266,7 @@ class CatalogueGenerator(Generator):
     def generate_context(self) -> None:
         errors: list[ContentError] = list(self._page_errors())
         today = self._today()
-        processes = self._processes()
+        self.processes = self._processes()
         cache = None
         if self.settings.get("CATALOGUE_CACHE"):
             cache = Path(self.settings["CACHE_PATH"]) / "catalogue"
@@ -278,7 +278,9 @@ class CatalogueGenerator(Generator):
         # Given back when the build ends (unfreeze), for a process that builds again.
         try:
             with cycle_collection_paused(freeze=True):
-                self.view = load_call(self.path, today, cache, locale_of(self.settings), processes)
+                self.view = load_call(
+                    self.path, today, cache, locale_of(self.settings), self.processes
+                )
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:
@@ -434,17 +436,14 @@ class CatalogueGenerator(Generator):
         pages.append((self.url("needs"), "needs", {"nav_current": "commons"}))
         return pages
 
-    def _processes(self, writing: bool = False) -> int:
-        """CATALOGUE_PROCESSES, checked."""
+    def _processes(self) -> int:
+        """CATALOGUE_PROCESSES, checked: the processes that read the content and write."""
         processes = self.settings.get("CATALOGUE_PROCESSES")
         if processes is None:
             processes = usable_cpus()
         if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
             problem = f"CATALOGUE_PROCESSES is {processes!r}: write a whole number, 1 or more"
             raise ContentErrors([ContentError("pelicanconf.py", None, problem)])
-        if writing and signals.content_written.receivers:
-            # Another plugin collects what is written: it would not hear from the workers.
-            return 1
         return processes
 
     def generate_output(self, writer: Any) -> None:
@@ -460,8 +459,9 @@ class CatalogueGenerator(Generator):
         jobs += self._data_jobs(view)
         jobs += self._badge_jobs(view)
         jobs += self._feed_jobs(view)
-        processes = min(self._processes(writing=True), len(jobs))
-        if not can_fork():
+        processes = min(self.processes, len(jobs))
+        if not can_fork() or signals.content_written.receivers:
+            # Another plugin collects what is written: it would not hear from the workers.
             processes = 1
         logger.info(
             "Writing %d catalogue pages and data jobs in %d process%s",
