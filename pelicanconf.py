@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from pelican.plugins import appel_a_communs
+
 HERE = Path(__file__).parent
 
 AUTHOR = "Appel à communs"
@@ -11,12 +13,11 @@ SITEURL = ""
 
 PATH = "content"
 OUTPUT_PATH = "output"
-THEME = str(HERE / "theme")
+THEME = appel_a_communs.THEME  # the theme installed with the tool
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
 
-PLUGIN_PATHS = [str(HERE / "plugins")]
-PLUGINS = ["catalogue"]
+PLUGINS = ["pelican.plugins.appel_a_communs"]
 
 # The catalogue lives in challenges/, commons/, actors/, pledges/ and campaign.yml;
 # ordinary pages in pages/. There are no blog articles.
@@ -43,7 +44,7 @@ AUTHOR_FEED_RSS = None
 RELATIVE_URLS = True
 DEFAULT_PAGINATION = False
 
-# The catalogue plugin (see plugins/catalogue/settings.py for every setting).
+# The plugin's settings (see plugins/pelican/plugins/appel_a_communs/settings.py).
 # DEFAULT_LANG sets the interface language and the formats of amounts and dates
 # ("en" builds the site in English); CATALOGUE_LOCALE may refine the formats ("fr_CA").
 # Forms open the repository's prefilled GitHub issue forms ("github"), or post to a form

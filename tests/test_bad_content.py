@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site, run_pelican
 
-from appel_a_communs.errors import ContentErrors
+from appel_a_communs.content.errors import ContentErrors
 
 COMMON = """\
 ---

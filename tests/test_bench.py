@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from bench import generate_call
 from conftest import REPO
 
-from appel_a_communs.bench import generate_call
-from appel_a_communs.loader import load_catalogue
+from appel_a_communs.content.loader import load_catalogue
 
 
 def test_synthetic_calls_are_valid_content(tmp_path):
@@ -23,7 +23,7 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
-            str(REPO / "scripts/bench.py"),
+            str(REPO / "benchmarks/bench.py"),
             "--sizes",
             "20:200",
             "40:400",
@@ -58,7 +58,7 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     benchmarks = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert times[0] in benchmarks.splitlines()
     assert memory[0] in benchmarks.splitlines()
-    assert "python scripts/bench.py" in benchmarks
+    assert "python benchmarks/bench.py" in benchmarks
     assert "[BENCHMARKS.md](BENCHMARKS.md)" in (REPO / "README.md").read_text(encoding="utf-8")
     # both sites were really built
     assert (

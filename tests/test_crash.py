@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, REPO, write
 
-from appel_a_communs.loader import load_catalogue
+from appel_a_communs.content.loader import load_catalogue
 
 COUNT = 240
 

@@ -12,8 +12,8 @@ from conftest import MINIMAL, write
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.i18n import translations
-from appel_a_communs.loader import load_catalogue
 from appel_a_communs.submissions import fetch as fetch_module
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.forms import FORMS

@@ -18,7 +18,7 @@ import yaml
 from conftest import REPO, SAMPLE, build_site, no_js_page, serve
 from pytest_httpserver import HTTPServer
 
-from appel_a_communs.loader import load_catalogue
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
 
 REPOSITORY = "appel-a-communs/mobilites-du-quotidien"

@@ -7,20 +7,20 @@ from decimal import Decimal
 
 import pytest
 
-from appel_a_communs.funding import (
+from appel_a_communs.content.models import Common, Pledge
+from appel_a_communs.funding.engine import (
     UnlockGap,
     activating_pledges,
     compute_common,
     counted_pledges,
     percent,
 )
-from appel_a_communs.matching import (
+from appel_a_communs.funding.matching import (
     proportional,
     proportional_marginals,
     quadratic,
     quadratic_marginals,
 )
-from appel_a_communs.models import Common, Pledge
 
 TODAY = date(2026, 11, 26)
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import SAMPLE, build_site
 
-from appel_a_communs.errors import ContentErrors
+from appel_a_communs.content.errors import ContentErrors
 
 CAMPAIGN = "name: Appel test\nopens: 2026-09-01\ncloses: 2027-03-31\n"
 
@@ -160,7 +160,7 @@ def test_data_files_cover_every_pledge_and_actor(sample_site):
 
 
 def test_csv_cells_cannot_be_formulas():
-    from appel_a_communs.exports import neutralise
+    from appel_a_communs.site.exports import neutralise
 
     assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert neutralise("@SUM") == "'@SUM" and neutralise("2026-10-01") == "2026-10-01"
@@ -242,8 +242,8 @@ def test_sealed_copy_of_the_sample_hides_every_pledge_amount(tmp_path):
 
 
 def test_flow_chart_groups_small_funders_and_commons():
-    from appel_a_communs.charts import flow_chart
     from appel_a_communs.i18n import translations
+    from appel_a_communs.site.charts import flow_chart
 
     flows = {(f"a{i}", f"c{i % 15}"): Decimal(100 + i) for i in range(30)}
     labels = {f"a{i}": f"Acteur {i}" for i in range(30)} | {f"c{i}": f"C {i}" for i in range(15)}
@@ -258,7 +258,7 @@ def test_flow_chart_groups_small_funders_and_commons():
 
 def test_funding_page_of_a_large_call_shows_the_closest_and_points_to_the_rest(tmp_path):
     """Chart and table hold the 40 commons closest to their goal; the rest are a link away."""
-    from appel_a_communs.bench import generate_call
+    from bench import generate_call
 
     content = generate_call(tmp_path, commons=60, pledges=400)
     site = build_site(content, tmp_path / "out")

@@ -18,10 +18,10 @@ import pytest
 import yaml
 from conftest import REPO, SAMPLE, build_site
 
+from appel_a_communs.content.types import NeedKind
 from appel_a_communs.i18n import check_po, extract, load_po, translations
 from appel_a_communs.submissions.forms import FORMS
 from appel_a_communs.submissions.issue_forms import issue_form, option_text
-from appel_a_communs.types import NeedKind
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -263,8 +263,8 @@ def test_english_site_forms_prefill_the_english_issue_forms(neutral_sites):
 
 def test_extraction_sees_templates_and_code():
     sources = {location for message in extract(REPO) for location, _ in message.locations}
-    expected = {"theme/templates/base.html", "appel_a_communs/labels.py",
-                "appel_a_communs/site_forms.py", "plugins/catalogue/catalogue.py"}  # fmt: skip
+    expected = {"theme/templates/base.html", "appel_a_communs/site/labels.py",
+                "appel_a_communs/site/forms.py", "plugins/pelican/plugins/appel_a_communs/plugin.py"}  # fmt: skip
     assert expected <= sources
 
 
@@ -280,7 +280,7 @@ def test_extraction_sees_templates_and_code():
 def test_fractional_days_take_the_right_plural_in_each_language(days, french, english):
     from decimal import Decimal
 
-    from appel_a_communs.formatting import plural_count
+    from appel_a_communs.site.formatting import plural_count
 
     one, many = "%(num)s day of skills: %(description)s", "%(num)s days of skills: %(description)s"
     n = plural_count(Decimal(days))
@@ -295,7 +295,7 @@ def test_the_plugins_gettext_renders_exactly_as_jinjas_newstyle_gettext():
     from jinja2 import Environment
 
     sys.path.insert(0, str(REPO / "plugins"))
-    from catalogue.catalogue import _gettext_functions
+    from pelican.plugins.appel_a_communs.plugin import _gettext_functions
 
     source = (
         '{{ _("Funding") }}|{{ _("Funding") }}|{{ _("100%% open") }}|'

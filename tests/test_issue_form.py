@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from appel_a_communs.issue_form import (
+from appel_a_communs.submissions.issue_body import (
     IssueFormError,
     form_fields,
     load_template,

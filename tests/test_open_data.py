@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from conftest import SAMPLE, build_site
 
-from appel_a_communs.strict_yaml import load_mapping, split_front_matter
+from appel_a_communs.content.strict_yaml import load_mapping, split_front_matter
 
 
 def schema(site: Path, name: str) -> dict:

@@ -16,9 +16,10 @@ from conftest import SAMPLE, build_site, run_pelican, write
 from pelican import signals
 from rich.console import Console
 
-from appel_a_communs import loader, parallel
-from appel_a_communs.errors import ContentError, ContentErrors
-from appel_a_communs.loader import load_catalogue
+from appel_a_communs import parallel
+from appel_a_communs.content import loader
+from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.parallel import WorkerFailed, can_fork, map_shares, run_jobs
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")

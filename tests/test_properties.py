@@ -9,14 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_funding import TODAY, make_common
 
-from appel_a_communs.funding import compute_common, counted_pledges, funders_needed, threshold
-from appel_a_communs.matching import (
+from appel_a_communs.content.models import Common, Pledge
+from appel_a_communs.funding.engine import (
+    compute_common,
+    counted_pledges,
+    funders_needed,
+    threshold,
+)
+from appel_a_communs.funding.matching import (
     proportional,
     proportional_marginals,
     quadratic,
     quadratic_marginals,
 )
-from appel_a_communs.models import Common, Pledge
 
 CENT = Decimal("0.01")
 amounts = st.integers(min_value=1, max_value=5_000_000).map(lambda cents: Decimal(cents) / 100)

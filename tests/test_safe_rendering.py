@@ -171,7 +171,7 @@ def test_link_placeholders_are_not_honoured(hostile_site, url):
 
 
 def test_a_common_cannot_set_pelican_metadata(make_content, tmp_path):
-    from appel_a_communs.errors import ContentErrors
+    from appel_a_communs.content.errors import ContentErrors
 
     content = make_content(
         {

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from conftest import SAMPLE, build_site, run_pelican
 
-from appel_a_communs.errors import ContentErrors
-from appel_a_communs.view import KIND_ORDER
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.site.view import KIND_ORDER
 
 
 def yaml_pledges() -> list[dict]:

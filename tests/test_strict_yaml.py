@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from appel_a_communs.strict_yaml import StrictYAMLError, load_mapping, split_front_matter
+from appel_a_communs.content.strict_yaml import StrictYAMLError, load_mapping, split_front_matter
 
 
 def test_only_unambiguous_scalars_are_typed():

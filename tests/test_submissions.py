@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import MINIMAL, REPO, build_site, write
 
-from appel_a_communs.loader import load_catalogue
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
 
 CAMPAIGN = "opens: 2026-09-01\ncloses: 2027-03-31\nmax_per_actor_per_common: 8000\n"

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from appel_a_communs.issue_form import form_fields, load_template
 from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES
+from appel_a_communs.submissions.issue_body import form_fields, load_template
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 REQUIRED = os.environ.get("APPEL_REQUIRE_TOOLS") == "1"

@@ -13,8 +13,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
-from .process import Processor, ToolError, run_lock, summary
+from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
+from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
 
 
 def _parser() -> argparse.ArgumentParser:

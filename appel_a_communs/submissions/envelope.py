@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema
 
-from ..errors import ContentError
-from ..loader import validation_errors
-from ..models import Model
-from ..strict_yaml import StrictYAMLError, load_mapping
-from ..types import Line, Slug
-from .forms import SubmissionType
+from appel_a_communs.content.errors import ContentError
+from appel_a_communs.content.loader import validation_errors
+from appel_a_communs.content.models import Model
+from appel_a_communs.content.strict_yaml import StrictYAMLError, load_mapping
+from appel_a_communs.content.types import Line, Slug
+from appel_a_communs.submissions.forms import SubmissionType
 
 ENVELOPE_SUFFIXES = (".json", ".yml", ".yaml")
 Source = Literal["github-issue", "form", "file"]

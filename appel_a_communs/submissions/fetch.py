@@ -12,11 +12,16 @@ from typing import Any
 import requests
 import yaml
 
-from ..issue_form import parse_issue_body
-from .envelope import envelope_json, write_atomic
-from .forms import CONTACT_KEYS, HONEYPOT, SUBMISSION_TYPES, fields_to_data
-from .issue_forms import LABEL_PREFIX, issue_form
-from .process import ToolError, slugify
+from appel_a_communs.submissions.envelope import envelope_json, write_atomic
+from appel_a_communs.submissions.forms import (
+    CONTACT_KEYS,
+    HONEYPOT,
+    SUBMISSION_TYPES,
+    fields_to_data,
+)
+from appel_a_communs.submissions.issue_body import parse_issue_body
+from appel_a_communs.submissions.issue_forms import LABEL_PREFIX, issue_form
+from appel_a_communs.submissions.process import ToolError, slugify
 
 TIMEOUT = 20
 META_KEYS = {"id", "_id", "type", "form", "form_name", "submitted_at", "created_at", "_date",

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from ..i18n import N_
-from ..models import Actor, Challenge, Common, Model, Pledge
-from ..types import ActorKind, Maturity, ResourceType, Role
+from appel_a_communs.content.models import Actor, Challenge, Common, Model, Pledge
+from appel_a_communs.content.types import ActorKind, Maturity, ResourceType, Role
+from appel_a_communs.i18n import N_
 
 SubmissionType = Literal["register-actor", "propose-challenge", "propose-common", "join", "pledge"]
 SUBMISSION_TYPES: tuple[str, ...] = get_args(SubmissionType)

@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from ..i18n import N_, translations
-from ..labels import label
-from .forms import FORMS, SUBMISSION_TYPES, FormField
+from appel_a_communs.i18n import N_, translations
+from appel_a_communs.site.labels import label
+from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES, FormField
 
 # The name of each form, and the prefix of its issues' titles.
 TITLES = {

@@ -24,14 +24,22 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import ContentError, ContentErrors, display_path
-from ..funding import compute_funding
-from ..loader import Catalogue, build_model, load_catalogue, parse_text, validation_errors
-from ..models import Actor, Challenge, Common, Model, Pledge
-from ..parallel import usable_cpus
-from ..rules import check_round_rules
-from ..strict_yaml import format_path
-from .envelope import (
+from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
+from appel_a_communs.content.kinds import KINDS
+from appel_a_communs.content.loader import (
+    Catalogue,
+    build_model,
+    item_references,
+    load_catalogue,
+    parse_text,
+    validation_errors,
+)
+from appel_a_communs.content.models import Actor, Model, Pledge
+from appel_a_communs.content.strict_yaml import format_path
+from appel_a_communs.funding.engine import compute_funding
+from appel_a_communs.funding.rules import check_round_rules
+from appel_a_communs.parallel import usable_cpus
+from appel_a_communs.submissions.envelope import (
     ENVELOPE_SUFFIXES,
     Envelope,
     envelope_json,
@@ -39,9 +47,9 @@ from .envelope import (
     write_atomic,
     write_new,
 )
-from .forms import FORMS, MARKDOWN_PATHS, field_for_path
-from .messages import in_french
-from .text import fold, normalise, text_problem, walk
+from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
+from appel_a_communs.submissions.messages import in_french
+from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 
 FOLDER = {
     "register-actor": "actors",
@@ -177,7 +185,7 @@ class Processor:
             try:
                 item, target, warnings = self.check(envelope)
                 outcome.warnings = warnings
-                text = content_text(item, target.suffix == ".md")
+                text = content_text(item, KINDS[target.parent.name].markdown)
                 self._round_trip(target, text, envelope.id)
                 relative = target.relative_to(self.root).as_posix()
                 if target.exists():
@@ -262,8 +270,7 @@ class Processor:
             raise ContentErrors(errors)
 
         slug = _slug_of(item)
-        suffix = ".md" if folder in ("challenges", "commons") else ".yml"
-        target = (self.content / folder / f"{slug}{suffix}").resolve()
+        target = (self.content / folder / f"{slug}{KINDS[folder].suffix}").resolve()
         if self.content.resolve() not in target.parents:
             raise ContentErrors([ContentError(envelope.id, _key_of(item), "escapes content/")])
         existing = getattr(self.catalogue, folder).get(slug)
@@ -284,23 +291,9 @@ class Processor:
         return item, target, self._near_duplicates(folder, item)
 
     def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
-        cat = self.catalogue
-        if isinstance(item, Common):
-            for i, slug in enumerate(item.challenges):
-                if slug not in cat.challenges:
-                    yield ContentError(ident, f"challenges[{i}]", f"no challenge '{slug}'")
-            for i, slug in enumerate(item.proposed_by):
-                if slug not in cat.actors:
-                    yield ContentError(ident, f"proposed_by[{i}]", f"no actor '{slug}'")
-        if isinstance(item, Pledge):
-            if item.actor not in cat.actors:
-                yield ContentError(ident, "actor", f"no actor '{item.actor}': register it first")
-            if item.common not in cat.commons:
-                yield ContentError(ident, "common", f"no common '{item.common}'")
-            if item.money and item.money.currency and item.money.currency != cat.currency:
-                yield ContentError(
-                    ident, "money.currency", f"the call's currency is {cat.currency}"
-                )
+        for ref in item_references(self.catalogue, item):
+            hint = ": register it first" if ref.folder == "actors" and ref.field == "actor" else ""
+            yield ContentError(ident, ref.field, ref.message + hint)
 
     def _round_rules(self, pledge: Pledge, target: Path) -> list[ContentError]:
         """The campaign's rules, checked on the actor, the common and their pledges only."""
@@ -344,15 +337,11 @@ class Processor:
 
     def _round_trip(self, target: Path, text: str, ident: str) -> None:
         """The written file must load back into the same content: check before writing."""
-        folder = target.parent.name
-        markdown = target.suffix == ".md"
-        doc, body = parse_text(target, text, markdown)
-        model = {"actors": Actor, "challenges": Challenge, "commons": Common, "pledges": Pledge}[
-            folder
-        ]
-        key = "id" if folder == "pledges" else "slug"
-        extra: dict[str, Any] = {key: target.stem, **({"body": body} if markdown else {})}
-        build_model(model, target, doc, extra, ("id",) if key == "id" else ())
+        kind = KINDS[target.parent.name]
+        doc, body = parse_text(target, text, kind.markdown)
+        key = kind.key
+        extra: dict[str, Any] = {key: target.stem, **({"body": body} if kind.markdown else {})}
+        build_model(kind.model, target, doc, extra, ("id",) if key == "id" else ())
 
     # --- writing --------------------------------------------------------------------
 

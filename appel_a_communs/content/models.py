@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from .types import (
+from appel_a_communs.content.types import (
     ActorKind,
     Amount,
     ChallengeStatus,
@@ -153,7 +153,7 @@ class Condition(Model):
     @field_validator("total_at_least", mode="plain")
     @classmethod
     def _amount_or_goal(cls, value: Any) -> Any:
-        from .types import parse_amount
+        from appel_a_communs.content.types import parse_amount
 
         if value is None or value in ("minimum", "stretch"):
             return value
@@ -259,11 +259,3 @@ class PageMeta(Model):
     title: Line
     summary: Summary | None = None
     order: Order | None = None
-
-
-CONTENT_MODELS: dict[str, type[Model]] = {
-    "challenges": Challenge,
-    "commons": Common,
-    "actors": Actor,
-    "pledges": Pledge,
-}

@@ -6,7 +6,7 @@ its group (``Other`` is "Autre" as a need and "Autres" as a group of actors).
 
 from __future__ import annotations
 
-from .i18n import pN_, translations
+from appel_a_communs.i18n import pN_, translations
 
 LABELS: dict[str, dict[str, str]] = {
     "challenge_status": {

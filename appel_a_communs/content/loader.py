@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import ContentError, ContentErrors
-from .models import (
-    CONTENT_MODELS,
+from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.content.kinds import CAMPAIGN_FILE, KINDS
+from appel_a_communs.content.models import (
     Actor,
     Campaign,
     Challenge,
@@ -29,27 +29,15 @@ from .models import (
     PageMeta,
     Pledge,
 )
-from .parallel import map_shares
-from .strict_yaml import (
+from appel_a_communs.content.strict_yaml import (
     Document,
     StrictYAMLError,
     format_path,
     load_mapping,
     split_front_matter,
 )
-from .types import check_slug
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-YAML_SUFFIXES = (".yml", ".yaml")
-
-# folder → (suffixes it holds, whether files are Markdown with front matter, key of the id)
-FOLDERS: dict[str, tuple[tuple[str, ...], bool, str]] = {
-    "challenges": (MARKDOWN_SUFFIXES, True, "slug"),
-    "commons": (MARKDOWN_SUFFIXES, True, "slug"),
-    "actors": (YAML_SUFFIXES, False, "slug"),
-    "pledges": (YAML_SUFFIXES, False, "id"),
-}
-CAMPAIGN_FILE = "campaign.yml"
+from appel_a_communs.content.types import check_slug
+from appel_a_communs.parallel import map_shares
 
 
 @dataclass(frozen=True)
@@ -344,7 +332,7 @@ class ModelCache:
 def _code_signature() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("models.py", "types.py", "loader.py", "strict_yaml.py"):
+    for name in ("models.py", "types.py", "loader.py", "strict_yaml.py", "kinds.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -365,8 +353,7 @@ def _read_folder(
 ) -> Iterator[tuple[Path, Model]]:
     """Valid items of a folder, in file order; the ids of invalid files go to ``broken``.
     Files the cache does not hold are read in ``processes`` processes when they are many."""
-    suffixes, _, _ = FOLDERS[name]
-    files, found = _files(content / name, suffixes)
+    files, found = _files(content / name, KINDS[name].suffixes)
     errors.extend(found)
     known = [cache.get(path) for path in files]
     unread = [path for path, item in zip(files, known, strict=True) if item is None]
@@ -390,7 +377,8 @@ def _read_files(name: str, paths: list[Path]) -> list[FileResult]:
 
 def _read_file(name: str, path: Path) -> FileResult:
     """One file of a folder: its model, or the errors that keep it out and the ids it held."""
-    _, markdown, key = FOLDERS[name]
+    kind = KINDS[name]
+    markdown, key = kind.markdown, kind.key
     try:
         doc, body = parse_document(path, markdown)
     except ContentErrors as exc:
@@ -402,7 +390,7 @@ def _read_file(name: str, path: Path) -> FileResult:
         reserved += ("body",)
     from_file_name = key == "id" or key not in doc.data
     try:
-        return build_model(CONTENT_MODELS[name], path, doc, extra, reserved), [], set()
+        return build_model(kind.model, path, doc, extra, reserved), [], set()
     except ContentErrors as exc:
         errors = [
             replace(error, message=f"{error.message} (taken from the file name: rename the file)")
@@ -459,8 +447,8 @@ def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) ->
     collections: dict[str, dict[str, Model]] = {}
     sources: dict[tuple[str, str], Path] = {}
     broken: dict[str, set[str]] = {}
-    for name in FOLDERS:
-        key = FOLDERS[name][2]
+    for name, kind in KINDS.items():
+        key = kind.key
         items: dict[str, Model] = {}
         broken[name] = set()
         for path, item in _read_folder(content, name, errors, broken[name], reuse, processes):
@@ -505,6 +493,53 @@ def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) ->
     return catalogue
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A problem with what one item names: a slug that does not exist, a foreign currency."""
+
+    field: str
+    message: str
+    folder: str | None = None
+    """The folder the missing slug was looked for in (None: not a missing slug)."""
+    slug: str | None = None
+
+
+def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
+    """What one challenge, common or pledge names that the call lacks: the one check that
+    both the build and the submission processor run."""
+    currency = cat.currency
+    origin = f"content/{CAMPAIGN_FILE}" if cat.campaign else "the default, EUR"
+
+    def foreign(field_name: str, code: str) -> Reference:
+        return Reference(
+            field_name,
+            f"{code} differs from the call's currency {currency} ({origin}); "
+            "one campaign, one currency",
+        )
+
+    def missing(field_name: str, folder: str, slug: str) -> Reference:
+        what = {"challenges": "challenge", "commons": "common", "actors": "actor"}[folder]
+        expected = f"content/{folder}/{slug}{KINDS[folder].suffix}"
+        return Reference(field_name, f"no {what} '{slug}' (expected {expected})", folder, slug)
+
+    if isinstance(item, Common):
+        for i, ref in enumerate(item.challenges):
+            if ref not in cat.challenges:
+                yield missing(f"challenges[{i}]", "challenges", ref)
+        for i, ref in enumerate(item.proposed_by):
+            if ref not in cat.actors:
+                yield missing(f"proposed_by[{i}]", "actors", ref)
+        if item.budget and item.budget.currency and item.budget.currency != currency:
+            yield foreign("budget.currency", item.budget.currency)
+    elif isinstance(item, Pledge):
+        if item.actor not in cat.actors:
+            yield missing("actor", "actors", item.actor)
+        if item.common not in cat.commons:
+            yield missing("common", "commons", item.common)
+        if item.money and item.money.currency and item.money.currency != currency:
+            yield foreign("money.currency", item.money.currency)
+
+
 def check_references(
     cat: Catalogue, broken: dict[str, set[str]] | None = None
 ) -> list[ContentError]:
@@ -515,54 +550,12 @@ def check_references(
     """
     errors: list[ContentError] = []
     broken = broken or {}
-
-    suffixes = {"challenges": ".md", "commons": ".md", "actors": ".yml"}
-
-    def missing(folder: str, key: str, field_name: str, what: str, slug: str, target: str) -> None:
-        if slug in broken.get(target, ()):
-            return
-        suffix = suffixes[target]
-        errors.append(
-            ContentError(
-                str(cat.sources[(folder, key)]),
-                field_name,
-                f"no {what} '{slug}' (expected content/{target}/{slug}{suffix})",
-            )
-        )
-
-    currency = cat.currency
-    currency_origin = "content/campaign.yml" if cat.campaign else "the default, EUR"
-
-    for slug, common in cat.commons.items():
-        for i, ref in enumerate(common.challenges):
-            if ref not in cat.challenges:
-                missing("commons", slug, f"challenges[{i}]", "challenge", ref, "challenges")
-        for i, ref in enumerate(common.proposed_by):
-            if ref not in cat.actors:
-                missing("commons", slug, f"proposed_by[{i}]", "actor", ref, "actors")
-        if common.budget and common.budget.currency and common.budget.currency != currency:
-            errors.append(
-                ContentError(
-                    str(cat.sources[("commons", slug)]),
-                    "budget.currency",
-                    f"{common.budget.currency} differs from the call's currency {currency} "
-                    f"({currency_origin}); one campaign, one currency",
-                )
-            )
-    for pid, pledge in cat.pledges.items():
-        if pledge.actor not in cat.actors:
-            missing("pledges", pid, "actor", "actor", pledge.actor, "actors")
-        if pledge.common not in cat.commons:
-            missing("pledges", pid, "common", "common", pledge.common, "commons")
-        if pledge.money and pledge.money.currency and pledge.money.currency != currency:
-            errors.append(
-                ContentError(
-                    str(cat.sources[("pledges", pid)]),
-                    "money.currency",
-                    f"{pledge.money.currency} differs from the call's currency {currency} "
-                    f"({currency_origin}); one campaign, one currency",
-                )
-            )
+    for folder in ("commons", "pledges"):
+        for key, item in getattr(cat, folder).items():
+            for ref in item_references(cat, item):
+                if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):
+                    source = str(cat.sources[(folder, key)])
+                    errors.append(ContentError(source, ref.field, ref.message))
     if cat.campaign and cat.campaign.matching and cat.campaign.matching.funder not in cat.actors:
         errors.append(
             ContentError(

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from .loader import Catalogue
-from .matching import proportional_marginals, quadratic_marginals
-from .models import Common, Matching, Pledge
+from appel_a_communs.content.loader import Catalogue
+from appel_a_communs.content.models import Common, Matching, Pledge
+from appel_a_communs.funding.matching import proportional_marginals, quadratic_marginals
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .parallel import usable_cpus
+from appel_a_communs.parallel import usable_cpus
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = ((100, 1_000), (500, 10_000), (2_000, 50_000))
@@ -245,7 +245,7 @@ def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: i
         changed = content / "pledges" / f"engagement-{i}.yml"
         changed.write_text(changed.read_text().replace("date:", "note: Modifié.\ndate:"))
         cached.append(measure(cache_cmd))
-    worker = [python, "-m", "appel_a_communs.bench", "--worker"]
+    worker = [python, str(Path(__file__).resolve()), "--worker"]
     engine = [measure([*worker, "engine", str(content)]) for _ in range(repeat)]
     load = [measure([*worker, "load", str(content)]) for _ in range(repeat)]
     process = []
@@ -262,8 +262,8 @@ def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: i
 
 def worker(task: str, content: Path) -> None:
     """Inside a child process: one core task, so that its time and memory are its own."""
-    from .funding import compute_funding
-    from .loader import load_catalogue
+    from appel_a_communs.content.loader import load_catalogue
+    from appel_a_communs.funding.engine import compute_funding
 
     begin = time.perf_counter()
     catalogue = load_catalogue(content, processes=usable_cpus())  # as the build reads

@@ -14,8 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from .models import Actor, Campaign, Challenge, Common, Model, PageMeta, Pledge
-from .view import CatalogueView
+from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
+from appel_a_communs.content.models import (
+    Common,
+    Model,
+)
+from appel_a_communs.site.view import CatalogueView
 
 UrlOf = Callable[[str, str], str]
 """(kind, slug) → the page's URL, kind being challenge, common or actor."""
@@ -335,12 +339,17 @@ def _content_schema(model: type[Model], drop: tuple[str, ...], optional: tuple[s
 def schemas() -> dict[str, dict[str, Any]]:
     """Every published schema by file name: the content files', then the data files'."""
     found = {
-        "challenge.json": _content_schema(Challenge, ("body",), ("slug",)),
-        "common.json": _content_schema(Common, ("body",), ("slug",)),
-        "actor.json": _content_schema(Actor, (), ("slug",)),
-        "pledge.json": _content_schema(Pledge, ("id",), ("role",)),
-        "campaign.json": _content_schema(Campaign, (), ()),
-        "page.json": _content_schema(PageMeta, (), ()),
+        # The key a file's stem gives is optional (slug) or absent (id), as is the body.
+        **{
+            kind.schema: _content_schema(
+                kind.model,
+                ("body",) * kind.markdown + ("id",) * (kind.key == "id"),
+                ("slug",) if kind.key == "slug" else ("role",),
+            )
+            for kind in KINDS.values()
+        },
+        CAMPAIGN_SCHEMA[0]: _content_schema(CAMPAIGN_SCHEMA[1], (), ()),
+        PAGE_SCHEMA[0]: _content_schema(PAGE_SCHEMA[1], (), ()),
         "commons-data.json": TypeAdapter(list[CommonRecord]).json_schema(),
         "challenges-data.json": TypeAdapter(list[ChallengeRecord]).json_schema(),
         "actors-data.json": TypeAdapter(list[ActorRecord]).json_schema(),

@@ -14,14 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import get_args
 
-from .charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
-from .errors import ContentErrors
-from .funding import Funding, compute_funding
-from .i18n import translations
-from .loader import Catalogue, load_catalogue
-from .models import Actor, Challenge, Common, Pledge
-from .rules import check_round_rules
-from .types import ActorKind, NeedKind, Role
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.content.loader import Catalogue, load_catalogue
+from appel_a_communs.content.models import Actor, Campaign, Challenge, Common, Pledge
+from appel_a_communs.content.types import ActorKind, NeedKind, Role
+from appel_a_communs.funding.engine import Funding, compute_funding
+from appel_a_communs.funding.rules import check_round_rules
+from appel_a_communs.i18n import translations
+from appel_a_communs.site.charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
 
 ROLE_ORDER: tuple[str, ...] = get_args(Role)
 KIND_ORDER: tuple[str, ...] = get_args(ActorKind)
@@ -82,6 +82,22 @@ class CatalogueView:
     @property
     def currency(self) -> str:
         return self.catalogue.currency
+
+    @property
+    def campaign(self) -> Campaign | None:
+        return self.catalogue.campaign
+
+    @property
+    def actors_by_slug(self) -> dict[str, Actor]:
+        return self.catalogue.actors
+
+    @property
+    def commons_by_slug(self) -> dict[str, Common]:
+        return self.catalogue.commons
+
+    @property
+    def challenges_by_slug(self) -> dict[str, Challenge]:
+        return self.catalogue.challenges
 
 
 def load_call(

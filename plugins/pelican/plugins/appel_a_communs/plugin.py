@@ -25,9 +25,12 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.readers import BaseReader
 
-from appel_a_communs.charts import badge
-from appel_a_communs.errors import ContentError, ContentErrors
-from appel_a_communs.exports import (
+from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.content.loader import cycle_collection_paused, read_page_meta
+from appel_a_communs.i18n import available_languages, language_of, translations
+from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
+from appel_a_communs.site.charts import badge
+from appel_a_communs.site.exports import (
     actors_records,
     challenges_records,
     common_file,
@@ -35,21 +38,18 @@ from appel_a_communs.exports import (
     pledges_csv,
     schemas,
 )
-from appel_a_communs.feeds import common_entries, newest, pledge_entries
-from appel_a_communs.formatting import (
+from appel_a_communs.site.feeds import common_entries, newest, pledge_entries
+from appel_a_communs.site.formatting import (
     format_day,
     format_money,
     format_number,
     format_percent,
     plural_count,
 )
-from appel_a_communs.i18n import available_languages, language_of, translations
-from appel_a_communs.labels import label
-from appel_a_communs.loader import cycle_collection_paused, read_page_meta
-from appel_a_communs.markup import render_markdown
-from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
-from appel_a_communs.site_forms import FORM_SLUGS, site_forms
-from appel_a_communs.view import CatalogueView, load_call
+from appel_a_communs.site.forms import FORM_SLUGS, site_forms
+from appel_a_communs.site.labels import label
+from appel_a_communs.site.markup import render_markdown
+from appel_a_communs.site.view import CatalogueView, load_call
 
 from .settings import CATALOGUE_FOLDERS, DEFAULTS, save_as
 
@@ -190,8 +190,8 @@ def install_translations(generator: Any) -> None:
 def _money_filter(locale: str):
     @pass_context
     def money(context: Any, amount: Any, cents: bool = True, currency: str | None = None) -> str:
-        catalogue = context.get("catalogue")
-        code = currency or (catalogue.currency if catalogue else "EUR")
+        call = context.get("call")
+        code = currency or (call.currency if call else "EUR")
         return format_money(amount, code, locale, cents=cents)
 
     return money
@@ -286,7 +286,7 @@ class CatalogueGenerator(Generator):
         if errors:
             gc.unfreeze()  # the build stops here: nothing to keep
             raise ContentErrors(errors)
-        self.context["catalogue"] = self.view
+        self.context["call"] = self.view
         self.context["challenge_url"] = partial(self.url, "challenge")
         self.context["common_url"] = partial(self.url, "common")
         self.context["actor_url"] = partial(self.url, "actor")

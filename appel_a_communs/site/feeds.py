@@ -11,9 +11,9 @@ import heapq
 from dataclasses import dataclass
 from datetime import date
 
-from .formatting import format_money, format_number, plural_count
-from .i18n import translations
-from .view import CatalogueView
+from appel_a_communs.i18n import translations
+from appel_a_communs.site.formatting import format_money, format_number, plural_count
+from appel_a_communs.site.view import CatalogueView
 
 FEED_LENGTH = 50
 

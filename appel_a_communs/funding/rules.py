@@ -9,10 +9,10 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ContentError, display_path
-from .funding import Funding
-from .loader import CAMPAIGN_FILE, Catalogue
-from .models import Pledge
+from appel_a_communs.content.errors import ContentError, display_path
+from appel_a_communs.content.loader import CAMPAIGN_FILE, Catalogue
+from appel_a_communs.content.models import Pledge
+from appel_a_communs.funding.engine import Funding
 
 
 def _names(paths: list[Path | None]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from appel_a_communs.content.kinds import KINDS
+
 DEFAULTS: dict[str, Any] = {
     # Locale of the interface (its language picks the translation catalogue) and of
     # amounts, numbers and dates (Babel); None means DEFAULT_LANG.
@@ -45,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Content folders read by the core, never by Pelican's article or page generators.
-CATALOGUE_FOLDERS = ("challenges", "commons", "actors", "pledges")
+CATALOGUE_FOLDERS = tuple(KINDS)
 
 
 def save_as(url: str) -> str:

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from .i18n import N_, translations
-from .loader import Catalogue
-from .models import Model
-from .submissions.forms import CONTACT_KEYS, FORMS, HONEYPOT, SUBMISSION_TYPES, FormField
-from .submissions.issue_forms import DEFAULT_LOCALE, TITLES, option_text
+from appel_a_communs.content.loader import Catalogue
+from appel_a_communs.content.models import Model
+from appel_a_communs.i18n import N_, translations
+from appel_a_communs.submissions.forms import (
+    CONTACT_KEYS,
+    FORMS,
+    HONEYPOT,
+    SUBMISSION_TYPES,
+    FormField,
+)
+from appel_a_communs.submissions.issue_forms import DEFAULT_LOCALE, TITLES, option_text
 
 Mode = Literal["github", "post"]
 FORM_SLUGS = {
