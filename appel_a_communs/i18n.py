@@ -162,3 +162,22 @@ def check_po(root: Path, language: str) -> list[str]:
     problems += [f"no longer used: {m!r}" for _, m in sorted(have - want, key=str)]
     problems += [f"untranslated: {m!r}" for m in untranslated(catalog)]
     return problems
+
+
+def locale_tags(locale: str) -> tuple[str, str]:
+    """``fr`` → (``fr``, ``fr_FR``): the HTML lang attribute and Open Graph's og:locale.
+    Raises ValueError for a locale Babel does not know."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError) as exc:
+        raise ValueError(f"the locale {locale!r} is unknown ({exc})") from None
+    full = (
+        parsed
+        if parsed.territory
+        else Locale.parse(get_global("likely_subtags").get(parsed.language, str(parsed)))
+    )
+    html = parsed.language + (f"-{parsed.territory}" if parsed.territory else "")
+    return html, f"{full.language}_{full.territory}" if full.territory else full.language

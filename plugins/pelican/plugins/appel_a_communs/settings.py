@@ -1,55 +1,125 @@
-"""Settings of the catalogue plugin: one prefix, defaults in one place."""
+"""The plugin's settings: one prefix, defaults in one place, checked once by one model.
+
+Every ``CATALOGUE_*`` setting a site may write in its ``pelicanconf.py`` is a field of
+``CatalogueSettings``; a wrong value is a settings error naming the setting, reported
+with every other one at once, before anything is read or written.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
+from appel_a_communs.site.urls import PAGE_KINDS
 
-DEFAULTS: dict[str, Any] = {
-    # Locale of the interface (its language picks the translation catalogue) and of
-    # amounts, numbers and dates (Babel); None means DEFAULT_LANG.
-    "CATALOGUE_LOCALE": None,
-    # Where catalogue pages are written (URL, and file saved under OUTPUT_PATH).
-    "CATALOGUE_CHALLENGES_URL": "defis/",
-    "CATALOGUE_CHALLENGE_URL": "defis/{slug}/",
-    "CATALOGUE_COMMONS_URL": "communs/",
-    "CATALOGUE_COMMON_URL": "communs/{slug}/",
-    "CATALOGUE_ACTORS_URL": "acteurs/",
-    "CATALOGUE_ACTOR_URL": "acteurs/{slug}/",
-    "CATALOGUE_FUNDING_URL": "financement/",
-    "CATALOGUE_FORMS_URL": "contribuer/",
-    "CATALOGUE_OPEN_DATA_URL": "donnees/",
-    "CATALOGUE_NEEDS_URL": "besoins/",
-    "CATALOGUE_SCHEMAS_PATH": "schemas",
-    "CATALOGUE_BADGES_PATH": "badges",
-    "CATALOGUE_FEEDS_PATH": "feeds",
-    # The licence of the published data.
-    "CATALOGUE_DATA_LICENSE": "Licence Ouverte / Open Licence 2.0",
-    "CATALOGUE_DATA_LICENSE_URL": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-    # How the forms deliver a submission: "github" (a GET to the repository's prefilled
-    # issue form, no JavaScript needed) or "post" (to a form backend's endpoint).
-    "CATALOGUE_FORMS_MODE": "github",
-    "CATALOGUE_GITHUB_REPO": "",
-    "CATALOGUE_FORMS_ENDPOINT": "",
-    "CATALOGUE_DATA_PATH": "data",
-    # Keep validated content files between builds and read again only those that changed
-    # (None: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under CACHE_PATH.
-    "CATALOGUE_CACHE": None,
-    # How many processes read the content files (a folder of 2 000 files or more) and
-    # write the pages and data files (None: as many as the CPUs this build may use). 1
-    # does everything in Pelican's own process, as does a system without fork; a plugin
-    # that listens to Pelican's content_written signal keeps the writing in one.
-    "CATALOGUE_PROCESSES": None,
-    # The build date used for statuses (a date, or None for today): set it for
-    # reproducible builds.
-    "CATALOGUE_TODAY": None,
+PREFIX = "CATALOGUE_"
+
+URL_DEFAULTS = {
+    "challenges": "defis/",
+    "challenge": "defis/{slug}/",
+    "commons": "communs/",
+    "common": "communs/{slug}/",
+    "actors": "acteurs/",
+    "actor": "acteurs/{slug}/",
+    "funding": "financement/",
+    "forms": "contribuer/",
+    "open_data": "donnees/",
+    "needs": "besoins/",
 }
+"""Where catalogue pages are written (``CATALOGUE_<KIND>_URL``; saved under OUTPUT_PATH)."""
 
-# Content folders read by the core, never by Pelican's article or page generators.
+
+class CatalogueSettings(BaseModel):
+    """The ``CATALOGUE_*`` settings, named without their prefix, in lower case."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    locale: str | None = None
+    """Locale of the interface (its language picks the translation catalogue) and of
+    amounts, numbers and dates (Babel); None means DEFAULT_LANG."""
+    urls: dict[str, str] = Field(default_factory=lambda: dict(URL_DEFAULTS))
+    schemas_path: str = "schemas"
+    badges_path: str = "badges"
+    feeds_path: str = "feeds"
+    data_path: str = "data"
+    data_license: str = "Licence Ouverte / Open Licence 2.0"
+    """The licence of the published data."""
+    data_license_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    forms_mode: Literal["github", "post"] = "github"
+    """How the forms deliver a submission: "github" (a GET to the repository's prefilled
+    issue form, no JavaScript needed) or "post" (to a form backend's endpoint)."""
+    github_repo: str = ""
+    forms_endpoint: str = ""
+    cache: bool | None = None
+    """Keep validated content files between builds and read again only those that
+    changed (None: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under CACHE_PATH."""
+    processes: StrictInt | None = Field(default=None, ge=1)
+    """How many processes read the content files (a folder of 2 000 files or more) and
+    write the pages and data files (None: as many as the CPUs this build may use). 1
+    does everything in Pelican's own process, as does a system without fork; a plugin
+    that listens to Pelican's content_written signal keeps the writing in one."""
+    today: date | None = None
+    """The build date used for statuses (None: today): set it for reproducible builds."""
+
+    @model_validator(mode="after")
+    def _forms_deliver_somewhere(self) -> CatalogueSettings:
+        if self.forms_mode == "github" and not re.fullmatch(r"[\w.-]+/[\w.-]+", self.github_repo):
+            raise ValueError("github_repo: must be OWNER/NAME for the github forms mode")
+        if self.forms_mode == "post" and not self.forms_endpoint.startswith(
+            ("https://", "http://")
+        ):
+            raise ValueError("forms_endpoint: must be an http(s) URL for the post forms mode")
+        for kind in ("challenge", "common", "actor"):
+            if "{slug}" not in self.urls[kind]:
+                raise ValueError(f"{kind}_url: must contain {{slug}}")
+        return self
+
+    def as_settings(self) -> dict[str, Any]:
+        """Every setting under its own name, defaults applied: what templates may print."""
+        values = {_setting_name(f): getattr(self, f) for f in type(self).model_fields}
+        del values[_setting_name("urls")]
+        values.update({f"{PREFIX}{kind.upper()}_URL": url for kind, url in self.urls.items()})
+        return values
+
+
+def _setting_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def read_settings(settings: dict[str, Any]) -> CatalogueSettings:
+    """The checked settings of a site, or ContentErrors naming each wrong setting."""
+    values: dict[str, Any] = {}
+    urls = dict(URL_DEFAULTS)
+    for kind in PAGE_KINDS:
+        key = f"{PREFIX}{kind.upper()}_URL"
+        if key in settings:
+            urls[kind] = settings[key]
+    values["urls"] = urls
+    for field in CatalogueSettings.model_fields:
+        key = _setting_name(field)
+        if field != "urls" and settings.get(key) is not None:
+            values[field] = settings[key]
+    try:
+        return CatalogueSettings.model_validate(values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            if not where and ": " in message:
+                where, message = message.split(": ", 1)
+            if where.startswith("urls."):
+                where = where.removeprefix("urls.") + "_url"
+            value = settings.get(_setting_name(where)) if where else None
+            shown = f" (it is {value!r})" if value is not None else ""
+            problems.append(f"{_setting_name(where) if where else PREFIX}: {message}{shown}")
+        raise ContentErrors([ContentError("pelicanconf.py", None, p) for p in problems]) from None
+
+
 CATALOGUE_FOLDERS = tuple(KINDS)
-
-
-def save_as(url: str) -> str:
-    """``communs/velo/`` is saved as ``communs/velo/index.html``."""
-    return url + "index.html" if url.endswith("/") or not url else url
+"""Content folders read by the core, never by Pelican's article or page generators."""

@@ -1,0 +1,178 @@
+"""The files a build writes besides its pages: data files and their schemas, badges, feeds
+and the sitemap. Each is a job (a function of no arguments) so that the plugin can spread
+them over processes with the pages (see appel_a_communs.parallel)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from appel_a_communs.i18n import language_of, translations
+from appel_a_communs.site.urls import SiteUrls
+
+Job = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where the build writes, and the site's absolute address."""
+
+    folder: Path
+    site: str
+    """SITEURL without its trailing slash ('' for a site served from its root)."""
+    data: str
+    schemas: str
+    badges: str
+    feeds: str
+    sitename: str
+    locale: str
+
+    def address(self, url: str) -> str:
+        return f"{self.site}/{url}"
+
+
+def chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def compact_json(data: Any) -> str:
+    """Data files are for programs: compact JSON, which the C encoder writes (an indented
+    one goes through the pure-Python encoder, several times slower at 50 000 pledges)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _write(path: Path, make: Callable[[], str]) -> None:
+    path.write_text(make(), encoding="utf-8")
+
+
+def data_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
+    """The published data files and the JSON Schemas of the content and data files."""
+    from appel_a_communs.site.exports import (
+        actors_records,
+        challenges_records,
+        common_file,
+        commons_records,
+        pledges_csv,
+        schemas,
+    )
+
+    def url_of(kind: str, slug: str) -> str:
+        return out.address(urls.url(kind, slug))
+
+    folder = out.folder / out.data
+    (folder / "commons").mkdir(parents=True, exist_ok=True)
+    schema_folder = out.folder / out.schemas
+    schema_folder.mkdir(parents=True, exist_ok=True)
+    commons = commons_records(view, url_of)  # for commons.json and each common's file
+    records_of = dict(zip((c.slug for c in view.commons), commons, strict=True))
+
+    def write_commons(chunk: list[Any]) -> None:
+        for common in chunk:
+            record = common_file(view, common, records_of[common.slug])
+            _write(folder / "commons" / f"{common.slug}.json", partial(compact_json, record))
+
+    def write_schemas() -> None:
+        for name, schema in schemas().items():
+            text = json.dumps(schema, ensure_ascii=False, indent=2)
+            (schema_folder / name).write_text(text + "\n", encoding="utf-8")
+
+    return [
+        partial(_write, folder / "commons.json", partial(compact_json, commons)),
+        partial(_write, folder / "challenges.json",
+                lambda: compact_json(challenges_records(view, url_of))),
+        partial(_write, folder / "actors.json", lambda: compact_json(actors_records(view, url_of))),
+        partial(_write, folder / "pledges.csv", partial(pledges_csv, view)),
+        write_schemas,
+        *(partial(write_commons, chunk) for chunk in chunks(view.commons, 50)),
+    ]  # fmt: skip
+
+
+def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job]:
+    """``badges/<slug>.svg``: each common's funding, to embed in a README or a page;
+    ``render`` turns the badge's geometry into SVG (the theme's ``badge.svg``)."""
+    from appel_a_communs.site.charts import badge
+    from appel_a_communs.site.formatting import format_percent
+    from appel_a_communs.site.labels import label
+
+    folder = out.folder / out.badges
+    folder.mkdir(parents=True, exist_ok=True)
+    title = translations(out.locale).gettext("funding")
+
+    def write(commons: list[Any]) -> None:
+        for common in commons:
+            funding = view.funding.commons[common.slug]
+            if funding.has_goal:
+                value = format_percent(funding.percent_goal, out.locale)
+            else:
+                value = label(funding.status, "status", out.locale)
+            svg = render(badge(title, value, funding.status))
+            (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
+
+    return [partial(write, chunk) for chunk in chunks(view.commons, 100)]
+
+
+def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
+    """Atom feeds: new commons, new pledges, and both for each challenge."""
+    from feedgenerator import Atom1Feed
+
+    from appel_a_communs.site.feeds import common_entries, newest, pledge_entries
+
+    (out.folder / out.feeds / "defis").mkdir(parents=True, exist_ok=True)
+    _ = translations(out.locale).gettext
+
+    def write(name: str, title: str, entries: Callable[[], list[Any]]) -> None:
+        path = f"{out.feeds}/{name}"
+        feed = Atom1Feed(
+            title=f"{title} · {out.sitename}",
+            link=f"{out.site}/",
+            feed_url=out.address(path),
+            description=title,
+            language=language_of(out.locale),
+        )
+        for entry in entries():
+            feed.add_item(
+                title=entry.title,
+                link=out.address(entry.url),
+                description=entry.summary,
+                pubdate=datetime.combine(entry.day, datetime.min.time(), UTC),
+                unique_id=f"urn:appel-a-communs:{entry.unique_id}",
+            )
+        with (out.folder / path).open("w", encoding="utf-8") as handle:
+            feed.write(handle, "utf-8")
+
+    def challenge_entries(slug: str) -> list[Any]:
+        slugs = [c.slug for c in view.commons_by_challenge.get(slug, [])]
+        return newest(
+            common_entries(view, urls.url, slugs)
+            + pledge_entries(view, urls.url, out.locale, slugs)
+        )
+
+    return [
+        partial(write, "communs.atom.xml", _("New commons"),
+                partial(common_entries, view, urls.url)),
+        partial(write, "engagements.atom.xml", _("New pledges"),
+                partial(pledge_entries, view, urls.url, out.locale)),
+        *(partial(write, f"defis/{c.slug}.atom.xml", c.title,
+                  partial(challenge_entries, c.slug))
+          for c in view.challenges),
+    ]  # fmt: skip
+
+
+def write_sitemap(out: Output, urls: Iterable[str]) -> None:
+    """``sitemap.xml``: every HTML page of the site, given as URLs relative to its root."""
+    entries = "".join(
+        f"  <url><loc>{escape(out.address(url))}</loc></url>\n" for url in dict.fromkeys(urls)
+    )
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</urlset>\n"
+    )
+    (out.folder / "sitemap.xml").write_text(text, encoding="utf-8")

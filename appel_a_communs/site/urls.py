@@ -1,0 +1,105 @@
+"""Where the catalogue's pages live: the URL patterns a site sets, and the pages they make.
+
+The plugin hands the patterns over from its settings; the core decides which pages exist
+and what each template receives, so that a theme only formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PAGE_KINDS = (
+    "challenges",
+    "challenge",
+    "commons",
+    "common",
+    "actors",
+    "actor",
+    "funding",
+    "forms",
+    "open_data",
+    "needs",
+)
+"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
+
+LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ("challenge", "common", "actor"))
+
+
+def save_as(url: str) -> str:
+    """``communs/velo/`` is saved as ``communs/velo/index.html``."""
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+@dataclass(frozen=True)
+class SiteUrls:
+    patterns: Mapping[str, str]
+    """Page kind → URL pattern, relative to the site's root."""
+    forms_slugs: Mapping[str, str]
+    """Submission type → the slug of its form page under the forms page."""
+
+    def url(self, kind: str, slug: str | None = None) -> str:
+        pattern = self.patterns[kind]
+        return pattern.format(slug=slug) if slug is not None else pattern
+
+    def form_url(self, kind: str) -> str:
+        return f"{self.url('forms')}{self.forms_slugs[kind]}/"
+
+    def top_folders(self) -> set[str]:
+        """The first folder of every catalogue page: no ordinary page may take it."""
+        return {self.url(kind).strip("/").split("/")[0] for kind in LISTS}
+
+    def template_globals(self) -> dict[str, Any]:
+        """What every template may call or print to link to the catalogue's pages."""
+        names = {kind: f"{kind.upper()}_URL" for kind in LISTS}
+        return {
+            "challenge_url": lambda slug: self.url("challenge", slug),
+            "common_url": lambda slug: self.url("common", slug),
+            "actor_url": lambda slug: self.url("actor", slug),
+            "form_url": self.form_url,
+            **{name: self.url(kind) for kind, name in names.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    variables: dict[str, Any]
+
+    @property
+    def save_as(self) -> str:
+        return save_as(self.url)
+
+
+def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[str]) -> list[Page]:
+    """Every catalogue page: its URL, its template and what the template receives."""
+    funding = view.funding
+    url = urls.url
+    pages = [Page(url("challenges"), "challenges", {"nav_current": "challenges"})]
+    pages += [
+        Page(url("challenge", c.slug), "challenge", {"challenge": c, "nav_current": "challenges"})
+        for c in view.challenges
+    ]
+    pages.append(Page(url("commons"), "commons", {"nav_current": "commons"}))
+    pages += [
+        Page(url("common", c.slug), "common",
+             {"common": c, "funding": funding.commons[c.slug], "nav_current": "commons"})
+        for c in view.commons
+    ]  # fmt: skip
+    pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
+    pages += [
+        Page(url("actor", a.slug), "actor",
+             {"actor": a, "funding": funding.actors[a.slug], "nav_current": "actors"})
+        for a in view.actors
+    ]  # fmt: skip
+    pages.append(Page(url("funding"), "funding", {"nav_current": "funding"}))
+    pages.append(Page(url("forms"), "forms", {"forms": forms, "nav_current": "forms"}))
+    pages += [
+        Page(urls.form_url(form.kind), "form", {"form": form, "nav_current": "forms"})
+        for form in forms
+    ]
+    pages.append(Page(url("open_data"), "open_data", {"schemas": schemas}))
+    pages.append(Page(url("needs"), "needs", {"nav_current": "commons"}))
+    return pages

@@ -1,0 +1,159 @@
+"""Pelican's side of a build: read the call through the core, hand its view to the
+templates, and run the core's writing jobs (as Pelican's PagesGenerator reads, then writes)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
+from appel_a_communs.site import jobs
+from appel_a_communs.site.build import load_for_build
+from appel_a_communs.site.forms import FORM_SLUGS, site_forms
+from appel_a_communs.site.urls import Page, SiteUrls, catalogue_pages
+
+from .settings import CatalogueSettings
+
+logger = logging.getLogger(__name__)
+
+
+class CatalogueGenerator(Generator):
+    """Writes the challenge, common and actor pages and the published data."""
+
+    @property
+    def checked(self) -> CatalogueSettings:
+        return self.settings["CATALOGUE_SETTINGS"]
+
+    def generate_context(self) -> None:
+        checked = self.checked
+        self.urls = SiteUrls(checked.urls, FORM_SLUGS)
+        errors: list[ContentError] = list(self._page_errors())
+        cache = Path(self.settings["CACHE_PATH"]) / "catalogue" if checked.cache else None
+        self.processes = checked.processes or usable_cpus()
+        try:
+            self.view = load_for_build(
+                Path(self.path),
+                checked.today or date.today(),
+                cache,
+                self.settings["CATALOGUE_LOCALE"],
+                self.processes,
+            )
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+        if errors:
+            raise ContentErrors(errors)
+        self.forms = site_forms(
+            self.view.catalogue,
+            checked.forms_mode,
+            checked.github_repo,
+            checked.forms_endpoint,
+            self.settings["CATALOGUE_LOCALE"],
+        )
+        self.context["call"] = self.view
+        self.context.update(self.urls.template_globals())
+        # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
+        self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
+        pages = self.context.get("pages", [])
+        pages.sort(
+            key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
+        )
+
+    def _page_errors(self):
+        """Errors of the ordinary pages, and pages that take a catalogue page's place."""
+        checked = self.checked
+        reserved = self.urls.top_folders() | {
+            checked.data_path,
+            checked.badges_path,
+            checked.schemas_path,
+            self.settings["THEME_STATIC_DIR"],
+        }
+        for key in ("pages", "hidden_pages", "draft_pages"):
+            for page in self.context.get(key, []):
+                yield from page.metadata.get("content_errors", [])
+                if page.slug in reserved:
+                    yield ContentError(
+                        page.source_path,
+                        "slug",
+                        f"'{page.slug}' is reserved for the catalogue's own pages",
+                    )
+
+    def generate_output(self, writer: Any) -> None:
+        """Write every page and data file; the jobs are independent, so they are spread
+        over CATALOGUE_PROCESSES processes (see appel_a_communs.parallel)."""
+        from appel_a_communs.site.exports import schemas
+
+        self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
+        pages = catalogue_pages(self.view, self.urls, self.forms, sorted(schemas()))
+        out = self._output()
+        badge = self.env.get_template("badge.svg")
+        work = [partial(self._write, writer, page) for page in pages]
+        work += jobs.data_jobs(self.view, self.urls, out)
+        work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
+        work += jobs.feed_jobs(self.view, self.urls, out)
+        processes = min(self.processes, len(work))
+        if not can_fork() or signals.content_written.receivers:
+            # Another plugin collects what is written: it would not hear from the workers.
+            processes = 1
+        logger.info(
+            "Writing %d catalogue pages and data jobs in %d process%s",
+            len(work),
+            processes,
+            "es" if processes > 1 else "",
+        )
+        run_jobs(work, processes)
+        ordinary = [page.url for page in self.context.get("pages", [])]
+        jobs.write_sitemap(out, ["", *(page.url for page in pages), *ordinary])
+
+    def _output(self) -> jobs.Output:
+        checked = self.checked
+        return jobs.Output(
+            folder=Path(self.output_path),
+            site=self.settings.get("SITEURL", "").rstrip("/"),
+            data=checked.data_path,
+            schemas=checked.schemas_path,
+            badges=checked.badges_path,
+            feeds=checked.feeds_path,
+            sitename=self.settings["SITENAME"],
+            locale=self.settings["CATALOGUE_LOCALE"],
+        )
+
+    def _write(self, writer: Any, page: Page) -> None:
+        writer.write_file(
+            page.save_as,
+            self.get_template(page.template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=page.url,
+            canonical_url=page.url,
+            **page.variables,
+        )
+
+    def _pledge_pieces(self) -> tuple[Any, Any]:
+        """Render the pieces of pledge rows once: every pledge shows on its common's page
+        and on its actor's page, and an actor's link on each of its pledges' rows; these
+        rows are most of what those pages render."""
+        macros = self.get_template("_macros").make_module(vars=self.context)
+        cells: dict[str, Any] = {}
+        links: dict[tuple[str, str, str], Any] = {}
+
+        def pledge_cells(pledge: Any) -> Any:
+            html = cells.get(pledge.id)
+            if html is None:
+                html = cells[pledge.id] = macros.pledge_row_cells(pledge)
+            return html
+
+        def pledge_link(who: str, slug: str, siteurl: str) -> Any:
+            # SITEURL is relative to each page's depth when RELATIVE_URLS is on.
+            html = links.get((who, slug, siteurl))
+            if html is None:
+                html = links[(who, slug, siteurl)] = macros.pledge_link_cell(who, slug, siteurl)
+            return html
+
+        return pledge_cells, pledge_link
