@@ -1,8 +1,8 @@
-"""Entry point: ``python scripts/submissions.py [--root DIR] COMMAND ...`` (see --help)."""
+"""This repository's ``appel-a-communs submissions [--root DIR] COMMAND ...`` (see --help)."""
 
 import sys
 
-from appel_a_communs.submissions.cli import main
+from appel_a_communs.commands import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["submissions", *sys.argv[1:]]))

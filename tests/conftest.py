@@ -23,7 +23,8 @@ from pelican.settings import read_settings
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))  # the benchmark's call generator
-SAMPLE = REPO / "content"
+SAMPLE = REPO / "tests" / "calls" / "mobilites"
+"""The tests' full call (see tests/calls/README.md); never the repository's content/."""
 BUILD_DAY = date(2026, 11, 26)
 
 

@@ -12,7 +12,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, build_site, run_pelican, write
+from conftest import REPO, SAMPLE, build_site, run_pelican, write
 from pelican import signals
 from rich.console import Console
 
@@ -36,7 +36,7 @@ def forking(monkeypatch):
 def settings_file(folder: Path, **settings: object) -> Path:
     """The repository's pelicanconf.py, the build date pinned, and ``settings``."""
     lines = "".join(f"{key} = {value!r}\n" for key, value in settings.items())
-    text = f"import sys\nsys.path.insert(0, {str(SAMPLE.parent)!r})\nfrom pelicanconf import *\n"
+    text = f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pelicanconf import *\n"
     return write(folder / "conf.py", text + 'CATALOGUE_TODAY = "2026-11-26"\n' + lines)
 
 
@@ -355,5 +355,5 @@ def test_the_view_is_frozen_before_the_collector_is_enabled_again(tmp_path, monk
 
 
 def test_the_setting_is_documented():
-    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "CATALOGUE_PROCESSES" in readme

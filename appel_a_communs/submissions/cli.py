@@ -17,8 +17,8 @@ from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_jso
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="submissions", description=__doc__.split("\n")[0])
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument(
         "--root",
         type=Path,
@@ -53,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
+    args = _parser(prog).parse_args(argv)
     root: Path = args.root.resolve()
     try:
         if args.command == "fetch":

@@ -1,0 +1,173 @@
+"""A new site for a call, as ``appel-a-communs new`` writes it: a starter call in the chosen
+language, Pelican settings that use the installed plugin and theme, issue forms, workflows
+and a README for the operator. The site holds no copy of the tool."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).parent
+LANGUAGES = ("fr", "en")
+
+ACTIONS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+}
+"""Each action the workflows use, pinned to the commit of its latest release tag (read
+from the action's own repository: ``git rev-parse TAG^{commit}``), the tag in a comment.
+Dependabot then keeps a site's copies up to date."""
+
+SITE_INSTALL = "python -m pip install -r requirements.txt"
+"""How a site's workflows install the tool: the version pinned in its requirements.txt."""
+
+DEFAULT_NAMES = {"fr": "Appel à communs", "en": "Call for commons"}
+ENGLISH_URLS = {
+    "CHALLENGES": "challenges/",
+    "CHALLENGE": "challenges/{slug}/",
+    "COMMONS": "commons/",
+    "COMMON": "commons/{slug}/",
+    "ACTORS": "actors/",
+    "ACTOR": "actors/{slug}/",
+    "FUNDING": "funding/",
+    "FORMS": "contribute/",
+    "OPEN_DATA": "open-data/",
+    "NEEDS": "needs/",
+}
+"""An English site's addresses (a French one keeps the plugin's defaults: defis/, communs/…)."""
+
+REPO_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+
+
+class ScaffoldError(Exception):
+    """A site cannot be written there, or with those options: the message says why."""
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("appel-a-communs")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        return "0.0.0"
+
+
+def workflows(install: str) -> dict[str, str]:
+    """The workflow files by name, with actions pinned and ``install`` as the install step."""
+    files = {}
+    for path in sorted((HERE / "site" / "workflows").glob("*.yml")):
+        text = path.read_text(encoding="utf-8").replace("@@INSTALL@@", install)
+        for action, (commit, tag) in ACTIONS.items():
+            text = text.replace(f"@@{action}@@", f"{action}@{commit}  # {tag}")
+        if "@@" in text:
+            raise ScaffoldError(f"{path.name}: a placeholder is left: {text[text.index('@@') :]}")
+        files[path.name] = text
+    return files
+
+
+@dataclass(frozen=True)
+class NewSite:
+    folder: Path
+    name: str | None = None
+    repo: str | None = None
+    lang: str = "fr"
+    today: date | None = None
+
+    def check(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise ScaffoldError(f"--lang is {self.lang!r}: choose one of {', '.join(LANGUAGES)}")
+        if self.repo is not None and not REPO_PATTERN.fullmatch(self.repo):
+            raise ScaffoldError(f"--repo is {self.repo!r}: write OWNER/NAME, as on GitHub")
+        if self.name is not None and (not self.name.strip() or "\n" in self.name):
+            raise ScaffoldError("--name must be one line of text")
+        if self.folder.exists() and (not self.folder.is_dir() or any(self.folder.iterdir())):
+            raise ScaffoldError(f"{self.folder} is not empty: choose a new or empty folder")
+
+    def values(self) -> dict[str, str]:
+        today = self.today or date.today()
+        name = (self.name or DEFAULT_NAMES[self.lang]).strip()
+        repo = self.repo or f"OWNER/{self.folder.resolve().name}"
+        urls = ""
+        if self.lang == "en":
+            urls = "\n# Addresses of the catalogue's pages.\n" + "".join(
+                f'CATALOGUE_{kind}_URL = "{url}"\n' for kind, url in ENGLISH_URLS.items()
+            )
+        return {
+            # Python literals: whatever the name holds, pelicanconf.py stays valid Python.
+            "NAME": repr(name),
+            "LANG": repr(self.lang),
+            "REPO": repr(repo),
+            "URLS": urls,
+            "VERSION": tool_version(),
+            "TITLE": name,
+            "CALL_NAME": _yaml_string(name),
+            "OPENS": today.isoformat(),
+            "CLOSES": (today + timedelta(days=365)).isoformat(),
+        }
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar: no value the strict reader could read otherwise."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], text)
+
+
+def site_files(site: NewSite) -> dict[str, str]:
+    """Every file of the new site, by its path relative to the site's folder."""
+    from appel_a_communs.submissions.issue_forms import TEMPLATE_FOLDER, issue_form_files
+
+    values = site.values()
+    files: dict[str, str] = {}
+    starter = HERE / "starter" / site.lang
+    for path in sorted(starter.rglob("*")):
+        if path.is_file():
+            relative = _fill(path.relative_to(starter).as_posix(), values)
+            files[f"content/{relative}"] = _fill(path.read_text(encoding="utf-8"), values)
+    source = HERE / "site"
+    plain = {
+        "pelicanconf.py.tmpl": "pelicanconf.py",
+        "publishconf.py.tmpl": "publishconf.py",
+        "requirements.txt": "requirements.txt",
+        "gitignore": ".gitignore",
+        f"README.{site.lang}.md": "README.md",
+        "dependabot.yml": ".github/dependabot.yml",
+    }
+    for name, target in plain.items():
+        files[target] = _fill((source / name).read_text(encoding="utf-8"), values)
+    for name, text in workflows(SITE_INSTALL).items():
+        files[f".github/workflows/{name}"] = text
+    for name, text in issue_form_files(site.lang).items():
+        files[f"{TEMPLATE_FOLDER.as_posix()}/{name}"] = text
+    for folder in ("inbox", "processed", "rejected"):
+        files[f"submissions/{folder}/.gitkeep"] = ""
+    return files
+
+
+def write_site(site: NewSite) -> list[str]:
+    """Write a new site into an empty or new folder; the paths written, in order."""
+    site.check()
+    files = site_files(site)
+    site.folder.mkdir(parents=True, exist_ok=True)
+    for relative, text in files.items():
+        path = site.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+REPOSITORY_INSTALL = "python -m pip install -e ."
+"""How the tool's own repository installs it in its workflows: from the checkout."""
+
+
+def repository_files() -> dict[str, str]:
+    """The tool's own workflows and Dependabot file: a site's, installing from the checkout."""
+    files = {f".github/workflows/{n}": t for n, t in workflows(REPOSITORY_INSTALL).items()}
+    files[".github/dependabot.yml"] = (HERE / "site" / "dependabot.yml").read_text("utf-8")
+    return files

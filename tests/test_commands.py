@@ -1,0 +1,218 @@
+"""The ``appel-a-communs`` command: new, check, issue-templates, labels, submissions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import MINIMAL, REPO, run_pelican, write
+from pytest_httpserver import HTTPServer
+
+from appel_a_communs.commands import main
+from appel_a_communs.content.loader import load_catalogue
+from appel_a_communs.scaffold import NewSite, write_site
+from appel_a_communs.submissions.forms import SUBMISSION_TYPES
+
+DAY = date(2026, 12, 1)
+
+
+def command(*args: str, cwd: Path = REPO, env: dict | None = None):
+    """The installed console script, as an operator types it."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from appel_a_communs.commands import main; "
+         "sys.exit(main())", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), **(env or {})},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_new_writes_a_complete_site_that_builds(tmp_path, lang):
+    site = tmp_path / "ma-campagne"
+    written = write_site(NewSite(site, "Communs d'Armor", "region/appel", lang, today=DAY))
+    assert {"pelicanconf.py", "publishconf.py", "requirements.txt", "README.md", ".gitignore",
+            ".github/dependabot.yml", ".github/workflows/site.yml",
+            ".github/workflows/submissions.yml", "content/campaign.yml",
+            "submissions/inbox/.gitkeep"} <= set(written)  # fmt: skip
+    assert {f".github/ISSUE_TEMPLATE/{kind}.yml" for kind in SUBMISSION_TYPES} <= set(written)
+    catalogue = load_catalogue(site / "content")
+    counts = [len(getattr(catalogue, f)) for f in ("challenges", "commons", "actors", "pledges")]
+    assert counts == [1, 1, 2, 1] and catalogue.campaign.opens == DAY
+    pages = sorted(p.stem for p in (site / "content/pages").glob("*.md"))
+    assert pages == (
+        ["a-propos", "charte", "participer"] if lang == "fr" else ["about", "charter", "take-part"]
+    )
+    settings = (site / "pelicanconf.py").read_text()
+    assert "PLUGIN_PATHS" not in settings and "appel_a_communs.THEME" in settings
+    # The site holds no copy of the tool: no template, no Python package.
+    assert not list(site.rglob("*.html")) and not list(site.rglob("__init__.py"))
+    done = run_pelican("-s", "pelicanconf.py", cwd=site)
+    assert done.returncode == 0, done.stderr
+    index = (site / "output/index.html").read_text()
+    assert f'<html lang="{lang}">' in index and "Communs d&#39;Armor" in index
+    common = "communs/annuaire-ouvert" if lang == "fr" else "commons/open-directory"
+    assert "5" in (site / "output" / common / "index.html").read_text()
+    forms = yaml.safe_load((site / ".github/ISSUE_TEMPLATE/pledge.yml").read_text())
+    assert forms["name"] == ("M’engager" if lang == "fr" else "Make a pledge")
+    assert "region/appel" in settings
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    done = command("new", str(tmp_path))
+    assert done.returncode == 1 and "not empty" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--repo", "pas un dépôt"], "--repo"),
+        (["--repo", "a/b; rm -rf /"], "--repo"),
+        (["--name", "deux\nlignes"], "--name"),
+    ],
+)
+def test_new_refuses_bad_options_and_writes_nothing(tmp_path, args, words):
+    done = command("new", str(tmp_path / "site"), *args)
+    assert done.returncode == 1 and words in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_name_with_quotes_stays_text(tmp_path):
+    site = tmp_path / "site"
+    write_site(NewSite(site, 'L\'appel "2027" \\ ok', lang="fr", today=DAY))
+    catalogue = load_catalogue(site / "content")
+    assert catalogue.campaign.name == 'L\'appel "2027" \\ ok'
+    from pelican.settings import get_settings_from_file
+
+    settings = get_settings_from_file(str(site / "pelicanconf.py"))
+    assert settings["SITENAME"] == 'L\'appel "2027" \\ ok'
+
+
+def test_check_reports_what_the_build_reports(tmp_path):
+    content = tmp_path / "content"
+    for name, text in MINIMAL.items():
+        write(content / name, text)
+    write(content / "pledges/p9.yml", "actor: personne\ncommon: covoit\ndate: 2026-10-01\n")
+    write(content / "pages/x.md", "---\ntitle: X\ncolour: bleu\n---\nTexte.\n")
+    done = command("check", str(content), "--today", "2026-11-26")
+    assert done.returncode == 1, done.stdout
+    lines = [line.strip() for line in done.stderr.splitlines() if line.startswith("  - ")]
+    assert any("pledges/p9.yml" in line and "actor" in line for line in lines)
+    assert any("pages/x.md" in line and "colour" in line for line in lines)
+    build = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    assert build.returncode == 1
+    for line in lines:
+        assert line.removeprefix("- ") in build.stderr, line
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_check_passes_a_valid_call(tmp_path):
+    for name, text in MINIMAL.items():
+        write(tmp_path / "content" / name, text)
+    done = command("check", "--today", "2026-11-26", cwd=tmp_path)
+    assert done.returncode == 0 and "no content error" in done.stdout
+
+
+def test_issue_templates_follow_the_sites_language(tmp_path):
+    site = tmp_path / "site"
+    write_site(NewSite(site, lang="en", today=DAY))
+    assert command("issue-templates", "--check", cwd=site).returncode == 0
+    pledge = site / ".github/ISSUE_TEMPLATE/pledge.yml"
+    pledge.write_text(pledge.read_text().replace("Make a pledge", "Pledge something"))
+    stale = command("issue-templates", "--check", cwd=site)
+    assert stale.returncode == 1 and "pledge.yml" in stale.stdout
+    assert command("issue-templates", cwd=site).returncode == 0
+    assert "Make a pledge" in pledge.read_text()
+
+
+def test_submissions_is_the_submissions_tool(tmp_path):
+    for name, text in MINIMAL.items():
+        write(tmp_path / "content" / name, text)
+    done = command("submissions", "--root", str(tmp_path), "process", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert command("submissions", "--help").stdout.startswith("usage: appel-a-communs submissions")
+
+
+def test_version_and_help():
+    assert command("--version").stdout.startswith("appel-a-communs ")
+    done = command("--help")
+    for name in ("new", "check", "submissions", "issue-templates", "labels"):
+        assert name in done.stdout
+
+
+# --- labels, against a real HTTP server on loopback -----------------------------------
+
+
+def _labels(httpserver: HTTPServer, *args: str, token: str | None = "t0k3n"):
+    env = {"GITHUB_TOKEN": token} if token else {}
+    return command("labels", "--repo", "region/appel", "--api-url", httpserver.url_for("/"),
+                   *args, env=env)  # fmt: skip
+
+
+def test_labels_are_created(httpserver: HTTPServer):
+    created = []
+
+    def create(request):
+        from werkzeug import Response
+
+        assert request.headers["Authorization"] == "Bearer t0k3n"
+        created.append(request.get_json())
+        return Response(json.dumps(request.get_json()), status=201)
+
+    httpserver.expect_request("/repos/region/appel/labels", method="POST").respond_with_handler(
+        create
+    )
+    done = _labels(httpserver)
+    assert done.returncode == 0, done.stderr
+    assert [label["name"] for label in created] == [f"submission:{k}" for k in SUBMISSION_TYPES]
+    assert all(len(label["color"]) == 6 and label["description"] for label in created)
+    assert "M’engager" in {label["description"] for label in created}
+
+
+def test_existing_labels_are_updated(httpserver: HTTPServer):
+    exists = {"message": "Validation Failed", "errors": [{"resource": "Label",
+              "code": "already_exists", "field": "name"}]}  # fmt: skip
+    httpserver.expect_request("/repos/region/appel/labels", method="POST").respond_with_json(
+        exists, status=422
+    )
+    for kind in SUBMISSION_TYPES:
+        httpserver.expect_request(
+            f"/repos/region/appel/labels/submission:{kind}", method="PATCH"
+        ).respond_with_json({"name": f"submission:{kind}"})
+    done = _labels(httpserver, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("updated: ") == len(SUBMISSION_TYPES)
+    patches = [r for r, _ in httpserver.log if r.method == "PATCH"]
+    assert patches[-1].get_json()["description"] == "Make a pledge"
+
+
+def test_labels_report_refusals_and_missing_tokens(httpserver: HTTPServer):
+    httpserver.expect_request("/repos/region/appel/labels", method="POST").respond_with_json(
+        {"message": "Bad credentials"}, status=401
+    )
+    refused = _labels(httpserver)
+    assert refused.returncode == 1 and "401 Bad credentials" in refused.stderr
+    no_token = _labels(httpserver, token=None)
+    assert no_token.returncode == 1 and "GITHUB_TOKEN" in no_token.stderr
+    for done in (refused, no_token):
+        assert "Traceback" not in done.stderr
+
+
+def test_labels_report_an_unreachable_api(tmp_path):
+    done = command("labels", "--repo", "region/appel", "--api-url", "http://127.0.0.1:9/",
+                   env={"GITHUB_TOKEN": "x"})  # fmt: skip
+    assert done.returncode == 1 and "could not reach" in done.stderr
+
+
+def test_the_entry_point_returns_the_exit_status(tmp_path, capsys):
+    assert main(["new", str(tmp_path / "s"), "--lang", "en"]) == 0
+    assert "files written" in capsys.readouterr().out
+    assert (tmp_path / "s/content/pages/take-part.md").is_file()
+    assert main(["new", str(tmp_path / "s")]) == 1
+    assert "not empty" in capsys.readouterr().err
