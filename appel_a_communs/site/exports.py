@@ -1,7 +1,8 @@
 """The published data files (SPEC, "Published data"), built from the computed view.
 
 Amounts are decimal strings, never floats. While a sealed round is open, per-actor
-amounts are None here exactly as they are absent from the pages.
+amounts are null (blank in the CSV): the view holds None for them (see
+``appel_a_communs.site.view``), and None is what is written, as on the pages.
 """
 
 from __future__ import annotations
@@ -193,11 +194,6 @@ def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any
 
 def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
     """One object per actor for ``data/actors.json``; no contact detail exists to publish."""
-    sealed = view.sealed
-
-    def amount(value: Decimal | None) -> str | None:
-        return None if sealed else decimal_text(value)
-
     records = []
     for actor in view.actors:
         funding = view.funding.actors[actor.slug]
@@ -209,12 +205,12 @@ def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
                 "territory": actor.territory,
                 "website": actor.website,
                 "url": url_of("actor", actor.slug),
-                "allowance": amount(funding.allowance),
-                "allocated": amount(funding.allocated),
-                "remaining": amount(funding.remaining),
-                "secured": amount(funding.secured),
+                "allowance": decimal_text(funding.allowance),
+                "allocated": decimal_text(funding.allocated),
+                "remaining": decimal_text(funding.remaining),
+                "secured": decimal_text(funding.secured),
                 "skills_days": decimal_text(funding.skills_days, 1),
-                "means_value": amount(funding.means_value),
+                "means_value": decimal_text(funding.means_value),
                 "activations": funding.activations,
                 "commons": [
                     {"slug": common.slug, "roles": list(roles)}
@@ -251,7 +247,6 @@ def pledges_csv(view: CatalogueView) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PLEDGE_COLUMNS)
-    sealed = view.sealed
     for common in view.commons:
         counted = view.funding.commons[common.slug].counted
         for pledge in view.pledges_by_common.get(common.slug, []):
@@ -262,15 +257,13 @@ def pledges_csv(view: CatalogueView) -> str:
                 "actor": pledge.actor,
                 "common": pledge.common,
                 "role": pledge.role,
-                "amount": "" if sealed or not money else decimal_text(money.amount),
+                "amount": decimal_text(money.amount) if money else "",
                 "currency": view.currency if money else "",
                 "money_status": money.status if money else "",
                 "conditional": ("yes" if money.condition else "no") if money else "",
                 "counted": ("yes" if pledge.id in counted else "no") if money else "",
                 "skills_days": decimal_text(pledge.skills.days, 1) if pledge.skills else "",
-                "means_value": ""
-                if sealed or not (pledge.means and pledge.means.value)
-                else decimal_text(pledge.means.value),
+                "means_value": decimal_text(pledge.means.value) if pledge.means else "",
             }
             writer.writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
     return out.getvalue()
@@ -278,7 +271,6 @@ def pledges_csv(view: CatalogueView) -> str:
 
 def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
     """The pledges of one common, amounts null while sealed."""
-    sealed = view.sealed
     counted = view.funding.commons[slug].counted
     rows = []
     for pledge in view.pledges_by_common.get(slug, []):
@@ -290,16 +282,14 @@ def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
                 actor=pledge.actor,
                 common=pledge.common,
                 role=pledge.role,
-                amount=None if sealed or not money else decimal_text(money.amount),
+                amount=decimal_text(money.amount) if money else None,
                 money_status=money.status if money else None,
                 conditional=bool(money.condition) if money else None,
                 counted=(pledge.id in counted) if money else None,
                 skills_days=decimal_text(pledge.skills.days, 1) if pledge.skills else None,
                 skills_description=pledge.skills.description if pledge.skills else None,
                 means_description=pledge.means.description if pledge.means else None,
-                means_value=None
-                if sealed or not (pledge.means and pledge.means.value)
-                else decimal_text(pledge.means.value),
+                means_value=decimal_text(pledge.means.value) if pledge.means else None,
             ).model_dump(mode="json")
         )
     return rows

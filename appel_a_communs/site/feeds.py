@@ -2,7 +2,8 @@
 
 The SPEC gives commons no date: a common's date in the feeds is that of its first
 pledge (its proposers usually join it at once), or the opening of the campaign.
-Amounts stay out of entries while a sealed round is open.
+While a sealed round is open, the view holds no pledge's amount: an entry says
+"Sealed amount" where it would give one.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ def pledge_entries(
     entries = []
     for pledge in pledges:
         what = []
-        if pledge.money and not view.sealed:
+        if pledge.money and pledge.money.amount is None:
+            what.append(_("Sealed amount"))
+        elif pledge.money:
             what.append(format_money(pledge.money.amount, view.currency, locale, cents=False))
         if pledge.skills:
             days = pledge.skills.days

@@ -1,14 +1,18 @@
 """The computed view that templates and exports receive: lookups built once per build.
 
 Templates compute nothing: every grouping, ordering and total they show is here
-or in the funding engine.
+or in the funding engine. Nor do they decide what is private: while a sealed round is
+open, the view is built from a copy of the call without its per-actor amounts (see
+``sealed_catalogue`` and ``sealed_funding``), so that no template, theme or export can
+show one, whether it tests ``call.sealed`` or not. The real amounts serve only to
+compute the funding, before the view exists.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +22,7 @@ from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import Catalogue, load_catalogue
 from appel_a_communs.content.models import Actor, Campaign, Challenge, Common, Pledge
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
-from appel_a_communs.funding.engine import Funding, compute_funding
+from appel_a_communs.funding.engine import ActorFunding, Funding, compute_funding
 from appel_a_communs.funding.rules import check_round_rules
 from appel_a_communs.i18n import translations
 from appel_a_communs.site.charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
@@ -37,8 +41,19 @@ def _title_key(item: Challenge | Common) -> str:
 
 @dataclass(frozen=True)
 class CatalogueView:
+    """Everything templates and exports receive.
+
+    While ``sealed``, every per-actor amount in it is None: the ``money.amount`` and
+    ``means.value`` of each pledge, each actor's ``allowance``, and the ``allowance``,
+    ``allocated``, ``remaining``, ``secured`` and ``means_value`` of each of
+    ``funding.actors``; ``flow_chart`` is None. The commons' funding and the call's
+    totals are public, and stay. A template shows "Sealed amount" where it finds None.
+    """
+
     catalogue: Catalogue
+    """The call as published: without its per-actor amounts while sealed."""
     funding: Funding
+    """The computed funding, from the real amounts; ``actors`` as published."""
     today: date
     challenges: list[Challenge]
     """Open challenges first, then by title."""
@@ -119,8 +134,13 @@ def load_call(
 def build_view(
     catalogue: Catalogue, today: date, funding: Funding | None = None, locale: str = "fr"
 ) -> CatalogueView:
-    """What the templates show; ``locale`` names the few labels computed here."""
+    """What the templates show; ``locale`` names the few labels computed here.
+
+    The funding is computed from ``catalogue`` as it is; while the round is sealed, the
+    view is then built from ``sealed_catalogue`` and ``sealed_funding`` alone."""
     funding = funding or compute_funding(catalogue, today)
+    if funding.sealed:
+        catalogue, funding = sealed_catalogue(catalogue), sealed_funding(funding)
     commons = sorted(catalogue.commons.values(), key=_title_key)
     actors = sorted(catalogue.actors.values(), key=lambda a: a.name.casefold())
     challenges = sorted(
@@ -170,10 +190,6 @@ def build_view(
     candidates = [
         c for c in by_closeness if c.stage == "accepted" and not funding.commons[c.slug].funded
     ]
-    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for pledge in pledges:
-        if pledge.money and pledge.id in funding.commons[pledge.common].counted:
-            flows[(pledge.actor, pledge.common)] += pledge.money.amount
     labels = {a.slug: a.name for a in actors} | {c.slug: c.title for c in commons}
     engaged = [a for a in actors if pledges_by_actor.get(a.slug)]
     engaged.sort(
@@ -235,12 +251,66 @@ def build_view(
         ),
         flow_chart=None
         if funding.sealed
-        else flow_chart(dict(flows), labels, ngettext=translations(locale).ngettext),
+        else flow_chart(_flows(pledges, funding), labels, ngettext=translations(locale).ngettext),
         engaged_actors=engaged,
         groups=[(challenge, items) for challenge, items in groups if items],
         facets=facets,
         options=options,
         open_needs=[(kind, needs[kind]) for kind in NEED_ORDER if needs.get(kind)],
+    )
+
+
+def _flows(pledges: list[Pledge], funding: Funding) -> dict[tuple[str, str], Decimal]:
+    """Counted money by (funder, common): per-actor amounts, so never while sealed."""
+    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for pledge in pledges:
+        if pledge.money and pledge.id in funding.commons[pledge.common].counted:
+            flows[(pledge.actor, pledge.common)] += pledge.money.amount
+    return dict(flows)
+
+
+# --- a sealed round: the call without its per-actor amounts ---------------------------
+
+
+def sealed_pledge(pledge: Pledge) -> Pledge:
+    """The pledge as a sealed round publishes it: its money's amount and its means'
+    value None, all else kept (status, condition, skills, note...)."""
+    update = {}
+    if pledge.money is not None:
+        update["money"] = pledge.money.model_copy(update={"amount": None})
+    if pledge.means is not None and pledge.means.value is not None:
+        update["means"] = pledge.means.model_copy(update={"value": None})
+    return pledge.model_copy(update=update) if update else pledge
+
+
+def sealed_actor(actor: Actor) -> Actor:
+    """The actor without its allowance, which a sealed round keeps to itself too."""
+    if actor.allowance is None:
+        return actor
+    return actor.model_copy(update={"allowance": None})
+
+
+def sealed_catalogue(catalogue: Catalogue) -> Catalogue:
+    """A copy of the call with every per-actor amount None (the models are not
+    validated again: an amount is required in a file, not in what is published)."""
+    return replace(
+        catalogue,
+        actors={slug: sealed_actor(a) for slug, a in catalogue.actors.items()},
+        pledges={key: sealed_pledge(p) for key, p in catalogue.pledges.items()},
+    )
+
+
+def sealed_actor_funding(funding: ActorFunding) -> ActorFunding:
+    """An actor's funding with its amounts None; its roles and activations stay."""
+    return replace(
+        funding, allowance=None, allocated=None, remaining=None, secured=None, means_value=None
+    )
+
+
+def sealed_funding(funding: Funding) -> Funding:
+    """The funding with the actors' amounts None; the commons' and the totals stay."""
+    return replace(
+        funding, actors={slug: sealed_actor_funding(a) for slug, a in funding.actors.items()}
     )
 
 
