@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,31 @@ class Catalogue:
 
     def source_of(self, folder: str, key: str) -> Path | None:
         return self.sources.get((folder, key))
+
+    # The pledge index, built once on first use and shared by the funding engine, the round
+    # rules and the view. A loaded catalogue is not changed afterwards.
+
+    @cached_property
+    def pledges_in_order(self) -> list[Pledge]:
+        """Every pledge by date, then id: the order of every table and every rule."""
+        return sorted(self.pledges.values(), key=lambda p: (p.date, p.id))
+
+    @cached_property
+    def pledges_by_common(self) -> dict[str, list[Pledge]]:
+        """Common slug → its pledges, in order (commons without any are absent)."""
+        return _group(self.pledges_in_order, "common")
+
+    @cached_property
+    def pledges_by_actor(self) -> dict[str, list[Pledge]]:
+        """Actor slug → its pledges, in order (actors without any are absent)."""
+        return _group(self.pledges_in_order, "actor")
+
+
+def _group(pledges: list[Pledge], key: str) -> dict[str, list[Pledge]]:
+    groups: dict[str, list[Pledge]] = {}
+    for pledge in pledges:
+        groups.setdefault(getattr(pledge, key), []).append(pledge)
+    return groups
 
 
 # --- reading one file ------------------------------------------------------

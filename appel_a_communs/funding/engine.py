@@ -372,11 +372,8 @@ def is_sealed(catalogue: Catalogue, today: date) -> bool:
 
 def compute_funding(catalogue: Catalogue, today: date) -> Funding:
     """Funding of every common and actor, the matching estimates and the call's totals."""
-    by_common: dict[str, list[Pledge]] = defaultdict(list)
-    by_actor: dict[str, list[Pledge]] = defaultdict(list)
-    for pledge in sorted(catalogue.pledges.values(), key=lambda p: (p.date, p.id)):
-        by_common[pledge.common].append(pledge)
-        by_actor[pledge.actor].append(pledge)
+    by_common = defaultdict(list, catalogue.pledges_by_common)
+    by_actor = defaultdict(list, catalogue.pledges_by_actor)
 
     closes = catalogue.campaign.closes if catalogue.campaign else None
     commons = {

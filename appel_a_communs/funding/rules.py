@@ -32,7 +32,7 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
     def money(amount: Decimal) -> str:
         return f"{amount} {currency}"
 
-    pledges = sorted(catalogue.pledges.values(), key=lambda p: (p.date, p.id))
+    pledges = catalogue.pledges_in_order
     for pledge in pledges:
         if (campaign.opens and pledge.date < campaign.opens) or (
             campaign.closes and pledge.date > campaign.closes

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -326,8 +327,10 @@ def _content_schema(model: type[Model], drop: tuple[str, ...], optional: tuple[s
     return schema
 
 
+@cache
 def schemas() -> dict[str, dict[str, Any]]:
-    """Every published schema by file name: the content files', then the data files'."""
+    """Every published schema by file name: the content files', then the data files'.
+    Computed once per process (pydantic builds them slowly); callers must not change them."""
     found = {
         # The key a file's stem gives is optional (slug) or absent (id), as is the body.
         **{

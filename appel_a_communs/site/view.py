@@ -152,13 +152,11 @@ def build_view(
         for slug in common.challenges:
             commons_by_challenge[slug].append(common)
 
-    pledges = sorted(catalogue.pledges.values(), key=lambda p: (p.date, p.id))
-    pledges_by_common: dict[str, list[Pledge]] = defaultdict(list)
-    pledges_by_actor: dict[str, list[Pledge]] = defaultdict(list)
+    pledges = catalogue.pledges_in_order
+    pledges_by_common = catalogue.pledges_by_common
+    pledges_by_actor = catalogue.pledges_by_actor
     members: dict[str, dict[str, dict[str, Actor]]] = defaultdict(lambda: defaultdict(dict))
     for pledge in pledges:
-        pledges_by_common[pledge.common].append(pledge)
-        pledges_by_actor[pledge.actor].append(pledge)
         members[pledge.common][pledge.role][pledge.actor] = catalogue.actors[pledge.actor]
 
     working_group = {
@@ -222,8 +220,8 @@ def build_view(
         commons=commons,
         actors=actors,
         commons_by_challenge=dict(commons_by_challenge),
-        pledges_by_common=dict(pledges_by_common),
-        pledges_by_actor=dict(pledges_by_actor),
+        pledges_by_common=pledges_by_common,
+        pledges_by_actor=pledges_by_actor,
         working_group=working_group,
         supported_commons=supported_commons,
         actors_by_kind=[(kind, by_kind[kind]) for kind in KIND_ORDER if by_kind.get(kind)],

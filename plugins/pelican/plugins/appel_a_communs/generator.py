@@ -15,7 +15,7 @@ from pelican.generators import Generator
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import jobs
-from appel_a_communs.site.build import load_for_build
+from appel_a_communs.site.build import end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, site_forms
 from appel_a_communs.site.urls import Page, SiteUrls, catalogue_pages
 
@@ -48,6 +48,7 @@ class CatalogueGenerator(Generator):
         except ContentErrors as exc:
             errors.extend(exc.errors)
         if errors:
+            end_build()  # the build stops here: nothing to keep frozen
             raise ContentErrors(errors)
         self.forms = site_forms(
             self.view.catalogue,
