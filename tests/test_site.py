@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, build_site, run_pelican
+from conftest import SAMPLE, build_site, run_pelican, write
 
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.site.view import KIND_ORDER
@@ -329,3 +329,16 @@ def test_settings_errors_are_reported_not_raised(make_content, tmp_path):
         with pytest.raises(ContentErrors) as info:
             build_site(content, tmp_path / "bad", **settings)
         assert words in str(info.value)
+
+
+def test_compiled_templates_are_kept_and_never_stale(make_content, tmp_path):
+    """Compiled templates are cached by default; a changed template is compiled again."""
+    content = make_content()
+    overrides = tmp_path / "templates"
+    page = overrides / "challenge.html"
+    for marker in ("first", "second"):
+        write(page, f'{{% extends "base.html" %}}{{% block content %}}<p>{marker}</p>'
+                    "{% endblock %}")  # fmt: skip
+        out = build_site(content, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=[str(overrides)])
+        assert f"<p>{marker}</p>" in (out / "defis/mobilite/index.html").read_text()
+    assert list((tmp_path / "out-cache" / "catalogue" / "templates").glob("*.cache"))

@@ -37,17 +37,22 @@ def _drop_placeholders(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter, reset between texts: making one loads its extensions every time."""
+    return markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+
+
 @lru_cache(maxsize=4096)
 def render_markdown(text: str | None, *, allow_placeholders: bool = False) -> str:
     """Sanitised HTML for a Markdown text (cached: the same text renders once per build)."""
     if not text:
         return ""
-    html = markdown.markdown(
-        text,
-        extensions=["tables", "fenced_code", "sane_lists"],
-        extension_configs={"tables": {"use_align_attribute": True}},
-        output_format="html",
-    )
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

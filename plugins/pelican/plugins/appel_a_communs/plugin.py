@@ -46,7 +46,7 @@ def configure(pelican: Any) -> None:
             locale,
             language,
         )
-    _configure_jinja(settings, checked.cache)
+    _configure_jinja(settings)
     # Pages are Markdown read by FrontMatterReader: no reader may take metadata such as
     # save_as or template from HTML <meta> tags or reST fields.
     settings["READERS"] = {**settings.get("READERS", {}), "html": None, "htm": None, "rst": None}
@@ -56,15 +56,16 @@ def configure(pelican: Any) -> None:
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(locale)}
 
 
-def _configure_jinja(settings: dict[str, Any], cache: bool) -> None:
+def _configure_jinja(settings: dict[str, Any]) -> None:
     """Autoescape for the whole theme, whatever the site sets; interface strings through
-    gettext; with the content cache, compiled templates are kept too."""
+    gettext; compiled templates kept under CACHE_PATH (keyed by their source, so never
+    stale): compiling the theme is most of a small call's build."""
     environment = settings.get("JINJA_ENVIRONMENT", {})
     extensions = [*environment.get("extensions", [])]
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")
     settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True, "extensions": extensions}
-    if cache and "bytecode_cache" not in environment:
+    if "bytecode_cache" not in environment:
         from jinja2.bccache import FileSystemBytecodeCache
 
         folder = Path(settings["CACHE_PATH"]) / "catalogue" / "templates"
