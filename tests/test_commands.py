@@ -22,7 +22,8 @@ DAY = date(2026, 12, 1)
 
 
 def command(*args: str, cwd: Path = REPO, env: dict | None = None):
-    """The installed console script, as an operator types it."""
+    """The command's entry point in a process of its own, as an operator runs it (the
+    installed console script itself is run by tests/test_packaging.py)."""
     return subprocess.run(
         [sys.executable, "-c", "import sys; from appel_a_communs.commands import main; "
          "sys.exit(main())", *args],
@@ -56,10 +57,46 @@ def test_new_writes_a_complete_site_that_builds(tmp_path, lang):
     index = (site / "output/index.html").read_text()
     assert f'<html lang="{lang}">' in index and "Communs d&#39;Armor" in index
     common = "communs/annuaire-ouvert" if lang == "fr" else "commons/open-directory"
-    assert "5" in (site / "output" / common / "index.html").read_text()
+    shown = (
+        "5\u202f000\xa0€ sur 18\u202f000\xa0€ (27\u202f%)"
+        if lang == "fr"
+        else "€5,000 of €18,000 (27%)"
+    )
+    assert f'aria-valuetext="{shown}"' in (site / "output" / common / "index.html").read_text()
     forms = yaml.safe_load((site / ".github/ISSUE_TEMPLATE/pledge.yml").read_text())
     assert forms["name"] == ("M’engager" if lang == "fr" else "Make a pledge")
     assert "region/appel" in settings
+
+
+def test_a_folder_name_that_is_no_repository_name_still_builds(tmp_path):
+    site = tmp_path / "mon appel à communs"
+    done = command("new", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "cd '" in done.stdout  # the hint can be pasted into a shell
+    assert "CATALOGUE_GITHUB_REPO = 'OWNER/mon-appel-" in (site / "pelicanconf.py").read_text()
+    assert run_pelican("-s", "pelicanconf.py", cwd=site).returncode == 0
+
+
+def test_new_writes_the_whole_site_or_nothing(tmp_path, monkeypatch):
+    """A write that fails halfway leaves no folder, names the file, and a retry works."""
+    import appel_a_communs.scaffold as scaffold
+
+    real = Path.write_text
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 10:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(scaffold.ScaffoldError, match=r"could not write .*No space left"):
+        write_site(NewSite(tmp_path / "site", today=DAY))
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(Path, "write_text", real)
+    assert write_site(NewSite(tmp_path / "site", today=DAY))
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
@@ -107,9 +144,26 @@ def test_check_reports_what_the_build_reports(tmp_path):
     assert any("pages/x.md" in line and "colour" in line for line in lines)
     build = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
     assert build.returncode == 1
-    for line in lines:
-        assert line.removeprefix("- ") in build.stderr, line
+    built = [line.strip() for line in build.stderr.splitlines() if line.startswith("  - ")]
+    assert sorted(built) == sorted(lines)  # the same errors, both ways
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_check_sees_every_page_and_the_reserved_names(tmp_path):
+    site = tmp_path / "site"
+    write_site(NewSite(site, lang="en", today=DAY))
+    write(site / "content/pages/extra.markdown", "---\ntitle: X\nbogus: 1\n---\nText.\n")
+    # An English site's funding page is funding/: a page may not take that name.
+    write(site / "content/pages/money.md", "---\ntitle: Money\nslug: funding\n---\nText.\n")
+    write(site / "content/pages/ok.md", "---\ntitle: Fine\nslug: financement\n---\nText.\n")
+    done = command("check", cwd=site)
+    assert done.returncode == 1
+    assert "extra.markdown" in done.stderr and "bogus" in done.stderr
+    assert "money.md: slug: 'funding' is reserved" in done.stderr
+    assert "ok.md" not in done.stderr
+    build = run_pelican("-s", "pelicanconf.py", cwd=site)
+    assert build.returncode == 1
+    assert "extra.markdown" in build.stderr and "'funding' is reserved" in build.stderr
 
 
 def test_check_passes_a_valid_call(tmp_path):
@@ -129,6 +183,16 @@ def test_issue_templates_follow_the_sites_language(tmp_path):
     assert stale.returncode == 1 and "pledge.yml" in stale.stdout
     assert command("issue-templates", cwd=site).returncode == 0
     assert "Make a pledge" in pledge.read_text()
+
+
+def test_a_broken_pelicanconf_is_a_message_not_a_traceback(tmp_path):
+    site = tmp_path / "site"
+    write_site(NewSite(site, today=DAY))
+    (site / "pelicanconf.py").write_text("DEFAULT_LANG = (\n")
+    for args in (["issue-templates", "--check"], ["check"], ["labels", "--repo", "a/b"]):
+        done = command(*args, cwd=site, env={"GITHUB_TOKEN": "x"})
+        assert done.returncode == 1, args
+        assert "pelicanconf.py" in done.stderr and "Traceback" not in done.stderr, args
 
 
 def test_submissions_is_the_submissions_tool(tmp_path):

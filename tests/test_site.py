@@ -302,7 +302,7 @@ def test_content_cache_reuses_unchanged_files_and_sees_changes(make_content, tmp
     build_site(content, out, CATALOGUE_CACHE=True)
     assert list((tmp_path / "out-cache" / "catalogue").glob("catalogue-*.pickle"))
     # compiled templates are kept beside it
-    assert list((tmp_path / "out-cache" / "catalogue" / "templates").glob("*.cache"))
+    assert list((tmp_path / "out-cache" / "catalogue").glob("templates-*/*.cache"))
     (content / "pledges" / "p1.yml").write_text(
         "actor: ville\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: '4000'\n"
     )
@@ -325,10 +325,16 @@ def test_settings_errors_are_reported_not_raised(make_content, tmp_path):
         ({"CATALOGUE_FORMS_MODE": "fax"}, "CATALOGUE_FORMS_MODE"),
         ({"CATALOGUE_GITHUB_REPO": "pas un dépôt"}, "CATALOGUE_GITHUB_REPO"),
         ({"CATALOGUE_FORMS_MODE": "post"}, "CATALOGUE_FORMS_ENDPOINT"),
+        ({"CATALOGUE_COMMON_URL": "c/{slug}/{x}/"}, "CATALOGUE_COMMON_URL"),
+        ({"CATALOGUE_DATA_PATH": "../../ailleurs"}, "CATALOGUE_DATA_PATH"),
+        ({"CATALOGUE_FEEDS_PATH": "/tmp/feeds"}, "CATALOGUE_FEEDS_PATH"),
+        ({"CATALOGUE_FUNDING_URL": "communs/"}, "CATALOGUE_FUNDING_URL"),
+        ({"CATALOGUE_PROCESSES": "2"}, "CATALOGUE_PROCESSES"),
     ):
         with pytest.raises(ContentErrors) as info:
             build_site(content, tmp_path / "bad", **settings)
-        assert words in str(info.value)
+        assert words in str(info.value) and "pelicanconf.py" in str(info.value)
+    assert not (tmp_path / "ailleurs").exists() and not (tmp_path / "bad").exists()
 
 
 def test_compiled_templates_are_kept_and_never_stale(make_content, tmp_path):
@@ -341,4 +347,13 @@ def test_compiled_templates_are_kept_and_never_stale(make_content, tmp_path):
                     "{% endblock %}")  # fmt: skip
         out = build_site(content, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=[str(overrides)])
         assert f"<p>{marker}</p>" in (out / "defis/mobilite/index.html").read_text()
-    assert list((tmp_path / "out-cache" / "catalogue" / "templates").glob("*.cache"))
+    assert list((tmp_path / "out-cache" / "catalogue").glob("templates-*/*.cache"))
+    # Other Jinja options compile the same sources otherwise: they get their own folder.
+    page.write_text("{% if true %}\n<p>x</p>\n{% endif %}")
+    options = {"trim_blocks": False, "lstrip_blocks": False}
+    for setting in ({}, {"JINJA_ENVIRONMENT": options}):
+        out = build_site(content, tmp_path / "out", THEME_TEMPLATES_OVERRIDES=[str(overrides)],
+                         **setting)  # fmt: skip
+        kept = (out / "defis/mobilite/index.html").read_text()
+        assert kept == ("<p>x</p>\n" if not setting else "\n<p>x</p>\n"), setting
+    assert len(list((tmp_path / "out-cache" / "catalogue").glob("templates-*"))) == 2

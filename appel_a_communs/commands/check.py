@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from appel_a_communs.commands.site import SiteSettingsError, site_constants
 from appel_a_communs.content.errors import ContentError, ContentErrors
 
 
@@ -19,19 +20,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def check_content(content: Path, today: date) -> list[ContentError]:
-    """Every error the build would report for the call and its ordinary pages."""
-    from appel_a_communs.content.kinds import PAGES_FOLDER
+def check_content(content: Path, today: date, constants: dict | None = None) -> list[ContentError]:
+    """Every error the build would report for the call and its ordinary pages.
+
+    ``constants`` are the site's settings as pelicanconf.py writes them (the catalogue's
+    addresses, which no page may take); the build alone checks the settings themselves."""
+    from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
     from appel_a_communs.content.loader import read_page_meta
+    from appel_a_communs.site.forms import FORM_SLUGS
+    from appel_a_communs.site.urls import (
+        DEFAULT_FOLDERS,
+        DEFAULT_PATTERNS,
+        SiteUrls,
+        page_slug_errors,
+    )
     from appel_a_communs.site.view import load_call
 
+    constants = constants or {}
     errors: list[ContentError] = []
     pages = content / PAGES_FOLDER
-    for page in sorted(pages.rglob("*.md")) if pages.is_dir() else []:
-        try:
-            read_page_meta(page)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
+    found = []
+    if pages.is_dir():
+        for page in sorted(p for p in pages.rglob("*") if p.suffix in MARKDOWN_SUFFIXES):
+            try:
+                meta, _ = read_page_meta(page)
+                found.append((str(page), meta.slug))
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+
+    def setting(name: str, default: str) -> str:
+        value = constants.get(f"CATALOGUE_{name.upper()}")
+        return value if isinstance(value, str) else default
+
+    urls = SiteUrls(
+        {kind: setting(f"{kind}_url", url) for kind, url in DEFAULT_PATTERNS.items()}, FORM_SLUGS
+    )
+    folders = [setting(f"{name}_path", path) for name, path in DEFAULT_FOLDERS.items()]
+    folders.append(str(constants.get("THEME_STATIC_DIR", "theme")))
+    errors.extend(page_slug_errors(found, urls.reserved_slugs(folders)))
     try:
         load_call(content, today)
     except ContentErrors as exc:
@@ -40,7 +66,12 @@ def check_content(content: Path, today: date) -> list[ContentError]:
 
 
 def run(args: argparse.Namespace) -> int:
-    errors = check_content(args.content, args.today or date.today())
+    try:
+        constants = site_constants(args.content.resolve().parent)
+    except SiteSettingsError as exc:
+        print(f"appel-a-communs check: {exc}", file=sys.stderr)
+        return 1
+    errors = check_content(args.content, args.today or date.today(), constants)
     if errors:
         print(ContentErrors(errors), file=sys.stderr)
         return 1

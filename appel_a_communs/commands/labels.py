@@ -8,10 +8,12 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
+from appel_a_communs.commands.site import SiteSettingsError, site_language
+from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.i18n import translations
-from appel_a_communs.scaffold import REPO_PATTERN
 from appel_a_communs.submissions.issue_forms import DEFAULT_LOCALE, TITLES, submission_label
 
 COLOR = "1d76db"
@@ -90,12 +92,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
         help="the GitHub API (default: $GITHUB_API_URL, else https://api.github.com)",
     )
-    parser.add_argument("--lang", default=DEFAULT_LOCALE, help="language of the descriptions")
+    parser.add_argument(
+        "--lang",
+        help="language of the descriptions (default: DEFAULT_LANG of ./pelicanconf.py, "
+        f"else {DEFAULT_LOCALE})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     token = os.environ.get("GITHUB_TOKEN")
-    if not REPO_PATTERN.fullmatch(args.repo):
+    if not GITHUB_REPO.fullmatch(args.repo):
         print(f"appel-a-communs labels: --repo is {args.repo!r}: write OWNER/NAME", file=sys.stderr)
         return 2
     if not token:
@@ -103,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
               "repository's issues", file=sys.stderr)  # fmt: skip
         return 1
     try:
-        done = sync_labels(args.repo, token, args.api_url, submission_labels(args.lang))
-    except LabelError as exc:
+        lang = args.lang or site_language(Path.cwd())
+        done = sync_labels(args.repo, token, args.api_url, submission_labels(lang))
+    except (LabelError, SiteSettingsError) as exc:
         print(f"appel-a-communs labels: {exc}", file=sys.stderr)
         return 1
     print("\n".join(done))

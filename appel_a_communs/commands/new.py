@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -24,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"appel-a-communs new: {exc}", file=sys.stderr)
         return 1
     print(f"{len(written)} files written in {args.folder}/. Next:")
-    print(f"  cd {args.folder} && pelican && pelican --listen")
+    print(f"  cd {shlex.quote(str(args.folder))} && pelican && pelican --listen")
     print("  then edit content/campaign.yml and the pages (see README.md)")
     return 0

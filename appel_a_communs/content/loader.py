@@ -524,6 +524,10 @@ class Reference:
 
     field: str
     message: str
+    """What is wrong, in words a submitter reads too (``no actor 'x'``)."""
+    detail: str
+    """What a maintainer reads in the build: the file expected (after the message), or the
+    whole story of a currency (instead of it)."""
     folder: str | None = None
     """The folder the missing slug was looked for in (None: not a missing slug)."""
     slug: str | None = None
@@ -531,21 +535,22 @@ class Reference:
 
 def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
     """What one challenge, common or pledge names that the call lacks: the one check that
-    both the build and the submission processor run."""
+    both the build and the submission processor run (each words it for its readers)."""
     currency = cat.currency
     origin = f"content/{CAMPAIGN_FILE}" if cat.campaign else "the default, EUR"
 
     def foreign(field_name: str, code: str) -> Reference:
         return Reference(
             field_name,
+            f"the call's currency is {currency}",
             f"{code} differs from the call's currency {currency} ({origin}); "
             "one campaign, one currency",
         )
 
     def missing(field_name: str, folder: str, slug: str) -> Reference:
         what = {"challenges": "challenge", "commons": "common", "actors": "actor"}[folder]
-        expected = f"content/{folder}/{slug}{KINDS[folder].suffix}"
-        return Reference(field_name, f"no {what} '{slug}' (expected {expected})", folder, slug)
+        expected = f"expected content/{folder}/{slug}{KINDS[folder].suffix}"
+        return Reference(field_name, f"no {what} '{slug}'", expected, folder, slug)
 
     if isinstance(item, Common):
         for i, ref in enumerate(item.challenges):
@@ -580,7 +585,8 @@ def check_references(
             for ref in item_references(cat, item):
                 if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):
                     source = str(cat.sources[(folder, key)])
-                    errors.append(ContentError(source, ref.field, ref.message))
+                    message = ref.detail if ref.folder is None else f"{ref.message} ({ref.detail})"
+                    errors.append(ContentError(source, ref.field, message))
     if cat.campaign and cat.campaign.matching and cat.campaign.matching.funder not in cat.actors:
         errors.append(
             ContentError(

@@ -21,6 +21,9 @@ _AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
 _DAYS = re.compile(r"(0|[1-9][0-9]*)(\.[0-9])?", re.ASCII)
 _RATIO = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,4})?", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", re.ASCII)
+"""A GitHub repository, OWNER/NAME (``fullmatch``): the one check of every place that
+names one (the site's settings, ``new``, ``labels``, ``submissions fetch github``)."""
 
 
 def _describe(value: Any) -> str:

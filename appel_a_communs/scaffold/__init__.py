@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
+from appel_a_communs.content.types import GITHUB_REPO
+
 HERE = Path(__file__).parent
 LANGUAGES = ("fr", "en")
 
@@ -40,8 +42,6 @@ ENGLISH_URLS = {
     "NEEDS": "needs/",
 }
 """An English site's addresses (a French one keeps the plugin's defaults: defis/, communs/…)."""
-
-REPO_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
 
 class ScaffoldError(Exception):
@@ -79,7 +79,7 @@ class NewSite:
     def check(self) -> None:
         if self.lang not in LANGUAGES:
             raise ScaffoldError(f"--lang is {self.lang!r}: choose one of {', '.join(LANGUAGES)}")
-        if self.repo is not None and not REPO_PATTERN.fullmatch(self.repo):
+        if self.repo is not None and not GITHUB_REPO.fullmatch(self.repo):
             raise ScaffoldError(f"--repo is {self.repo!r}: write OWNER/NAME, as on GitHub")
         if self.name is not None and (not self.name.strip() or "\n" in self.name):
             raise ScaffoldError("--name must be one line of text")
@@ -89,7 +89,7 @@ class NewSite:
     def values(self) -> dict[str, str]:
         today = self.today or date.today()
         name = (self.name or DEFAULT_NAMES[self.lang]).strip()
-        repo = self.repo or f"OWNER/{self.folder.resolve().name}"
+        repo = self.repo or default_repo(self.folder)
         urls = ""
         if self.lang == "en":
             urls = "\n# Addresses of the catalogue's pages.\n" + "".join(
@@ -107,6 +107,13 @@ class NewSite:
             "OPENS": today.isoformat(),
             "CLOSES": (today + timedelta(days=365)).isoformat(),
         }
+
+
+def default_repo(folder: Path) -> str:
+    """``OWNER/<the folder's name>`` made a valid repository name: the site builds as it is,
+    and the operator writes the real owner in pelicanconf.py."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", folder.resolve().name).strip("-.") or "call"
+    return f"OWNER/{name[:100]}"
 
 
 def _yaml_string(text: str) -> str:
@@ -151,15 +158,41 @@ def site_files(site: NewSite) -> dict[str, str]:
 
 
 def write_site(site: NewSite) -> list[str]:
-    """Write a new site into an empty or new folder; the paths written, in order."""
+    """Write a new site into an empty or new folder; the paths written, in order.
+
+    The files go into a hidden sibling folder first, renamed into place once all are
+    written: a site is there whole, or not at all (and a second try finds the folder
+    as it was)."""
+    import shutil
+    import tempfile
+
     site.check()
     files = site_files(site)
-    site.folder.mkdir(parents=True, exist_ok=True)
-    for relative, text in files.items():
-        path = site.folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    target = site.folder.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for relative, text in files.items():
+            path = temporary / relative
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ScaffoldError(f"could not write {relative}: {exc.strerror or exc}") from None
+        temporary.chmod(0o777 & ~_umask())
+        temporary.replace(target)  # an empty folder is replaced, a non-empty one refused
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
     return list(files)
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 REPOSITORY_INSTALL = "python -m pip install -e ."

@@ -6,7 +6,7 @@ and what each template receives, so that a theme only formats them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,23 @@ PAGE_KINDS = (
 """The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
 
 LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ("challenge", "common", "actor"))
+
+DEFAULT_PATTERNS = {
+    "challenges": "defis/",
+    "challenge": "defis/{slug}/",
+    "commons": "communs/",
+    "common": "communs/{slug}/",
+    "actors": "acteurs/",
+    "actor": "acteurs/{slug}/",
+    "funding": "financement/",
+    "forms": "contribuer/",
+    "open_data": "donnees/",
+    "needs": "besoins/",
+}
+"""Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one)."""
+
+DEFAULT_FOLDERS = {"data": "data", "schemas": "schemas", "badges": "badges", "feeds": "feeds"}
+"""Where the data files, schemas, badges and feeds are written (``CATALOGUE_<NAME>_PATH``)."""
 
 
 def save_as(url: str) -> str:
@@ -50,6 +67,11 @@ class SiteUrls:
         """The first folder of every catalogue page: no ordinary page may take it."""
         return {self.url(kind).strip("/").split("/")[0] for kind in LISTS}
 
+    def reserved_slugs(self, folders: Iterable[str]) -> set[str]:
+        """What an ordinary page may not be called: a catalogue page's folder, or one of
+        ``folders`` (the data files', the schemas', the badges', the theme's)."""
+        return self.top_folders() | {folder.strip("/").split("/")[0] for folder in folders}
+
     def template_globals(self) -> dict[str, Any]:
         """What every template may call or print to link to the catalogue's pages."""
         names = {kind: f"{kind.upper()}_URL" for kind in LISTS}
@@ -60,6 +82,17 @@ class SiteUrls:
             "form_url": self.form_url,
             **{name: self.url(kind) for kind, name in names.items()},
         }
+
+
+def page_slug_errors(pages: Iterable[tuple[str, str | None]], reserved: set[str]):
+    """(source, slug) of each ordinary page → an error for each that takes a reserved name."""
+    from appel_a_communs.content.errors import ContentError
+
+    for source, slug in pages:
+        if slug in reserved:
+            yield ContentError(
+                source, "slug", f"'{slug}' is reserved for the catalogue's own pages"
+            )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
 
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
     try:
         if args.command == "fetch":
             if args.source == "github":
+                if not GITHUB_REPO.fullmatch(args.repo):
+                    raise ToolError(f"--repo is {args.repo!r}: write OWNER/NAME")
                 written = fetch_github(
                     root,
                     args.repo,

@@ -17,7 +17,7 @@ from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import jobs
 from appel_a_communs.site.build import end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, site_forms
-from appel_a_communs.site.urls import Page, SiteUrls, catalogue_pages
+from appel_a_communs.site.urls import Page, SiteUrls, catalogue_pages, page_slug_errors
 
 from .settings import CatalogueSettings
 
@@ -69,21 +69,15 @@ class CatalogueGenerator(Generator):
     def _page_errors(self):
         """Errors of the ordinary pages, and pages that take a catalogue page's place."""
         checked = self.checked
-        reserved = self.urls.top_folders() | {
-            checked.data_path,
-            checked.badges_path,
-            checked.schemas_path,
-            self.settings["THEME_STATIC_DIR"],
-        }
-        for key in ("pages", "hidden_pages", "draft_pages"):
-            for page in self.context.get(key, []):
-                yield from page.metadata.get("content_errors", [])
-                if page.slug in reserved:
-                    yield ContentError(
-                        page.source_path,
-                        "slug",
-                        f"'{page.slug}' is reserved for the catalogue's own pages",
-                    )
+        folders = [checked.data_path, checked.badges_path, checked.schemas_path,
+                   self.settings["THEME_STATIC_DIR"]]  # fmt: skip
+        pages = [page for key in ("pages", "hidden_pages", "draft_pages")
+                 for page in self.context.get(key, [])]  # fmt: skip
+        for page in pages:
+            yield from page.metadata.get("content_errors", [])
+        yield from page_slug_errors(
+            ((page.source_path, page.slug) for page in pages), self.urls.reserved_slugs(folders)
+        )
 
     def generate_output(self, writer: Any) -> None:
         """Write every page and data file; the jobs are independent, so they are spread

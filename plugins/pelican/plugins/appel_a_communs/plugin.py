@@ -68,9 +68,21 @@ def _configure_jinja(settings: dict[str, Any]) -> None:
     if "bytecode_cache" not in environment:
         from jinja2.bccache import FileSystemBytecodeCache
 
-        folder = Path(settings["CACHE_PATH"]) / "catalogue" / "templates"
+        folder = Path(settings["CACHE_PATH"]) / "catalogue" / f"templates-{_options_key(settings)}"
         folder.mkdir(parents=True, exist_ok=True)
         settings["JINJA_ENVIRONMENT"]["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
+
+
+def _options_key(settings: dict[str, Any]) -> str:
+    """Compiled templates depend on the environment's options (trim_blocks, extensions…)
+    and Jinja's version as well as on their source: each set gets its own folder."""
+    import hashlib
+
+    import jinja2
+
+    options = {k: v for k, v in settings["JINJA_ENVIRONMENT"].items() if k != "bytecode_cache"}
+    text = repr((jinja2.__version__, sorted((k, repr(v)) for k, v in options.items())))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def translate_templates(generator: Any) -> None:

@@ -7,31 +7,20 @@ with every other one at once, before anything is read or written.
 
 from __future__ import annotations
 
-import re
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
-from appel_a_communs.site.urls import PAGE_KINDS
+from appel_a_communs.content.types import GITHUB_REPO
+from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, PAGE_KINDS
 
 PREFIX = "CATALOGUE_"
 
-URL_DEFAULTS = {
-    "challenges": "defis/",
-    "challenge": "defis/{slug}/",
-    "commons": "communs/",
-    "common": "communs/{slug}/",
-    "actors": "acteurs/",
-    "actor": "acteurs/{slug}/",
-    "funding": "financement/",
-    "forms": "contribuer/",
-    "open_data": "donnees/",
-    "needs": "besoins/",
-}
-"""Where catalogue pages are written (``CATALOGUE_<KIND>_URL``; saved under OUTPUT_PATH)."""
+URL_DEFAULTS = DEFAULT_PATTERNS
 
 
 class CatalogueSettings(BaseModel):
@@ -43,10 +32,10 @@ class CatalogueSettings(BaseModel):
     """Locale of the interface (its language picks the translation catalogue) and of
     amounts, numbers and dates (Babel); None means DEFAULT_LANG."""
     urls: dict[str, str] = Field(default_factory=lambda: dict(URL_DEFAULTS))
-    schemas_path: str = "schemas"
-    badges_path: str = "badges"
-    feeds_path: str = "feeds"
-    data_path: str = "data"
+    schemas_path: str = DEFAULT_FOLDERS["schemas"]
+    badges_path: str = DEFAULT_FOLDERS["badges"]
+    feeds_path: str = DEFAULT_FOLDERS["feeds"]
+    data_path: str = DEFAULT_FOLDERS["data"]
     data_license: str = "Licence Ouverte / Open Licence 2.0"
     """The licence of the published data."""
     data_license_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -68,7 +57,7 @@ class CatalogueSettings(BaseModel):
 
     @model_validator(mode="after")
     def _forms_deliver_somewhere(self) -> CatalogueSettings:
-        if self.forms_mode == "github" and not re.fullmatch(r"[\w.-]+/[\w.-]+", self.github_repo):
+        if self.forms_mode == "github" and not GITHUB_REPO.fullmatch(self.github_repo):
             raise ValueError("github_repo: must be OWNER/NAME for the github forms mode")
         if self.forms_mode == "post" and not self.forms_endpoint.startswith(
             ("https://", "http://")
@@ -77,6 +66,23 @@ class CatalogueSettings(BaseModel):
         for kind in ("challenge", "common", "actor"):
             if "{slug}" not in self.urls[kind]:
                 raise ValueError(f"{kind}_url: must contain {{slug}}")
+        places = {f"{kind}_url": url for kind, url in self.urls.items()}
+        places |= {f"{name}_path": getattr(self, f"{name}_path") for name in DEFAULT_FOLDERS}
+        for name, place in places.items():
+            try:
+                place.format(slug="x")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(f"{name}: may hold {{slug}} and nothing else in braces") from None
+            parts = PurePosixPath(place).parts
+            if place.startswith(("/", "\\")) or ".." in parts or "\\" in place or ":" in place:
+                raise ValueError(f"{name}: must be a path inside the site, such as 'x/'")
+        seen: dict[str, str] = {}
+        for name, place in places.items():
+            written = place.format(slug="x").strip("/")
+            if written in seen:
+                other = _setting_name(seen[written])
+                raise ValueError(f"{name}: writes at '{written}/' as {other} does")
+            seen[written] = name
         return self
 
     def as_settings(self) -> dict[str, Any]:

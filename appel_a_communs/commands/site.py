@@ -1,0 +1,43 @@
+"""What the commands read of a site's ``pelicanconf.py``: its plain constants, without
+running the file (a command that checks a site must not execute it)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+DEFAULT_LANGUAGE = "fr"
+
+
+class SiteSettingsError(Exception):
+    """pelicanconf.py cannot be read: the message names it and says why."""
+
+
+def site_constants(root: Path) -> dict[str, Any]:
+    """``NAME = <literal>`` assignments at the top of the site's pelicanconf.py ({} if none)."""
+    path = root / "pelicanconf.py"
+    if not path.is_file():
+        return {}
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError, OSError) as exc:
+        raise SiteSettingsError(
+            f"{path}: cannot be read ({exc.__class__.__name__}: {exc})"
+        ) from None
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    continue  # computed: not a constant the commands can read
+    return found
+
+
+def site_language(root: Path) -> str:
+    """The site's DEFAULT_LANG, which its issue forms and labels must speak."""
+    value = site_constants(root).get("DEFAULT_LANG")
+    return value if isinstance(value, str) and value else DEFAULT_LANGUAGE
