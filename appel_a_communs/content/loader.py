@@ -59,7 +59,8 @@ class Catalogue:
         return self.sources.get((folder, key))
 
     # The pledge index, built once on first use and shared by the funding engine, the round
-    # rules and the view. A loaded catalogue is not changed afterwards.
+    # rules and the view. The one code that adds items to a loaded catalogue, ``process``,
+    # keeps an index of its own and checks rules on catalogues it builds for each pledge.
 
     @cached_property
     def pledges_in_order(self) -> list[Pledge]:
