@@ -39,7 +39,7 @@ def test_new_writes_a_complete_site_that_builds(tmp_path, lang):
     assert {"pelicanconf.py", "publishconf.py", "requirements.txt", "README.md", ".gitignore",
             ".github/dependabot.yml", ".github/workflows/site.yml",
             ".github/workflows/submissions.yml", "content/campaign.yml",
-            "submissions/inbox/.gitkeep"} <= set(written)  # fmt: skip
+            "submissions/inbox/.gitkeep", "submissions/.gitignore"} <= set(written)  # fmt: skip
     assert {f".github/ISSUE_TEMPLATE/{kind}.yml" for kind in SUBMISSION_TYPES} <= set(written)
     catalogue = load_catalogue(site / "content")
     counts = [len(getattr(catalogue, f)) for f in ("challenges", "commons", "actors", "pledges")]
@@ -280,3 +280,21 @@ def test_the_entry_point_returns_the_exit_status(tmp_path, capsys):
     assert (tmp_path / "s/content/pages/take-part.md").is_file()
     assert main(["new", str(tmp_path / "s")]) == 1
     assert "not empty" in capsys.readouterr().err
+
+
+def test_a_new_sites_git_keeps_envelopes_and_output_out(tmp_path):
+    """Envelopes hold contact details: git never takes them, but keeps the empty folders."""
+    site = tmp_path / "site"
+    write_site(NewSite(site, today=DAY))
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    for name in ("submissions/inbox/github-1.json", "submissions/rejected/form-2.report.md",
+                 "submissions/.lock", "output/index.html", "cache/x"):  # fmt: skip
+        write(site / name, "{}")
+    listed = subprocess.run(
+        ["git", "-C", str(site), "ls-files", "--others", "--exclude-standard"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert "submissions/inbox/.gitkeep" in listed and "content/campaign.yml" in listed
+    assert not [name for name in listed if name.startswith(("output/", "cache/"))]
+    assert not [n for n in listed if n.startswith("submissions/") and not n.endswith(
+        (".gitkeep", ".gitignore"))]  # fmt: skip

@@ -143,6 +143,7 @@ def site_files(site: NewSite) -> dict[str, str]:
         "publishconf.py.tmpl": "publishconf.py",
         "requirements.txt": "requirements.txt",
         "gitignore": ".gitignore",
+        "submissions-gitignore": "submissions/.gitignore",
         f"README.{site.lang}.md": "README.md",
         "dependabot.yml": ".github/dependabot.yml",
     }
