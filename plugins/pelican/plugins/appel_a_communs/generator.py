@@ -17,7 +17,13 @@ from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import jobs
 from appel_a_communs.site.build import end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, site_forms
-from appel_a_communs.site.urls import Page, SiteUrls, catalogue_pages, page_slug_errors
+from appel_a_communs.site.urls import (
+    DEFAULT_FOLDERS,
+    Page,
+    SiteUrls,
+    catalogue_pages,
+    page_slug_errors,
+)
 
 from .settings import CatalogueSettings
 
@@ -69,8 +75,8 @@ class CatalogueGenerator(Generator):
     def _page_errors(self):
         """Errors of the ordinary pages, and pages that take a catalogue page's place."""
         checked = self.checked
-        folders = [checked.data_path, checked.badges_path, checked.schemas_path,
-                   self.settings["THEME_STATIC_DIR"]]  # fmt: skip
+        folders = [getattr(checked, f"{name}_path") for name in DEFAULT_FOLDERS]
+        folders.append(self.settings["THEME_STATIC_DIR"])
         pages = [page for key in ("pages", "hidden_pages", "draft_pages")
                  for page in self.context.get(key, [])]  # fmt: skip
         for page in pages:
