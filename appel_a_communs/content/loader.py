@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
-from appel_a_communs.content.kinds import CAMPAIGN_FILE, KINDS
+from appel_a_communs.content.kinds import CAMPAIGN_FILE, KINDS, ContentKind
 from appel_a_communs.content.models import (
     Actor,
     Campaign,
@@ -397,6 +397,17 @@ def _read_folder(
         yield path, item
 
 
+def build_item(kind: ContentKind, path: Path, doc: Document, body: str) -> Model:
+    """The model of one content file: its stem gives the slug (or the id), its Markdown
+    the body; neither may be written in the file itself where the file names it."""
+    extra: dict[str, Any] = {kind.key: path.stem}
+    reserved: tuple[str, ...] = ("id",) if kind.key == "id" else ()
+    if kind.markdown:
+        extra["body"] = body
+        reserved += ("body",)
+    return build_model(kind.model, path, doc, extra, reserved)
+
+
 def _read_files(name: str, paths: list[Path]) -> list[FileResult]:
     return [_read_file(name, path) for path in paths]
 
@@ -404,19 +415,14 @@ def _read_files(name: str, paths: list[Path]) -> list[FileResult]:
 def _read_file(name: str, path: Path) -> FileResult:
     """One file of a folder: its model, or the errors that keep it out and the ids it held."""
     kind = KINDS[name]
-    markdown, key = kind.markdown, kind.key
+    key = kind.key
     try:
-        doc, body = parse_document(path, markdown)
+        doc, body = parse_document(path, kind.markdown)
     except ContentErrors as exc:
         return None, exc.errors, {path.stem}
-    extra: dict[str, Any] = {key: path.stem}
-    reserved: tuple[str, ...] = ("id",) if key == "id" else ()
-    if markdown:
-        extra["body"] = body
-        reserved += ("body",)
     from_file_name = key == "id" or key not in doc.data
     try:
-        return build_model(kind.model, path, doc, extra, reserved), [], set()
+        return build_item(kind, path, doc, body), [], set()
     except ContentErrors as exc:
         errors = [
             replace(error, message=f"{error.message} (taken from the file name: rename the file)")

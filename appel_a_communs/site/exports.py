@@ -17,10 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
-from appel_a_communs.content.models import (
-    Common,
-    Model,
-)
+from appel_a_communs.content.models import Common, Model
 from appel_a_communs.site.view import CatalogueView
 
 UrlOf = Callable[[str, str], str]

@@ -10,22 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-PAGE_KINDS = (
-    "challenges",
-    "challenge",
-    "commons",
-    "common",
-    "actors",
-    "actor",
-    "funding",
-    "forms",
-    "open_data",
-    "needs",
-)
-"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
-
-LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ("challenge", "common", "actor"))
-
 DEFAULT_PATTERNS = {
     "challenges": "defis/",
     "challenge": "defis/{slug}/",
@@ -39,6 +23,11 @@ DEFAULT_PATTERNS = {
     "needs": "besoins/",
 }
 """Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one)."""
+
+PAGE_KINDS = tuple(DEFAULT_PATTERNS)
+"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
+
+LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ("challenge", "common", "actor"))
 
 DEFAULT_FOLDERS = {"data": "data", "schemas": "schemas", "badges": "badges", "feeds": "feeds"}
 """Where the data files, schemas, badges and feeds are written (``CATALOGUE_<NAME>_PATH``)."""

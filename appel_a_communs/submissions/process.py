@@ -28,7 +28,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors, display_
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import (
     Catalogue,
-    build_model,
+    build_item,
     item_references,
     load_catalogue,
     parse_text,
@@ -339,9 +339,7 @@ class Processor:
         """The written file must load back into the same content: check before writing."""
         kind = KINDS[target.parent.name]
         doc, body = parse_text(target, text, kind.markdown)
-        key = kind.key
-        extra: dict[str, Any] = {key: target.stem, **({"body": body} if kind.markdown else {})}
-        build_model(kind.model, target, doc, extra, ("id",) if key == "id" else ())
+        build_item(kind, target, doc, body)
 
     # --- writing --------------------------------------------------------------------
 

@@ -20,8 +20,6 @@ from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, PAGE_KI
 
 PREFIX = "CATALOGUE_"
 
-URL_DEFAULTS = DEFAULT_PATTERNS
-
 
 class CatalogueSettings(BaseModel):
     """The ``CATALOGUE_*`` settings, named without their prefix, in lower case."""
@@ -31,7 +29,7 @@ class CatalogueSettings(BaseModel):
     locale: str | None = None
     """Locale of the interface (its language picks the translation catalogue) and of
     amounts, numbers and dates (Babel); None means DEFAULT_LANG."""
-    urls: dict[str, str] = Field(default_factory=lambda: dict(URL_DEFAULTS))
+    urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PATTERNS))
     schemas_path: str = DEFAULT_FOLDERS["schemas"]
     badges_path: str = DEFAULT_FOLDERS["badges"]
     feeds_path: str = DEFAULT_FOLDERS["feeds"]
@@ -100,7 +98,7 @@ def _setting_name(field: str) -> str:
 def read_settings(settings: dict[str, Any]) -> CatalogueSettings:
     """The checked settings of a site, or ContentErrors naming each wrong setting."""
     values: dict[str, Any] = {}
-    urls = dict(URL_DEFAULTS)
+    urls = dict(DEFAULT_PATTERNS)
     for kind in PAGE_KINDS:
         key = f"{PREFIX}{kind.upper()}_URL"
         if key in settings:
