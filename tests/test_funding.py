@@ -270,11 +270,41 @@ def test_proportional_matching_worked_example():
     assert proportional(secured, D(10000), D("0.5"), None) == {"a": D(500), "b": D(1500)}
 
 
+def test_shares_of_a_pool_add_up_to_the_cent():
+    # a pool of 10 000 with a cap of 0.6 between two commons: 6 000 + 4 000, not 3 999.99
+    secured = {"a": D(9000), "b": D(9000)}
+    assert proportional(secured, D(10000), D(1), D("0.6")) == {"a": D(5000), "b": D(5000)}
+    # capped to 6 000 and 5 000, then scaled by 10 000 / 11 000: 5 454.5454… + 4 545.4545…
+    secured = {"a": D(20000), "b": D(5000)}
+    assert proportional(secured, D(10000), D(1), D("0.6")) == {
+        "a": D("5454.55"),
+        "b": D("4545.45"),
+    }
+    # thirds: 33.33 + 33.33 + 33.34, the extra cent to the largest remainder (the first)
+    thirds = proportional({"a": D(50), "b": D(50), "c": D(50)}, D(100), D(1), None)
+    assert thirds == {"a": D("33.34"), "b": D("33.33"), "c": D("33.33")}
+    assert sum(thirds.values()) == D(100)
+    # quadratic: a (√100 + √400)² − 500 = 400, b (3 × √25)² − 75 = 150,
+    # c (√100 + √100 + √25)² − 225 = 400: ΣV = 950, secured 800 ≥ pool 700, so
+    # 294.736… + 110.526… + 294.736…: the floors make 699.98, the two cents go to a and c
+    contributions = {
+        "a": {"x": D(100), "y": D(400)},
+        "b": {"x": D(25), "y": D(25), "z": D(25)},
+        "c": {"x": D(100), "y": D(100), "z": D(25)},
+    }
+    matches = quadratic(contributions, D(700), None, 2)
+    assert matches == {"a": D("294.74"), "b": D("110.52"), "c": D("294.74")}
+    # a cap of a third of 100.01 is 33.33 (down to the cent): never a cent above the cap
+    capped = proportional({"a": D(90), "b": D(90), "c": D(90)}, D("100.01"), D(1), D("0.3333"))
+    assert capped == {"a": D("33.33"), "b": D("33.33"), "c": D("33.33")}
+
+
 def test_one_more_funder_worked_example():
     contributions = {"a": {"x": D(900), "y": D(100)}, "b": {"x": D(400), "y": D(400)}}
     base, more = quadratic_marginals(contributions, D(1400), None, 2, D(100))
     assert base == {"a": D(600), "b": D(800)}
-    # a + 100: (40 + 10)² − 1100 = 1400; ΣV = 2200 → a = 1400 × 1400 / 2200 = 890.90…
-    assert more["a"] == D("890.90") - D(600)
+    # a + 100: (40 + 10)² − 1100 = 1400; ΣV = 2200 → a = 1400 × 1400 / 2200 = 890.909…,
+    # which the largest remainder rounds up (b = 509.0909… takes the rest, to 1400.00)
+    assert more["a"] == D("890.91") - D(600)
     base, more = proportional_marginals({"a": D(100)}, D(1000), D(1), None, D(100))
     assert (base, more) == ({"a": D(100)}, {"a": D(100)})

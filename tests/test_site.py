@@ -108,6 +108,19 @@ def test_commons_json_totals_equal_the_yaml_pledges(sample_site):
     assert any(s in conditional and Decimal(records[s]["secured"]) > firm[s] for s in records)
 
 
+def test_matching_estimates_share_the_whole_pool_to_the_cent(sample_site):
+    # The sample's pool is fully distributed: its shares add up to the pool exactly (it
+    # read 149 999,97 € while each share was rounded down on its own).
+    campaign = yaml.safe_load((SAMPLE / "campaign.yml").read_text(encoding="utf-8"))
+    pool = Decimal(str(campaign["matching"]["pool"]))
+    records = json.loads((sample_site / "data/commons.json").read_text())
+    shares = [Decimal(r["matching_estimate"]) for r in records if r["matching_estimate"]]
+    assert sum(shares) == pool
+    page = (sample_site / "financement/index.html").read_text()
+    total = re.search(r"Abondement estimé sur une réserve de ([^<]*)</dt><dd[^>]*>([^<]*)<", page)
+    assert total and total.group(1) == total.group(2) == "150\u202f000\xa0€"
+
+
 def test_commons_json_has_the_spec_fields(sample_site):
     record = json.loads((sample_site / "data/commons.json").read_text())[0]
     assert {

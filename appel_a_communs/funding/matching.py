@@ -1,14 +1,16 @@
 """Matching funds: what a public funder would add to each common if the round closed now.
 
-Pure functions over secured money, following the SPEC's formulas exactly; results are
-rounded down to the cent, so that matches never add up to more than the pool.
+Pure functions over secured money, following the SPEC's formulas exactly. The shares
+are computed exactly, then rounded to the cent by the largest remainder method
+(``to_cents``), so that they add up to exactly what is distributed: a pool that is shared
+out whole is shared out to the cent, never a cent lost or made up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -19,18 +21,41 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
+def _nearest_cent(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def cap_limit(cap: Decimal | None, pool: Decimal) -> Decimal | None:
+    """The most one common may receive: cap × pool, down to the cent, so that a share cut
+    to it stays whole cents and the largest remainder never lifts it above the cap."""
+    return None if cap is None else _cents(cap * pool)
+
+
+def to_cents(shares: Mapping[str, Decimal], pool: Decimal) -> dict[str, Decimal]:
+    """Exact shares rounded to the cent so that they add up to their total rounded to the
+    cent (never above ``pool``): each share is rounded down, and the cents left over go
+    one each to the largest remainders (ties: the first in order)."""
+    total = min(pool, _nearest_cent(sum(shares.values(), ZERO)))
+    floors = {slug: _cents(share) for slug, share in shares.items()}
+    left = int((total - sum(floors.values(), ZERO)) / CENT)
+    by_remainder = sorted(shares, key=lambda slug: floors[slug] - shares[slug])
+    for slug in by_remainder[: max(left, 0)]:
+        floors[slug] += CENT
+    return floors
+
+
 def proportional(
     secured: Mapping[str, Decimal], pool: Decimal, ratio: Decimal, cap: Decimal | None
 ) -> dict[str, Decimal]:
     """ratio × secured money, capped at cap × pool, scaled down together if over the pool."""
     matches = {slug: ratio * money for slug, money in secured.items()}
-    if cap is not None:
-        limit = cap * pool
+    limit = cap_limit(cap, pool)
+    if limit is not None:
         matches = {slug: min(match, limit) for slug, match in matches.items()}
     total = sum(matches.values(), ZERO)
     if total > pool:
         matches = {slug: match * pool / total for slug, match in matches.items()}
-    return {slug: _cents(match) for slug, match in matches.items()}
+    return to_cents(matches, pool)
 
 
 @dataclass(frozen=True)
@@ -84,9 +109,10 @@ def _quadratic(
     secured = sum((r.total for r in roots.values()), ZERO)
     factor = _factor(pool, total_weight, secured)
     matches = {slug: weight * factor for slug, weight in weights.items()}
-    if cap is not None:
-        matches = _cap_once(matches, cap * pool)
-    return {slug: _cents(match) for slug, match in matches.items()}
+    limit = cap_limit(cap, pool)
+    if limit is not None:
+        matches = _cap_once(matches, limit)
+    return to_cents(matches, pool)
 
 
 def _factor(pool: Decimal, total_weight: Decimal, secured: Decimal) -> Decimal:
@@ -126,7 +152,7 @@ def proportional_marginals(
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """The matches, and for each common how much its match grows if one more funder
     brings ``extra``."""
-    limit = cap * pool if cap is not None else None
+    limit = cap_limit(cap, pool)
 
     def raw(money: Decimal) -> Decimal:
         match = ratio * money
@@ -141,7 +167,7 @@ def proportional_marginals(
         new_total = total - raws[slug] + mine
         if new_total > pool:
             mine = mine * pool / new_total
-        result[slug] = _cents(mine) - base[slug]
+        result[slug] = _nearest_cent(mine) - base[slug]
     return base, result
 
 
@@ -170,7 +196,7 @@ def quadratic_marginals(
             prefix.append(prefix[-1] + weight)
         total_weight = prefix[-1]
         secured = sum((r.total for r in roots.values()), ZERO) + extra
-        limit = cap * pool if cap is not None else None
+        limit = cap_limit(cap, pool)
         result = {}
         for slug in contributions:
             old = weights[slug]
@@ -183,7 +209,7 @@ def quadratic_marginals(
             mine = new * factor
             if limit is not None:
                 mine = _capped_share(mine, old, factor, limit, ordered, prefix)
-            result[slug] = _cents(mine) - base[slug]
+            result[slug] = _nearest_cent(mine) - base[slug]
         return base, result
 
 
