@@ -117,7 +117,8 @@ def test_github_issues_become_envelopes_over_every_page(
     inbox = sorted(p.name for p in (site / "submissions/inbox").iterdir())
     assert inbox == ["github-10.json", "github-7.json"]  # the bug and the pull request are skipped
     common = json.loads((site / "submissions/inbox/github-7.json").read_text())
-    assert common["source"] == "github-issue" and common["contact"] == {"name": "user7"}
+    assert common["source"] == "github-issue" and common["author"] == {"login": "user7"}
+    assert "contact" not in common  # the login is the author, not a contact detail
     data = common["data"]
     assert data["challenges"] == ["mobilite"] and data["proposed_by"] == ["asso", "ville"]
     assert data["resource_types"] == ["data", "knowledge"] and data["maturity"] == "idea"

@@ -208,3 +208,14 @@ def test_issue_form_ids_are_the_form_field_ids(kind):
     template = load_template(REPO / ".github/ISSUE_TEMPLATE" / f"{kind}.yml")
     assert [f["id"] for f in form_fields(template)] == [f.id for f in FORMS[kind][1]]
     assert template["labels"] == [f"submission:{kind}"]
+
+
+def test_the_issue_author_reaches_fetch_through_the_environment(new_site_workflows):
+    """``process`` checks the author against the actors' members: the workflow passes the
+    event's login in an environment variable, never expanded into a script."""
+    workflow = yaml.safe_load((new_site_workflows / "submissions.yml").read_text())
+    job = workflow["jobs"]["process"]
+    assert job["env"]["ISSUE_AUTHOR"] == "${{ github.event.issue.user.login }}"
+    scripts = [step.get("run", "") for step in job["steps"]]
+    assert not any("${{" in script for script in scripts)
+    assert any('--issue "$ISSUE"' in s and '--author "$ISSUE_AUTHOR"' in s for s in scripts)

@@ -26,6 +26,7 @@ from appel_a_communs.content.types import (
     Date,
     Days,
     Flag,
+    GitHubLogin,
     GoalName,
     License,
     Line,
@@ -139,6 +140,9 @@ class Actor(Model):
     territory: Line | None = None
     description: Text | None = None
     allowance: Amount | None = None
+    members: list[GitHubLogin] | None = None
+    """The GitHub logins of the people entitled to commit the actor (SPEC, "Who may
+    commit an actor"); never published."""
 
 
 # --- pledges ---------------------------------------------------------------

@@ -26,6 +26,32 @@ GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,10
 names one (the site's settings, ``new``, ``labels``, ``submissions fetch github``)."""
 
 
+LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
+_LOGIN = re.compile(LOGIN_PATTERN, re.ASCII)
+
+
+def _check_login(value: Any) -> str:
+    if not isinstance(value, str) or not _LOGIN.match(value):
+        raise ValueError(
+            f"{_describe(value)} is not a GitHub login (letters, digits and single hyphens, "
+            "39 characters at most, without @)"
+        )
+    return value
+
+
+GitHubLogin = Annotated[
+    str,
+    PlainValidator(_check_login),
+    WithJsonSchema({"type": "string", "pattern": LOGIN_PATTERN}),
+]
+"""A person's GitHub login: public, but personal data, so it is never published."""
+
+
+def same_login(a: str, b: str) -> bool:
+    """GitHub logins are case-insensitive."""
+    return a.casefold() == b.casefold()
+
+
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -139,6 +139,7 @@ def build_view(
     The funding is computed from ``catalogue`` as it is; while the round is sealed, the
     view is then built from ``sealed_catalogue`` and ``sealed_funding`` alone."""
     funding = funding or compute_funding(catalogue, today)
+    catalogue = without_members(catalogue)
     if funding.sealed:
         catalogue, funding = sealed_catalogue(catalogue), sealed_funding(funding)
     commons = sorted(catalogue.commons.values(), key=_title_key)
@@ -155,15 +156,15 @@ def build_view(
     pledges = catalogue.pledges_in_order
     pledges_by_common = catalogue.pledges_by_common
     pledges_by_actor = catalogue.pledges_by_actor
-    members: dict[str, dict[str, dict[str, Actor]]] = defaultdict(lambda: defaultdict(dict))
+    by_role: dict[str, dict[str, dict[str, Actor]]] = defaultdict(lambda: defaultdict(dict))
     for pledge in pledges:
-        members[pledge.common][pledge.role][pledge.actor] = catalogue.actors[pledge.actor]
+        by_role[pledge.common][pledge.role][pledge.actor] = catalogue.actors[pledge.actor]
 
     working_group = {
         slug: [
-            (role, sorted(members[slug][role].values(), key=lambda a: a.name.casefold()))
+            (role, sorted(by_role[slug][role].values(), key=lambda a: a.name.casefold()))
             for role in ROLE_ORDER
-            if members[slug].get(role)
+            if by_role[slug].get(role)
         ]
         for slug in catalogue.commons
     }
@@ -265,6 +266,21 @@ def _flows(pledges: list[Pledge], funding: Funding) -> dict[tuple[str, str], Dec
         if pledge.money and pledge.id in funding.commons[pledge.common].counted:
             flows[(pledge.actor, pledge.common)] += pledge.money.amount
     return dict(flows)
+
+
+# --- what is never published -----------------------------------------------------------
+
+
+def without_members(catalogue: Catalogue) -> Catalogue:
+    """The call without its actors' ``members``: GitHub logins are personal data, used by
+    the submission processor only, so no template, theme or export ever receives one."""
+    if not any(actor.members for actor in catalogue.actors.values()):
+        return catalogue
+    actors = {
+        slug: actor.model_copy(update={"members": None}) if actor.members else actor
+        for slug, actor in catalogue.actors.items()
+    }
+    return replace(catalogue, actors=actors)
 
 
 # --- a sealed round: the call without its per-actor amounts ---------------------------

@@ -35,6 +35,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     github.add_argument("--label", help="only issues with this label")
     github.add_argument("--api-url", default="https://api.github.com")
     github.add_argument("--issue", type=int, help="only this issue number")
+    github.add_argument(
+        "--author",
+        help="with --issue: the login of the issue's author as the workflow's event names it "
+        "(passed through an environment variable); the fetch stops if GitHub says otherwise",
+    )
     from_json = sources.add_parser("json", help="a form backend's JSON export")
     from_json.add_argument("url")
     from_json.add_argument("--header", action="append", default=[], help="'Name: value'")
@@ -62,6 +67,8 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
             if args.source == "github":
                 if not GITHUB_REPO.fullmatch(args.repo):
                     raise ToolError(f"--repo is {args.repo!r}: write OWNER/NAME")
+                if args.author is not None and args.issue is None:
+                    raise ToolError("--author goes with --issue")
                 written = fetch_github(
                     root,
                     args.repo,
@@ -69,6 +76,7 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
                     args.api_url,
                     os.environ.get("GITHUB_TOKEN"),
                     number=args.issue,
+                    author=args.author or None,
                 )
             elif args.source == "json":
                 headers = dict(_header(h) for h in args.header)

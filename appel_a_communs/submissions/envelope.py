@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema
+from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema, model_validator
 
 from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_mapping
-from appel_a_communs.content.types import Line, Slug
+from appel_a_communs.content.types import GitHubLogin, Line, Slug
 from appel_a_communs.submissions.forms import SubmissionType
 
 ENVELOPE_SUFFIXES = (".json", ".yml", ".yaml")
@@ -53,6 +53,13 @@ class Contact(Model):
     email: Annotated[str, PlainValidator(_check_email)] | None = None
 
 
+class Author(Model):
+    """Who submitted, as GitHub vouches for it (an issue's author): checked against the
+    actors' ``members``, never written into content/ or any published file."""
+
+    login: GitHubLogin | None = None
+
+
 class Envelope(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,7 +68,19 @@ class Envelope(Model):
     submitted_at: DateTime
     source: Source
     contact: Contact | None = None
+    author: Author | None = None
     data: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _author_from_github(self) -> Envelope:
+        # Only GitHub says who opened an issue; a form or a file could name anyone.
+        if self.login is not None and self.source != "github-issue":
+            raise ValueError("author.login is known only for a GitHub issue (source github-issue)")
+        return self
+
+    @property
+    def login(self) -> str | None:
+        return self.author.login if self.author else None
 
     @property
     def ref(self) -> str:

@@ -19,7 +19,12 @@ from appel_a_communs.submissions.forms import (
     SUBMISSION_TYPES,
     fields_to_data,
 )
-from appel_a_communs.submissions.issue_body import parse_issue_body
+from appel_a_communs.submissions.issue_body import (
+    UNREADABLE,
+    load_template,
+    parse_issue_body,
+    unreadable_entry,
+)
 from appel_a_communs.submissions.issue_forms import LABEL_PREFIX, issue_form
 from appel_a_communs.submissions.process import ToolError, slugify
 
@@ -137,8 +142,12 @@ def fetch_github(
     token: str | None,
     session: requests.Session | None = None,
     number: int | None = None,
+    author: str | None = None,
 ) -> list[str]:
-    """One envelope per open issue made from one of the submission forms."""
+    """One envelope per open issue made from one of the submission forms.
+
+    Its ``author`` is the issue's author as GitHub's API gives it; ``author``, the login
+    that the workflow's event names (with ``number``), must be the same one."""
     forms = _templates(root)
     session = session or requests.Session()
     written = []
@@ -150,17 +159,23 @@ def fetch_github(
         if len(kinds) != 1:
             continue
         kind = kinds[0]
+        login = (issue.get("user") or {}).get("login")
+        if author is not None and login != author:
+            raise FetchError(
+                f"issue #{issue.get('number')} was opened by another account than the one "
+                "the event names; nothing was fetched"
+            )
         try:
             values = parse_issue_body(forms[kind], issue.get("body") or "")
             data = fields_to_data(kind, values)
-        except ValueError as exc:
-            data = {"_unreadable_issue": str(exc)}
+        except ValueError as exc:  # IssueFormError names the field; the processor rejects
+            data = {UNREADABLE: unreadable_entry(exc)}
         envelope = {
             "id": f"github-{issue['number']}",
             "type": kind,
             "submitted_at": issue.get("created_at"),
             "source": "github-issue",
-            "contact": {"name": (issue.get("user") or {}).get("login")},
+            "author": {"login": login} if isinstance(login, str) else None,
             "data": data,
         }
         if _store(root, _clean(envelope)):
@@ -255,7 +270,7 @@ def fetch_csv(root: Path, path: Path) -> list[str]:
 
 def parse_issue_file(template: Path, body: Path) -> str:
     """``parse-issue``: the fields of an issue body, as JSON."""
-    form = yaml.safe_load(template.read_text(encoding="utf-8"))
+    form = load_template(template)  # a YAML error becomes a message, not a traceback
     return json.dumps(
         parse_issue_body(form, body.read_text(encoding="utf-8")), ensure_ascii=False, indent=2
     )

@@ -82,6 +82,15 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
                 N_("Allowance for the round"),
                 help=N_("optional: the amount you will share out among the commons"),
             ),
+            _f(
+                "members",
+                N_("Who may commit it (GitHub logins)"),
+                parse="list",
+                help=N_(
+                    "optional, separated by commas: then only these people may pledge or "
+                    "join in its name through an issue; logins are never published"
+                ),
+            ),
         ),
     ),
     "propose-challenge": (

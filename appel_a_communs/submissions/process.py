@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
+from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import (
     Catalogue,
@@ -36,6 +36,7 @@ from appel_a_communs.content.loader import (
 )
 from appel_a_communs.content.models import Actor, Model, Pledge
 from appel_a_communs.content.strict_yaml import format_path
+from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.rules import check_round_rules
 from appel_a_communs.parallel import usable_cpus
@@ -48,6 +49,7 @@ from appel_a_communs.submissions.envelope import (
     write_new,
 )
 from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
+from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
 from appel_a_communs.submissions.messages import in_french
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 
@@ -214,6 +216,9 @@ class Processor:
 
     def check(self, envelope: Envelope) -> tuple[Model, Path, list[str]]:
         """The content item an envelope implies, where it goes, and what to look at twice."""
+        if UNREADABLE in envelope.data:  # fetch could not read the issue: say why, and only that
+            field_id, problem = unreadable_problem(envelope.data[UNREADABLE])
+            raise ContentErrors([ContentError(envelope.id, field_id, problem)])
         errors = [
             ContentError(envelope.id, format_path(p), problem)
             for p, value in walk(envelope.data)
@@ -279,16 +284,57 @@ class Processor:
             raise ContentErrors(
                 [
                     ContentError(
-                        envelope.id, _key_of(item), f"'{slug}' is taken by {display_path(source)}"
+                        envelope.id, _key_of(item), f"'{slug}' is taken by {self._relative(source)}"
                     )
                 ]
             )
         errors = list(self._references(envelope.id, item))
+        warnings = self._near_duplicates(folder, item)
+        if isinstance(item, Pledge) and not errors:
+            refusals, unverified = self._who_commits(envelope, item)
+            errors.extend(refusals)
+            warnings.extend(unverified)
         if isinstance(item, Pledge) and not errors and existing is None:
             errors.extend(self._round_rules(item, target))
         if errors:
             raise ContentErrors(errors)
-        return item, target, self._near_duplicates(folder, item)
+        return item, target, warnings
+
+    def _who_commits(
+        self, envelope: Envelope, pledge: Pledge
+    ) -> tuple[list[ContentError], list[str]]:
+        """SPEC, "Who may commit an actor": refused when the known author is not one of the
+        actor's members; flagged when nothing says the author may speak for the actor.
+        The login itself appears in neither (reports and summaries are public)."""
+        actor = self.catalogue.actors[pledge.actor]
+        login = envelope.login
+        if actor.members and login is not None:
+            if any(same_login(login, member) for member in actor.members):
+                return [], []
+            where = self._relative(self.catalogue.source_of("actors", pledge.actor))
+            return [
+                ContentError(
+                    envelope.id,
+                    "actor",
+                    f"only the members listed in {where} may commit '{pledge.actor}', "
+                    "and the author of this submission is not one of them",
+                )
+            ], []
+        if actor.members:
+            why = f"'{pledge.actor}' lists members, but the author of this submission is unknown"
+        else:
+            why = f"'{pledge.actor}' lists no members, so anyone may submit in its name"
+        return [], [f"not verified: {why}"]
+
+    def _relative(self, path: Path | None) -> str:
+        """A file named as the site root sees it: reports travel to issue comments, where
+        the paths of the machine that ran ``process`` mean nothing (and say too much)."""
+        if path is None:
+            return "?"
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.name
 
     def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
         for ref in item_references(self.catalogue, item):
@@ -319,7 +365,7 @@ class Processor:
         )
         errors = check_round_rules(sub, compute_funding(sub, self.today))
         return [
-            ContentError(pledge.id, e.field, f"{e.message} ({display_path(e.path)})")
+            ContentError(pledge.id, e.field, f"{e.message} ({self._relative(Path(e.path))})")
             for e in errors
         ]
 
@@ -332,7 +378,7 @@ class Processor:
         if other is None or other == _slug_of(item):
             return []
         path = self.catalogue.source_of(folder, other)
-        where = display_path(path) if path else other
+        where = self._relative(path) if path else other
         return [f"« {name} » looks like the existing '{other}' ({where})"]
 
     def _round_trip(self, target: Path, text: str, ident: str) -> None:
