@@ -86,7 +86,7 @@ def test_members_are_validated_and_never_published(tmp_path, make_content):
     assert schema["properties"]["members"]["anyOf"][0]["items"]["pattern"].startswith("^[A-Za-z")
 
 
-@pytest.mark.parametrize("login", ["@octocat", "a b", "-x", "x--y", "a" * 40, 12])
+@pytest.mark.parametrize("login", ["@octocat", "a b", "-x", "x--y", "a" * 40, 12, "x\n"])
 def test_a_bad_login_is_a_content_error(tmp_path, make_content, login):
     from appel_a_communs.content.errors import ContentErrors
     from appel_a_communs.content.loader import load_catalogue
@@ -104,7 +104,7 @@ def test_a_bad_login_is_a_content_error(tmp_path, make_content, login):
 
 def _issue(number: int, login: str) -> dict:
     body = "### Votre organisation (identifiant)\n\nville\n\n### Le commun (identifiant)\n\ncovoit"
-    body += "\n\n### Rôle\n\nuser"
+    body += "\n\n### Rôle\n\nUtilisateur (user)\n\n### Message\n\n_No response_"
     return {
         "number": number,
         "title": "Rejoindre",

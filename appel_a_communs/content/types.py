@@ -31,7 +31,7 @@ _LOGIN = re.compile(LOGIN_PATTERN, re.ASCII)
 
 
 def _check_login(value: Any) -> str:
-    if not isinstance(value, str) or not _LOGIN.match(value):
+    if not isinstance(value, str) or not _LOGIN.fullmatch(value):
         raise ValueError(
             f"{_describe(value)} is not a GitHub login (letters, digits and single hyphens, "
             "39 characters at most, without @)"
