@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
 # Marker functions the extractor knows, beside gettext/ngettext/pgettext/_.
-KEYWORDS = {"N_": None, "pN_": ((1, "c"), 2)}
+KEYWORDS = {"N_": None, "pN_": ((1, "c"), 2), "M_": None}
 
 
 def N_(message: str) -> str:
@@ -28,6 +29,44 @@ def N_(message: str) -> str:
 def pN_(context: str, message: str) -> str:
     """Like ``N_``, for a message whose translation depends on a context (pgettext)."""
     return message
+
+
+class Message(str):
+    """English text that keeps its message id and parameters, so that whoever shows it
+    can translate it (a rejection report in the site's language). Everywhere else it is
+    just its English text: errors carry it through pydantic, pickling and sorting."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any] | None = None) -> Message:
+        self = super().__new__(cls, msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params or {}
+        return self
+
+    def translated(self, catalogue: gettext.NullTranslations) -> str:
+        params = {
+            k: v.translated(catalogue) if isinstance(v, Message) else v  # values stay
+            for k, v in self.params.items()
+        }
+        text = catalogue.gettext(self.msgid)
+        return text % params if params else text
+
+
+def M_(msgid: str, **params: Any) -> Message:
+    """A message with ``%(name)s`` parameters, marked for extraction, translated where
+    it is shown (``translate``); a parameter may itself be a Message."""
+    return Message(msgid, params)
+
+
+def translate(text: Any, catalogue: gettext.NullTranslations) -> Any:
+    """``text`` in the catalogue's language: a Message with its parameters, a plain
+    message as a whole; anything else (a value, a slug, a file name) as it is."""
+    if isinstance(text, Message):
+        return text.translated(catalogue)
+    if isinstance(text, str) and text:
+        return catalogue.gettext(text)
+    return text
 
 
 def language_of(locale: str) -> str:

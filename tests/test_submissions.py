@@ -200,7 +200,7 @@ def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site,
     french, english = report.split("## English")
     assert (
         "`money.amount (champ du formulaire money_amount)` : '1e3' n’est pas un montant "
-        "valide: pas de notation exponentielle" in french
+        "valide : la notation exponentielle n’est pas admise" in french
     )
     assert (
         "`skills.description (champ du formulaire skills_description)` : champ "
@@ -210,6 +210,39 @@ def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site,
     assert (site / "submissions/rejected/form-1.json").is_file()
     assert (site / "content/pledges/form-2.yml").is_file()
     assert "`form-1` (pledge)" in out and "exponent notation" in out
+
+
+REJECTED = {
+    "pledge": {"actor": "Personne", "common": "covoit", "money": {"amount": "12,50"},
+               "skills": {"days": "2.55", "description": ""}, "date": "2026-13-01"},
+    "register-actor": {"name": "A\nB", "website": "ftp://x", "kind": "firm", "extra": 1,
+                       "members": ["@moi"]},
+    "propose-common": {"title": "T", "summary": "x" * 201, "challenges": [], "proposed_by": "asso",
+                       "license": "GPL-9", "stage": "accepted", "budget": {"lines": "x"}},
+    "join": {"actor": "inconnu", "common": "nulle-part", "money": {"amount": "5"}},
+    "propose-challenge": {"title": "Un défi \u202e", "summary": "ok", "status": "closed"},
+}  # fmt: skip
+
+
+def test_every_rejection_message_is_translated(site, capsys):
+    """The report's first half comes from the gettext catalogue: no message stays English."""
+    for i, (kind, data) in enumerate(REJECTED.items()):
+        put(site, f"form-{i}", kind, data)
+    outside = {"actor": "asso", "common": "covoit", "money": {"amount": "1"}}
+    put(site, "form-9", "pledge", outside, when="2025-01-01T10:00:00Z")  # a round rule
+    process(site, capsys=capsys)
+    reports = sorted((site / "submissions/rejected").glob("*.report.md"))
+    assert len(reports) == len(REJECTED) + 1
+    count = 0
+    for report in reports:
+        french, english = report.read_text().split("## English")
+        french_lines = [line for line in french.splitlines() if line.startswith("- `")]
+        english_lines = [line for line in english.splitlines() if line.startswith("- `")]
+        assert len(french_lines) == len(english_lines) > 0
+        for fr, en in zip(french_lines, english_lines, strict=True):
+            assert fr != en and "` : " in fr, (report.name, fr)
+            count += 1
+    assert count >= 15
 
 
 def test_references_are_checked_once_fields_are_valid(site, capsys):
@@ -466,3 +499,13 @@ def test_script_and_console_entry_points(site):
         ["appel-submissions", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "process" in result.stdout
+
+
+def test_an_english_site_rejects_in_english_only(site, capsys):
+    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "en"\n', encoding="utf-8")
+    put(site, "form-1", "pledge", {"actor": "asso", "common": "covoit", "money": {"amount": "0"}})
+    process(site, capsys=capsys)
+    report = (site / "submissions/rejected/form-1.report.md").read_text()
+    assert report.startswith("# Submission `form-1` rejected\n")
+    assert "## English" in report and "Français" not in report
+    assert "- `money.amount (form field money_amount)`: '0' must be positive" in report

@@ -37,6 +37,7 @@ from appel_a_communs.content.strict_yaml import (
     split_front_matter,
 )
 from appel_a_communs.content.types import check_slug
+from appel_a_communs.i18n import M_
 from appel_a_communs.parallel import map_shares
 
 
@@ -94,15 +95,21 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ContentErrors([ContentError(str(path), None, f"cannot be read: {reason}")]) from None
+        raise ContentErrors(
+            [ContentError(str(path), None, M_("cannot be read: %(reason)s", reason=reason))]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentErrors(
-            [ContentError(str(path), None, f"is not valid UTF-8 text (byte {exc.start})")]
+            [
+                ContentError(
+                    str(path), None, M_("is not valid UTF-8 text (byte %(byte)d)", byte=exc.start)
+                )
+            ]
         ) from None
     if not text.strip():
-        raise ContentErrors([ContentError(str(path), None, "the file is empty")])
+        raise ContentErrors([ContentError(str(path), None, M_("the file is empty"))])
     return text
 
 
@@ -114,23 +121,33 @@ def _message(err: dict[str, Any], model: type[Model], loc: tuple) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "missing":
-        return "required key is missing"
+        return M_("required key is missing")
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         known = [k for k in (owner.model_fields if owner else ()) if k not in ("id", "body")]
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"unknown key{suffix}; known keys: {', '.join(known)}"
+        if hint:
+            return M_(
+                "unknown key (did you mean '%(hint)s'?); known keys: %(known)s",
+                hint=hint[0],
+                known=", ".join(known),
+            )
+        return M_("unknown key; known keys: %(known)s", known=", ".join(known))
     if kind == "literal_error":
-        return f"{_short(value)} is not one of: {err['ctx']['expected']}"
+        return M_(
+            "%(value)s is not one of: %(expected)s",
+            value=_short(value),
+            expected=err["ctx"]["expected"],
+        )
     if kind in ("list_type", "tuple_type"):
-        return f"expected a list, got {_short(value)}"
+        return M_("expected a list, got %(value)s", value=_short(value))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of keys (key: value), got {_short(value)}"
+        return M_("expected a mapping of keys (key: value), got %(value)s", value=_short(value))
     if kind == "too_short":
-        return "needs at least one item"
+        return M_("needs at least one item")
     if kind == "value_error":
-        return str(err["ctx"]["error"])
+        error = err["ctx"]["error"]
+        return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
     return err["msg"]
 
 
@@ -207,7 +224,7 @@ def build_model(
         ContentError(
             str(path),
             key,
-            "unknown key (this value comes from the file itself)",
+            M_("unknown key (this value comes from the file itself)"),
             doc.line_of((key,)),
         )
         for key in reserved
@@ -549,15 +566,19 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
     def foreign(field_name: str, code: str) -> Reference:
         return Reference(
             field_name,
-            f"the call's currency is {currency}",
+            M_("the call's currency is %(currency)s", currency=currency),
             f"{code} differs from the call's currency {currency} ({origin}); "
             "one campaign, one currency",
         )
 
     def missing(field_name: str, folder: str, slug: str) -> Reference:
-        what = {"challenges": "challenge", "commons": "common", "actors": "actor"}[folder]
         expected = f"expected content/{folder}/{slug}{KINDS[folder].suffix}"
-        return Reference(field_name, f"no {what} '{slug}'", expected, folder, slug)
+        message = {
+            "challenges": M_("no challenge '%(slug)s'", slug=slug),
+            "commons": M_("no common '%(slug)s'", slug=slug),
+            "actors": M_("no actor '%(slug)s'", slug=slug),
+        }[folder]
+        return Reference(field_name, message, expected, folder, slug)
 
     if isinstance(item, Common):
         for i, ref in enumerate(item.challenges):

@@ -46,6 +46,7 @@ from appel_a_communs.content.types import (
     Text,
     Url,
 )
+from appel_a_communs.i18n import M_
 
 
 class Model(BaseModel):
@@ -123,7 +124,9 @@ class Common(Model):
     @classmethod
     def _license_once_accepted(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None and info.data.get("stage") == "accepted":
-            raise ValueError("a licence (SPDX expression) is required once a common is accepted")
+            raise ValueError(
+                M_("a licence (SPDX expression) is required once a common is accepted")
+            )
         return value
 
 
@@ -164,12 +167,14 @@ class Condition(Model):
         try:
             return parse_amount(value)
         except ValueError as exc:
-            raise ValueError(f"{exc}; or write minimum or stretch") from None
+            raise ValueError(
+                M_("%(problem)s; or write minimum or stretch", problem=exc.args[0])
+            ) from None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
         if self.total_at_least is None and self.funders_at_least is None:
-            raise ValueError("a condition needs total_at_least or funders_at_least")
+            raise ValueError(M_("a condition needs total_at_least or funders_at_least"))
         return self
 
 
@@ -249,7 +254,9 @@ class Campaign(Model):
     def _closes_after_opens(cls, value: Any, info: ValidationInfo) -> Any:
         opens = info.data.get("opens")
         if value is not None and opens is not None and value < opens:
-            raise ValueError(f"closes ({value}) is before opens ({opens})")
+            raise ValueError(
+                M_("closes (%(closes)s) is before opens (%(opens)s)", closes=value, opens=opens)
+            )
         return value
 
 

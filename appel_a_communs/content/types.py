@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
+from appel_a_communs.i18n import M_, Message
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN, re.ASCII)
 _AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
@@ -33,8 +35,11 @@ _LOGIN = re.compile(LOGIN_PATTERN, re.ASCII)
 def _check_login(value: Any) -> str:
     if not isinstance(value, str) or not _LOGIN.fullmatch(value):
         raise ValueError(
-            f"{_describe(value)} is not a GitHub login (letters, digits and single hyphens, "
-            "39 characters at most, without @)"
+            M_(
+                "%(value)s is not a GitHub login (letters, digits and single hyphens, "
+                "39 characters at most, without @)",
+                value=_describe(value),
+            )
         )
     return value
 
@@ -62,12 +67,15 @@ def _describe(value: Any) -> str:
 
 def check_slug(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected a slug, got {_describe(value)}")
+        raise ValueError(M_("expected a slug, got %(value)s", value=_describe(value)))
     text = str(value)
     if not _SLUG.fullmatch(text):
         raise ValueError(
-            f"{_describe(text)} is not a valid slug: use lowercase ASCII letters, "
-            "digits and single hyphens (e.g. velo-cargo-partage)"
+            M_(
+                "%(value)s is not a valid slug: use lowercase ASCII letters, "
+                "digits and single hyphens (e.g. velo-cargo-partage)",
+                value=_describe(text),
+            )
         )
     return text
 
@@ -84,23 +92,23 @@ Slug = Annotated[
 
 def _check_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected text, got {_describe(value)}")
+        raise ValueError(M_("expected text, got %(value)s", value=_describe(value)))
     return str(value)
 
 
 def _check_line(value: Any) -> str:
     text = _check_text(value).strip()
     if "\n" in text or "\r" in text:
-        raise ValueError("must fit on one line")
+        raise ValueError(M_("must fit on one line"))
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(M_("must not be empty"))
     return text
 
 
 def _check_summary(value: Any) -> str:
     text = _check_line(value)
     if len(text) > 200:
-        raise ValueError(f"at most 200 characters (this one has {len(text)})")
+        raise ValueError(M_("at most 200 characters (this one has %(count)d)", count=len(text)))
     return text
 
 
@@ -124,44 +132,51 @@ Summary = Annotated[
 # --- numbers ---------------------------------------------------------------
 
 
-def _decimal_text(value: Any, what: str) -> str:
+def _decimal_text(value: Any, what: Message) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"expected {what}, got a boolean ({value!r})")
+        raise ValueError(M_("expected %(what)s, got a boolean (%(value)r)", what=what, value=value))
     if isinstance(value, float):
-        raise ValueError(f"write {what} as a string or a whole number, not a floating-point number")
+        raise ValueError(
+            M_(
+                "write %(what)s as a string or a whole number, not a floating-point number",
+                what=what,
+            )
+        )
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, str):
         return value
-    raise ValueError(f"expected {what}, got {_describe(value)}")
+    raise ValueError(M_("expected %(what)s, got %(value)s", what=what, value=_describe(value)))
 
 
 def parse_amount(value: Any) -> Decimal:
     """An amount of money: positive, at most two decimals, ASCII digits, no exponent."""
-    text = _decimal_text(value, 'an amount such as "2500.50" or 2500')
+    text = _decimal_text(value, M_('an amount such as "2500.50" or 2500'))
     if _AMOUNT.fullmatch(text):
         amount = Decimal(text)
         if amount <= 0:
-            raise ValueError(f"{_describe(value)} must be positive")
+            raise ValueError(M_("%(value)s must be positive", value=_describe(value)))
         return amount
     stripped = text.strip()
     if stripped.startswith("-"):
-        reason = "must be positive"
+        reason = M_("must be positive")
     elif "," in stripped:
-        reason = 'use a dot for decimals and no thousands separator (e.g. "12.50")'
+        reason = M_('use a dot for decimals and no thousands separator (e.g. "12.50")')
     elif re.search(r"[eE]", stripped):
-        reason = "exponent notation is not allowed; write the digits out"
+        reason = M_("exponent notation is not allowed; write the digits out")
     elif any(ch.isdigit() and not ch.isascii() for ch in stripped):
-        reason = "use ASCII digits 0-9 only"
+        reason = M_("use ASCII digits 0-9 only")
     elif re.fullmatch(r"[0-9]+\.[0-9]{3,}", stripped, re.ASCII):
-        reason = "at most two decimals"
+        reason = M_("at most two decimals")
     elif re.fullmatch(r"0[0-9]+(\.[0-9]*)?", stripped, re.ASCII):
-        reason = "no leading zero"
+        reason = M_("no leading zero")
     elif " " in stripped or "\u00a0" in stripped or "\u202f" in stripped:
-        reason = "no spaces or thousands separators"
+        reason = M_("no spaces or thousands separators")
     else:
-        reason = 'expected an amount such as "2500.50" or 2500'
-    raise ValueError(f"{_describe(value)} is not a valid amount: {reason}")
+        reason = M_('expected an amount such as "2500.50" or 2500')
+    raise ValueError(
+        M_("%(value)s is not a valid amount: %(reason)s", value=_describe(value), reason=reason)
+    )
 
 
 def _amount_str(value: Decimal) -> str:
@@ -186,15 +201,18 @@ Amount = Annotated[
 
 def parse_days(value: Any) -> Decimal:
     """Days of work: positive, at most one decimal."""
-    text = _decimal_text(value, 'a number of days such as 3 or "2.5"')
+    text = _decimal_text(value, M_('a number of days such as 3 or "2.5"'))
     if not _DAYS.fullmatch(text):
         raise ValueError(
-            f"{_describe(value)} is not a valid number of days: "
-            'positive, at most one decimal (e.g. 3 or "2.5")'
+            M_(
+                "%(value)s is not a valid number of days: "
+                'positive, at most one decimal (e.g. 3 or "2.5")',
+                value=_describe(value),
+            )
         )
     days = Decimal(text)
     if days <= 0:
-        raise ValueError("days must be greater than 0")
+        raise ValueError(M_("days must be greater than 0"))
     return days
 
 
@@ -214,10 +232,13 @@ Days = Annotated[
 
 
 def parse_ratio(value: Any) -> Decimal:
-    text = _decimal_text(value, 'a decimal number such as "0.5" or 1')
+    text = _decimal_text(value, M_('a decimal number such as "0.5" or 1'))
     if not _RATIO.fullmatch(text):
         raise ValueError(
-            f'{_describe(value)} is not a valid number: a non-negative decimal such as "0.25" or 1'
+            M_(
+                '%(value)s is not a valid number: a non-negative decimal such as "0.25" or 1',
+                value=_describe(value),
+            )
         )
     return Decimal(text)
 
@@ -225,7 +246,7 @@ def parse_ratio(value: Any) -> Decimal:
 def parse_share(value: Any) -> Decimal:
     share = parse_ratio(value)
     if share > 1:
-        raise ValueError(f"{_describe(value)} must be between 0 and 1")
+        raise ValueError(M_("%(value)s must be between 0 and 1", value=_describe(value)))
     return share
 
 
@@ -251,9 +272,9 @@ Share = Annotated[
 
 def _check_count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {_describe(value)}")
+        raise ValueError(M_("expected a whole number, got %(value)s", value=_describe(value)))
     if value < 1:
-        raise ValueError("must be at least 1")
+        raise ValueError(M_("must be at least 1"))
     return value
 
 
@@ -264,7 +285,7 @@ Count = Annotated[
 
 def _check_order(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {_describe(value)}")
+        raise ValueError(M_("expected a whole number, got %(value)s", value=_describe(value)))
     return value
 
 
@@ -274,7 +295,7 @@ Order = Annotated[int, PlainValidator(_check_order), WithJsonSchema({"type": "in
 def _check_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"expected true or false, got {_describe(value)}")
+    raise ValueError(M_("expected true or false, got %(value)s", value=_describe(value)))
 
 
 Flag = Annotated[bool, PlainValidator(_check_bool), WithJsonSchema({"type": "boolean"})]
@@ -285,7 +306,7 @@ Flag = Annotated[bool, PlainValidator(_check_bool), WithJsonSchema({"type": "boo
 
 def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
-        raise ValueError("expected a date (YYYY-MM-DD) without a time")
+        raise ValueError(M_("expected a date (YYYY-MM-DD) without a time"))
     if isinstance(value, date):
         return value
     if isinstance(value, str) and len(value) == 10:
@@ -293,7 +314,7 @@ def parse_date(value: Any) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{_describe(value)} is not a valid date: write YYYY-MM-DD")
+    raise ValueError(M_("%(value)s is not a valid date: write YYYY-MM-DD", value=_describe(value)))
 
 
 Date = Annotated[
@@ -309,20 +330,25 @@ Date = Annotated[
 
 def check_url(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected a URL, got {_describe(value)}")
+        raise ValueError(M_("expected a URL, got %(value)s", value=_describe(value)))
     text = value.strip()
     if _CONTROL.search(text) or any(ch.isspace() for ch in text):
-        raise ValueError("a URL cannot contain spaces or control characters")
+        raise ValueError(M_("a URL cannot contain spaces or control characters"))
     try:
         parts = urlsplit(text)
     except ValueError:
-        raise ValueError(f"{_describe(text)} is not a valid URL") from None
+        raise ValueError(M_("%(value)s is not a valid URL", value=_describe(text))) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"{_describe(text)} is not allowed: only http:// and https:// URLs are")
+        raise ValueError(
+            M_(
+                "%(value)s is not allowed: only http:// and https:// URLs are",
+                value=_describe(text),
+            )
+        )
     if not parts.hostname:
-        raise ValueError(f"{_describe(text)} has no host name")
+        raise ValueError(M_("%(value)s has no host name", value=_describe(text)))
     if len(text) > 2000:
-        raise ValueError("URL is too long (2000 characters at most)")
+        raise ValueError(M_("URL is too long (2000 characters at most)"))
     return text
 
 
@@ -345,12 +371,18 @@ def _spdx():
 
 def check_license(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected an SPDX licence expression, got {_describe(value)}")
+        raise ValueError(
+            M_("expected an SPDX licence expression, got %(value)s", value=_describe(value))
+        )
     info = _spdx().validate(value.strip(), strict=True)
     if info.errors:
         raise ValueError(
-            f"{_describe(value)} is not a valid SPDX licence expression "
-            f"({'; '.join(info.errors)}); see https://spdx.org/licenses/"
+            M_(
+                "%(value)s is not a valid SPDX licence expression (%(errors)s); "
+                "see https://spdx.org/licenses/",
+                value=_describe(value),
+                errors="; ".join(info.errors),
+            )
         )
     return value.strip()
 
@@ -371,7 +403,9 @@ def _currencies() -> frozenset[str]:
 
 def check_currency(value: Any) -> str:
     if not isinstance(value, str) or value not in _currencies():
-        raise ValueError(f"{_describe(value)} is not an ISO 4217 currency code (e.g. EUR)")
+        raise ValueError(
+            M_("%(value)s is not an ISO 4217 currency code (e.g. EUR)", value=_describe(value))
+        )
     return value
 
 

@@ -6,6 +6,7 @@ Without ``campaign.yml`` no round rule applies (SPEC).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +14,18 @@ from appel_a_communs.content.errors import ContentError, display_path
 from appel_a_communs.content.loader import CAMPAIGN_FILE, Catalogue
 from appel_a_communs.content.models import Pledge
 from appel_a_communs.funding.engine import Funding
+from appel_a_communs.i18n import M_
 
 
-def _names(paths: list[Path | None]) -> str:
-    return ", ".join(display_path(p) for p in paths if p is not None)
+def check_round_rules(
+    catalogue: Catalogue, funding: Funding, name: Callable[[Path], str] = display_path
+) -> list[ContentError]:
+    """``name`` words the files a message names (the submission processor names them from
+    the site root)."""
 
+    def _names(paths: list[Path | None]) -> str:
+        return ", ".join(name(p) for p in paths if p is not None)
 
-def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentError]:
     campaign = catalogue.campaign
     if campaign is None:
         return []
@@ -41,8 +47,13 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
                 ContentError(
                     source("pledges", pledge.id),
                     "date",
-                    f"{pledge.date} is outside the campaign "
-                    f"({campaign.opens or '…'} to {campaign.closes or '…'}, {CAMPAIGN_FILE})",
+                    M_(
+                        "%(date)s is outside the campaign (%(opens)s to %(closes)s, %(file)s)",
+                        date=pledge.date,
+                        opens=campaign.opens or "…",
+                        closes=campaign.closes or "…",
+                        file=CAMPAIGN_FILE,
+                    ),
                 )
             )
         common = catalogue.commons.get(pledge.common)
@@ -51,7 +62,7 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
                 ContentError(
                     source("pledges", pledge.id),
                     "common",
-                    f"'{pledge.common}' is archived and takes no more pledges",
+                    M_("'%(common)s' is archived and takes no more pledges", common=pledge.common),
                 )
             )
 
@@ -70,8 +81,13 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
                 ContentError(
                     source("actors", slug),
                     "allowance",
-                    f"the money pledged ({money(allocated)}, conditional pledges included, "
-                    f"in {_names(files)}) is more than the allowance of {money(actor.allowance)}",
+                    M_(
+                        "the money pledged (%(allocated)s, conditional pledges included, in "
+                        "%(files)s) is more than the allowance of %(allowance)s",
+                        allocated=money(allocated),
+                        files=_names(files),
+                        allowance=money(actor.allowance),
+                    ),
                 )
             )
 
@@ -85,8 +101,16 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
                     ContentError(
                         source("pledges", group[-1].id),
                         "money.amount",
-                        f"'{actor}' pledges {money(total)} to '{common}' ({_names(files)}), more "
-                        f"than max_per_actor_per_common, {money(cap)} ({CAMPAIGN_FILE})",
+                        M_(
+                            "'%(actor)s' pledges %(total)s to '%(common)s' (%(files)s), more "
+                            "than max_per_actor_per_common, %(cap)s (%(file)s)",
+                            actor=actor,
+                            total=money(total),
+                            common=common,
+                            files=_names(files),
+                            cap=money(cap),
+                            file=CAMPAIGN_FILE,
+                        ),
                     )
                 )
 
@@ -95,16 +119,22 @@ def check_round_rules(catalogue: Catalogue, funding: Funding) -> list[ContentErr
             if result.secured > result.stretch:
                 files = [catalogue.source_of("pledges", pid) for pid in sorted(result.counted)]
                 goal = (
-                    f"its stretch goal, {money(result.stretch)}"
+                    M_("its stretch goal, %(stretch)s", stretch=money(result.stretch))
                     if result.stretch > 0
-                    else "its goal: it has no budget"
+                    else M_("its goal: it has no budget")
                 )
                 errors.append(
                     ContentError(
                         source("commons", slug),
                         "budget",
-                        f"secured money, {money(result.secured)} ({_names(files)}), is above "
-                        f"{goal}; allow_overfunding is false in {CAMPAIGN_FILE}",
+                        M_(
+                            "secured money, %(secured)s (%(files)s), is above %(goal)s; "
+                            "allow_overfunding is false in %(file)s",
+                            secured=money(result.secured),
+                            files=_names(files),
+                            goal=goal,
+                            file=CAMPAIGN_FILE,
+                        ),
                     )
                 )
     return errors

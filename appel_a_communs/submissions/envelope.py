@@ -15,6 +15,7 @@ from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_mapping
 from appel_a_communs.content.types import GitHubLogin, Line, Slug
+from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
 
 ENVELOPE_SUFFIXES = (".json", ".yml", ".yaml")
@@ -30,7 +31,9 @@ def _check_datetime(value: Any) -> datetime:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not an ISO 8601 date and time (e.g. 2026-10-01T14:30:00Z)")
+    raise ValueError(
+        M_("%(value)r is not an ISO 8601 date and time (e.g. 2026-10-01T14:30:00Z)", value=value)
+    )
 
 
 DateTime = Annotated[
@@ -42,7 +45,7 @@ DateTime = Annotated[
 
 def _check_email(value: Any) -> str:
     if not isinstance(value, str) or "@" not in value or any(c.isspace() for c in value):
-        raise ValueError("not an e-mail address")
+        raise ValueError(M_("not an e-mail address"))
     return value
 
 
@@ -75,7 +78,9 @@ class Envelope(Model):
     def _author_from_github(self) -> Envelope:
         # Only GitHub says who opened an issue; a form or a file could name anyone.
         if self.login is not None and self.source != "github-issue":
-            raise ValueError("author.login is known only for a GitHub issue (source github-issue)")
+            raise ValueError(
+                M_("author.login is known only for a GitHub issue (source github-issue)")
+            )
         return self
 
     @property
@@ -95,7 +100,11 @@ def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, l
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [ContentError(name, None, f"cannot be read: {exc}")]
+        return (
+            None,
+            None,
+            [ContentError(name, None, M_("cannot be read: %(reason)s", reason=str(exc)))],
+        )
     try:
         if path.suffix == ".json":
             raw = json.loads(text, parse_float=str, parse_constant=_no_constant)
@@ -103,9 +112,10 @@ def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, l
             raw = load_mapping(text).data
     except (ValueError, StrictYAMLError) as exc:
         message = getattr(exc, "message", None) or str(exc)
-        return None, None, [ContentError(name, None, f"not a valid envelope file: {message}")]
+        problem = M_("not a valid envelope file: %(problem)s", problem=message)
+        return None, None, [ContentError(name, None, problem)]
     if not isinstance(raw, dict):
-        return None, None, [ContentError(name, None, "an envelope is a mapping of keys")]
+        return None, None, [ContentError(name, None, M_("an envelope is a mapping of keys"))]
     try:
         return raw, Envelope.model_validate(raw), []
     except ValidationError as exc:
@@ -113,7 +123,7 @@ def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, l
 
 
 def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed")
+    raise ValueError(M_("%(name)s is not allowed", name=name))
 
 
 def envelope_json(envelope: Envelope | dict[str, Any]) -> str:

@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from pydantic import ValidationError
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
@@ -39,6 +41,7 @@ from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.rules import check_round_rules
+from appel_a_communs.i18n import M_, Message, language_of, translate, translations
 from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.envelope import (
     ENVELOPE_SUFFIXES,
@@ -50,7 +53,6 @@ from appel_a_communs.submissions.envelope import (
 )
 from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
-from appel_a_communs.submissions.messages import in_french
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 
 FOLDER = {
@@ -130,8 +132,10 @@ def run_lock(root: Path, wait: float) -> Iterator[None]:
 
 
 class Processor:
-    def __init__(self, root: Path, today: date | None = None) -> None:
+    def __init__(self, root: Path, today: date | None = None, language: str = "fr") -> None:
         self.root = root
+        self.language = language
+        """The site's language, which rejection reports speak first (then English)."""
         self.content = root / "content"
         self.inbox = root / "submissions" / "inbox"
         self.processed = root / "submissions" / "processed"
@@ -197,7 +201,11 @@ class Processor:
                                 ContentError(
                                     envelope.id,
                                     _key_of(item),
-                                    f"'{_slug_of(item)}' is taken: {relative} exists",
+                                    M_(
+                                        "'%(slug)s' is taken: %(file)s exists",
+                                        slug=_slug_of(item),
+                                        file=relative,
+                                    ),
                                 )
                             ]
                         )
@@ -229,33 +237,33 @@ class Processor:
         model, _ = FORMS[kind]
         folder = FOLDER[kind]
 
-        def refuse(key: str, why: str) -> None:
+        def refuse(key: str, why: Message) -> None:
             errors.append(ContentError(envelope.id, key, why))
 
         if kind in ("join", "pledge"):
             for key in ("id", "source"):
                 if key in data:
-                    refuse(key, "is set by the submission processor")
+                    refuse(key, M_("is set by the submission processor"))
             data["id"] = envelope.id
             data.setdefault("date", envelope.submitted_at.date())
             data["source"] = {"kind": envelope.source, "ref": envelope.ref}
             given = [k for k in ("money", "skills", "means") if data.get(k)]
             if kind == "join" and given:
-                refuse(given[0], "a join brings no money, skills or means: use the pledge form")
+                refuse(given[0], M_("a join brings no money, skills or means: use the pledge form"))
             if kind == "pledge" and not given:
                 refuse(
                     "money",
-                    "a pledge brings money, skills or means (to join only, use the join form)",
+                    M_("a pledge brings money, skills or means (to join only, use the join form)"),
                 )
         else:
             name = data.get("name") if kind == "register-actor" else data.get("title")
             data.setdefault("slug", slugify(name) if isinstance(name, str) else "")
         if kind == "propose-common":
             if data.get("stage", "proposed") != "proposed":
-                refuse("stage", "is set by maintainers: a proposal is 'proposed'")
+                refuse("stage", M_("is set by maintainers: a proposal is 'proposed'"))
             data["stage"] = "proposed"
         if kind == "propose-challenge" and data.get("status", "open") != "open":
-            refuse("status", "is set by maintainers: a proposed challenge is 'open'")
+            refuse("status", M_("is set by maintainers: a proposed challenge is 'open'"))
 
         try:
             item = model.model_validate(data)
@@ -264,12 +272,12 @@ class Processor:
                 form_field = field_for_path(
                     kind, tuple(error.field.split(".")) if error.field else ()
                 )
-                label = (
-                    f" (form field {form_field})"
+                where = (
+                    M_("%(key)s (form field %(field)s)", key=error.field, field=form_field)
                     if form_field and form_field != error.field
-                    else ""
+                    else error.field
                 )
-                errors.append(ContentError(envelope.id, f"{error.field}{label}", error.message))
+                errors.append(ContentError(envelope.id, where, error.message))
             raise ContentErrors(errors) from None
         if errors:
             raise ContentErrors(errors)
@@ -277,14 +285,20 @@ class Processor:
         slug = _slug_of(item)
         target = (self.content / folder / f"{slug}{KINDS[folder].suffix}").resolve()
         if self.content.resolve() not in target.parents:
-            raise ContentErrors([ContentError(envelope.id, _key_of(item), "escapes content/")])
+            raise ContentErrors([ContentError(envelope.id, _key_of(item), M_("escapes content/"))])
         existing = getattr(self.catalogue, folder).get(slug)
         source = self.catalogue.source_of(folder, slug)
         if existing is not None and source is not None and source.resolve() != target:
             raise ContentErrors(
                 [
                     ContentError(
-                        envelope.id, _key_of(item), f"'{slug}' is taken by {self._relative(source)}"
+                        envelope.id,
+                        _key_of(item),
+                        M_(
+                            "'%(slug)s' is taken by %(file)s",
+                            slug=slug,
+                            file=self._relative(source),
+                        ),
                     )
                 ]
             )
@@ -316,15 +330,25 @@ class Processor:
                 ContentError(
                     envelope.id,
                     "actor",
-                    f"only the members listed in {where} may commit '{pledge.actor}', "
-                    "and the author of this submission is not one of them",
+                    M_(
+                        "only the members listed in %(file)s may commit '%(actor)s', "
+                        "and the author of this submission is not one of them",
+                        file=where,
+                        actor=pledge.actor,
+                    ),
                 )
             ], []
         if actor.members:
-            why = f"'{pledge.actor}' lists members, but the author of this submission is unknown"
+            why = M_(
+                "'%(actor)s' lists members, but the author of this submission is unknown",
+                actor=pledge.actor,
+            )
         else:
-            why = f"'{pledge.actor}' lists no members, so anyone may submit in its name"
-        return [], [f"not verified: {why}"]
+            why = M_(
+                "'%(actor)s' lists no members, so anyone may submit in its name",
+                actor=pledge.actor,
+            )
+        return [], [M_("not verified: %(why)s", why=why)]
 
     def _relative(self, path: Path | None) -> str:
         """A file named as the site root sees it: reports travel to issue comments, where
@@ -338,8 +362,12 @@ class Processor:
 
     def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
         for ref in item_references(self.catalogue, item):
-            hint = ": register it first" if ref.folder == "actors" and ref.field == "actor" else ""
-            yield ContentError(ident, ref.field, ref.message + hint)
+            message = (
+                M_("%(problem)s: register it first", problem=ref.message)
+                if ref.folder == "actors" and ref.field == "actor"
+                else ref.message
+            )
+            yield ContentError(ident, ref.field, message)
 
     def _round_rules(self, pledge: Pledge, target: Path) -> list[ContentError]:
         """The campaign's rules, checked on the actor, the common and their pledges only."""
@@ -363,9 +391,13 @@ class Processor:
             campaign=campaign,  # no round rule depends on matching
             sources=sources,
         )
-        errors = check_round_rules(sub, compute_funding(sub, self.today))
+        errors = check_round_rules(sub, compute_funding(sub, self.today), self._relative)
         return [
-            ContentError(pledge.id, e.field, f"{e.message} ({self._relative(Path(e.path))})")
+            ContentError(
+                pledge.id,
+                e.field,
+                M_("%(problem)s (%(file)s)", problem=e.message, file=self._relative(Path(e.path))),
+            )
             for e in errors
         ]
 
@@ -379,7 +411,14 @@ class Processor:
             return []
         path = self.catalogue.source_of(folder, other)
         where = self._relative(path) if path else other
-        return [f"« {name} » looks like the existing '{other}' ({where})"]
+        return [
+            M_(
+                "« %(name)s » looks like the existing '%(other)s' (%(file)s)",
+                name=name,
+                other=other,
+                file=where,
+            )
+        ]
 
     def _round_trip(self, target: Path, text: str, ident: str) -> None:
         """The written file must load back into the same content: check before writing."""
@@ -411,7 +450,9 @@ class Processor:
             self.folded[folder].setdefault(fold(name), _slug_of(item))
 
     def _reject(self, path: Path, outcome: Outcome) -> None:
-        write_atomic(self.rejected / f"{path.stem}.report.md", rejection_report(outcome))
+        write_atomic(
+            self.rejected / f"{path.stem}.report.md", rejection_report(outcome, self.language)
+        )
         self._move(path, self.rejected)
 
     def _move(self, path: Path, folder: Path) -> None:
@@ -440,37 +481,44 @@ def _rename(error: ContentError, ident: str) -> ContentError:
 # --- reports ---------------------------------------------------------------------------
 
 
-def _error_lines(errors: list[ContentError], french: bool = False) -> list[str]:
+def _error_lines(errors: list[ContentError], catalogue: NullTranslations) -> list[str]:
     lines = []
     for error in errors:
-        field_name = error.field or ("(soumission)" if french else "(envelope)")
-        message = in_french(error.message) if french else error.message
-        if french:
-            field_name = in_french(field_name)
-        lines.append(f"- `{field_name}` : {message}" if french else f"- `{field_name}`: {message}")
+        line = M_(
+            "- `%(field)s`: %(message)s",
+            field=error.field or M_("(envelope)"),
+            message=error.message,
+        )
+        lines.append(translate(line, catalogue))
     return lines
 
 
-def rejection_report(outcome: Outcome) -> str:
-    """Why a submission was refused, in French and in English, field by field."""
-    lines = [
-        f"# Soumission `{outcome.id}` refusée / Submission `{outcome.id}` rejected",
-        "",
-        "## Français",
-        "",
-        f"La soumission ({outcome.type}) n’a pas été enregistrée. Corrigez les champs suivants "
-        "puis soumettez-la à nouveau :",
-        "",
-        *_error_lines(outcome.errors, french=True),
-        "",
-        "## English",
-        "",
-        f"The submission ({outcome.type}) was not recorded. Fix these fields and submit it again:",
-        "",
-        *_error_lines(outcome.errors),
-        "",
-    ]
-    return "\n".join(lines)
+def _language_name(language: str) -> str:
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def rejection_report(outcome: Outcome, language: str = "fr") -> str:
+    """Why a submission was refused, field by field: in the site's language (the gettext
+    catalogue, like the rest of the interface), then in English."""
+    languages = [language_of(language)] + (["en"] if language_of(language) != "en" else [])
+    titles, sections = [], []
+    for lang in languages:
+        catalogue = translations(lang)
+        titles.append(translate(M_("Submission `%(id)s` rejected", id=outcome.id), catalogue))
+        intro = M_(
+            "The submission (%(type)s) was not recorded. Fix these fields and submit it again:",
+            type=outcome.type,
+        )
+        sections += [
+            f"## {_language_name(lang)}",
+            "",
+            translate(intro, catalogue),
+            "",
+            *_error_lines(outcome.errors, catalogue),
+            "",
+        ]
+    return "\n".join([f"# {' / '.join(titles)}", "", *sections])
 
 
 def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
@@ -503,6 +551,6 @@ def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
         lines += ["### Refusées / Rejected", ""]
         for o in rejected:
             lines.append(f"- `{o.id}` ({o.type}):")
-            lines += ["  " + line for line in _error_lines(o.errors)]
+            lines += ["  " + line for line in _error_lines(o.errors, NullTranslations())]
         lines.append("")
     return "\n".join(lines)

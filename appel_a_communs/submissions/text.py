@@ -9,6 +9,8 @@ from typing import Any
 
 import nh3
 
+from appel_a_communs.i18n import M_
+
 # Bidirectional controls can make text read differently from what it is (Trojan Source);
 # invisible characters hide content or spoof names.
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -21,11 +23,11 @@ def text_problem(value: str) -> str | None:
     """Why a text is refused, or None."""
     for char in value:
         if char in BIDI:
-            return f"contains a bidirectional control character (U+{ord(char):04X})"
+            return M_("contains a bidirectional control character (U+%(code)04X)", code=ord(char))
         if char in INVISIBLE:
-            return f"contains an invisible character (U+{ord(char):04X})"
+            return M_("contains an invisible character (U+%(code)04X)", code=ord(char))
         if unicodedata.category(char) == "Cc" and char not in CONTROL_OK and char != "\r":
-            return f"contains a control character (U+{ord(char):04X})"
+            return M_("contains a control character (U+%(code)04X)", code=ord(char))
     return None
 
 
