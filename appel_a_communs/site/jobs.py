@@ -176,3 +176,24 @@ def write_sitemap(out: Output, urls: Iterable[str]) -> None:
         f"{entries}</urlset>\n"
     )
     (out.folder / "sitemap.xml").write_text(text, encoding="utf-8")
+
+
+def robots_text(out: Output) -> str:
+    """``robots.txt``: every crawler may read everything, and the sitemap is named.
+
+    The robots protocol (RFC 9309) and the sitemaps protocol want the sitemap's absolute
+    URL, so the ``Sitemap:`` line is written only when SITEURL is an absolute http(s)
+    address (``publishconf.py``). A development build (SITEURL empty) or a SITEURL without
+    a scheme cannot name it: a relative one would be read from the crawler's host root,
+    so it is left out rather than written wrong. Crawlers read robots.txt at the root of
+    a host only: on a project site served from a sub-path (``https://owner.github.io/repo/``)
+    this file is not read, but the sitemap it names can still be given to search engines.
+    """
+    lines = [f"# {' '.join(out.sitename.split())}", "User-agent: *", "Disallow:"]
+    if out.site.startswith(("https://", "http://")):
+        lines += ["", f"Sitemap: {out.address('sitemap.xml')}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_robots(out: Output) -> None:
+    (out.folder / "robots.txt").write_text(robots_text(out), encoding="utf-8")

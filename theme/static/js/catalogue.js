@@ -1,11 +1,17 @@
 // Progressive enhancement of the commons catalogue: filters and search as you type,
 // their state kept in the URL so that it can be shared. Without JavaScript the page
-// lists every common, grouped by challenge, and the (hidden) filter form is unused.
+// lists every common, grouped by challenge, and the filter form is not shown. Where
+// scripts run, the stylesheet shows the form from the first paint, so that nothing
+// moves when this script starts (see .filters in style.css).
 (function () {
   "use strict";
   var form = document.querySelector("form.filters");
+  if (!form) return;
   var cards = Array.prototype.slice.call(document.querySelectorAll("[data-facets]"));
-  if (!form || !cards.length || !window.URLSearchParams || !window.history) return;
+  if (!cards.length || !window.URLSearchParams || !window.history) {
+    form.hidden = true; // a form that would do nothing
+    return;
+  }
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
   var count = document.getElementById("filter-count");
   var exact = ["status", "maturity", "license", "progress"];
@@ -60,7 +66,7 @@
     var field = form.elements.namedItem(name);
     if (field) field.value = value;
   });
-  form.hidden = false;
+  form.classList.add("filters--on"); // for browsers without @media (scripting)
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });

@@ -111,6 +111,14 @@ class CatalogueGenerator(Generator):
         run_jobs(work, processes)
         ordinary = [page.url for page in self.context.get("pages", [])]
         jobs.write_sitemap(out, ["", *(page.url for page in pages), *ordinary])
+        if not self._writes_elsewhere("robots.txt"):
+            jobs.write_robots(out)
+
+    def _writes_elsewhere(self, save_as: str) -> bool:
+        """Whether the site writes this file itself: a static file (STATIC_PATHS, placed
+        by EXTRA_PATH_METADATA, copied after this generator has run) or a template page."""
+        static = (sc.save_as for sc in self.context.get("staticfiles", []))
+        return save_as in {*static, *self.settings.get("TEMPLATE_PAGES", {}).values()}
 
     def _output(self) -> jobs.Output:
         checked = self.checked
