@@ -50,13 +50,44 @@ class Message(str):
             for k, v in self.params.items()
         }
         text = catalogue.gettext(self.msgid)
-        return text % params if params else text
+        try:
+            return text % params if params else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return str(self)
 
 
 def M_(msgid: str, **params: Any) -> Message:
     """A message with ``%(name)s`` parameters, marked for extraction, translated where
     it is shown (``translate``); a parameter may itself be a Message."""
     return Message(msgid, params)
+
+
+def message_record(message: Message) -> dict[str, Any]:
+    """A Message as JSON can keep it (an envelope carries it to the processor)."""
+    params = {
+        k: message_record(v) if isinstance(v, Message) else v for k, v in message.params.items()
+    }
+    return {"msgid": message.msgid, "params": params}
+
+
+def message_from_record(record: Any, depth: int = 0) -> Message | None:
+    """The Message of ``message_record``; None for anything else (envelopes are input)."""
+    if not isinstance(record, dict) or depth > 5:
+        return None
+    msgid, params = record.get("msgid"), record.get("params")
+    if not isinstance(msgid, str) or not isinstance(params, dict):
+        return None
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            value = message_from_record(value, depth + 1)
+        if not isinstance(key, str) or not isinstance(value, str | int):
+            return None
+        values[key] = value
+    try:
+        return Message(msgid, values)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def translate(text: Any, catalogue: gettext.NullTranslations) -> Any:

@@ -281,3 +281,34 @@ def test_parse_issue_prints_the_fields(site, tmp_path, capsys):
     fields = json.loads(capsys.readouterr().out)
     assert fields["actor"] == "ville" and fields["role"] == "Financeur (funder)"
     assert fields["note"] is None
+
+
+def test_a_broken_issue_form_stops_the_fetch_with_its_name(site, httpserver: HTTPServer, capsys):
+    write(site / ".github/ISSUE_TEMPLATE/join.yml", "body: [unclosed\n")
+    httpserver.expect_request("/repos/org/appel/issues").respond_with_json([])
+    fetch = ["--root", str(site), "fetch", "github", "--repo", "org/appel",
+             "--api-url", httpserver.url_for("")]  # fmt: skip
+    assert main(fetch) == 1
+    err = capsys.readouterr().err
+    assert "ISSUE_TEMPLATE/join.yml" in err and "not valid YAML" in err
+    assert "Traceback" not in err
+
+
+def test_without_issue_forms_the_site_language_gives_the_labels(site, httpserver, capsys):
+    """An English site that has not written its templates reads English issue bodies."""
+    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "en"\n', encoding="utf-8")
+    body = "### Your organisation (identifier)\n\nasso\n\n### The common (identifier)\n\ncovoit"
+    body += "\n\n### Role\n\nUser (user)\n\n### Note\n\n_No response_"
+    english = {
+        "number": 3,
+        "body": body,
+        "user": {"login": "u"},
+        "labels": [{"name": "submission:join"}],
+        "created_at": "2026-11-20T10:00:00Z",
+    }
+    httpserver.expect_request("/repos/org/appel/issues").respond_with_json([english])
+    fetch = ["--root", str(site), "fetch", "github", "--repo", "org/appel",
+             "--api-url", httpserver.url_for("")]  # fmt: skip
+    assert main(fetch) == 0, capsys.readouterr().err
+    data = json.loads((site / "submissions/inbox/github-3.json").read_text())["data"]
+    assert data == {"actor": "asso", "common": "covoit", "role": "user"}

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import yaml
 
+from appel_a_communs.commands.site import site_language
+from appel_a_communs.content.errors import display_path
 from appel_a_communs.submissions.envelope import envelope_json, write_atomic
 from appel_a_communs.submissions.forms import (
     CONTACT_KEYS,
@@ -21,6 +22,7 @@ from appel_a_communs.submissions.forms import (
 )
 from appel_a_communs.submissions.issue_body import (
     UNREADABLE,
+    IssueFormError,
     load_template,
     parse_issue_body,
     unreadable_entry,
@@ -64,13 +66,16 @@ def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Respons
 
 
 def _templates(root: Path) -> dict[str, dict[str, Any]]:
-    """The issue forms by submission type: the repository's files, else the generated ones."""
+    """The issue forms by submission type: the repository's files, else the ones the site's
+    language generates. A template that cannot be read stops the fetch with its name."""
+    language = site_language(root)
     forms = {}
     for kind in SUBMISSION_TYPES:
         path = root / ".github" / "ISSUE_TEMPLATE" / f"{kind}.yml"
-        forms[kind] = (
-            yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else issue_form(kind)
-        )
+        try:
+            forms[kind] = load_template(path) if path.exists() else issue_form(kind, language)
+        except IssueFormError as exc:
+            raise FetchError(f"the issue form {display_path(path)} cannot be used: {exc}") from None
     return forms
 
 
