@@ -67,6 +67,15 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A site folder holding a small valid call (test modules may define their own)."""
+    root = tmp_path / "site"
+    for name, text in MINIMAL.items():
+        write(root / "content" / name, text)
+    return root
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

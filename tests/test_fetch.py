@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
-import pytest
 import yaml
-from conftest import MINIMAL, write
+from conftest import write
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -18,14 +16,6 @@ from appel_a_communs.submissions import fetch as fetch_module
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.forms import FORMS
 from appel_a_communs.submissions.issue_forms import issue_form, option_text, submission_label
-
-
-@pytest.fixture
-def site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    for name, text in MINIMAL.items():
-        write(root / "content" / name, text)
-    return root
 
 
 def render_body(kind: str, values: dict[str, str | list[str]]) -> str:

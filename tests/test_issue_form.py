@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, write
+from conftest import write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
@@ -769,14 +769,6 @@ def test_escaped_no_response_is_no_answer(template, label, empty, no_response):
 
 
 # --- a parse error reaches the user as a rejection -------------------------------------
-
-
-@pytest.fixture
-def site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    for name, text in MINIMAL.items():
-        write(root / "content" / name, text)
-    return root
 
 
 JOIN_FORM = issue_form("join")
