@@ -121,9 +121,7 @@ def _fetch(root: Path, base: str, *extra: str) -> int:
 
 
 def test_fetch_records_the_issue_author(locked, httpserver: HTTPServer, capsys):
-    httpserver.expect_request("/repos/org/appel/issues/5").respond_with_json(
-        _issue(5, "Octo-Cat")
-    )
+    httpserver.expect_request("/repos/org/appel/issues/5").respond_with_json(_issue(5, "Octo-Cat"))
     assert _fetch(locked, httpserver.url_for(""), "--author", "Octo-Cat") == 0
     envelope = json.loads((locked / "submissions/inbox/github-5.json").read_text())
     assert envelope["author"] == {"login": "Octo-Cat"}
@@ -133,9 +131,7 @@ def test_fetch_records_the_issue_author(locked, httpserver: HTTPServer, capsys):
 
 
 def test_fetch_stops_when_the_event_names_another_author(locked, httpserver, capsys):
-    httpserver.expect_request("/repos/org/appel/issues/5").respond_with_json(
-        _issue(5, "mallory")
-    )
+    httpserver.expect_request("/repos/org/appel/issues/5").respond_with_json(_issue(5, "mallory"))
     assert _fetch(locked, httpserver.url_for(""), "--author", "octo-cat") != 0
     assert "another account" in capsys.readouterr().err
     assert not any((locked / "submissions/inbox").iterdir())

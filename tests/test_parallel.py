@@ -190,11 +190,11 @@ def readers(tmp_path, monkeypatch):
     log = tmp_path / "readers.log"
     log.touch()
 
-    def recording(name, paths):
+    def recording(name, paths, **options):
         if paths:
             with log.open("a") as out:
                 out.write(f"{os.getpid()}\n")
-        return real(name, paths)
+        return real(name, paths, **options)
 
     monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(loader, "_read_files", recording)

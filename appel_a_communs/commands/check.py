@@ -25,6 +25,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
 
     ``constants`` are the site's settings as pelicanconf.py writes them (the catalogue's
     addresses, which no page may take); the build alone checks the settings themselves."""
+    from appel_a_communs.commands.site import max_file_size
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
     from appel_a_communs.content.loader import read_page_meta
     from appel_a_communs.site.forms import FORM_SLUGS
@@ -37,13 +38,14 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     from appel_a_communs.site.view import load_call
 
     constants = constants or {}
+    max_size = max_file_size(constants)
     errors: list[ContentError] = []
     pages = content / PAGES_FOLDER
     found = []
     if pages.is_dir():
         for page in sorted(p for p in pages.rglob("*") if p.suffix in MARKDOWN_SUFFIXES):
             try:
-                meta, _ = read_page_meta(page)
+                meta, _ = read_page_meta(page, max_size)
                 found.append((str(page), meta.slug))
             except ContentErrors as exc:
                 errors.extend(exc.errors)
@@ -59,7 +61,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     folders.append(str(constants.get("THEME_STATIC_DIR", "theme")))
     errors.extend(page_slug_errors(found, urls.reserved_slugs(folders)))
     try:
-        load_call(content, today)
+        load_call(content, today, max_file_size=max_size)
     except ContentErrors as exc:
         errors.extend(exc.errors)
     return errors

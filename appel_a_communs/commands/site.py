@@ -37,7 +37,17 @@ def site_constants(root: Path) -> dict[str, Any]:
     return found
 
 
-def site_language(root: Path) -> str:
-    """The site's DEFAULT_LANG, which its issue forms and labels must speak."""
-    value = site_constants(root).get("DEFAULT_LANG")
+def site_language(root: Path, constants: dict[str, Any] | None = None) -> str:
+    """The site's DEFAULT_LANG, which its issue forms, labels and reports must speak."""
+    value = (site_constants(root) if constants is None else constants).get("DEFAULT_LANG")
     return value if isinstance(value, str) and value else DEFAULT_LANGUAGE
+
+
+def max_file_size(constants: dict[str, Any]) -> int:
+    """The site's CATALOGUE_MAX_FILE_SIZE (bytes a content file or an envelope may hold),
+    as pelicanconf.py writes it; the build checks the setting itself."""
+    from appel_a_communs.content.loader import MAX_FILE_SIZE
+
+    limit = constants.get("CATALOGUE_MAX_FILE_SIZE")
+    valid = isinstance(limit, int) and not isinstance(limit, bool) and limit > 0
+    return limit if valid else MAX_FILE_SIZE

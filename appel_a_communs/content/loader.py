@@ -89,9 +89,26 @@ def _group(pledges: list[Pledge], key: str) -> dict[str, list[Pledge]]:
 # --- reading one file ------------------------------------------------------
 
 
-def read_text(path: Path) -> str:
-    """The file's text; raises ContentErrors when it is unreadable, not UTF-8 or empty."""
+MAX_FILE_SIZE = 1_000_000
+"""Bytes a content file or an envelope may hold (CATALOGUE_MAX_FILE_SIZE): reading a
+bigger one would take seconds, and no call needs one."""
+
+
+def too_big(path: Path | str, size: int, max_size: int) -> ContentError | None:
+    """The error for a file of ``size`` bytes above ``max_size``, before anything parses it."""
+    if size <= max_size:
+        return None
+    message = f"is {size} bytes, more than the {max_size} allowed (CATALOGUE_MAX_FILE_SIZE)"
+    return ContentError(str(path), None, message)
+
+
+def read_text(path: Path, max_size: int = MAX_FILE_SIZE) -> str:
+    """The file's text; raises ContentErrors when it is unreadable, bigger than
+    ``max_size`` bytes, not UTF-8 or empty."""
     try:
+        big = too_big(path, path.stat().st_size, max_size)
+        if big:
+            raise ContentErrors([big])
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -196,9 +213,11 @@ def validation_errors(
     return out
 
 
-def parse_document(path: Path, markdown: bool) -> tuple[Document, str]:
+def parse_document(
+    path: Path, markdown: bool, max_size: int = MAX_FILE_SIZE
+) -> tuple[Document, str]:
     """Read a YAML file, or a Markdown file's front matter and body."""
-    return parse_text(path, read_text(path), markdown)
+    return parse_text(path, read_text(path, max_size), markdown)
 
 
 def parse_text(path: Path, text: str, markdown: bool) -> tuple[Document, str]:
@@ -243,9 +262,9 @@ def build_model(
     return result
 
 
-def read_page_meta(path: Path) -> tuple[PageMeta, str]:
+def read_page_meta(path: Path, max_size: int = MAX_FILE_SIZE) -> tuple[PageMeta, str]:
     """Front matter and Markdown body of an ordinary page (``content/pages/``)."""
-    doc, body = parse_document(path, markdown=True)
+    doc, body = parse_document(path, markdown=True, max_size=max_size)
     meta = build_model(PageMeta, path, doc, {}, reserved=())
     assert isinstance(meta, PageMeta)
     if meta.slug is None:
@@ -393,6 +412,7 @@ def _read_folder(
     broken: set[str],
     cache: ModelCache,
     processes: int,
+    max_size: int = MAX_FILE_SIZE,
 ) -> Iterator[tuple[Path, Model]]:
     """Valid items of a folder, in file order; the ids of invalid files go to ``broken``.
     Files the cache does not hold are read in ``processes`` processes when they are many."""
@@ -402,7 +422,7 @@ def _read_folder(
     unread = [path for path, item in zip(files, known, strict=True) if item is None]
     if len(unread) < PARALLEL_FROM:
         processes = 1
-    fresh = iter(map_shares(partial(_read_files, name), unread, processes))
+    fresh = iter(map_shares(partial(_read_files, name, max_size=max_size), unread, processes))
     for path, item in zip(files, known, strict=True):
         if item is None:
             item, file_errors, ids = next(fresh)
@@ -425,16 +445,16 @@ def build_item(kind: ContentKind, path: Path, doc: Document, body: str) -> Model
     return build_model(kind.model, path, doc, extra, reserved)
 
 
-def _read_files(name: str, paths: list[Path]) -> list[FileResult]:
-    return [_read_file(name, path) for path in paths]
+def _read_files(name: str, paths: list[Path], max_size: int = MAX_FILE_SIZE) -> list[FileResult]:
+    return [_read_file(name, path, max_size) for path in paths]
 
 
-def _read_file(name: str, path: Path) -> FileResult:
+def _read_file(name: str, path: Path, max_size: int = MAX_FILE_SIZE) -> FileResult:
     """One file of a folder: its model, or the errors that keep it out and the ids it held."""
     kind = KINDS[name]
     key = kind.key
     try:
-        doc, body = parse_document(path, kind.markdown)
+        doc, body = parse_document(path, kind.markdown, max_size)
     except ContentErrors as exc:
         return None, exc.errors, {path.stem}
     from_file_name = key == "id" or key not in doc.data
@@ -451,7 +471,10 @@ def _read_file(name: str, path: Path) -> FileResult:
 
 
 def load_catalogue(
-    content: Path | str, cache_folder: Path | None = None, processes: int = 1
+    content: Path | str,
+    cache_folder: Path | None = None,
+    processes: int = 1,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> Catalogue:
     """Load and cross-check a content folder; raises ContentErrors listing every problem.
 
@@ -459,7 +482,7 @@ def load_catalogue(
     ``processes``, a folder of many files is read by that many processes (forks).
     """
     with cycle_collection_paused():
-        return _load_catalogue(Path(content), cache_folder, processes)
+        return _load_catalogue(Path(content), cache_folder, processes, max_file_size)
 
 
 @contextmanager
@@ -487,7 +510,9 @@ def cycle_collection_paused(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) -> Catalogue:
+def _load_catalogue(
+    content: Path, cache_folder: Path | None, processes: int, max_size: int
+) -> Catalogue:
     reuse = ModelCache(cache_folder)
     errors: list[ContentError] = []
     if not content.is_dir():
@@ -500,7 +525,8 @@ def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) ->
         key = kind.key
         items: dict[str, Model] = {}
         broken[name] = set()
-        for path, item in _read_folder(content, name, errors, broken[name], reuse, processes):
+        found = _read_folder(content, name, errors, broken[name], reuse, processes, max_size)
+        for path, item in found:
             ident = getattr(item, key)
             if ident in items:
                 other = sources[(name, ident)]
@@ -520,7 +546,7 @@ def _load_catalogue(content: Path, cache_folder: Path | None, processes: int) ->
     campaign_path = content / CAMPAIGN_FILE
     if campaign_path.exists():
         try:
-            doc, _ = parse_document(campaign_path, markdown=False)
+            doc, _ = parse_document(campaign_path, markdown=False, max_size=max_size)
             campaign = build_model(Campaign, campaign_path, doc, {}, reserved=())
         except ContentErrors as exc:
             errors.extend(exc.errors)

@@ -2,33 +2,62 @@
 
 PyYAML follows YAML 1.1, where ``NO`` is false, ``01000`` is octal 512 and ``1:30``
 is 90. Content is written by people, so this reader never guesses: it refuses
-anchors, aliases, tags, merge keys and duplicate keys, and a plain scalar becomes
+anchors, aliases, tags (the non-specific ``!`` included), directives, merge keys,
+duplicate keys, null keys and more than one document, and a plain scalar becomes
 something other than text only in these unambiguous forms:
 
 - ``true`` / ``false`` (any case) → bool
 - ``null``, ``~`` or nothing → None
-- ``-?(0|[1-9][0-9]*)`` → int (so ``01000`` stays the text "01000")
+- ``-?(0|[1-9][0-9]*)`` → int (so ``01000`` stays the text "01000"), at most
+  ``MAX_INT_DIGITS`` digits
 - ``YYYY-MM-DD`` → date
 
 Everything else, ``.nan``, ``1e3``, ``2500.50``, ``1:30``, ``NO`` included, is text;
-the models decide whether that text is a valid amount, number or date.
+the models decide whether that text is a valid amount, number or date. A key is the
+text it is written with. Nesting deeper than ``MAX_DEPTH`` levels is refused.
+
+Every text gives a value or a StrictYAMLError naming the line, never another exception,
+and the same result with or without LibYAML: the reference is PyYAML's pure-Python
+scanner made stricter where it is wrong about YAML 1.2 (see ``_StrictScanner``);
+LibYAML only reads, faster, the texts that ``_plain_enough`` lets through, where both
+give the same events (tests/test_yaml_suite.py runs the YAML test suite on both).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.parser import Parser
 from yaml.reader import Reader
-from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
+from yaml.scanner import Scanner, ScannerError
+from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without LibYAML
+    CParser = None
+
+MAX_DEPTH = 100
+"""Content is a few levels deep; deeper nesting is a mistake (or an attack on the stack)."""
+MAX_INT_DIGITS = 100
+"""No amount or count has more digits; longer ones are refused, not converted slowly."""
 
 _INT = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -40,6 +69,14 @@ _BOOL = {
     "false": False,
     "False": False,
     "FALSE": False,
+}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORBIDDEN = re.compile("[\x85\u2028\u2029]|(?<!^)\ufeff")
+_FORBIDDEN_NAMES = {
+    "\x85": "next-line (U+0085)",
+    "\u2028": "line separator (U+2028)",
+    "\u2029": "paragraph separator (U+2029)",
+    "\ufeff": "byte order mark (U+FEFF)",
 }
 
 Path_ = tuple[str | int, ...]
@@ -66,56 +103,191 @@ def format_path(path: Path_) -> str:
     return out
 
 
-class _StrictComposer(Composer):
-    """Refuses anchors, aliases and explicit tags while the node tree is built."""
+# --- the reference reader: PyYAML's scanner, where it errs about YAML 1.2, refusing ------
+
+_BLANK = "\0 \t\r\n"
+
+
+class _StrictScanner(Scanner):
+    """PyYAML's scanner, refusing what it would read differently from YAML 1.2.
+
+    Each override names the construct; the YAML test suite holds a case for each.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self._path: list[str | int] = []
+        self._last: object = None  # the last token scanned
+        self._in_block_scalar = False
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        pushed = False
-        if isinstance(index, ScalarNode):
-            self._path.append(index.value)
-            pushed = True
-        elif isinstance(index, int) and not isinstance(index, bool):
-            self._path.append(index)
-            pushed = True
+    def _refuse(self, problem: str) -> None:
+        raise ScannerError(None, None, problem, self.get_mark())
+
+    def fetch_more_tokens(self) -> None:
+        super().fetch_more_tokens()
+        if self.tokens:
+            self._last = self.tokens[-1]
+
+    def fetch_directive(self) -> None:
+        self._refuse("directives (%) are not allowed")
+
+    def scan_to_next_token(self) -> None:
+        """Comments need a space before them (``"a"# b`` is invalid); inside brackets, a
+        continued line is indented more than the key that holds them."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " ":
+                self.forward()
+            ch = self.peek()
+            if ch == "#":
+                if self.index > 0 and self.buffer[self.pointer - 1] not in " \n":
+                    self._refuse("a comment (#) must be separated from the value by a space")
+                while self.peek() not in "\0\r\n":
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+                continue
+            if self.flow_level and self.column <= self.indent and ch not in "\0#":
+                self._refuse("a line inside brackets must be indented more than its key")
+            return
+
+    def check_key(self) -> bool:
+        """In brackets, ``?x`` is text in YAML 1.2, a key for PyYAML: refused."""
+        if self.flow_level and self.peek(1) not in _BLANK:
+            self._refuse("'?' followed by text inside brackets: quote the text")
+        return super().check_key()
+
+    def check_value(self) -> bool:
+        """In brackets, ``:x`` is text in YAML 1.2 unless it follows a quoted key or a
+        closed bracket; PyYAML reads a value: refused."""
+        if self.flow_level and self.peek(1) not in _BLANK + ",[]{}":
+            last = self._last
+            quoted = isinstance(last, ScalarToken) and not last.plain
+            if not (quoted or isinstance(last, FlowSequenceEndToken | FlowMappingEndToken)):
+                self._refuse("':' followed by text inside brackets: add a space or quote it")
+        return super().check_value()
+
+    def scan_flow_scalar_breaks(self, double: bool, start_mark: Any) -> list[str]:
+        """A quoted text continued on a line indented no more than its key is invalid."""
+        chunks = super().scan_flow_scalar_breaks(double, start_mark)
+        self._check_continued_line()
+        return chunks
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[str] | None:
+        line = self.line
+        chunks = super().scan_plain_spaces(indent, start_mark)
+        if self.flow_level and self.line != line:
+            self._check_continued_line()
+        return chunks
+
+    def _check_continued_line(self) -> None:
+        prefix = self.buffer[self.pointer - self.column : self.pointer]
+        spaces = len(prefix) - len(prefix.lstrip(" "))  # tabs do not indent
+        if self.peek() not in "\0\r\n" and spaces <= self.indent:
+            self._refuse("a continued line must be indented more than its key")
+
+    def scan_block_scalar(self, style: str) -> ScalarToken:
+        """A block text's header on a line of its own is read differently by YAML readers
+        (and ``key:`` then ``|`` below ``key`` is invalid)."""
+        if not self.buffer[self.pointer - self.column : self.pointer].strip(" "):
+            self._refuse("put the block text's '|' or '>' on the line of its key")
+        self._in_block_scalar = True
         try:
-            event = self.peek_event()
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, AliasEvent):
-                raise StrictYAMLError(
-                    f"aliases (*{event.anchor}) are not allowed; write the value out",
-                    line,
-                    tuple(self._path),
-                )
-            if getattr(event, "anchor", None) is not None:
-                raise StrictYAMLError(
-                    f"anchors (&{event.anchor}) are not allowed",
-                    line,
-                    tuple(self._path),
-                )
-            tag = getattr(event, "tag", None)
-            if tag not in (None, "!"):
-                raise StrictYAMLError(
-                    f"tags ({tag}) are not allowed; quote the value if it is text",
-                    line,
-                    tuple(self._path),
-                )
-            return super().compose_node(parent, index)
+            return super().scan_block_scalar(style)
         finally:
-            if pushed:
-                self._path.pop()
+            self._in_block_scalar = False
+
+    def scan_block_scalar_indicators(self, start_mark: Any) -> tuple[bool | None, int | None]:
+        """Readers disagree about the lines of spaces of a block text whose indentation is
+        given (``|2``): refused, the text's own indentation says it."""
+        chomping, increment = super().scan_block_scalar_indicators(start_mark)
+        if increment is not None:
+            self._refuse("indentation indicators ('|2') are not allowed; indent the text")
+        return chomping, increment
+
+    def scan_line_break(self) -> str:
+        """The end of the text ends a block scalar's last line as a line break would."""
+        if self._in_block_scalar and self.peek() == "\0":
+            return "\n"
+        return super().scan_line_break()
+
+    def scan_block_scalar_indentation(self) -> tuple[list[str], int, Any]:
+        """Blank lines before a block scalar's first line may not be indented more."""
+        chunks, max_indent, end_mark = super().scan_block_scalar_indentation()
+        if self.peek() not in "\0\r\n" and max(self.indent + 1, 1) <= self.column < max_indent:
+            self._refuse("a blank line before the text is indented more than its first line")
+        return chunks, max_indent, end_mark
 
 
-class _StrictLoader(Reader, Scanner, Parser, _StrictComposer, BaseResolver):
+class _StrictParser(Reader, _StrictScanner, Parser):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
-        Scanner.__init__(self)
+        _StrictScanner.__init__(self)
         Parser.__init__(self)
-        _StrictComposer.__init__(self)
-        BaseResolver.__init__(self)
+
+
+def _events(parser: Any) -> Iterator[Event]:
+    """A parser's events, the parser disposed of at the end (or on an error)."""
+    try:
+        get = parser.get_event
+        while True:
+            event = get()
+            yield event
+            if isinstance(event, StreamEndEvent):
+                return
+    finally:
+        parser.dispose()
+
+
+# --- the fast reader: LibYAML, on texts where it gives the same events ---------------------
+
+# (characters that must be in the text for the pattern to match, the pattern)
+_NOT_PLAIN = [
+    (("\t", "\r"), re.compile(r"[\t\r]")),
+    ((" \n",), re.compile(r"^ +$", re.MULTILINE)),  # lines of spaces
+    (("%", "---", "..."), re.compile(r"^(?:%|---|\.\.\.)", re.MULTILINE)),
+    (("|", ">"), re.compile(r"^ *[|>]|[|>][-+]?[0-9]", re.MULTILINE)),
+    (("#",), re.compile(r"[^ \n]#")),
+    (("?",), re.compile(r"(?:^|[ \[{,])\?(?: |$)", re.MULTILINE)),
+]
+_FLOW_TAIL = re.compile(r"[\[{][^\n]*")
+_FLOW_SPECIAL = re.compile(r"[:?#\"']")
+_QUOTE_START = re.compile(r"(?:^ *(?:- +)*|: +|- +)([\"'])", re.MULTILINE)
+_QUOTED = {
+    '"': re.compile(r'"(?:[^"\\\n]|\\[^\n])*"(?: *(?: #[^\n]*)?$| *:(?= |$))', re.MULTILINE),
+    "'": re.compile(r"'(?:[^'\n]|'')*'(?: *(?: #[^\n]*)?$| *:(?= |$))", re.MULTILINE),
+}
+
+
+def _plain_enough(text: str) -> bool:
+    """Whether ``text`` keeps to what LibYAML and ``_StrictScanner`` read alike: no tab,
+    directive, document marker, explicit key or comment stuck to a value; brackets and
+    quoted texts opened and closed on one line, without quotes or colons in brackets."""
+    if not text.endswith("\n"):
+        return False
+    for needles, pattern in _NOT_PLAIN:
+        if any(needle in text for needle in needles) and pattern.search(text):
+            return False
+    if "[" in text or "{" in text:
+        for match in _FLOW_TAIL.finditer(text):
+            tail = match.group()
+            if _FLOW_SPECIAL.search(tail):
+                return False
+            if tail.count("[") != tail.count("]") or tail.count("{") != tail.count("}"):
+                return False
+    if '"' in text or "'" in text:
+        for match in _QUOTE_START.finditer(text):
+            if not _QUOTED[match.group(1)].match(text, match.start(1)):
+                return False
+    return True
+
+
+FAST = CParser is not None
+"""Whether LibYAML reads the texts it may; tests set it to False to run the reference."""
+
+
+# --- from events to values -------------------------------------------------------------------
 
 
 @dataclass
@@ -135,94 +307,174 @@ class Document:
         return None
 
 
-def _plain_scalar(node: ScalarNode, path: Path_) -> Any:
-    value = node.value
+@dataclass(slots=True)
+class _Frame:
+    value: dict[str, Any] | list[Any]
+    path: Path_
+    key: str | None = None  # a mapping's key waiting for its value
+
+
+def _plain_scalar(value: str, line: int, path: Path_) -> Any:
     if value in _NULL:
         return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT.fullmatch(value):
+        if len(value.lstrip("-")) > MAX_INT_DIGITS:
+            raise StrictYAMLError(
+                f"a number of more than {MAX_INT_DIGITS} digits; quote it if it is text",
+                line,
+                path,
+            )
         return int(value)
     if _DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise StrictYAMLError(
-                f"'{value}' is not a valid date", node.start_mark.line + 1, path
-            ) from None
+            raise StrictYAMLError(f"'{value}' is not a valid date", line, path) from None
     return value
 
 
-def _construct(node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, ScalarNode):
-        if not node.style:  # plain: None from PyYAML's composer, "" from LibYAML's
-            return _plain_scalar(node, path)
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [_construct(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, ScalarNode):
-                raise StrictYAMLError("keys must be plain text", line, path)
-            key = key_node.value
-            if key == "<<" and not key_node.style:
-                raise StrictYAMLError("merge keys (<<) are not allowed", line, path)
-            if key in result:
-                raise StrictYAMLError(f"duplicate key '{key}'", line, (*path, key))
-            lines[(*path, key)] = line
-            result[key] = _construct(value_node, (*path, key), lines)
-        return result
-    raise StrictYAMLError("unsupported YAML node", node.start_mark.line + 1, path)
+def _scalar(event: ScalarEvent, line: int, path: Path_) -> Any:
+    if event.style in ("|", ">") and not event.value.strip(" \n"):
+        # readers disagree about the lines of spaces of a block text without text
+        message = "a block text ('|' or '>') without text; write '' for an empty text"
+        raise StrictYAMLError(message, line, path)
+    if event.style == '"' and _SURROGATE.search(event.value):
+        raise StrictYAMLError("a \\u escape names a lone surrogate, not a character", line, path)
+    if not event.style:  # plain: None from PyYAML, "" from LibYAML
+        return _plain_scalar(event.value, line, path)
+    return event.value
 
 
-_FAST = getattr(yaml, "__with_libyaml__", False)
+class _PropertyError(StrictYAMLError):
+    """An anchor, alias or tag: LibYAML's reading of it gives way to the reference's."""
 
 
-class _UntaggedCLoader(getattr(yaml, "CBaseLoader", object)):  # type: ignore[misc]
-    """LibYAML's composer without tag resolution: _construct reads node kinds and styles,
-    never tags, and resolving them was a Python call for every node."""
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        return ""
-
-
-_MARKERS = ("&", "*", "!")
-
-
-def _compose_fast(text: str) -> Node | None:
-    """LibYAML's composer, when the text can hold no anchor, alias or tag.
-
-    Scanning in C is an order of magnitude faster than PyYAML's pure-Python scanner; a
-    text that might hold one of the refused constructs (or that LibYAML rejects) goes
-    to the Python composer, which reports exactly where.
-    """
-    if any(marker in text for marker in _MARKERS):
-        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
-                raise _SlowPath
-            if getattr(event, "tag", None) not in (None, "!"):
-                raise _SlowPath
-    return yaml.compose(text, Loader=_UntaggedCLoader)
+def _check_node(event: Event, line: int, path: Path_) -> None:
+    if event.anchor is None and getattr(event, "tag", None) is None:
+        return
+    if isinstance(event, AliasEvent):
+        raise _PropertyError(
+            f"aliases (*{event.anchor}) are not allowed; write the value out", line, path
+        )
+    if event.anchor is not None:
+        raise _PropertyError(f"anchors (&{event.anchor}) are not allowed", line, path)
+    if event.tag is not None:
+        raise _PropertyError(
+            f"tags ({event.tag}) are not allowed; quote the value if it is text", line, path
+        )
 
 
-class _SlowPath(Exception):
-    pass
+_ENDS = {MappingEndEvent, SequenceEndEvent}
+_NODES = {ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent}
 
 
-def _compose(text: str) -> Node | None:
-    if _FAST:
+class _Builder:
+    """Builds the values from a parser's events, without recursion, refusing what the
+    policy refuses; both readers feed it, so both refuse alike."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Frame] = []
+        self.lines: dict[Path_, int] = {}
+        self.root: dict[str, Any] | None = None
+        self.documents = 0
+
+    def feed(self, event: Event) -> None:
+        kind = type(event)
+        if kind in _ENDS:
+            self.stack.pop()
+        elif kind in _NODES:
+            self._node(event, event.start_mark.line + 1)
+        elif kind is DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                line = event.start_mark.line + 1
+                raise StrictYAMLError("a second YAML document: a file holds only one", line)
+
+    def _node(self, event: Event, line: int) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.key is None and type(parent.value) is dict:
+            _check_node(event, line, parent.path)
+            self._key(parent, event, line)
+            return
+        path = self._path(parent)
+        _check_node(event, line, path)
+        if parent is None and not isinstance(event, MappingStartEvent):
+            raise StrictYAMLError("expected a mapping of keys (key: value) at the top level", 1)
+        self.lines.setdefault(path, line)
+        if isinstance(event, ScalarEvent):
+            self._attach(parent, _scalar(event, line, path))
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            raise StrictYAMLError(f"nested more than {MAX_DEPTH} levels deep", line, path)
+        value: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
+        self._attach(parent, value)
+        self.stack.append(_Frame(value, path))
+
+    @staticmethod
+    def _path(parent: _Frame | None) -> Path_:
+        if parent is None:
+            return ()
+        if isinstance(parent.value, dict):
+            return (*parent.path, parent.key)  # type: ignore[arg-type]
+        return (*parent.path, len(parent.value))
+
+    def _attach(self, parent: _Frame | None, value: Any) -> None:
+        if parent is None:
+            self.root = value
+        elif isinstance(parent.value, dict):
+            parent.value[parent.key] = value  # type: ignore[index]
+            parent.key = None
+        else:
+            parent.value.append(value)
+
+    def _key(self, parent: _Frame, event: Event, line: int) -> None:
+        if not isinstance(event, ScalarEvent):
+            raise StrictYAMLError("keys must be plain text", line, parent.path)
+        key = event.value
+        if not event.style and key == "<<":
+            raise StrictYAMLError("merge keys (<<) are not allowed", line, parent.path)
+        if not event.style and key in _NULL:
+            raise StrictYAMLError("a key is missing (or is null)", line, parent.path)
+        if _SURROGATE.search(key):
+            raise StrictYAMLError("a \\u escape names a lone surrogate", line, parent.path)
+        if key in parent.value:
+            raise StrictYAMLError(f"duplicate key '{key}'", line, (*parent.path, key))
+        self.lines[(*parent.path, key)] = line
+        parent.key = key
+
+
+def _build(events: Iterator[Event]) -> _Builder:
+    builder = _Builder()
+    for event in events:
+        builder.feed(event)
+    return builder
+
+
+def _read(text: str) -> _Builder:
+    """The reference reader, or LibYAML when it reads ``text`` the same way; a text
+    LibYAML refuses, or where it finds an anchor, alias or tag, is read again by the
+    reference, which says what is wrong, and where, in its own words."""
+    if FAST and _plain_enough(text):
         try:
-            return _compose_fast(text)
-        except (_SlowPath, yaml.YAMLError):
-            pass  # the Python composer says what is wrong, and where
-    loader = _StrictLoader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
+            return _build(_events(CParser(text)))
+        except (yaml.YAMLError, _PropertyError):
+            pass
+    return _build(_events(_StrictParser(text)))
+
+
+def _normalised(text: str) -> str:
+    """Line breaks as ``\\n`` (YAML reads them so anyway); characters that YAML 1.1 and
+    1.2 read differently refused."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        name = _FORBIDDEN_NAMES[bad.group()]
+        line = text.count("\n", 0, bad.start()) + 1
+        raise StrictYAMLError(f"the text holds a {name} character; remove it", line)
+    return text
 
 
 def load_mapping(text: str, first_line: int = 1) -> Document:
@@ -233,11 +485,16 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
     """
     offset = first_line - 1
     try:
-        node = _compose(text)
+        builder = _read(_normalised(text))
     except StrictYAMLError as exc:
         if exc.line is not None:
             exc.line += offset
         raise
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: the character U+{code:04X} is not allowed"
+        raise StrictYAMLError(message, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
@@ -245,20 +502,80 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
         raise StrictYAMLError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise StrictYAMLError(f"invalid YAML: {exc}") from None
-    if node is None:
+    if builder.root is None:
         raise StrictYAMLError("the YAML block is empty", first_line)
-    lines: dict[Path_, int] = {}
+    return Document(builder.root, {k: v + offset for k, v in builder.lines.items()})
+
+
+# --- JSON, read as strictly -----------------------------------------------------------------
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def load_json(text: str) -> Any:
+    """JSON, with the YAML reader's limits: no float (numbers with a fraction stay text),
+    no NaN or Infinity, no duplicate key, no lone surrogate, at most ``MAX_DEPTH`` levels
+    and ``MAX_INT_DIGITS`` digits. Raises StrictYAMLError."""
+    _check_json_depth(text)
     try:
-        data = _construct(node, (), lines)
-    except StrictYAMLError as exc:
-        if exc.line is not None:
-            exc.line += offset
-        raise
-    if not isinstance(data, dict):
-        raise StrictYAMLError(
-            "expected a mapping of keys (key: value) at the top level", first_line
+        value = json.loads(
+            text,
+            parse_float=str,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
         )
-    return Document(data, {k: v + offset for k, v in lines.items()})
+    except json.JSONDecodeError as exc:
+        raise StrictYAMLError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+    _check_json_text(value)
+    return value
+
+
+def _check_json_depth(text: str) -> None:
+    """json.loads recurses: deep nesting is refused before it runs."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise StrictYAMLError(f"nested more than {MAX_DEPTH} levels deep", line)
+        elif token in "]}":
+            depth -= 1
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise StrictYAMLError(f"a number of more than {MAX_INT_DIGITS} digits")
+    return int(digits)
+
+
+def _json_constant(name: str) -> None:
+    raise StrictYAMLError(f"{name} is not allowed")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise StrictYAMLError(f"duplicate key '{key}'")
+        result[key] = value
+    return result
+
+
+def _check_json_text(value: Any) -> None:
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise StrictYAMLError("a \\u escape names a lone surrogate, not a character")
+        elif isinstance(item, dict):
+            todo.extend(item)
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
 
 
 _FENCE = re.compile(r"^---[ \t]*$")

@@ -7,11 +7,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from appel_a_communs.content.loader import cycle_collection_paused
+from appel_a_communs.content.loader import MAX_FILE_SIZE, cycle_collection_paused
 
 
 def load_for_build(
-    content: Path, today: date, cache: Path | None, locale: str, processes: int
+    content: Path,
+    today: date,
+    cache: Path | None,
+    locale: str,
+    processes: int,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> Any:
     """The computed view of the call, frozen for as long as the build runs.
 
@@ -25,7 +30,7 @@ def load_for_build(
     gc.collect()  # cheap before loading; what is frozen below stays out of reach
     try:
         with cycle_collection_paused(freeze=True):
-            return load_call(content, today, cache, locale, processes)
+            return load_call(content, today, cache, locale, processes, max_file_size)
     except ContentErrors:
         gc.unfreeze()  # the build stops here: nothing to keep
         raise

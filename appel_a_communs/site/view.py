@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import get_args
 
 from appel_a_communs.content.errors import ContentErrors
-from appel_a_communs.content.loader import Catalogue, load_catalogue
+from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
 from appel_a_communs.content.models import Actor, Campaign, Challenge, Common, Pledge
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
 from appel_a_communs.funding.engine import ActorFunding, Funding, compute_funding
@@ -121,9 +121,10 @@ def load_call(
     cache_folder: Path | None = None,
     locale: str = "fr",
     processes: int = 1,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> CatalogueView:
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
-    catalogue = load_catalogue(content, cache_folder, processes)
+    catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
     funding = compute_funding(catalogue, today)
     errors = check_round_rules(catalogue, funding)
     if errors:

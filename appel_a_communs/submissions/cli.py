@@ -13,7 +13,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from appel_a_communs.commands.site import site_language
 from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
@@ -91,7 +90,7 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
         elif args.command == "parse-issue":
             print(parse_issue_file(args.template, args.body))
         else:
-            processor = Processor(root, args.today, site_language(root))
+            processor = Processor(root, args.today)
             if args.dry_run:
                 print(summary(processor.run(dry_run=True), dry_run=True))
             else:

@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema, model_validator
 
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.content.loader import validation_errors
+from appel_a_communs.content.loader import MAX_FILE_SIZE, too_big, validation_errors
 from appel_a_communs.content.models import Model
-from appel_a_communs.content.strict_yaml import StrictYAMLError, load_mapping
+from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
 from appel_a_communs.content.types import GitHubLogin, Line, Slug
 from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
@@ -94,10 +94,16 @@ class Envelope(Model):
         return self.id[len(prefix) :] if self.id.startswith(prefix) else self.id
 
 
-def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, list[ContentError]]:
-    """(raw mapping, envelope, errors): the raw mapping survives a validation error."""
+def read_envelope(
+    path: Path, max_size: int = MAX_FILE_SIZE
+) -> tuple[dict[str, Any] | None, Envelope | None, list[ContentError]]:
+    """(raw mapping, envelope, errors): the raw mapping survives a validation error; a
+    file above ``max_size`` bytes is refused unread."""
     name = path.name
     try:
+        big = too_big(name, path.stat().st_size, max_size)
+        if big:
+            return None, None, [big]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return (
@@ -106,14 +112,10 @@ def read_envelope(path: Path) -> tuple[dict[str, Any] | None, Envelope | None, l
             [ContentError(name, None, M_("cannot be read: %(reason)s", reason=str(exc)))],
         )
     try:
-        if path.suffix == ".json":
-            raw = json.loads(text, parse_float=str, parse_constant=_no_constant)
-        else:
-            raw = load_mapping(text).data
-    except (ValueError, StrictYAMLError) as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        problem = M_("not a valid envelope file: %(problem)s", problem=message)
-        return None, None, [ContentError(name, None, problem)]
+        raw = load_json(text) if path.suffix == ".json" else load_mapping(text).data
+    except StrictYAMLError as exc:
+        problem = M_("not a valid envelope file: %(problem)s", problem=exc.message)
+        return None, None, [ContentError(name, None, problem, exc.line)]
     if not isinstance(raw, dict):
         return None, None, [ContentError(name, None, M_("an envelope is a mapping of keys"))]
     try:

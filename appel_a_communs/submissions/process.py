@@ -26,6 +26,12 @@ import yaml
 from babel import Locale
 from pydantic import ValidationError
 
+from appel_a_communs.commands.site import (
+    SiteSettingsError,
+    max_file_size,
+    site_constants,
+    site_language,
+)
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import (
@@ -132,17 +138,25 @@ def run_lock(root: Path, wait: float) -> Iterator[None]:
 
 
 class Processor:
-    def __init__(self, root: Path, today: date | None = None, language: str = "fr") -> None:
+    def __init__(self, root: Path, today: date | None = None) -> None:
         self.root = root
-        self.language = language
+        try:
+            constants = site_constants(root)
+        except SiteSettingsError as exc:
+            raise ToolError(str(exc)) from None
+        self.language = site_language(root, constants)
         """The site's language, which rejection reports speak first (then English)."""
         self.content = root / "content"
         self.inbox = root / "submissions" / "inbox"
         self.processed = root / "submissions" / "processed"
         self.rejected = root / "submissions" / "rejected"
         self.today = today or date.today()
+        self.max_file_size = max_file_size(constants)
+        """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
         try:
-            self.catalogue = load_catalogue(self.content, processes=usable_cpus())
+            self.catalogue = load_catalogue(
+                self.content, processes=usable_cpus(), max_file_size=self.max_file_size
+            )
         except ContentErrors as exc:
             raise ToolError(f"the current content does not build; fix it first.\n{exc}") from None
         self.pledges_of_common: dict[str, list[Pledge]] = defaultdict(list)
@@ -183,7 +197,7 @@ class Processor:
     # --- one envelope ---------------------------------------------------------------
 
     def process(self, path: Path, dry_run: bool = False) -> Outcome:
-        raw, envelope, errors = read_envelope(path)
+        raw, envelope, errors = read_envelope(path, self.max_file_size)
         ident = envelope.id if envelope else str((raw or {}).get("id") or path.stem)
         kind = envelope.type if envelope else str((raw or {}).get("type") or "?")
         outcome = Outcome(ident, kind, "rejected", errors=[_rename(e, ident) for e in errors])

@@ -50,6 +50,7 @@ class CatalogueGenerator(Generator):
                 cache,
                 self.settings["CATALOGUE_LOCALE"],
                 self.processes,
+                checked.max_file_size,
             )
         except ContentErrors as exc:
             errors.extend(exc.errors)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pelican.readers import BaseReader
 
 from appel_a_communs.content.errors import ContentErrors
-from appel_a_communs.content.loader import read_page_meta
+from appel_a_communs.content.loader import MAX_FILE_SIZE, read_page_meta
 from appel_a_communs.site.markup import render_markdown
 
 
@@ -21,7 +21,9 @@ class FrontMatterReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
         try:
-            meta, body = read_page_meta(path)
+            checked = self.settings.get("CATALOGUE_SETTINGS")
+            limit = checked.max_file_size if checked else MAX_FILE_SIZE
+            meta, body = read_page_meta(path, limit)
         except ContentErrors as exc:
             # Reported with every other content error by CatalogueGenerator.
             return "", {"title": path.stem, "status": "hidden", "content_errors": exc.errors}

@@ -1,0 +1,85 @@
+"""Issue 14: nesting, long numbers and big files end in the usual content error (file,
+line, field), in a real build, in ``check`` and in submissions; never a traceback."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import build_site, run_pelican
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appel_a_communs.commands.check import check_content
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.submissions.envelope import read_envelope
+from pelican.plugins.appel_a_communs.settings import read_settings
+
+DEEP = "name: A\nkind: association\ndescription: " + "[" * 1000 + "]" * 1000 + "\n"
+LONG = "actor: ville\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: " + "7" * 5000 + "\n"
+
+
+def test_deep_nesting_and_long_numbers_stop_pelican_with_one_line_each(make_content, tmp_path):
+    content = make_content({"actors/asso.yml": DEEP, "pledges/p1.yml": LONG})
+    result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output and "RecursionError" not in output
+    assert "2 content errors" in output, output
+    assert "asso.yml:3: description[0][0]" in output, output
+    assert "nested more than 100 levels deep" in output
+    assert "p1.yml:5: money.amount: a number of more than 100 digits" in output, output
+
+
+def test_a_file_above_the_limit_is_refused_before_parsing(make_content, tmp_path):
+    content = make_content({"commons/covoit.md": "---\ntitle: T\n---\n" + "x" * 3000})
+    with pytest.raises(ContentErrors) as info:
+        build_site(content, tmp_path / "out", CATALOGUE_MAX_FILE_SIZE=2000)
+    (error,) = info.value.errors
+    assert Path(error.path).name == "covoit.md"
+    assert "more than the 2000 allowed (CATALOGUE_MAX_FILE_SIZE)" in error.message
+    errors = check_content(content, date(2026, 11, 26), {"CATALOGUE_MAX_FILE_SIZE": 2000})
+    assert [Path(e.path).name for e in errors] == ["covoit.md"]
+    unlimited = check_content(content, date(2026, 11, 26), {})
+    assert not any("CATALOGUE_MAX_FILE_SIZE" in e.message for e in unlimited)
+
+
+@pytest.mark.parametrize("value", [0, -1, "1000", 1.5])
+def test_the_limit_is_a_positive_integer(value):
+    with pytest.raises(ContentErrors, match="CATALOGUE_MAX_FILE_SIZE"):
+        read_settings({"CATALOGUE_GITHUB_REPO": "owner/name", "CATALOGUE_MAX_FILE_SIZE": value})
+    checked = read_settings({"CATALOGUE_GITHUB_REPO": "owner/name"})
+    assert checked.max_file_size == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("e.json", "[" * 100_000 + "]" * 100_000, "nested more than 100 levels deep"),
+        ("e.json", '{"id": ' + "1" * 5000 + "}", "more than 100 digits"),
+        ("e.json", '{"id": "a", "id": "b"}', "duplicate key 'id'"),
+        ("e.yml", "id: " + "[" * 1000 + "]" * 1000 + "\n", "nested more than 100 levels"),
+        ("e.yml", "id: " + "1" * 5000 + "\n", "more than 100 digits"),
+        ("e.yml", "x" * 2_000_000, "more than the 1000000 allowed"),
+    ],
+    ids=["json-deep", "json-long", "json-duplicate", "yaml-deep", "yaml-long", "yaml-big"],
+)
+def test_envelopes_refuse_deep_long_and_big_files(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    raw, envelope, errors = read_envelope(path)
+    assert raw is None and envelope is None
+    assert len(errors) == 1 and words in str(errors[0]), errors
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)))
+def test_read_envelope_never_raises(tmp_path, data):
+    for name in ("e.json", "e.yml"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        _raw, envelope, errors = read_envelope(path)
+        assert envelope is not None or errors
