@@ -230,9 +230,12 @@ def test_every_rejection_message_is_translated(site, capsys):
         put(site, f"form-{i}", kind, data)
     outside = {"actor": "asso", "common": "covoit", "money": {"amount": "1"}}
     put(site, "form-9", "pledge", outside, when="2025-01-01T10:00:00Z")  # a round rule
+    inbox = site / "submissions/inbox"
+    (inbox / "form-10.yml").write_text("id: form-10\ntype: !pledge join\n", encoding="utf-8")
+    (inbox / "form-11.json").write_text('{"id": "form-11", "id": "x"}', encoding="utf-8")
     process(site, capsys=capsys)
     reports = sorted((site / "submissions/rejected").glob("*.report.md"))
-    assert len(reports) == len(REJECTED) + 1
+    assert len(reports) == len(REJECTED) + 3
     count = 0
     for report in reports:
         french, english = report.read_text().split("## English")

@@ -49,6 +49,8 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
 
+from appel_a_communs.i18n import M_
+
 try:
     from yaml.cyaml import CParser
 except ImportError:  # PyYAML built without LibYAML
@@ -322,7 +324,10 @@ def _plain_scalar(value: str, line: int, path: Path_) -> Any:
     if _INT.fullmatch(value):
         if len(value.lstrip("-")) > MAX_INT_DIGITS:
             raise StrictYAMLError(
-                f"a number of more than {MAX_INT_DIGITS} digits; quote it if it is text",
+                M_(
+                    "a number of more than %(most)d digits; quote it if it is text",
+                    most=MAX_INT_DIGITS,
+                ),
                 line,
                 path,
             )
@@ -331,7 +336,9 @@ def _plain_scalar(value: str, line: int, path: Path_) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise StrictYAMLError(f"'{value}' is not a valid date", line, path) from None
+            raise StrictYAMLError(
+                M_("'%(value)s' is not a valid date", value=value), line, path
+            ) from None
     return value
 
 
@@ -341,7 +348,9 @@ def _scalar(event: ScalarEvent, line: int, path: Path_) -> Any:
         message = "a block text ('|' or '>') without text; write '' for an empty text"
         raise StrictYAMLError(message, line, path)
     if event.style == '"' and _SURROGATE.search(event.value):
-        raise StrictYAMLError("a \\u escape names a lone surrogate, not a character", line, path)
+        raise StrictYAMLError(
+            M_("a \\u escape names a lone surrogate, not a character"), line, path
+        )
     if not event.style:  # plain: None from PyYAML, "" from LibYAML
         return _plain_scalar(event.value, line, path)
     return event.value
@@ -356,13 +365,19 @@ def _check_node(event: Event, line: int, path: Path_) -> None:
         return
     if isinstance(event, AliasEvent):
         raise _PropertyError(
-            f"aliases (*{event.anchor}) are not allowed; write the value out", line, path
+            M_("aliases (*%(name)s) are not allowed; write the value out", name=event.anchor),
+            line,
+            path,
         )
     if event.anchor is not None:
-        raise _PropertyError(f"anchors (&{event.anchor}) are not allowed", line, path)
+        raise _PropertyError(
+            M_("anchors (&%(name)s) are not allowed", name=event.anchor), line, path
+        )
     if event.tag is not None:
         raise _PropertyError(
-            f"tags ({event.tag}) are not allowed; quote the value if it is text", line, path
+            M_("tags (%(tag)s) are not allowed; quote the value if it is text", tag=event.tag),
+            line,
+            path,
         )
 
 
@@ -390,7 +405,7 @@ class _Builder:
             self.documents += 1
             if self.documents > 1:
                 line = event.start_mark.line + 1
-                raise StrictYAMLError("a second YAML document: a file holds only one", line)
+                raise StrictYAMLError(M_("a second YAML document: a file holds only one"), line)
 
     def _node(self, event: Event, line: int) -> None:
         parent = self.stack[-1] if self.stack else None
@@ -401,13 +416,15 @@ class _Builder:
         path = self._path(parent)
         _check_node(event, line, path)
         if parent is None and not isinstance(event, MappingStartEvent):
-            raise StrictYAMLError("expected a mapping of keys (key: value) at the top level", 1)
+            raise StrictYAMLError(M_("expected a mapping of keys (key: value) at the top level"), 1)
         self.lines.setdefault(path, line)
         if isinstance(event, ScalarEvent):
             self._attach(parent, _scalar(event, line, path))
             return
         if len(self.stack) >= MAX_DEPTH:
-            raise StrictYAMLError(f"nested more than {MAX_DEPTH} levels deep", line, path)
+            raise StrictYAMLError(
+                M_("nested more than %(most)d levels deep", most=MAX_DEPTH), line, path
+            )
         value: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
         self._attach(parent, value)
         self.stack.append(_Frame(value, path))
@@ -431,16 +448,16 @@ class _Builder:
 
     def _key(self, parent: _Frame, event: Event, line: int) -> None:
         if not isinstance(event, ScalarEvent):
-            raise StrictYAMLError("keys must be plain text", line, parent.path)
+            raise StrictYAMLError(M_("keys must be plain text"), line, parent.path)
         key = event.value
         if not event.style and key == "<<":
-            raise StrictYAMLError("merge keys (<<) are not allowed", line, parent.path)
+            raise StrictYAMLError(M_("merge keys (<<) are not allowed"), line, parent.path)
         if not event.style and key in _NULL:
-            raise StrictYAMLError("a key is missing (or is null)", line, parent.path)
+            raise StrictYAMLError(M_("a key is missing (or is null)"), line, parent.path)
         if _SURROGATE.search(key):
-            raise StrictYAMLError("a \\u escape names a lone surrogate", line, parent.path)
+            raise StrictYAMLError(M_("a \\u escape names a lone surrogate"), line, parent.path)
         if key in parent.value:
-            raise StrictYAMLError(f"duplicate key '{key}'", line, (*parent.path, key))
+            raise StrictYAMLError(M_("duplicate key '%(key)s'", key=key), line, (*parent.path, key))
         self.lines[(*parent.path, key)] = line
         parent.key = key
 
@@ -473,7 +490,7 @@ def _normalised(text: str) -> str:
     if bad:
         name = _FORBIDDEN_NAMES[bad.group()]
         line = text.count("\n", 0, bad.start()) + 1
-        raise StrictYAMLError(f"the text holds a {name} character; remove it", line)
+        raise StrictYAMLError(M_("the text holds a %(name)s character; remove it", name=name), line)
     return text
 
 
@@ -493,17 +510,17 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + first_line
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = f"invalid YAML: the character U+{code:04X} is not allowed"
+        message = M_("invalid YAML: the character U+%(code)04X is not allowed", code=code)
         raise StrictYAMLError(message, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise StrictYAMLError(f"invalid YAML: {problem}", line) from None
+        raise StrictYAMLError(M_("invalid YAML: %(problem)s", problem=problem), line) from None
     except yaml.YAMLError as exc:
-        raise StrictYAMLError(f"invalid YAML: {exc}") from None
+        raise StrictYAMLError(M_("invalid YAML: %(problem)s", problem=str(exc))) from None
     if builder.root is None:
-        raise StrictYAMLError("the YAML block is empty", first_line)
+        raise StrictYAMLError(M_("the YAML block is empty"), first_line)
     return Document(builder.root, {k: v + offset for k, v in builder.lines.items()})
 
 
@@ -526,7 +543,9 @@ def load_json(text: str) -> Any:
             object_pairs_hook=_json_object,
         )
     except json.JSONDecodeError as exc:
-        raise StrictYAMLError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+        raise StrictYAMLError(
+            M_("invalid JSON: %(problem)s", problem=exc.msg), exc.lineno
+        ) from None
     _check_json_text(value)
     return value
 
@@ -540,26 +559,28 @@ def _check_json_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 line = text.count("\n", 0, match.start()) + 1
-                raise StrictYAMLError(f"nested more than {MAX_DEPTH} levels deep", line)
+                raise StrictYAMLError(
+                    M_("nested more than %(most)d levels deep", most=MAX_DEPTH), line
+                )
         elif token in "]}":
             depth -= 1
 
 
 def _json_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise StrictYAMLError(f"a number of more than {MAX_INT_DIGITS} digits")
+        raise StrictYAMLError(M_("a number of more than %(most)d digits", most=MAX_INT_DIGITS))
     return int(digits)
 
 
 def _json_constant(name: str) -> None:
-    raise StrictYAMLError(f"{name} is not allowed")
+    raise StrictYAMLError(M_("%(name)s is not allowed", name=name))
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise StrictYAMLError(f"duplicate key '{key}'")
+            raise StrictYAMLError(M_("duplicate key '%(key)s'", key=key))
         result[key] = value
     return result
 
@@ -570,7 +591,7 @@ def _check_json_text(value: Any) -> None:
         item = todo.pop()
         if isinstance(item, str):
             if _SURROGATE.search(item):
-                raise StrictYAMLError("a \\u escape names a lone surrogate, not a character")
+                raise StrictYAMLError(M_("a \\u escape names a lone surrogate, not a character"))
         elif isinstance(item, dict):
             todo.extend(item)
             todo.extend(item.values())
@@ -590,8 +611,10 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     """
     lines = text.splitlines(keepends=True)
     if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
-        raise StrictYAMLError("missing YAML front matter: the file must start with a line '---'", 1)
+        raise StrictYAMLError(
+            M_("missing YAML front matter: the file must start with a line '---'"), 1
+        )
     for i in range(1, len(lines)):
         if _END.match(lines[i].rstrip("\r\n")):
             return "".join(lines[1:i]), "".join(lines[i + 1 :]), 2
-    raise StrictYAMLError("the front matter is not closed by a line '---'", 1)
+    raise StrictYAMLError(M_("the front matter is not closed by a line '---'"), 1)
