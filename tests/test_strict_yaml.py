@@ -75,6 +75,14 @@ def test_nested_error_paths_and_front_matter_lines():
         split_front_matter("title: T\n")
 
 
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\u2028", "\x85"])
+def test_front_matter_lines_end_at_line_breaks_only(separator):
+    """str.splitlines ends lines at these too: a '---' after one must not close the block."""
+    yaml_text, body, _ = split_front_matter(f"---\ntitle: a{separator}---\nb: 1\n---\nCorps\n")
+    assert yaml_text == f"title: a{separator}---\nb: 1\n" and body == "Corps\n"
+    assert split_front_matter("---\rtitle: T\r---\rCorps")[:2] == ("title: T\n", "Corps")
+
+
 # --- issue 14: every text gives a value or a StrictYAMLError, the same with LibYAML ---------
 
 # Fragments of YAML syntax, so that generated texts reach the scanner's corners.

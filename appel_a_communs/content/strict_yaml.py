@@ -609,7 +609,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     Returns (yaml_text, body, first_yaml_line). Raises StrictYAMLError when the
     block is missing or unclosed.
     """
-    lines = text.splitlines(keepends=True)
+    # Lines end at line breaks only, as YAML's do: str.splitlines would also end them at
+    # form feeds, U+2028 and the like, and could close the front matter early.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
         raise StrictYAMLError(
             M_("missing YAML front matter: the file must start with a line '---'"), 1
