@@ -271,7 +271,7 @@ def test_proportional_matching_worked_example():
 
 
 def test_shares_of_a_pool_add_up_to_the_cent():
-    # a pool of 10 000 with a cap of 0.6 between two commons: 6 000 + 4 000, not 3 999.99
+    # a pool of 10 000 with a cap of 0.6 between two commons with 9 000 each: 5 000 each
     secured = {"a": D(9000), "b": D(9000)}
     assert proportional(secured, D(10000), D(1), D("0.6")) == {"a": D(5000), "b": D(5000)}
     # capped to 6 000 and 5 000, then scaled by 10 000 / 11 000: 5 454.5454… + 4 545.4545…

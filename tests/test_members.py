@@ -153,3 +153,26 @@ def test_reports_name_files_relative_to_the_site_root(locked, capsys, monkeypatc
     assert any("content/actors/ville.yml" in r for r in reports)
     assert any("content/actors/asso.yml" in r for r in reports)  # taken by
     assert any("(content/" in r for r in reports)  # a round rule names the files
+
+
+@pytest.mark.parametrize("login", ["my-app[bot]", "old--account", "trailing-"])
+def test_any_login_github_gives_is_an_author_and_never_printed(locked, capsys, login):
+    """Apps, bots and old accounts do not follow today's login rules: GitHub vouches for
+    them all the same, and a refusal names none."""
+    put(locked, "github-7", "join", JOIN, source="github-issue", **_author(login))
+    put(locked, "github-8", "join", {**JOIN, "actor": "asso"}, source="github-issue",
+        **_author(login))  # fmt: skip
+    code, out = process(locked, capsys=capsys)
+    assert code == 0 and (locked / "content/pledges/github-8.yml").exists()
+    report = (locked / "submissions/rejected/github-7.report.md").read_text()
+    assert "may commit 'ville'" in report
+    assert login not in report + out
+
+
+def test_a_bad_login_in_a_registration_is_not_repeated(site, capsys):  # noqa: F811
+    put(site, "form-1", "register-actor", {"name": "Club", "members": ["jeanne-d", "@Moi.Perso"]})
+    code, out = process(site, capsys=capsys)
+    assert code == 0
+    report = (site / "submissions/rejected/form-1.report.md").read_text()
+    assert "`members[1]`: is not a GitHub login" in report
+    assert "Moi.Perso" not in report + out and "jeanne-d" not in report + out

@@ -83,3 +83,29 @@ def test_read_envelope_never_raises(tmp_path, data):
         path.write_bytes(data)
         _raw, envelope, errors = read_envelope(path)
         assert envelope is not None or errors
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("CATALOGUE_MAX_FILE_SIZE = 5 * 1000 * 1000", "write it as a plain number"),
+        ('CATALOGUE_MAX_FILE_SIZE = "500000"', "must be a whole number of bytes above 0"),
+        ("CATALOGUE_MAX_FILE_SIZE = 0", "must be a whole number of bytes above 0"),
+    ],
+)
+def test_check_and_process_read_the_limit_as_the_build_does_or_say_why(
+    site, capsys, line, words
+):
+    """One limit everywhere: a value the commands cannot read, or one the build would refuse,
+    stops them with the setting named, instead of a silent 1 MB."""
+    from appel_a_communs.commands import main as command
+    from appel_a_communs.submissions.cli import main as submissions
+
+    (site / "pelicanconf.py").write_text(line + "\n", encoding="utf-8")
+    assert command(["check", str(site / "content")]) == 1
+    assert submissions(["--root", str(site), "process"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("CATALOGUE_MAX_FILE_SIZE") == 2 and err.count(words) == 2, err
+    assert "Traceback" not in err
+    (site / "pelicanconf.py").write_text("CATALOGUE_MAX_FILE_SIZE = 2_000_000\n")
+    assert command(["check", str(site / "content")]) == 0

@@ -37,8 +37,8 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     )
     from appel_a_communs.site.view import load_call
 
-    constants = constants or {}
-    max_size = max_file_size(constants)
+    constants = {} if constants is None else constants
+    max_size = max_file_size(constants)  # raises SiteSettingsError
     errors: list[ContentError] = []
     pages = content / PAGES_FOLDER
     found = []
@@ -70,10 +70,10 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
 def run(args: argparse.Namespace) -> int:
     try:
         constants = site_constants(args.content.resolve().parent)
+        errors = check_content(args.content, args.today or date.today(), constants)
     except SiteSettingsError as exc:
         print(f"appel-a-communs check: {exc}", file=sys.stderr)
         return 1
-    errors = check_content(args.content, args.today or date.today(), constants)
     if errors:
         print(ContentErrors(errors), file=sys.stderr)
         return 1

@@ -14,18 +14,26 @@ class SiteSettingsError(Exception):
     """pelicanconf.py cannot be read: the message names it and says why."""
 
 
-def site_constants(root: Path) -> dict[str, Any]:
+class Constants(dict):
+    """The plain constants of pelicanconf.py; ``computed`` names those it computes (the
+    commands cannot know their values)."""
+
+    computed: frozenset[str] = frozenset()
+
+
+def site_constants(root: Path) -> Constants:
     """``NAME = <literal>`` assignments at the top of the site's pelicanconf.py ({} if none)."""
     path = root / "pelicanconf.py"
+    found = Constants()
     if not path.is_file():
-        return {}
+        return found
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (SyntaxError, UnicodeDecodeError, OSError) as exc:
         raise SiteSettingsError(
             f"{path}: cannot be read ({exc.__class__.__name__}: {exc})"
         ) from None
-    found: dict[str, Any] = {}
+    computed = set()
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
@@ -33,7 +41,8 @@ def site_constants(root: Path) -> dict[str, Any]:
                 try:
                     found[target.id] = ast.literal_eval(node.value)
                 except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    continue  # computed: not a constant the commands can read
+                    computed.add(target.id)  # not a constant the commands can read
+    found.computed = frozenset(computed)
     return found
 
 
@@ -45,9 +54,25 @@ def site_language(root: Path, constants: dict[str, Any] | None = None) -> str:
 
 def max_file_size(constants: dict[str, Any]) -> int:
     """The site's CATALOGUE_MAX_FILE_SIZE (bytes a content file or an envelope may hold),
-    as pelicanconf.py writes it; the build checks the setting itself."""
-    from appel_a_communs.content.loader import MAX_FILE_SIZE
+    checked with the type the build checks it with, so that ``check``, ``process`` and
+    ``pelican`` never read different limits."""
+    from pydantic import TypeAdapter, ValidationError
 
-    limit = constants.get("CATALOGUE_MAX_FILE_SIZE")
-    valid = isinstance(limit, int) and not isinstance(limit, bool) and limit > 0
-    return limit if valid else MAX_FILE_SIZE
+    from appel_a_communs.content.loader import MAX_FILE_SIZE
+    from appel_a_communs.content.types import FileSize
+
+    name = "CATALOGUE_MAX_FILE_SIZE"
+    if name in getattr(constants, "computed", ()):
+        raise SiteSettingsError(
+            f"pelicanconf.py: {name}: write it as a plain number of bytes (such as 2_000_000), "
+            "so that the commands can read it too"
+        )
+    if name not in constants:
+        return MAX_FILE_SIZE
+    try:
+        return TypeAdapter(FileSize).validate_python(constants[name])
+    except ValidationError:
+        raise SiteSettingsError(
+            f"pelicanconf.py: {name}: must be a whole number of bytes above 0 "
+            f"(it is {constants[name]!r})"
+        ) from None

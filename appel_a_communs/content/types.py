@@ -13,7 +13,8 @@ from functools import cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from annotated_types import Gt
+from pydantic import PlainSerializer, PlainValidator, Strict, WithJsonSchema
 
 from appel_a_communs.i18n import M_, Message
 
@@ -34,11 +35,11 @@ _LOGIN = re.compile(LOGIN_PATTERN, re.ASCII)
 
 def _check_login(value: Any) -> str:
     if not isinstance(value, str) or not _LOGIN.fullmatch(value):
+        # The value is not repeated: a login is personal data, and reports are public.
         raise ValueError(
             M_(
-                "%(value)s is not a GitHub login (letters, digits and single hyphens, "
-                "39 characters at most, without @)",
-                value=_describe(value),
+                "is not a GitHub login (letters, digits and single hyphens, "
+                "39 characters at most, without @)"
             )
         )
     return value
@@ -60,6 +61,11 @@ def same_login(a: str, b: str) -> bool:
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+FileSize = Annotated[int, Strict(), Gt(0)]
+"""A number of bytes a file may hold (CATALOGUE_MAX_FILE_SIZE): one type for the build's
+settings and for the commands that read pelicanconf.py."""
 
 
 # --- slugs -----------------------------------------------------------------

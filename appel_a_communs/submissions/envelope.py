@@ -14,7 +14,7 @@ from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.loader import MAX_FILE_SIZE, too_big, validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
-from appel_a_communs.content.types import GitHubLogin, Line, Slug
+from appel_a_communs.content.types import Line, Slug
 from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
 
@@ -60,7 +60,9 @@ class Author(Model):
     """Who submitted, as GitHub vouches for it (an issue's author): checked against the
     actors' ``members``, never written into content/ or any published file."""
 
-    login: GitHubLogin | None = None
+    login: Line | None = None
+    """As GitHub gives it, unchecked: apps and bots (``name[bot]``) and old accounts do not
+    follow today's login rules, and only GitHub can vouch for it anyway."""
 
 
 class Envelope(Model):

@@ -142,6 +142,8 @@ class Processor:
         self.root = root
         try:
             constants = site_constants(root)
+            self.max_file_size = max_file_size(constants)
+            """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
         except SiteSettingsError as exc:
             raise ToolError(str(exc)) from None
         self.language = site_language(root, constants)
@@ -151,8 +153,6 @@ class Processor:
         self.processed = root / "submissions" / "processed"
         self.rejected = root / "submissions" / "rejected"
         self.today = today or date.today()
-        self.max_file_size = max_file_size(constants)
-        """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
         try:
             self.catalogue = load_catalogue(
                 self.content, processes=usable_cpus(), max_file_size=self.max_file_size

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import MAX_FILE_SIZE
-from appel_a_communs.content.types import GITHUB_REPO
+from appel_a_communs.content.types import GITHUB_REPO, FileSize
 from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, PAGE_KINDS
 
 PREFIX = "CATALOGUE_"
@@ -53,7 +53,7 @@ class CatalogueSettings(BaseModel):
     that listens to Pelican's content_written signal keeps the writing in one."""
     today: date | None = None
     """The build date used for statuses (None: today): set it for reproducible builds."""
-    max_file_size: StrictInt = Field(default=MAX_FILE_SIZE, gt=0)
+    max_file_size: FileSize = MAX_FILE_SIZE
     """Bytes a content file (or a submission envelope) may hold: a bigger one is refused
     before it is parsed, with an error naming it. 1 MB by default."""
 
