@@ -854,6 +854,30 @@ def test_parse_issue_reports_a_body_that_does_not_fit(tmp_path, capsys):
     assert "not valid YAML" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("body: " + "[" * 5000 + "]" * 5000, "nested too deeply"),  # deeper than the stack
+        ("body: []\ndate: 2024-13-45\n", "month must be in 1..12"),  # a date PyYAML cannot build
+        (b"body: [\xff]", "cannot read the template"),  # not UTF-8
+    ],
+)
+def test_parse_issue_reports_an_unreadable_template_naming_it(tmp_path, capsys, text, why):
+    template = tmp_path / "deep.yml"
+    if isinstance(text, bytes):
+        template.write_bytes(text)
+    else:
+        template.write_text(text, encoding="utf-8")
+    body = tmp_path / "body.md"
+    body.write_text(github_body(JOIN_FORM, JOIN_VALUES), encoding="utf-8")
+
+    assert main(["parse-issue", "--template", str(template), str(body)]) == 1
+    err = capsys.readouterr().err
+    assert str(template) in err and why in err and "Traceback" not in err
+    with pytest.raises(IssueFormError, match=why):
+        load_template(template)
+
+
 # --- properties: any body ends in values or IssueFormError; GitHub's bodies round-trip --
 
 
