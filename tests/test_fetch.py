@@ -302,3 +302,37 @@ def test_without_issue_forms_the_site_language_gives_the_labels(site, httpserver
     assert main(fetch) == 0, capsys.readouterr().err
     data = json.loads((site / "submissions/inbox/github-3.json").read_text())["data"]
     assert data == {"actor": "asso", "common": "covoit", "role": "user"}
+
+
+def test_a_deep_or_strict_json_export_is_a_fetch_error_naming_the_url(
+    site, httpserver: HTTPServer, capsys
+):
+    """json.loads recurses: an export nested 100 000 deep is refused by the strict reader,
+    with the URL and the line, never a RecursionError; so are NaN and duplicate keys."""
+    deep = '[{"id": "x1", "type": "pledge", "data": {"a": ' + "[" * 100_000 + "]" * 100_000 + "}}]"
+    exports = {
+        "/deep": (deep, "nested more than 100 levels deep"),
+        "/nan": ('[\n  {"id": "x2",\n   "amount": NaN}\n]', "(line 3): NaN is not allowed"),
+        "/twice": ('{"submissions": [],\n "submissions": []}', "(line 2): duplicate key"),
+        "/text": ("<html>busy</html>", "did not answer valid JSON (line 1): invalid JSON"),
+    }
+    for path, (body, _) in exports.items():
+        httpserver.expect_request(path).respond_with_data(body, content_type="application/json")
+    for path, (_, words) in exports.items():
+        url = httpserver.url_for(path)
+        assert main(["--root", str(site), "fetch", "json", url]) == 1
+        err = capsys.readouterr().err
+        assert f"{url} did not answer valid JSON" in err and words in err, err
+        assert "Traceback" not in err and "RecursionError" not in err
+    assert not (site / "submissions/inbox").exists() or not any(
+        (site / "submissions/inbox").iterdir()
+    )
+    # a valid export still goes through, floats kept as their text
+    httpserver.expect_request("/ok").respond_with_data(
+        json.dumps([{"id": "r9", "type": "pledge", "actor": "asso", "common": "covoit",
+                     "skills_days": 2.5, "skills_description": "Tests"}]),
+        content_type="application/json; charset=utf-8",
+    )  # fmt: skip
+    assert main(["--root", str(site), "fetch", "json", httpserver.url_for("/ok")]) == 0
+    envelope = json.loads((site / "submissions/inbox/form-r9.json").read_text())
+    assert envelope["data"]["skills"]["days"] == "2.5"

@@ -3,6 +3,8 @@ line, field), in a real build, in ``check`` and in submissions; never a tracebac
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -93,9 +95,7 @@ def test_read_envelope_never_raises(tmp_path, data):
         ("CATALOGUE_MAX_FILE_SIZE = 0", "must be a whole number of bytes above 0"),
     ],
 )
-def test_check_and_process_read_the_limit_as_the_build_does_or_say_why(
-    site, capsys, line, words
-):
+def test_check_and_process_read_the_limit_as_the_build_does_or_say_why(site, capsys, line, words):
     """One limit everywhere: a value the commands cannot read, or one the build would refuse,
     stops them with the setting named, instead of a silent 1 MB."""
     from appel_a_communs.commands import main as command
@@ -109,3 +109,63 @@ def test_check_and_process_read_the_limit_as_the_build_does_or_say_why(
     assert "Traceback" not in err
     (site / "pelicanconf.py").write_text("CATALOGUE_MAX_FILE_SIZE = 2_000_000\n")
     assert command(["check", str(site / "content")]) == 0
+
+
+ENGLISH = re.compile(r"[A-Za-z]+(?: [A-Za-z]+){2,}")  # three English-looking words or more
+
+
+def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, capsys):
+    """Every message of ours in a rejection report is translated, those of the strict
+    reader (a refused construct, a block text without text), the size limit and the list of
+    allowed values included; only PyYAML's own wording may stay English."""
+    from appel_a_communs.commands import main as command
+
+    (site / "pelicanconf.py").write_text("CATALOGUE_MAX_FILE_SIZE = 1500\n", encoding="utf-8")
+    inbox = site / "submissions" / "inbox"
+    inbox.mkdir(parents=True)
+    head = "type: join\nsubmitted_at: 2026-11-20T10:00:00Z\nsource: form\n"
+    envelopes = {
+        "big.json": json.dumps({"id": "big", "data": {"note": "x" * 3000}}),
+        "glued.yml": f'id: glued\n{head}data:\n  actor: "asso"# a comment\n',
+        "flow.yml": f"id: flow\n{head}data:\n  tags: [a,\n  b]\n",
+        "key.yml": f"id: key\n{head}data: [?x]\n",
+        "block.yml": f"id: block\n{head}data:\n  note: |\n  actor: asso\n",
+        "kind.json": json.dumps(
+            {
+                "id": "kind",
+                "type": "register-actor",
+                "submitted_at": "2026-11-20T10:00:00Z",
+                "source": "form",
+                "data": {"name": "Les Amis", "kind": "charity"},
+            }
+        ),
+    }
+    for name, text in envelopes.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    assert command(["submissions", "--root", str(site), "process", "--today", "2026-11-26"]) == 0
+    capsys.readouterr()
+    reports = {
+        path.name.split(".")[0]: path.read_text(encoding="utf-8")
+        for path in (site / "submissions" / "rejected").glob("*.report.md")
+    }
+    assert sorted(reports) == sorted(name.split(".")[0] for name in envelopes)
+    expected = {
+        "big": "is 3",
+        "glued": "a comment (#) must be separated",
+        "flow": "indented more than its key",
+        "key": "'?' followed by text",
+        "block": "without text",
+        "kind": "'charity' is not one of: 'company', 'startup',",
+    }
+    for name, report in reports.items():
+        french, english = report.split("## English")
+        fr_lines = [line for line in french.splitlines() if line.startswith("- `")]
+        en_lines = [line for line in english.splitlines() if line.startswith("- `")]
+        assert len(fr_lines) == len(en_lines) == 1, report
+        (fr,), (en,) = fr_lines, en_lines
+        assert expected[name] in en, (name, en)
+        assert fr != en, (name, fr)
+        message = en.split("`: ", 1)[1]
+        for phrase in ENGLISH.findall(re.sub(r"'[^']*'|\([^)]*\)", "''", message)):
+            assert phrase not in fr, (name, phrase, fr)
+        assert " or " not in fr and "invalid" not in fr and "allowed" not in fr, (name, fr)

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import typing
 import zlib
 from collections.abc import Iterator
@@ -98,7 +99,11 @@ def too_big(path: Path | str, size: int, max_size: int) -> ContentError | None:
     """The error for a file of ``size`` bytes above ``max_size``, before anything parses it."""
     if size <= max_size:
         return None
-    message = f"is {size} bytes, more than the {max_size} allowed (CATALOGUE_MAX_FILE_SIZE)"
+    message = M_(
+        "is %(size)d bytes, more than the %(most)d allowed (CATALOGUE_MAX_FILE_SIZE)",
+        size=size,
+        most=max_size,
+    )
     return ContentError(str(path), None, message)
 
 
@@ -151,10 +156,13 @@ def _message(err: dict[str, Any], model: type[Model], loc: tuple) -> str:
             )
         return M_("unknown key; known keys: %(known)s", known=", ".join(known))
     if kind == "literal_error":
+        # pydantic's "'a', 'b' or 'c'" as "'a', 'b', 'c'": its "or" is English
+        expected = err["ctx"]["expected"]
+        options = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?[0-9][0-9.]*", expected)
         return M_(
             "%(value)s is not one of: %(expected)s",
             value=_short(value),
-            expected=err["ctx"]["expected"],
+            expected=", ".join(options) or expected,
         )
     if kind in ("list_type", "tuple_type"):
         return M_("expected a list, got %(value)s", value=_short(value))

@@ -20,7 +20,9 @@ Every text gives a value or a StrictYAMLError naming the line, never another exc
 and the same result with or without LibYAML: the reference is PyYAML's pure-Python
 scanner made stricter where it is wrong about YAML 1.2 (see ``_StrictScanner``);
 LibYAML only reads, faster, the texts that ``_plain_enough`` lets through, where both
-give the same events (tests/test_yaml_suite.py runs the YAML test suite on both).
+give the same events (tests/test_yaml_suite.py runs the YAML test suite on both); where
+LibYAML finds a syntax error, the reference reads only the lines around it, to say what is
+wrong in its own words without reading a long file twice (``_reread_around``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
 
-from appel_a_communs.i18n import M_
+from appel_a_communs.i18n import M_, Message
 
 try:
     from yaml.cyaml import CParser
@@ -110,6 +112,14 @@ def format_path(path: Path_) -> str:
 _BLANK = "\0 \t\r\n"
 
 
+class _Refusal(ScannerError):
+    """A construct ``_StrictScanner`` refuses, with our message (translated in reports)."""
+
+    def __init__(self, message: Message, mark: Any) -> None:
+        super().__init__(None, None, str(message), mark)
+        self.message = message
+
+
 class _StrictScanner(Scanner):
     """PyYAML's scanner, refusing what it would read differently from YAML 1.2.
 
@@ -119,10 +129,10 @@ class _StrictScanner(Scanner):
     def __init__(self) -> None:
         super().__init__()
         self._last: object = None  # the last token scanned
-        self._in_block_scalar = False
+        self._kept_break = True  # the block text being read keeps its last line break
 
-    def _refuse(self, problem: str) -> None:
-        raise ScannerError(None, None, problem, self.get_mark())
+    def _refuse(self, message: Message) -> None:
+        raise _Refusal(message, self.get_mark())
 
     def fetch_more_tokens(self) -> None:
         super().fetch_more_tokens()
@@ -130,7 +140,7 @@ class _StrictScanner(Scanner):
             self._last = self.tokens[-1]
 
     def fetch_directive(self) -> None:
-        self._refuse("directives (%) are not allowed")
+        self._refuse(M_("directives (%) are not allowed"))
 
     def scan_to_next_token(self) -> None:
         """Comments need a space before them (``"a"# b`` is invalid); inside brackets, a
@@ -143,7 +153,7 @@ class _StrictScanner(Scanner):
             ch = self.peek()
             if ch == "#":
                 if self.index > 0 and self.buffer[self.pointer - 1] not in " \n":
-                    self._refuse("a comment (#) must be separated from the value by a space")
+                    self._refuse(M_("a comment (#) must be separated from the value by a space"))
                 while self.peek() not in "\0\r\n":
                     self.forward()
             if self.scan_line_break():
@@ -151,13 +161,13 @@ class _StrictScanner(Scanner):
                     self.allow_simple_key = True
                 continue
             if self.flow_level and self.column <= self.indent and ch not in "\0#":
-                self._refuse("a line inside brackets must be indented more than its key")
+                self._refuse(M_("a line inside brackets must be indented more than its key"))
             return
 
     def check_key(self) -> bool:
         """In brackets, ``?x`` is text in YAML 1.2, a key for PyYAML: refused."""
         if self.flow_level and self.peek(1) not in _BLANK:
-            self._refuse("'?' followed by text inside brackets: quote the text")
+            self._refuse(M_("'?' followed by text inside brackets: quote the text"))
         return super().check_key()
 
     def check_value(self) -> bool:
@@ -167,7 +177,7 @@ class _StrictScanner(Scanner):
             last = self._last
             quoted = isinstance(last, ScalarToken) and not last.plain
             if not (quoted or isinstance(last, FlowSequenceEndToken | FlowMappingEndToken)):
-                self._refuse("':' followed by text inside brackets: add a space or quote it")
+                self._refuse(M_("':' followed by text inside brackets: add a space or quote it"))
         return super().check_value()
 
     def scan_flow_scalar_breaks(self, double: bool, start_mark: Any) -> list[str]:
@@ -187,38 +197,41 @@ class _StrictScanner(Scanner):
         prefix = self.buffer[self.pointer - self.column : self.pointer]
         spaces = len(prefix) - len(prefix.lstrip(" "))  # tabs do not indent
         if self.peek() not in "\0\r\n" and spaces <= self.indent:
-            self._refuse("a continued line must be indented more than its key")
+            self._refuse(M_("a continued line must be indented more than its key"))
 
     def scan_block_scalar(self, style: str) -> ScalarToken:
         """A block text's header on a line of its own is read differently by YAML readers
-        (and ``key:`` then ``|`` below ``key`` is invalid)."""
+        (and ``key:`` then ``|`` below ``key`` is invalid).
+
+        At the end of a file without a final line break, a block text's last line has no
+        line break to keep: ``a: |`` then ``  x`` is "x", as YAML 1.2 says (chomping's
+        "end of file") and LibYAML reads it. The one exception is a last line of spaces
+        only, when the line break is kept (``|``, ``|+``, ``>``): YAML 1.2 and LibYAML
+        give "x\\n " there, the YAML test suite (L24T) "x\\n \\n"; refused."""
         if not self.buffer[self.pointer - self.column : self.pointer].strip(" "):
-            self._refuse("put the block text's '|' or '>' on the line of its key")
-        self._in_block_scalar = True
-        try:
-            return super().scan_block_scalar(style)
-        finally:
-            self._in_block_scalar = False
+            self._refuse(M_("put the block text's '|' or '>' on the line of its key"))
+        token = super().scan_block_scalar(style)
+        last = token.value.rpartition("\n")[2]
+        if last and not last.strip(" \t") and self._kept_break:
+            self._refuse(
+                M_("a block text ends the file on a line of spaces; remove them or end the line")
+            )
+        return token
 
     def scan_block_scalar_indicators(self, start_mark: Any) -> tuple[bool | None, int | None]:
         """Readers disagree about the lines of spaces of a block text whose indentation is
         given (``|2``): refused, the text's own indentation says it."""
         chomping, increment = super().scan_block_scalar_indicators(start_mark)
+        self._kept_break = chomping is not False
         if increment is not None:
-            self._refuse("indentation indicators ('|2') are not allowed; indent the text")
+            self._refuse(M_("indentation indicators ('|2') are not allowed; indent the text"))
         return chomping, increment
-
-    def scan_line_break(self) -> str:
-        """The end of the text ends a block scalar's last line as a line break would."""
-        if self._in_block_scalar and self.peek() == "\0":
-            return "\n"
-        return super().scan_line_break()
 
     def scan_block_scalar_indentation(self) -> tuple[list[str], int, Any]:
         """Blank lines before a block scalar's first line may not be indented more."""
         chunks, max_indent, end_mark = super().scan_block_scalar_indentation()
         if self.peek() not in "\0\r\n" and max(self.indent + 1, 1) <= self.column < max_indent:
-            self._refuse("a blank line before the text is indented more than its first line")
+            self._refuse(M_("a blank line before the text is indented more than its first line"))
         return chunks, max_indent, end_mark
 
 
@@ -255,7 +268,8 @@ _NOT_PLAIN = [
 ]
 _FLOW_TAIL = re.compile(r"[\[{][^\n]*")
 _FLOW_SPECIAL = re.compile(r"[:?#\"']")
-_QUOTE_START = re.compile(r"(?:^ *(?:- +)*|: +|- +)([\"'])", re.MULTILINE)
+# where a quoted text may start: a line's start, after '- ' or ': ', and after an anchor or tag
+_QUOTE_START = re.compile(r"(?:^ *(?:- +)*|: +|- +)(?:[&!][^ \n]* +)*([\"'])", re.MULTILINE)
 _QUOTED = {
     '"': re.compile(r'"(?:[^"\\\n]|\\[^\n])*"(?: *(?: #[^\n]*)?$| *:(?= |$))', re.MULTILINE),
     "'": re.compile(r"'(?:[^'\n]|'')*'(?: *(?: #[^\n]*)?$| *:(?= |$))", re.MULTILINE),
@@ -345,7 +359,7 @@ def _plain_scalar(value: str, line: int, path: Path_) -> Any:
 def _scalar(event: ScalarEvent, line: int, path: Path_) -> Any:
     if event.style in ("|", ">") and not event.value.strip(" \n"):
         # readers disagree about the lines of spaces of a block text without text
-        message = "a block text ('|' or '>') without text; write '' for an empty text"
+        message = M_("a block text ('|' or '>') without text; write '' for an empty text")
         raise StrictYAMLError(message, line, path)
     if event.style == '"' and _SURROGATE.search(event.value):
         raise StrictYAMLError(
@@ -469,16 +483,127 @@ def _build(events: Iterator[Event]) -> _Builder:
     return builder
 
 
+def _syntax_error(exc: yaml.YAMLError, text: str, offset: int = 0) -> StrictYAMLError:
+    """A YAML reader's error as ours, its line counted from ``offset`` (0-based)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1 + offset
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return StrictYAMLError(
+            M_("invalid YAML: the character U+%(code)04X is not allowed", code=code), line
+        )
+    if isinstance(exc, _Refusal):
+        return StrictYAMLError(exc.message, exc.problem_mark.line + 1 + offset)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        return StrictYAMLError(M_("invalid YAML: %(problem)s", problem=problem), line)
+    return StrictYAMLError(M_("invalid YAML: %(problem)s", problem=str(exc)))
+
+
+def _read_reference(text: str) -> _Builder:
+    try:
+        return _build(_events(_StrictParser(text)))
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text) from None
+
+
 def _read(text: str) -> _Builder:
-    """The reference reader, or LibYAML when it reads ``text`` the same way; a text
-    LibYAML refuses, or where it finds an anchor, alias or tag, is read again by the
-    reference, which says what is wrong, and where, in its own words."""
+    """The reference reader, or LibYAML when it reads ``text`` the same way. Where LibYAML
+    finds an anchor, alias or tag, the reference reads the text again and words the
+    refusal; where LibYAML finds a syntax error, the reference reads only the lines
+    around it (``_reread_around``), so the message is the reference's all the same."""
     if FAST and _plain_enough(text):
+        builder = _Builder()
         try:
-            return _build(_events(CParser(text)))
-        except (yaml.YAMLError, _PropertyError):
+            for event in _events(CParser(text)):
+                builder.feed(event)
+            return builder
+        except _PropertyError:
             pass
-    return _build(_events(_StrictParser(text)))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is not None:
+                error = _reread_around(text, mark.line, builder)
+                if error is not None:
+                    raise error from None
+        except yaml.YAMLError:
+            pass
+    return _read_reference(text)
+
+
+# A line that starts a key of a mapping at the top level, as a fresh document would.
+_TOP_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*:(?: |$)")
+_WINDOW = 20
+"""Lines read past LibYAML's error, at first, by ``_reread_around``."""
+
+
+def _reread_around(text: str, error_line: int, builder: _Builder) -> StrictYAMLError | None:
+    """The reference's error on ``text``, which ``_plain_enough`` let through and LibYAML
+    failed to read at ``error_line`` (0-based), reading only lines from the last top-level
+    key before that line; None when no such key proves the reading the same.
+
+    Why a window gives the reference's message and line: ``_plain_enough`` is checked line
+    by line, so the text up to the start of any line is a text it lets through, and
+    LibYAML read it without error up to ``error_line``; on such texts both readers give
+    the same events (the premise of the fast reader, which the YAML test suite and the
+    random texts of tests/test_strict_yaml.py check), so the reference reads the lines
+    before the window without error. At a line starting at column 0 with ``key:``, in a
+    text whose top level is a mapping at column 0, the reference is where a fresh
+    document's first key leaves it: no bracket is open (``_plain_enough`` closes them on
+    their line), no quoted text goes on (closed on their line too), a plain or block text
+    ends at column 0, and only the mapping at the top level is open. The window's reader
+    gets the keys read before it (for duplicates), and its error counts only if its
+    scanner stopped at least two lines before the window's end (PyYAML's scanner looks at
+    most a few characters into the next line), or the window reaches the text's end;
+    otherwise the window grows."""
+    if Reader.NON_PRINTABLE.search(text):
+        return None  # the reference refuses the whole text at once
+    lines = text.split("\n")  # the last item is "": the text ends with a line break
+    first = next((i for i, line in enumerate(lines) if line.strip(" ")[:1] not in ("", "#")), 0)
+    if not _TOP_KEY.match(lines[first]):
+        return None
+    start = next(
+        (
+            i
+            for i in range(min(error_line, len(lines)) - 1, first - 1, -1)
+            if _TOP_KEY.match(lines[i])
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    keys = [path[0] for path, line in builder.lines.items() if len(path) == 1 and line <= start]
+    size = _WINDOW
+    while True:
+        end = min(error_line + 1 + size, len(lines) - 1)
+        window = "\n".join(lines[start:end]) + "\n"
+        parser = _StrictParser(window)
+        error = _window_error(parser, window, start, keys)
+        if end == len(lines) - 1:
+            return error  # the window is the rest of the text: what the reference says
+        if error is not None and parser.line < end - start - 2:
+            return error
+        size = 4 * size + 1  # no error, or one the window's end may have caused: read further
+
+
+def _window_error(parser: Any, window: str, start: int, keys: list[str]) -> StrictYAMLError | None:
+    """The reference's error on a window starting at line ``start`` (0-based) of a text,
+    after the top-level ``keys`` of the lines before it; None if it reads the window."""
+    builder = _Builder()
+    try:
+        for event in _events(parser):
+            builder.feed(event)
+            if keys and builder.root is not None:
+                builder.root.update(dict.fromkeys(keys))  # type: ignore[union-attr]
+                keys = []
+    except StrictYAMLError as exc:
+        if exc.line is not None:
+            exc.line += start
+        return exc
+    except yaml.YAMLError as exc:
+        return _syntax_error(exc, window, start)
+    return None
 
 
 def _normalised(text: str) -> str:
@@ -507,18 +632,6 @@ def load_mapping(text: str, first_line: int = 1) -> Document:
         if exc.line is not None:
             exc.line += offset
         raise
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + first_line
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = M_("invalid YAML: the character U+%(code)04X is not allowed", code=code)
-        raise StrictYAMLError(message, line) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + offset if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise StrictYAMLError(M_("invalid YAML: %(problem)s", problem=problem), line) from None
-    except yaml.YAMLError as exc:
-        raise StrictYAMLError(M_("invalid YAML: %(problem)s", problem=str(exc))) from None
     if builder.root is None:
         raise StrictYAMLError(M_("the YAML block is empty"), first_line)
     return Document(builder.root, {k: v + offset for k, v in builder.lines.items()})
@@ -546,7 +659,14 @@ def load_json(text: str) -> Any:
         raise StrictYAMLError(
             M_("invalid JSON: %(problem)s", problem=exc.msg), exc.lineno
         ) from None
-    _check_json_text(value)
+    except _JSONValueError as exc:
+        exc.line = _json_line(text, exc.kind)
+        raise
+    if _has_surrogate(value):
+        raise StrictYAMLError(
+            M_("a \\u escape names a lone surrogate, not a character"),
+            _json_line(text, "surrogate"),
+        )
     return value
 
 
@@ -566,37 +686,97 @@ def _check_json_depth(text: str) -> None:
             depth -= 1
 
 
+class _JSONValueError(StrictYAMLError):
+    """A value json.loads hands to a hook and the hook refuses; ``kind`` says which, so that
+    ``_json_line`` finds its line."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def _json_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise StrictYAMLError(M_("a number of more than %(most)d digits", most=MAX_INT_DIGITS))
+        raise _JSONValueError(
+            M_("a number of more than %(most)d digits", most=MAX_INT_DIGITS), "number"
+        )
     return int(digits)
 
 
 def _json_constant(name: str) -> None:
-    raise StrictYAMLError(M_("%(name)s is not allowed", name=name))
+    raise _JSONValueError(M_("%(name)s is not allowed", name=name), "constant")
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise StrictYAMLError(M_("duplicate key '%(key)s'", key=key))
+            raise _JSONValueError(M_("duplicate key '%(key)s'", key=key), "duplicate")
         result[key] = value
     return result
 
 
-def _check_json_text(value: Any) -> None:
+def _has_surrogate(value: Any) -> bool:
     todo = [value]
     while todo:
         item = todo.pop()
         if isinstance(item, str):
             if _SURROGATE.search(item):
-                raise StrictYAMLError(M_("a \\u escape names a lone surrogate, not a character"))
+                return True
         elif isinstance(item, dict):
             todo.extend(item)
             todo.extend(item.values())
         elif isinstance(item, list):
             todo.extend(item)
+    return False
+
+
+_JSON_LEXEME = re.compile(
+    r'(?P<string>"(?:[^"\\]|\\.)*")'
+    r"|(?P<number>-?(?:0|[1-9][0-9]*)(?P<fraction>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?))"
+    r"|(?P<constant>NaN|-?Infinity)"
+    r"|(?P<open>[\[{])|(?P<close>[\]}])|(?P<comma>,)|[^\s]"
+)
+
+
+def _json_line(text: str, kind: str) -> int | None:
+    """The line of the first refused value of ``kind`` in the order json.loads meets it: a
+    long number or a constant as it is read, a duplicate key when its object closes (inner
+    objects first), a lone surrogate in the first text holding one."""
+    objects: list[list[tuple[str, int]] | None] = []  # per open bracket: its keys, or None
+    expect_key = False
+    for match in _JSON_LEXEME.finditer(text):
+        group, token = match.lastgroup, match.group()
+        found = False
+        if group == "string":
+            if kind == "surrogate" and ("\\u" in token or _SURROGATE.search(token)):
+                found = bool(_SURROGATE.search(json.loads(token)))
+            elif expect_key and objects and objects[-1] is not None:
+                objects[-1].append((json.loads(token), match.start()))
+            expect_key = False
+        elif group == "number":
+            found = (
+                kind == "number"
+                and not match.group("fraction")
+                and (len(token.lstrip("-")) > MAX_INT_DIGITS)
+            )
+        elif group == "constant":
+            found = kind == "constant"
+        elif group == "open":
+            objects.append([] if token == "{" else None)
+            expect_key = token == "{"
+        elif group == "close":
+            keys = objects.pop() if objects else None
+            seen: set[str] = set()
+            for key, start in keys or ():
+                if key in seen and kind == "duplicate":
+                    return text.count("\n", 0, start) + 1
+                seen.add(key)
+        elif group == "comma":
+            expect_key = bool(objects) and objects[-1] is not None
+        if found:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 _FENCE = re.compile(r"^---[ \t]*$")

@@ -13,6 +13,7 @@ import requests
 
 from appel_a_communs.commands.site import site_language
 from appel_a_communs.content.errors import display_path
+from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json
 from appel_a_communs.submissions.envelope import envelope_json, write_atomic
 from appel_a_communs.submissions.forms import (
     CONTACT_KEYS,
@@ -253,10 +254,21 @@ def fetch_json(
     response = _get(session or requests.Session(), url, headers=headers)
     if response.status_code >= 400:
         raise FetchError(f"{url} answered HTTP {response.status_code}: {_why(response)}")
+    # Not response.json(): json.loads recurses, and an export nested deep enough would end
+    # in a RecursionError; the strict reader refuses it (and NaN, duplicate keys…) by line.
     try:
-        records = response.json()
-    except ValueError:
+        if response.encoding is None and len(response.content) > 3:
+            text = response.content.decode(
+                requests.utils.guess_json_utf(response.content) or "utf-8"
+            )
+        else:
+            text = response.text
+        records = load_json(text)
+    except UnicodeDecodeError:
         raise FetchError(f"{url} did not answer JSON") from None
+    except StrictYAMLError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise FetchError(f"{url} did not answer valid JSON{where}: {exc.message}") from None
     if isinstance(records, dict):  # some backends wrap the list
         records = records.get("submissions") or records.get("data") or records.get("items")
     if not isinstance(records, list):
