@@ -126,10 +126,6 @@ def read_envelope(
         return raw, None, validation_errors(name, exc, Envelope, None)
 
 
-def _no_constant(name: str) -> None:
-    raise ValueError(M_("%(name)s is not allowed", name=name))
-
-
 def envelope_json(envelope: Envelope | dict[str, Any]) -> str:
     data = (
         envelope.model_dump(mode="json", exclude_none=True)
