@@ -14,6 +14,7 @@ from appel_a_communs.content.models import (
     Model,
     PageMeta,
     Pledge,
+    Round,
 )
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -49,11 +50,15 @@ KINDS: dict[str, ContentKind] = {
         ContentKind("commons", Common, markdown=True, key="slug", schema="common.json"),
         ContentKind("actors", Actor, markdown=False, key="slug", schema="actor.json"),
         ContentKind("pledges", Pledge, markdown=False, key="id", schema="pledge.json"),
+        ContentKind("rounds", Round, markdown=False, key="slug", schema="round.json"),
     )
 }
 """The catalogue's folders, in the order they are read and reported."""
 
 CAMPAIGN_FILE = "campaign.yml"
+"""A call of one round; a call of several keeps one file per round in ``rounds/``."""
+CAMPAIGN_ROUND = "campaign"
+"""The slug of the one round of a call that has ``campaign.yml``."""
 CAMPAIGN_SCHEMA = ("campaign.json", Campaign)
 PAGES_FOLDER = "pages"
 PAGE_SCHEMA = ("page.json", PageMeta)

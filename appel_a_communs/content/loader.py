@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from appel_a_communs.content.errors import ContentError, ContentErrors
-from appel_a_communs.content.kinds import CAMPAIGN_FILE, KINDS, ContentKind
+from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
+from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND, KINDS, ContentKind
 from appel_a_communs.content.models import (
     Actor,
     Campaign,
@@ -29,7 +29,9 @@ from appel_a_communs.content.models import (
     Model,
     PageMeta,
     Pledge,
+    Round,
 )
+from appel_a_communs.content.rounds import overlapping, pledge_round
 from appel_a_communs.content.strict_yaml import (
     Document,
     StrictYAMLError,
@@ -52,10 +54,23 @@ class Catalogue:
     pledges: dict[str, Pledge]
     campaign: Campaign | None = None
     sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
+    rounds: dict[str, Round] = field(default_factory=dict)
+    """The files of ``rounds/``; a call has them or ``campaign.yml``, never both."""
 
     @property
     def currency(self) -> str:
-        return self.campaign.currency if self.campaign else "EUR"
+        first = self.round_list[0] if self.round_list else None
+        return first.currency if first else "EUR"
+
+    @cached_property
+    def round_list(self) -> list[Round]:
+        """The call's rounds by opening date: ``campaign.yml`` is a call of one round (slug
+        ``campaign``); without it or ``rounds/``, there is none and no round rule applies."""
+        if isinstance(self.campaign, Round):
+            return [self.campaign]  # the catalogue of one round (funding.rounds)
+        if self.campaign is not None:
+            return [Round.model_construct(slug=CAMPAIGN_ROUND, **dict(self.campaign))]
+        return sorted(self.rounds.values(), key=lambda r: (r.opens is not None, r.opens, r.slug))
 
     def source_of(self, folder: str, key: str) -> Path | None:
         return self.sources.get((folder, key))
@@ -73,6 +88,17 @@ class Catalogue:
     def pledges_by_common(self) -> dict[str, list[Pledge]]:
         """Common slug → its pledges, in order (commons without any are absent)."""
         return _group(self.pledges_in_order, "common")
+
+    @cached_property
+    def pledges_by_round(self) -> dict[str | None, list[Pledge]]:
+        """Round slug → its pledges, in order; None → those of no round (a call without
+        rounds, or pledges the checks refuse)."""
+        groups: dict[str | None, list[Pledge]] = {}
+        rounds = self.round_list
+        for pledge in self.pledges_in_order:
+            found = pledge_round(rounds, pledge)
+            groups.setdefault(found.slug if found else None, []).append(pledge)
+        return groups
 
     @cached_property
     def pledges_by_actor(self) -> dict[str, list[Pledge]]:
@@ -566,9 +592,23 @@ def _load_catalogue(
         pledges=collections["pledges"],  # type: ignore[arg-type]
         campaign=campaign,  # type: ignore[arg-type]
         sources=sources,
+        rounds=collections["rounds"],  # type: ignore[arg-type]
     )
     if campaign is not None:
         sources[("campaign", "campaign")] = campaign_path
+        sources[("rounds", CAMPAIGN_ROUND)] = campaign_path
+    if campaign_path.exists() and (collections["rounds"] or broken["rounds"]):
+        errors.append(
+            ContentError(
+                str(campaign_path),
+                None,
+                M_(
+                    "a call has campaign.yml (one round) or rounds/ (one file per round), "
+                    "not both: move this file to rounds/ and give it a name"
+                ),
+            )
+        )
+    errors.extend(check_rounds(catalogue))
     errors.extend(check_references(catalogue, broken))
     if errors:
         raise ContentErrors(errors)
@@ -614,7 +654,26 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
         }[folder]
         return Reference(field_name, message, expected, folder, slug)
 
+    rounds = {r.slug for r in cat.round_list}
+
+    def no_round(field_name: str, slug: str) -> Reference:
+        return Reference(
+            field_name,
+            M_("no round '%(slug)s'", slug=slug),
+            f"expected content/rounds/{slug}.yml"
+            if cat.rounds or not cat.campaign
+            else f"this call has one round, '{CAMPAIGN_ROUND}' (content/{CAMPAIGN_FILE})",
+            "rounds",
+            slug,
+        )
+
     if isinstance(item, Common):
+        for slug in item.budgets:
+            if slug not in rounds:
+                yield no_round(f"budgets.{slug}", slug)
+        for i, review in enumerate(item.reviews):
+            if review.round is not None and review.round not in rounds:
+                yield no_round(f"reviews[{i}].round", review.round)
         for i, ref in enumerate(item.challenges):
             if ref not in cat.challenges:
                 yield missing(f"challenges[{i}]", "challenges", ref)
@@ -630,6 +689,18 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
             yield missing("common", "commons", item.common)
         if item.money and item.money.currency and item.money.currency != currency:
             yield foreign("money.currency", item.money.currency)
+        if item.round is not None and item.round not in rounds:
+            yield no_round("round", item.round)
+        elif cat.rounds and pledge_round(cat.round_list, item) is None:
+            yield Reference(
+                "date",
+                M_(
+                    "no round is open on %(date)s (rounds: %(rounds)s)",
+                    date=item.date,
+                    rounds=", ".join(_round_dates(r) for r in cat.round_list),
+                ),
+                "a pledge belongs to the round whose dates hold its date, or to its 'round'",
+            )
 
 
 def check_references(
@@ -649,13 +720,47 @@ def check_references(
                     source = str(cat.sources[(folder, key)])
                     message = ref.detail if ref.folder is None else f"{ref.message} ({ref.detail})"
                     errors.append(ContentError(source, ref.field, message))
-    if cat.campaign and cat.campaign.matching and cat.campaign.matching.funder not in cat.actors:
+    for round_ in cat.round_list:
+        source = str(cat.sources[("rounds", round_.slug)])
+        if round_.matching and round_.matching.funder not in cat.actors:
+            errors.append(
+                ContentError(
+                    source,
+                    "matching.funder",
+                    f"no actor '{round_.matching.funder}' (expected content/actors/"
+                    f"{round_.matching.funder}.yml)",
+                )
+            )
+        for slug in round_.allowances:
+            if slug not in cat.actors and slug not in broken.get("actors", ()):
+                errors.append(
+                    ContentError(
+                        source,
+                        f"allowances.{slug}",
+                        f"no actor '{slug}' (expected content/actors/{slug}.yml)",
+                    )
+                )
+    return errors
+
+
+def _round_dates(round_: Round) -> str:
+    return f"{round_.slug} {round_.opens or '…'} to {round_.closes or '…'}"
+
+
+def check_rounds(cat: Catalogue) -> list[ContentError]:
+    """Rounds may not overlap in dates: a pledge's date must say which round it is in."""
+    errors = []
+    for first, second in overlapping(cat.round_list):
         errors.append(
             ContentError(
-                str(cat.sources[("campaign", "campaign")]),
-                "matching.funder",
-                f"no actor '{cat.campaign.matching.funder}' (expected content/actors/"
-                f"{cat.campaign.matching.funder}.yml)",
+                str(cat.sources[("rounds", second.slug)]),
+                "opens",
+                M_(
+                    "rounds may not overlap: %(second)s shares days with %(first)s (%(file)s)",
+                    second=_round_dates(second),
+                    first=_round_dates(first),
+                    file=display_path(cat.sources[("rounds", first.slug)]),
+                ),
             )
         )
     return errors

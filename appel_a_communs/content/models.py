@@ -25,6 +25,7 @@ from appel_a_communs.content.types import (
     Currency,
     Date,
     Days,
+    Decision,
     Flag,
     GitHubLogin,
     GoalName,
@@ -101,6 +102,18 @@ class Budget(Model):
     existing_funding: Amount | None = None
 
 
+class Review(Model):
+    """A decision taken on a common at a review date (a *relevé*), published with its reasons."""
+
+    date: Date
+    round: Slug | None = None
+    """The round it belongs to; by default the round whose review dates, then whose dates,
+    hold its date (see ``funding.rounds.review_round``)."""
+    decision: Decision
+    reasons: Text | None = None
+    by: Line | None = None
+
+
 class Common(Model):
     slug: Slug
     title: Line
@@ -117,6 +130,9 @@ class Common(Model):
     needs: list[Need] = []
     deliverables: list[Deliverable] = []
     budget: Budget | None = None
+    budgets: dict[Slug, Budget] = {}
+    """Round slug → the common's budget in that round, where it differs from ``budget``."""
+    reviews: list[Review] = []
     tags: list[Line] = []
     body: Text = ""
 
@@ -128,6 +144,29 @@ class Common(Model):
                 M_("a licence (SPDX expression) is required once a common is accepted")
             )
         return value
+
+    @field_validator("reviews")
+    @classmethod
+    def _stage_follows_reviews(cls, reviews: list[Review], info: ValidationInfo) -> list[Review]:
+        """The stage says what the latest review decided (archiving may come after any)."""
+        stage = info.data.get("stage")
+        if not reviews or stage in (None, "archived"):
+            return reviews
+        latest = max(reviews, key=lambda r: r.date)
+        implied = "accepted" if latest.decision == "accepted" else "proposed"
+        if stage != implied:
+            raise ValueError(
+                M_(
+                    "stage is '%(stage)s' but the latest review (%(date)s) decided "
+                    "'%(decision)s': set stage to '%(implied)s', or add the review that "
+                    "changed it",
+                    stage=stage,
+                    date=latest.date,
+                    decision=latest.decision,
+                    implied=implied,
+                )
+            )
+        return reviews
 
 
 # --- actors ----------------------------------------------------------------
@@ -213,6 +252,8 @@ class Pledge(Model):
     means: Means | None = None
     note: Text | None = None
     source: Source | None = None
+    round: Slug | None = None
+    """The round it counts in; by default the round whose dates hold its date."""
 
     @model_validator(mode="before")
     @classmethod
@@ -237,8 +278,18 @@ class Matching(Model):
     min_funders: Count = 2
 
 
+class Eligibility(Model):
+    """A round's published criteria; each common gets a checklist, which never fails a build."""
+
+    open_license: Flag = False
+    min_working_group: Count | None = None
+    challenge: Flag = False
+    budget: Flag = False
+
+
 class Campaign(Model):
-    """The funding round; without ``campaign.yml`` no round rules apply."""
+    """A funding round: ``campaign.yml`` (a call of one round) or a file of ``rounds/``;
+    without either, no round rules apply."""
 
     name: Line | None = None
     currency: Currency = "EUR"
@@ -248,6 +299,11 @@ class Campaign(Model):
     max_per_actor_per_common: Amount | None = None
     sealed: Flag = False
     matching: Matching | None = None
+    reviews: list[Date] = []
+    """The dates at which proposals are reviewed, in this round."""
+    allowances: dict[Slug, Amount] = {}
+    """Actor slug → its allowance in this round (its own ``allowance`` otherwise)."""
+    eligibility: Eligibility | None = None
 
     @field_validator("closes")
     @classmethod
@@ -258,6 +314,12 @@ class Campaign(Model):
                 M_("closes (%(closes)s) is before opens (%(opens)s)", closes=value, opens=opens)
             )
         return value
+
+
+class Round(Campaign):
+    """``content/rounds/<slug>.yml``: the keys of ``campaign.yml``, and its slug."""
+
+    slug: Slug
 
 
 # --- ordinary pages --------------------------------------------------------

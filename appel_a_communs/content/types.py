@@ -442,6 +442,8 @@ MoneyStatus = Literal["pledged", "confirmed", "paid"]
 SourceKind = Literal["github-issue", "form", "file", "manual"]
 MatchingMethod = Literal["proportional", "quadratic"]
 GoalName = Literal["minimum", "stretch"]
+Decision = Literal["eligible", "accepted", "declined", "deferred"]
+"""A review's decision (SPEC, "Calls that run for years")."""
 
 __all__ = [
     "Amount",
@@ -449,6 +451,7 @@ __all__ = [
     "Currency",
     "Date",
     "Days",
+    "Decision",
     "Flag",
     "License",
     "Line",

@@ -288,8 +288,9 @@ def common_status(
     closes: date | None,
     today: date,
 ) -> str:
-    """proposed → open → minimum-reached → stretch-reached; unfunded after closing."""
-    if common.stage in ("proposed", "archived"):
+    """proposed → open → minimum-reached → stretch-reached; unfunded after closing. In a
+    closed round, a common its review declined then is ``declined`` (funding.rounds)."""
+    if common.stage in ("proposed", "archived", "declined"):
         return common.stage
     if stretch > 0 and secured >= stretch:
         return "stretch-reached"

@@ -11,10 +11,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from appel_a_communs.content.errors import ContentError, display_path
-from appel_a_communs.content.loader import CAMPAIGN_FILE, Catalogue
-from appel_a_communs.content.models import Pledge
+from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND
+from appel_a_communs.content.loader import Catalogue
+from appel_a_communs.content.models import Pledge, Round
 from appel_a_communs.funding.engine import Funding
 from appel_a_communs.i18n import M_
+
+
+def _round_file(catalogue: Catalogue) -> str:
+    """The file of the round whose rules apply: ``campaign.yml`` or ``rounds/<slug>.yml``."""
+    campaign = catalogue.campaign
+    if isinstance(campaign, Round) and campaign.slug != CAMPAIGN_ROUND:
+        source = catalogue.source_of("rounds", campaign.slug)
+        return f"rounds/{source.name if source else campaign.slug + '.yml'}"
+    return CAMPAIGN_FILE
 
 
 def check_round_rules(
@@ -30,6 +40,7 @@ def check_round_rules(
     if campaign is None:
         return []
     currency = catalogue.currency
+    round_file = _round_file(catalogue)
     errors: list[ContentError] = []
 
     def source(folder: str, key: str) -> str:
@@ -52,7 +63,7 @@ def check_round_rules(
                         date=pledge.date,
                         opens=campaign.opens or "…",
                         closes=campaign.closes or "…",
-                        file=CAMPAIGN_FILE,
+                        file=round_file,
                     ),
                 )
             )
@@ -109,7 +120,7 @@ def check_round_rules(
                             common=common,
                             files=_names(files),
                             cap=money(cap),
-                            file=CAMPAIGN_FILE,
+                            file=round_file,
                         ),
                     )
                 )
@@ -133,7 +144,7 @@ def check_round_rules(
                             secured=money(result.secured),
                             files=_names(files),
                             goal=goal,
-                            file=CAMPAIGN_FILE,
+                            file=round_file,
                         ),
                     )
                 )

@@ -245,8 +245,8 @@ def pledges_csv(view: CatalogueView) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PLEDGE_COLUMNS)
+    counted = view.counted
     for common in view.commons:
-        counted = view.funding.commons[common.slug].counted
         for pledge in view.pledges_by_common.get(common.slug, []):
             money = pledge.money
             row = {
@@ -269,7 +269,7 @@ def pledges_csv(view: CatalogueView) -> str:
 
 def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
     """The pledges of one common, amounts null while sealed."""
-    counted = view.funding.commons[slug].counted
+    counted = view.counted
     rows = []
     for pledge in view.pledges_by_common.get(slug, []):
         money = pledge.money

@@ -12,18 +12,34 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
-from appel_a_communs.content.models import Actor, Campaign, Challenge, Common, Pledge
+from appel_a_communs.content.models import (
+    Actor,
+    Campaign,
+    Challenge,
+    Common,
+    Pledge,
+    Review,
+    Round,
+)
+from appel_a_communs.content.rounds import review_round
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
-from appel_a_communs.funding.engine import ActorFunding, Funding, compute_funding
-from appel_a_communs.funding.rules import check_round_rules
+from appel_a_communs.funding.eligibility import Checklist, check_eligibility
+from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Funding
+from appel_a_communs.funding.rounds import (
+    CallFunding,
+    RoundFunding,
+    check_rules,
+    compute_rounds,
+    shown_funding,
+)
 from appel_a_communs.i18n import translations
 from appel_a_communs.site.charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
 
@@ -37,6 +53,70 @@ CHART_ROWS = 40
 
 def _title_key(item: Challenge | Common) -> str:
     return item.title.casefold()
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """One round as its funding and engagement pages show it: ``view`` is the round's own
+    view (its pledges, its budgets, its allowances, its charts), sealed if it is."""
+
+    round: Round | None
+    """None for a call without rounds."""
+    state: str
+    """upcoming, open or closed."""
+    current: bool
+    view: CatalogueView
+
+    @property
+    def slug(self) -> str | None:
+        return self.round.slug if self.round else None
+
+    @property
+    def funding(self) -> Funding:
+        return self.view.funding
+
+    @property
+    def sealed(self) -> bool:
+        return self.view.sealed
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    review: Review
+    round: str | None
+    """The slug of the round it belongs to (``content.rounds.review_round``)."""
+
+
+@dataclass(frozen=True)
+class ReviewDate:
+    """A review date (a *relevé*): what was decided on it, or what waits for it."""
+
+    date: date
+    round: str | None
+    decisions: list[tuple[Common, Review]]
+    upcoming: bool
+    waiting: list[Common]
+    """For the next review date only: the proposals of the current round not decided yet."""
+
+
+@dataclass(frozen=True)
+class EngagementTotal:
+    """An actor's engagement over every round: amounts None when one round hides them."""
+
+    commons: int
+    """Distinct commons supported, in any round."""
+    allocated: Decimal | None
+    secured: Decimal | None
+    skills_days: Decimal
+    means_value: Decimal | None
+    activations: int
+
+
+@dataclass(frozen=True)
+class Engagement:
+    rounds: list[tuple[RoundView, ActorFunding]]
+    """The actor's record in each round it pledged in."""
+    total: EngagementTotal
 
 
 @dataclass(frozen=True)
@@ -89,6 +169,29 @@ class CatalogueView:
     """The values each filter offers, from the content."""
     open_needs: list[tuple[str, list[tuple[Common, str]]]]
     """Needs of the commons that are not archived, by kind: (common, description)."""
+    counted: frozenset[str] = frozenset()
+    """Ids of the money pledges that count, in whichever round each belongs to."""
+    rounds: list[RoundView] = field(default_factory=list)
+    """Every round of the call by opening date (none for a call without rounds)."""
+    current_round: RoundView | None = None
+    """The round the call runs now (``content.rounds.current_round``); ``funding`` holds
+    its totals and matching, and each common's result in it, or in the last round the
+    common took part in."""
+    round_results: dict[str, list[tuple[RoundView, CommonFunding]]] = field(default_factory=dict)
+    """Common slug → its result in each round it takes part in, in order."""
+    pledge_rounds: dict[str, str | None] = field(default_factory=dict)
+    """Pledge id → the slug of its round."""
+    reviews: dict[str, list[ReviewEntry]] = field(default_factory=dict)
+    """Common slug → its review history, oldest first."""
+    review_dates: list[ReviewDate] = field(default_factory=list)
+    """Every review date: those the rounds announce and those decisions were taken on."""
+    next_review: date | None = None
+    eligibility: dict[str, Checklist] = field(default_factory=dict)
+    """Common slug → its checklist of the current round's criteria (empty: no criteria)."""
+    not_eligible: list[Common] = field(default_factory=list)
+    """The commons of the current round that do not meet a criterion yet."""
+    engagement: dict[str, Engagement] = field(default_factory=dict)
+    """Actor slug → its engagement per round and in total."""
 
     @property
     def sealed(self) -> bool:
@@ -100,6 +203,9 @@ class CatalogueView:
 
     @property
     def campaign(self) -> Campaign | None:
+        """The round the call runs now (``campaign.yml``, or a file of ``rounds/``)."""
+        if self.current_round is not None:
+            return self.current_round.round
         return self.catalogue.campaign
 
     @property
@@ -125,24 +231,208 @@ def load_call(
 ) -> CatalogueView:
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
     catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
-    funding = compute_funding(catalogue, today)
-    errors = check_round_rules(catalogue, funding)
+    call = compute_rounds(catalogue, today)
+    errors = check_rules(call)
     if errors:
         raise ContentErrors(errors)
-    return build_view(catalogue, today, funding, locale)
+    return build_view(catalogue, today, call, locale)
+
+
+ROUND_FIELDS = (
+    "closest_to_goal",
+    "by_closeness",
+    "closeness_rows",
+    "bar_chart",
+    "challenge_chart",
+    "flow_chart",
+    "engaged_actors",
+)
+"""What the call's view takes from its current round's: the home page's and the funding
+page's lists and charts speak of the round the call runs now."""
 
 
 def build_view(
-    catalogue: Catalogue, today: date, funding: Funding | None = None, locale: str = "fr"
+    catalogue: Catalogue, today: date, call: CallFunding | None = None, locale: str = "fr"
 ) -> CatalogueView:
     """What the templates show; ``locale`` names the few labels computed here.
 
-    The funding is computed from ``catalogue`` as it is; while the round is sealed, the
-    view is then built from ``sealed_catalogue`` and ``sealed_funding`` alone."""
-    funding = funding or compute_funding(catalogue, today)
+    The funding of each round is computed from ``catalogue`` as it is; while the current
+    round is sealed, its pledges' amounts and the actors' allowances are None in the view,
+    and its round view is built from ``sealed_catalogue`` and ``sealed_funding`` alone."""
+    call = call or compute_rounds(catalogue, today)
+    current = call.current
+    sealed_ids = (
+        {p.id for p in current.catalogue.pledges.values()} if current.funding.sealed else None
+    )
+    view = _view(
+        catalogue, today, shown_funding(call, catalogue), locale, sealed_ids, {current.slug}
+    )
+    if len(call.rounds) == 1:
+        rounds = [RoundView(_published(current), current.state, True, view)]
+    else:
+        rounds = [
+            RoundView(
+                _published(r), r.state, r.current, _view(r.catalogue, today, r.funding, locale)
+            )
+            for r in call.rounds
+        ]
+    current_view = next(r for r in rounds if r.current)
+    return replace(
+        view,
+        **{name: getattr(current_view.view, name) for name in ROUND_FIELDS},
+        **_round_parts(view, call, rounds, today),
+    )
+
+
+def _published(result: RoundFunding) -> Round | None:
+    """The round as templates see it: without its allowances while it is sealed."""
+    if result.round is not None and result.funding.sealed:
+        return sealed_round(result.round)
+    return result.round
+
+
+def _round_parts(
+    view: CatalogueView, call: CallFunding, rounds: list[RoundView], today: date
+) -> dict:
+    """The view's fields that span rounds: results, reviews, eligibility, engagement."""
+    by_slug = {r.slug: r for r in rounds}
+    current = next(r for r in rounds if r.current)
+    has_rounds = current.round is not None
+    results = {
+        c.slug: [(by_slug[r.slug], result) for r, result in call.of_common(c.slug)]
+        for c in view.commons
+    }
+    pledge_rounds = {p.id: r.slug for r in call.rounds for p in r.catalogue.pledges.values()}
+    round_list = [r.round for r in rounds if r.round is not None]
+    reviews = {
+        c.slug: [
+            ReviewEntry(review, found.slug if (found := review_round(round_list, review)) else None)
+            for review in sorted(c.reviews, key=lambda r: r.date)
+        ]
+        for c in view.commons
+    }
+    return {
+        "counted": call.counted,
+        "rounds": rounds if has_rounds else [],
+        "current_round": current if has_rounds else None,
+        "round_results": results if has_rounds else {},
+        "pledge_rounds": pledge_rounds,
+        "reviews": reviews,
+        **_review_dates(view, current, round_list, reviews, today),
+        **_eligibility(view, current),
+        "engagement": _engagement(view, rounds) if has_rounds else {},
+    }
+
+
+def _review_dates(
+    view: CatalogueView,
+    current: RoundView,
+    rounds: list[Round],
+    reviews: dict[str, list[ReviewEntry]],
+    today: date,
+) -> dict:
+    announced = {(day, r.slug) for r in rounds for day in r.reviews}
+    decided: dict[date, list[tuple[Common, Review]]] = defaultdict(list)
+    round_of_day: dict[date, str | None] = dict(announced)
+    for common in view.commons:
+        for entry in reviews[common.slug]:
+            decided[entry.review.date].append((common, entry.review))
+            round_of_day.setdefault(entry.review.date, entry.round)
+    upcoming = sorted(day for day in round_of_day if day >= today and day not in decided)
+    next_review = upcoming[0] if upcoming else None
+    in_current = set(current.view.catalogue.commons)
+    waiting = [
+        c
+        for c in view.commons
+        if c.stage == "proposed"
+        and c.slug in in_current
+        and not any(
+            e.round == current.slug and e.review.decision in ("accepted", "declined")
+            for e in reviews[c.slug]
+        )
+    ]
+    dates = [
+        ReviewDate(
+            day,
+            round_of_day[day],
+            sorted(decided.get(day, []), key=lambda item: _title_key(item[0])),
+            day not in decided and day >= today,
+            waiting if day == next_review else [],
+        )
+        for day in sorted(round_of_day)
+    ]
+    return {"review_dates": dates, "next_review": next_review}
+
+
+def _eligibility(view: CatalogueView, current: RoundView) -> dict:
+    """The current round's checklist for each common taking part in it."""
+    criteria = current.round.eligibility if current.round else None
+    if criteria is None:
+        return {"eligibility": {}, "not_eligible": []}
+    round_commons = current.view.catalogue.commons
+    checklists = {}
+    for common in view.commons:
+        if common.slug not in round_commons:
+            continue
+        group = {a.slug for _, actors in view.working_group[common.slug] for a in actors}
+        open_challenges = sum(
+            1 for slug in common.challenges if view.challenges_by_slug[slug].status == "open"
+        )
+        minimum = current.funding.commons[common.slug].minimum
+        checklists[common.slug] = check_eligibility(
+            round_commons[common.slug], criteria, len(group), open_challenges, minimum
+        )
+    not_eligible = [
+        c for c in view.commons if c.slug in checklists and not checklists[c.slug].eligible
+    ]
+    return {"eligibility": checklists, "not_eligible": not_eligible}
+
+
+def _sum_or_none(values: list[Decimal | None]) -> Decimal | None:
+    if any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))  # type: ignore[arg-type]
+
+
+def _engagement(view: CatalogueView, rounds: list[RoundView]) -> dict[str, Engagement]:
+    """Each actor's record per round, and in total: sums, commons counted once."""
+    found = {}
+    for actor in view.actors:
+        own = [
+            (r, r.funding.actors[actor.slug])
+            for r in rounds
+            if r.view.pledges_by_actor.get(actor.slug)
+        ]
+        records = [f for _, f in own]
+        found[actor.slug] = Engagement(
+            own,
+            EngagementTotal(
+                commons=len(view.supported_commons[actor.slug]),
+                allocated=_sum_or_none([f.allocated for f in records]),
+                secured=_sum_or_none([f.secured for f in records]),
+                skills_days=sum((f.skills_days for f in records), Decimal(0)),
+                means_value=_sum_or_none([f.means_value for f in records]),
+                activations=sum(f.activations for f in records),
+            ),
+        )
+    return found
+
+
+def _view(
+    catalogue: Catalogue,
+    today: date,
+    funding: Funding,
+    locale: str,
+    sealed_ids: set[str] | None = None,
+    sealed_rounds: set[str] | None = None,
+) -> CatalogueView:
+    """The view of one catalogue (the call's, or one round's) and its funding; while
+    ``funding`` is sealed, built from ``sealed_catalogue`` (only the pledges of
+    ``sealed_ids``, if given) and ``sealed_funding`` alone."""
     catalogue = without_members(catalogue)
     if funding.sealed:
-        catalogue, funding = sealed_catalogue(catalogue), sealed_funding(funding)
+        catalogue = sealed_catalogue(catalogue, sealed_ids, sealed_rounds)
+        funding = sealed_funding(funding)
     commons = sorted(catalogue.commons.values(), key=_title_key)
     actors = sorted(catalogue.actors.values(), key=lambda a: a.name.casefold())
     challenges = sorted(
@@ -305,14 +595,37 @@ def sealed_actor(actor: Actor) -> Actor:
     return actor.model_copy(update={"allowance": None})
 
 
-def sealed_catalogue(catalogue: Catalogue) -> Catalogue:
+R = TypeVar("R", bound=Campaign)
+
+
+def sealed_catalogue(
+    catalogue: Catalogue,
+    pledge_ids: set[str] | None = None,
+    sealed_rounds: set[str] | None = None,
+) -> Catalogue:
     """A copy of the call with every per-actor amount None (the models are not
-    validated again: an amount is required in a file, not in what is published)."""
+    validated again: an amount is required in a file, not in what is published). With
+    ``pledge_ids``, only those pledges are sealed: a closed round's amounts stay public
+    beside a sealed current round, as do the allowances of rounds not in ``sealed_rounds``."""
+    campaign = catalogue.campaign
     return replace(
         catalogue,
         actors={slug: sealed_actor(a) for slug, a in catalogue.actors.items()},
-        pledges={key: sealed_pledge(p) for key, p in catalogue.pledges.items()},
-    )
+        pledges={
+            key: sealed_pledge(p) if pledge_ids is None or key in pledge_ids else p
+            for key, p in catalogue.pledges.items()
+        },
+        campaign=sealed_round(campaign) if campaign is not None else None,
+        rounds={slug: sealed_round(r) if sealed_rounds is None or slug in sealed_rounds else r
+                for slug, r in catalogue.rounds.items()},
+    )  # fmt: skip
+
+
+def sealed_round(round_: R) -> R:
+    """A round without its actors' allowances, which are per-actor amounts too."""
+    if not round_.allowances:
+        return round_
+    return round_.model_copy(update={"allowances": {}})
 
 
 def sealed_actor_funding(funding: ActorFunding) -> ActorFunding:
