@@ -107,7 +107,7 @@ def check_eligibility(
                 "min_working_group",
                 working_group >= need,
                 M_(
-                    "%(count)d actors in its working group, %(need)d needed",
+                    "actors in its working group: %(count)d, %(need)d needed",
                     count=working_group,
                     need=need,
                 ),

@@ -364,6 +364,15 @@ def activating_pledges(
     return found
 
 
+def roles_by_common(pledges: Iterable[Pledge]) -> dict[str, tuple[str, ...]]:
+    """Common slug → the roles the pledges give their actor in it, in pledge order."""
+    roles: dict[str, list[str]] = defaultdict(list)
+    for pledge in pledges:
+        if pledge.role not in roles[pledge.common]:
+            roles[pledge.common].append(pledge.role)
+    return {common: tuple(r) for common, r in roles.items()}
+
+
 def is_sealed(catalogue: Catalogue, today: date) -> bool:
     campaign = catalogue.campaign
     return bool(
@@ -393,10 +402,6 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
     actors = {}
     for slug, actor in catalogue.actors.items():
         own = by_actor[slug]
-        roles: dict[str, list[str]] = defaultdict(list)
-        for pledge in own:
-            if pledge.role not in roles[pledge.common]:
-                roles[pledge.common].append(pledge.role)
         allocated = _sum(p.money.amount for p in own if p.money)
         actors[slug] = ActorFunding(
             slug=slug,
@@ -406,7 +411,7 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
             secured=_sum(p.money.amount for p in own if p.money and p.id in counted),
             skills_days=_sum(p.skills.days for p in own if p.skills),
             means_value=_sum(p.means.value for p in own if p.means and p.means.value),
-            roles={common: tuple(r) for common, r in roles.items()},
+            roles=roles_by_common(own),
             activations=activations[slug],
         )
 

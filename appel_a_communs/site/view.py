@@ -32,7 +32,7 @@ from appel_a_communs.content.models import (
 from appel_a_communs.content.rounds import review_round
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
 from appel_a_communs.funding.eligibility import Checklist, check_eligibility
-from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Funding
+from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Funding, roles_by_common
 from appel_a_communs.funding.rounds import (
     CallFunding,
     RoundFunding,
@@ -145,7 +145,7 @@ class CatalogueView:
     working_group: dict[str, list[tuple[str, list[Actor]]]]
     """Common slug → (role, actors with a pledge in that role), roles in a fixed order."""
     supported_commons: dict[str, list[tuple[Common, tuple[str, ...]]]]
-    """Actor slug → (common, the actor's roles in it)."""
+    """Actor slug → (common, the actor's roles in it), in every round of the catalogue."""
     actors_by_kind: list[tuple[str, list[Actor]]]
     open_challenges: list[Challenge]
     closest_to_goal: list[Common]
@@ -179,6 +179,9 @@ class CatalogueView:
     common took part in."""
     round_results: dict[str, list[tuple[RoundView, CommonFunding]]] = field(default_factory=dict)
     """Common slug → its result in each round it takes part in, in order."""
+    shown_rounds: dict[str, str | None] = field(default_factory=dict)
+    """Common slug → the round whose result ``funding.commons`` holds for it: the current
+    round, or the last one it took part in (None: a call without rounds)."""
     pledge_rounds: dict[str, str | None] = field(default_factory=dict)
     """Pledge id → the slug of its round."""
     reviews: dict[str, list[ReviewEntry]] = field(default_factory=dict)
@@ -316,6 +319,12 @@ def _round_parts(
         "rounds": rounds if has_rounds else [],
         "current_round": current if has_rounds else None,
         "round_results": results if has_rounds else {},
+        "shown_rounds": {
+            slug: items[-1][0].slug if not any(r.current for r, _ in items) else current.slug
+            for slug, items in results.items()
+        }
+        if has_rounds
+        else {},
         "pledge_rounds": pledge_rounds,
         "reviews": reviews,
         **_review_dates(view, current, round_list, reviews, today),
@@ -463,7 +472,9 @@ def _view(
         slug: sorted(
             (
                 (catalogue.commons[common], roles)
-                for common, roles in funding.actors[slug].roles.items()
+                for common, roles in roles_by_common(
+                    catalogue.pledges_by_actor.get(slug, [])
+                ).items()
             ),
             key=lambda item: _title_key(item[0]),
         )
