@@ -692,15 +692,12 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
         if item.round is not None and item.round not in rounds:
             yield no_round("round", item.round)
         elif cat.rounds and pledge_round(cat.round_list, item) is None:
-            yield Reference(
-                "date",
-                M_(
-                    "no round is open on %(date)s (rounds: %(rounds)s)",
-                    date=item.date,
-                    rounds=", ".join(_round_dates(r) for r in cat.round_list),
-                ),
-                "a pledge belongs to the round whose dates hold its date, or to its 'round'",
+            message = M_(
+                "no round is open on %(date)s (rounds: %(rounds)s)",
+                date=item.date,
+                rounds=", ".join(_round_dates(r) for r in cat.round_list),
             )
+            yield Reference("date", message, message)
 
 
 def check_references(

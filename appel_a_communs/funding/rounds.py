@@ -75,17 +75,21 @@ class CallFunding:
         )
 
 
-def tied_rounds(common: Common, catalogue: Catalogue) -> set[str]:
-    """The rounds a common's own files tie it to: a budget for it, a review in it, a pledge."""
+def tied_rounds(catalogue: Catalogue) -> dict[str, set[str]]:
+    """Common slug → the rounds its own files tie it to: a budget for it, a review in it,
+    a pledge in it."""
     rounds = catalogue.round_list
-    tied = set(common.budgets)
-    for review in common.reviews:
-        found = review_round(rounds, review)
-        if found is not None:
-            tied.add(found.slug)
-    for slug, pledges in catalogue.pledges_by_round.items():
-        if slug is not None and any(p.common == common.slug for p in pledges):
-            tied.add(slug)
+    tied: dict[str, set[str]] = {slug: set(c.budgets) for slug, c in catalogue.commons.items()}
+    for slug, common in catalogue.commons.items():
+        for review in common.reviews:
+            found = review_round(rounds, review)
+            if found is not None:
+                tied[slug].add(found.slug)
+    for round_slug, pledges in catalogue.pledges_by_round.items():
+        if round_slug is not None:
+            for pledge in pledges:
+                if pledge.common in tied:
+                    tied[pledge.common].add(round_slug)
     return tied
 
 
@@ -94,9 +98,9 @@ def participants(catalogue: Catalogue, today: date) -> dict[str, list[str]]:
     round, every common tied to none (a new proposal, or any common of a call of one round)."""
     current = current_round(catalogue.round_list, today)
     taking: dict[str, list[str]] = {r.slug: [] for r in catalogue.round_list}
-    for slug, common in catalogue.commons.items():
-        tied = tied_rounds(common, catalogue) & taking.keys()
-        for round_slug in tied or ([current.slug] if current else []):
+    for slug, rounds in tied_rounds(catalogue).items():
+        tied = rounds & taking.keys()
+        for round_slug in sorted(tied) or ([current.slug] if current else []):
             taking[round_slug].append(slug)
     return taking
 
