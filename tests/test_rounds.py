@@ -147,6 +147,7 @@ def test_each_round_is_computed_on_its_own_pledges_budgets_and_allowances(tmp_pa
     assert covoit.matching_estimate == D("800.00")
     assert velo.matching_estimate == D("200.00")
     assert first.funding.matching.total == D("1000.00")
+    assert covoit.matching_with_one_more is None  # closed: no more "what if"
     assert set(first.commons) == {"covoit", "velo", "idee"}
 
     again = second.funding.commons["covoit"]  # its own budget, 2026 pledges only
@@ -201,7 +202,9 @@ def test_once_the_sealed_round_closes_everything_is_public(tmp_path):
     view = load_call(make_call(tmp_path), date(2027, 7, 1))
     assert view.catalogue.pledges["b1"].money.amount == D("2500.50")
     assert view.engagement["ville"].total.allocated == D("5500.50")
-    assert view.funding.commons["covoit"].status == "unfunded"  # 2 500,50 of 10 000, closed
+    closed = view.funding.commons["covoit"]
+    assert closed.status == "unfunded"  # 2 500,50 of 10 000, closed
+    assert closed.pending == D(800) and closed.unlock_gap is None  # nothing left to unlock
 
 
 def test_a_later_round_never_changes_an_earlier_rounds_figures(tmp_path):
