@@ -8,7 +8,7 @@ HERE = Path(__file__).parent
 
 AUTHOR = "Appel à communs"
 SITENAME = "Communs des mobilités du quotidien"
-SITESUBTITLE = "Appel à communs 2026-2027"
+SITESUBTITLE = "Appel à communs, éditions 2025 et 2026-2027"
 SITEURL = ""
 
 PATH = "content"
@@ -19,7 +19,8 @@ DEFAULT_LANG = "fr"
 
 PLUGINS = ["pelican.plugins.appel_a_communs"]
 
-# The catalogue lives in challenges/, commons/, actors/, pledges/ and campaign.yml;
+# The catalogue lives in challenges/, commons/, actors/, pledges/ and rounds/ (or
+# campaign.yml for a call of one round);
 # ordinary pages in pages/. There are no blog articles.
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
