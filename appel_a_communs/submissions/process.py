@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from gettext import NullTranslations
@@ -42,10 +42,12 @@ from appel_a_communs.content.loader import (
     parse_text,
     validation_errors,
 )
-from appel_a_communs.content.models import Actor, Model, Pledge
+from appel_a_communs.content.models import Actor, Model, Pledge, Round
+from appel_a_communs.content.rounds import pledge_round, round_state
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
+from appel_a_communs.funding.rounds import round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
 from appel_a_communs.i18n import M_, Message, language_of, translate, translations
 from appel_a_communs.parallel import usable_cpus
@@ -319,6 +321,9 @@ class Processor:
         errors = list(self._references(envelope.id, item))
         warnings = self._near_duplicates(folder, item)
         if isinstance(item, Pledge) and not errors:
+            item, refusals = self._in_round(envelope, item, new=existing is None)
+            errors.extend(refusals)
+        if isinstance(item, Pledge) and not errors:
             refusals, unverified = self._who_commits(envelope, item)
             errors.extend(refusals)
             warnings.extend(unverified)
@@ -375,36 +380,116 @@ class Processor:
             return path.name
 
     def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
+        rounds = self.catalogue.round_list if self.catalogue.rounds else []
         for ref in item_references(self.catalogue, item):
-            message = (
-                M_("%(problem)s: register it first", problem=ref.message)
-                if ref.folder == "actors" and ref.field == "actor"
-                else ref.message
-            )
+            message = ref.message
+            if ref.folder == "actors" and ref.field == "actor":
+                message = M_("%(problem)s: register it first", problem=ref.message)
+            elif rounds and ref.folder == "rounds" and ref.field == "round":
+                message = M_(
+                    "%(problem)s (rounds: %(rounds)s)",
+                    problem=ref.message,
+                    rounds=", ".join(r.slug for r in rounds),
+                )
+            elif rounds and isinstance(item, Pledge) and ref.field == "date":
+                # in no round: say where pledges go now
+                message = M_("%(problem)s; %(hint)s", problem=ref.message, hint=self._next_round())
             yield ContentError(ident, ref.field, message)
 
+    def _next_round(self) -> Message:
+        """Where a pledge goes on the processor's today: the open round, else the next one."""
+        rounds = self.catalogue.round_list
+        open_now = [r for r in rounds if round_state(r, self.today) == "open"]
+        if open_now:
+            return M_(
+                "pledges go to the open round, '%(round)s' (%(dates)s)",
+                round=open_now[-1].slug,
+                dates=_dates(open_now[-1]),
+            )
+        upcoming = [r for r in rounds if round_state(r, self.today) == "upcoming"]
+        if upcoming:
+            return M_(
+                "the next round, '%(round)s', opens on %(opens)s",
+                round=upcoming[0].slug,
+                opens=upcoming[0].opens,
+            )
+        return M_("no round is open now, and none is announced")
+
+    def _in_round(
+        self, envelope: Envelope, pledge: Pledge, new: bool
+    ) -> tuple[Pledge, list[ContentError]]:
+        """The pledge with its round written in (a call with ``rounds/``), or why the
+        submission may not go to that round: it had closed when it was submitted (unless
+        it is not ``new``: an interrupted run wrote it already). Maintainers may still
+        write a pledge to a closed round in its file.
+
+        The round is the one its ``round`` key names, else the one its date falls in (the
+        submission's date by default). Written into the file, it keeps the pledge in that
+        round when the round's dates are edited later. A call with ``campaign.yml`` has one
+        round, which pledges never name: their files are written as before rounds."""
+        cat = self.catalogue
+        found = pledge_round(cat.round_list, pledge) if cat.rounds else None
+        if found is None:
+            return pledge, []  # no rounds/, or in no round (``_references`` said so)
+        # Closed on the day it was submitted: processed a day late, a pledge sent on a
+        # round's last day still counts in it.
+        day = min(self.today, envelope.submitted_at.date())
+        if new and round_state(found, day) == "closed":
+            hint = self._next_round()
+            if pledge.round is not None:
+                key = "round"
+                why = M_(
+                    "round '%(round)s' closed on %(closes)s; %(hint)s",
+                    round=found.slug,
+                    closes=found.closes,
+                    hint=hint,
+                )
+            else:
+                key = "date"
+                why = M_(
+                    "%(date)s is in round '%(round)s', which closed on %(closes)s; %(hint)s",
+                    date=pledge.date,
+                    round=found.slug,
+                    closes=found.closes,
+                    hint=hint,
+                )
+            return pledge, [ContentError(envelope.id, key, why)]
+        if pledge.round is None:
+            pledge = pledge.model_copy(update={"round": found.slug})
+        return pledge, []
+
     def _round_rules(self, pledge: Pledge, target: Path) -> list[ContentError]:
-        """The campaign's rules, checked on the actor, the common and their pledges only."""
+        """The rules of the pledge's round, checked on the actor, the common and their
+        pledges only, in that round's own catalogue (``funding.rounds.round_catalogue``:
+        its pledges, the common's budget and each actor's allowance for that round), as
+        the build checks each round."""
         cat = self.catalogue
         pledges = {p.id: p for p in self.pledges_of_common[pledge.common]}
         pledges.update({p.id: p for p in self.pledges_of_actor[pledge.actor]})
         pledges[pledge.id] = pledge
         actors = {p.actor: cat.actors[p.actor] for p in pledges.values() if p.actor in cat.actors}
-        campaign = cat.campaign.model_copy(update={"matching": None}) if cat.campaign else None
-        # The files errors can name: these pledges', actors' and common's (not a copy of
-        # the whole call's sources for each envelope).
+        # The files errors can name: these pledges', actors', common's and the rounds' (not
+        # a copy of the whole call's sources for each envelope).
         keys = [("pledges", ident) for ident in pledges]
         keys += [("actors", slug) for slug in actors] + [("commons", pledge.common)]
+        keys += [("rounds", r.slug) for r in cat.round_list]
         sources = {key: cat.sources[key] for key in keys if key in cat.sources}
         sources[("pledges", pledge.id)] = target
-        sub = Catalogue(
+        relevant = Catalogue(
             challenges={},
             commons={pledge.common: cat.commons[pledge.common]},
             actors=actors,
             pledges=pledges,
-            campaign=campaign,  # no round rule depends on matching
+            campaign=cat.campaign,
             sources=sources,
+            rounds=cat.rounds,
         )
+        round_ = pledge_round(relevant.round_list, pledge)
+        if round_ is None:
+            return []  # a call without rounds: no round rule applies
+        sub = round_catalogue(relevant, round_, [pledge.common], self.today)
+        # no round rule depends on matching, whose funder need not be among these actors
+        sub = replace(sub, campaign=round_.model_copy(update={"matching": None}))
         errors = check_round_rules(sub, compute_funding(sub, self.today), self._relative)
         return [
             ContentError(
@@ -486,6 +571,10 @@ def _slug_of(item: Model) -> str:
 
 def _key_of(item: Model) -> str:
     return "id" if isinstance(item, Pledge) else "slug"
+
+
+def _dates(round_: Round) -> Message:
+    return M_("%(opens)s to %(closes)s", opens=round_.opens or "…", closes=round_.closes or "…")
 
 
 def _rename(error: ContentError, ident: str) -> ContentError:
