@@ -251,7 +251,8 @@ def test_a_pledge_dated_in_no_round_is_an_error_naming_it(tmp_path):
     assert "pledges/x.yml" in lines[0] and "date" in lines[0]
     assert "no round is open on 2025-08-01" in lines[0]
     assert (
-        "2025 2025-01-01 to 2025-06-30" in lines[0] and "2026 2026-09-01 to 2027-06-30" in lines[0]
+        "2025 (2025-01-01 – 2025-06-30)" in lines[0]
+        and "2026 (2026-09-01 – 2027-06-30)" in lines[0]
     )
 
 

@@ -107,8 +107,8 @@ def test_a_pledge_in_no_round_is_refused_naming_the_date_and_the_rounds(site, ca
     out = process(site, capsys)
     assert not (site / "content/pledges/form-1.yml").exists()
     assert (
-        "- `date`: no round is open on 2025-08-01 (rounds: 2025 2025-01-01 to 2025-06-30, "
-        "2026-2027 2026-09-01 to 2027-06-30); pledges go to the open round, '2026-2027' "
+        "- `date`: no round is open on 2025-08-01 (rounds: 2025 (2025-01-01 – 2025-06-30), "
+        "2026-2027 (2026-09-01 – 2027-06-30)); pledges go to the open round, '2026-2027' "
         "(2026-09-01 to 2027-06-30)" in report(site, "form-1")
     )
     assert "`form-1` (pledge)" in out

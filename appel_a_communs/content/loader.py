@@ -741,7 +741,8 @@ def check_references(
 
 
 def _round_dates(round_: Round) -> str:
-    return f"{round_.slug} {round_.opens or '…'} to {round_.closes or '…'}"
+    """A round and its dates, in no language: ``2025 (2025-01-01 – 2025-06-30)``."""
+    return f"{round_.slug} ({round_.opens or '…'} – {round_.closes or '…'})"
 
 
 def check_rounds(cat: Catalogue) -> list[ContentError]:
