@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import SAMPLE, build_site
+from conftest import REPO, SAMPLE, build_site
 
 from appel_a_communs.content.strict_yaml import load_mapping, split_front_matter
 
@@ -25,16 +25,20 @@ def test_every_schema_is_a_valid_json_schema(sample_site):
     names = sorted(p.name for p in (sample_site / "schemas").glob("*.json"))
     assert names == ["actor.json", "actors-data.json", "campaign.json", "challenge.json",
                      "challenges-data.json", "common-data.json", "common.json",
-                     "commons-data.json", "page.json", "pledge.json"]  # fmt: skip
+                     "commons-data.json", "page.json", "pledge.json", "round.json",
+                     "rounds-data.json"]  # fmt: skip
     for name in names:
         jsonschema.Draft202012Validator.check_schema(schema(sample_site, name))
 
 
 @pytest.mark.parametrize(("data", "name"), [("commons.json", "commons-data.json"),
                                             ("challenges.json", "challenges-data.json"),
-                                            ("actors.json", "actors-data.json")])  # fmt: skip
+                                            ("actors.json", "actors-data.json"),
+                                            ("rounds.json", "rounds-data.json")])  # fmt: skip
 def test_data_files_validate_against_their_schema(sample_site, data, name):
-    validate(sample_site, name, json.loads((sample_site / "data" / data).read_text()))
+    instance = json.loads((sample_site / "data" / data).read_text())
+    assert instance
+    validate(sample_site, name, instance)
 
 
 def test_one_json_file_per_common(sample_site):
@@ -77,6 +81,40 @@ def test_every_sample_content_file_validates_against_its_schema(sample_site, fol
     validate(sample_site, "campaign.json", _jsonable(campaign))
 
 
+ROUNDS_CALL = REPO / "tests" / "calls" / "rounds"
+
+
+@pytest.mark.parametrize(("folder", "name"), [("rounds", "round.json"),
+                                              ("commons", "common.json"),
+                                              ("pledges", "pledge.json")])  # fmt: skip
+def test_every_file_of_a_call_of_rounds_validates_against_its_schema(sample_site, folder, name):
+    """Rounds, per-round budgets and reviews: the keys of issue 15 are in the schemas."""
+    validator = jsonschema.Draft202012Validator(schema(sample_site, name))
+    files = sorted((ROUNDS_CALL / folder).iterdir())
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        yaml_text = split_front_matter(text)[0] if path.suffix == ".md" else text
+        validator.validate(_jsonable(load_mapping(yaml_text).data))
+
+
+def test_the_round_schema_has_the_keys_of_a_round_and_refuses_others(sample_site):
+    validator = jsonschema.Draft202012Validator(schema(sample_site, "round.json"))
+    assert validator.is_valid({"slug": "2025", "opens": "2025-01-01", "reviews": ["2025-03-01"],
+                               "allowances": {"ville": "3000"},
+                               "eligibility": {"min_working_group": 2}})  # fmt: skip
+    assert validator.is_valid({"opens": "2025-01-01"})  # the slug is the file's stem
+    assert not validator.is_valid({"allowances": {"Ville de Valbrune": "3000"}})
+    assert not validator.is_valid({"allowances": {"ville": "3e3"}})
+    assert not validator.is_valid({"eligibility": {"licence": True}})
+    common = jsonschema.Draft202012Validator(schema(sample_site, "common.json"))
+    base = {"title": "T", "summary": "S", "challenges": ["c"], "proposed_by": ["a"]}
+    assert common.is_valid({**base, "reviews": [{"date": "2025-03-01", "decision": "accepted"}]})
+    assert not common.is_valid({**base, "reviews": [{"date": "2025-03-01", "decision": "maybe"}]})
+    assert not common.is_valid({**base, "budgets": {"Édition 2025": {"lines": [
+        {"label": "L", "amount": "1"}]}}})  # fmt: skip
+
+
 def test_a_schema_catches_what_the_loader_refuses(sample_site):
     validator = jsonschema.Draft202012Validator(schema(sample_site, "pledge.json"))
     assert not validator.is_valid({"actor": "a", "common": "c", "date": "2026-01-01",
@@ -99,6 +137,8 @@ def test_open_data_page_documents_files_and_licence(sample_site, make_content, t
         "actors.json",
         "pledges.csv",
         "commons-data.json",
+        "rounds.json",
+        "rounds-data.json",
         "Licence Ouverte / Open Licence 2.0",
         "$schema=",
     ):

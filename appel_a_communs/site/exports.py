@@ -2,7 +2,12 @@
 
 Amounts are decimal strings, never floats. While a sealed round is open, per-actor
 amounts are null (blank in the CSV): the view holds None for them (see
-``appel_a_communs.site.view``), and None is what is written, as on the pages.
+``appel_a_communs.site.view``), and None is what is written, as on the pages. A closed
+round's amounts stay public beside a sealed current round: the view keeps them.
+
+A call's top-level figures (each common's, each actor's) are those of the round the call
+runs now, as they were before rounds existed; what spans rounds is added beside them
+(``rounds``, ``reviews``, ``eligibility``, ``total``), never in their place.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -18,16 +24,25 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
 from appel_a_communs.content.models import Common, Model
-from appel_a_communs.site.view import CatalogueView
+from appel_a_communs.funding.engine import CommonFunding
+from appel_a_communs.i18n import translate, translations
+from appel_a_communs.site.view import CatalogueView, RoundView
 
 UrlOf = Callable[[str, str], str]
 """(kind, slug) → the page's URL, kind being challenge, common or actor."""
+RoundUrlOf = Callable[[str], str]
+"""A round's slug → the URL of its funding page (the current round's: the funding page)."""
 
 
 def decimal_text(value: Decimal | None, places: int = 2) -> str | None:
     if value is None:
         return None
     return f"{value:.{places}f}"
+
+
+def plain_decimal(value: Decimal | None) -> str | None:
+    """A ratio or a share as its file gives it (``1``, ``0.25``): no places added."""
+    return None if value is None else format(value, "f")
 
 
 # --- the records, as models: the data files' schemas come from them -----------------------
@@ -45,8 +60,46 @@ class UnlockGapRecord(Record):
     releases: str
 
 
+class RoundResultRecord(Record):
+    """A common's result in one round it takes part in (amounts are public: they are the
+    common's, not an actor's)."""
+
+    round: str
+    status: str
+    minimum: str
+    stretch: str
+    secured: str
+    pending: str
+    percent_minimum: Decimal_
+    funders: int
+    skills_days: str
+    means_value: str
+    matching_estimate: Decimal_
+    existing_funding: str
+
+
+class ReviewRecord(Record):
+    date: str
+    round: str | None
+    """The round the review belongs to (its ``round`` key, else the round of its date)."""
+    decision: str
+    reasons: str | None
+    """Short Markdown, as the common's file gives it."""
+    by: str | None
+
+
+class CriterionRecord(Record):
+    criterion: str
+    """open_license, min_working_group, challenge or budget."""
+    met: bool
+    why: str
+    """In the site's language."""
+
+
 class CommonRecord(Record):
-    """A common in ``data/commons.json``: the SPEC's fields, then ours."""
+    """A common in ``data/commons.json``: the SPEC's fields, then ours. The top-level
+    figures are the common's result in the current round, or in the last round it took
+    part in (``round``); ``rounds`` gives its result in each round."""
 
     slug: str
     title: str
@@ -66,6 +119,16 @@ class CommonRecord(Record):
     matching_estimate: Decimal_
     existing_funding: str
     unlock_gap: UnlockGapRecord | None
+    round: str | None
+    """The round of the figures above; null for a call without rounds."""
+    rounds: list[RoundResultRecord]
+    reviews: list[ReviewRecord]
+    """Oldest first."""
+    eligible: bool | None
+    """Whether it meets every criterion of the current round; null when that round sets
+    none, or when the common does not take part in it."""
+    eligibility: list[CriterionRecord]
+    """The current round's checklist ([] when ``eligible`` is null)."""
 
 
 class FacilitatorRecord(Record):
@@ -91,8 +154,38 @@ class SupportRecord(Record):
     roles: list[str]
 
 
+class ActorRoundRecord(Record):
+    """An actor's record in one round it pledged in: null amounts while that round is
+    sealed; a closed round's stay public."""
+
+    round: str
+    allowance: Decimal_
+    allocated: Decimal_
+    remaining: Decimal_
+    secured: Decimal_
+    skills_days: str
+    means_value: Decimal_
+    activations: int
+    commons: int
+    """Commons it supports in that round."""
+
+
+class EngagementTotalRecord(Record):
+    """An actor's engagement over every round: an amount is null when a sealed round
+    would be part of it; a common supported in several rounds counts once."""
+
+    commons: int
+    allocated: Decimal_
+    secured: Decimal_
+    skills_days: str
+    means_value: Decimal_
+    activations: int
+
+
 class ActorRecord(Record):
-    """Per-actor amounts are null while a sealed round is open."""
+    """Per-actor amounts are null while a sealed round is open. The top-level figures are
+    the current round's; ``rounds`` and ``total`` span the call (``rounds`` is [] and
+    ``total`` null for a call without rounds)."""
 
     slug: str
     name: str
@@ -108,6 +201,8 @@ class ActorRecord(Record):
     means_value: Decimal_
     activations: int
     commons: list[SupportRecord]
+    rounds: list[ActorRoundRecord]
+    total: EngagementTotalRecord | None
 
 
 class PledgeRecord(Record):
@@ -124,6 +219,64 @@ class PledgeRecord(Record):
     skills_description: str | None
     means_description: str | None
     means_value: Decimal_
+    round: str | None
+    """The round the pledge belongs to; null for a call without rounds."""
+
+
+class RoundMatchingRecord(Record):
+    method: str
+    funder: str
+    pool: str
+    ratio: str
+    cap: str | None
+    """The share of the pool one common may receive at most, as the round's file gives it
+    (``0.25``); null without a cap."""
+    min_funders: int
+    total: str
+    """The sum of every common's matching estimate: what the pool pays out (an estimate
+    while the round is open)."""
+
+
+class RoundTotalsRecord(Record):
+    commons: int
+    minimum: str
+    stretch: str
+    secured: str
+    pending: str
+    allocated: str
+    skills_days: str
+    means_value: str
+
+
+class EligibilityRecord(Record):
+    open_license: bool
+    min_working_group: int | None
+    challenge: bool
+    budget: bool
+
+
+class RoundRecord(Record):
+    """A round in ``data/rounds.json``. Its totals are public; the ``allowances`` of
+    each actor are {} while the round is sealed."""
+
+    slug: str
+    name: str | None
+    url: str
+    state: str
+    """upcoming, open or closed."""
+    current: bool
+    opens: str | None
+    closes: str | None
+    currency: str
+    sealed: bool
+    """Whether its per-actor amounts are hidden now (a sealed round that is still open)."""
+    reviews: list[str]
+    eligibility: EligibilityRecord | None
+    allowances: dict[str, str]
+    matching: RoundMatchingRecord | None
+    totals: RoundTotalsRecord
+    commons: list[str]
+    """The commons taking part in it."""
 
 
 class CommonFile(Record):
@@ -134,12 +287,37 @@ class CommonFile(Record):
     pledges: list[PledgeRecord]
 
 
-def commons_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
-    """One object per common for ``data/commons.json``."""
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def round_result_record(slug: str | None, funding: CommonFunding) -> dict[str, Any]:
+    """A common's result in one round, from its ``CommonFunding``."""
+    return {
+        "round": slug,
+        "status": funding.status,
+        "minimum": decimal_text(funding.minimum),
+        "stretch": decimal_text(funding.stretch),
+        "secured": decimal_text(funding.secured),
+        "pending": decimal_text(funding.pending),
+        "percent_minimum": decimal_text(funding.percent_minimum),
+        "funders": funding.funders,
+        "skills_days": decimal_text(funding.skills_days, 1),
+        "means_value": decimal_text(funding.means_value),
+        "matching_estimate": decimal_text(funding.matching_estimate),
+        "existing_funding": decimal_text(funding.existing_funding),
+    }
+
+
+def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> list[dict[str, Any]]:
+    """One object per common for ``data/commons.json``; ``locale`` is the language of
+    the eligibility checklist's explanations."""
+    catalogue = translations(locale)
     records = []
     for common in view.commons:
         funding = view.funding.commons[common.slug]
         gap = funding.unlock_gap
+        checklist = view.eligibility.get(common.slug)
         records.append(
             {
                 "slug": common.slug,
@@ -165,6 +343,28 @@ def commons_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
                 }
                 if gap
                 else None,
+                "round": view.shown_rounds.get(common.slug),
+                "rounds": [
+                    round_result_record(r.slug, result)
+                    for r, result in view.round_results.get(common.slug, [])
+                ],
+                "reviews": [
+                    {
+                        "date": entry.review.date.isoformat(),
+                        "round": entry.round,
+                        "decision": entry.review.decision,
+                        "reasons": entry.review.reasons,
+                        "by": entry.review.by,
+                    }
+                    for entry in view.reviews.get(common.slug, [])
+                ],
+                "eligible": checklist.eligible if checklist is not None else None,
+                "eligibility": [
+                    {"criterion": c.name, "met": c.met, "why": translate(c.why, catalogue)}
+                    for c in checklist.criteria
+                ]
+                if checklist is not None
+                else [],
             }
         )
     return [CommonRecord(**r).model_dump(mode="json") for r in records]
@@ -214,9 +414,97 @@ def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
                     {"slug": common.slug, "roles": list(roles)}
                     for common, roles in view.supported_commons[actor.slug]
                 ],
+                **engagement_records(view, actor.slug),
             }
         )
     return [ActorRecord(**r).model_dump(mode="json") for r in records]
+
+
+def engagement_records(view: CatalogueView, slug: str) -> dict[str, Any]:
+    """An actor's ``rounds`` and ``total``, from ``view.engagement`` (whose amounts are
+    None where a sealed round hides them)."""
+    engagement = view.engagement.get(slug)
+    if engagement is None:  # a call without rounds
+        return {"rounds": [], "total": None}
+    total = engagement.total
+    return {
+        "rounds": [
+            {
+                "round": r.slug,
+                "allowance": decimal_text(f.allowance),
+                "allocated": decimal_text(f.allocated),
+                "remaining": decimal_text(f.remaining),
+                "secured": decimal_text(f.secured),
+                "skills_days": decimal_text(f.skills_days, 1),
+                "means_value": decimal_text(f.means_value),
+                "activations": f.activations,
+                "commons": len(f.roles),
+            }
+            for r, f in engagement.rounds
+        ],
+        "total": {
+            "commons": total.commons,
+            "allocated": decimal_text(total.allocated),
+            "secured": decimal_text(total.secured),
+            "skills_days": decimal_text(total.skills_days, 1),
+            "means_value": decimal_text(total.means_value),
+            "activations": total.activations,
+        },
+    }
+
+
+def rounds_records(view: CatalogueView, round_url: RoundUrlOf) -> list[dict[str, Any]]:
+    """One object per round for ``data/rounds.json`` ([] for a call without rounds)."""
+    return [
+        RoundRecord(**round_record(each, round_url)).model_dump(mode="json") for each in view.rounds
+    ]
+
+
+def round_record(each: RoundView, round_url: RoundUrlOf) -> dict[str, Any]:
+    round_ = each.round
+    assert round_ is not None  # view.rounds is empty for a call without rounds
+    funding = each.funding
+    totals = funding.totals
+    summary = funding.matching
+    return {
+        "slug": round_.slug,
+        "name": round_.name,
+        "url": round_url(round_.slug),
+        "state": each.state,
+        "current": each.current,
+        "opens": iso(round_.opens),
+        "closes": iso(round_.closes),
+        "currency": round_.currency,
+        "sealed": each.sealed,
+        "reviews": [day.isoformat() for day in round_.reviews],
+        "eligibility": round_.eligibility.model_dump(mode="json")
+        if round_.eligibility is not None
+        else None,
+        # {} while sealed: the view publishes a sealed round without its allowances.
+        "allowances": {slug: decimal_text(a) for slug, a in round_.allowances.items()},
+        "matching": {
+            "method": summary.method,
+            "funder": summary.funder,
+            "pool": decimal_text(summary.pool),
+            "ratio": plain_decimal(summary.ratio),
+            "cap": plain_decimal(round_.matching.cap) if round_.matching else None,
+            "min_funders": summary.min_funders,
+            "total": decimal_text(summary.total),
+        }
+        if summary is not None
+        else None,
+        "totals": {
+            "commons": totals.commons,
+            "minimum": decimal_text(totals.minimum),
+            "stretch": decimal_text(totals.stretch),
+            "secured": decimal_text(totals.secured),
+            "pending": decimal_text(totals.pending),
+            "allocated": decimal_text(totals.allocated),
+            "skills_days": decimal_text(totals.skills_days, 1),
+            "means_value": decimal_text(totals.means_value),
+        },
+        "commons": [c.slug for c in each.view.commons],
+    }
 
 
 PLEDGE_COLUMNS = (
@@ -232,7 +520,9 @@ PLEDGE_COLUMNS = (
     "counted",
     "skills_days",
     "means_value",
+    "round",
 )
+"""New columns go at the end: a program that reads columns by position keeps working."""
 
 
 def neutralise(cell: str) -> str:
@@ -246,6 +536,7 @@ def pledges_csv(view: CatalogueView) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PLEDGE_COLUMNS)
     counted = view.counted
+    rounds = view.pledge_rounds
     for common in view.commons:
         for pledge in view.pledges_by_common.get(common.slug, []):
             money = pledge.money
@@ -262,6 +553,7 @@ def pledges_csv(view: CatalogueView) -> str:
                 "counted": ("yes" if pledge.id in counted else "no") if money else "",
                 "skills_days": decimal_text(pledge.skills.days, 1) if pledge.skills else "",
                 "means_value": decimal_text(pledge.means.value) if pledge.means else "",
+                "round": rounds.get(pledge.id),
             }
             writer.writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
     return out.getvalue()
@@ -270,6 +562,7 @@ def pledges_csv(view: CatalogueView) -> str:
 def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
     """The pledges of one common, amounts null while sealed."""
     counted = view.counted
+    rounds = view.pledge_rounds
     rows = []
     for pledge in view.pledges_by_common.get(slug, []):
         money = pledge.money
@@ -288,6 +581,7 @@ def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
                 skills_description=pledge.skills.description if pledge.skills else None,
                 means_description=pledge.means.description if pledge.means else None,
                 means_value=decimal_text(pledge.means.value) if pledge.means else None,
+                round=rounds.get(pledge.id),
             ).model_dump(mode="json")
         )
     return rows
@@ -315,9 +609,24 @@ def common_files(view: CatalogueView, records: list[dict[str, Any]]) -> dict[str
 SCHEMA_BASE = "https://appel-a-communs.example/schemas/"
 
 
+def _closed_maps(schema: Any) -> None:
+    """A map keyed by slugs (``allowances``, ``budgets``) admits no other key, as the
+    loader refuses one: pydantic gives its key pattern only, which JSON Schema reads as
+    "these keys, and any other"."""
+    if isinstance(schema, dict):
+        if "patternProperties" in schema and "additionalProperties" not in schema:
+            schema["additionalProperties"] = False
+        for value in schema.values():
+            _closed_maps(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _closed_maps(value)
+
+
 def _content_schema(model: type[Model], drop: tuple[str, ...], optional: tuple[str, ...]):
     """A content file's schema: keys the file itself implies are optional or absent."""
     schema = model.model_json_schema()
+    _closed_maps(schema)
     for key in drop:
         schema["properties"].pop(key, None)
     schema["required"] = [k for k in schema.get("required", []) if k not in drop + optional]
@@ -344,6 +653,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "challenges-data.json": TypeAdapter(list[ChallengeRecord]).json_schema(),
         "actors-data.json": TypeAdapter(list[ActorRecord]).json_schema(),
         "common-data.json": CommonFile.model_json_schema(),
+        "rounds-data.json": TypeAdapter(list[RoundRecord]).json_schema(),
     }
     for name, schema in found.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

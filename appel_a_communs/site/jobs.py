@@ -60,17 +60,23 @@ def data_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
         common_file,
         commons_records,
         pledges_csv,
+        rounds_records,
         schemas,
     )
 
     def url_of(kind: str, slug: str) -> str:
         return out.address(urls.url(kind, slug))
 
+    current = view.current_round.slug if view.current_round is not None else None
+
+    def round_url(slug: str) -> str:
+        return out.address(urls.round_url(slug, current))
+
     folder = out.folder / out.data
     (folder / "commons").mkdir(parents=True, exist_ok=True)
     schema_folder = out.folder / out.schemas
     schema_folder.mkdir(parents=True, exist_ok=True)
-    commons = commons_records(view, url_of)  # for commons.json and each common's file
+    commons = commons_records(view, url_of, out.locale)  # commons.json and each common's file
     records_of = dict(zip((c.slug for c in view.commons), commons, strict=True))
 
     def write_commons(chunk: list[Any]) -> None:
@@ -89,6 +95,8 @@ def data_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
                 lambda: compact_json(challenges_records(view, url_of))),
         partial(_write, folder / "actors.json", lambda: compact_json(actors_records(view, url_of))),
         partial(_write, folder / "pledges.csv", partial(pledges_csv, view)),
+        partial(_write, folder / "rounds.json",
+                lambda: compact_json(rounds_records(view, round_url))),
         write_schemas,
         *(partial(write_commons, chunk) for chunk in chunks(view.commons, 50)),
     ]  # fmt: skip
