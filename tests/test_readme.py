@@ -46,3 +46,21 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_second():
     assert "pip install -e '.[test]' && pytest" in readme
     ci = (REPO / ".ci" / "run").read_text()
     assert "\npip install -e '.[test]' && pytest\n" in ci
+
+
+def test_readme_round_examples_are_valid():
+    """The two YAML examples of "A call that runs for years" are read as the build reads them."""
+    from appel_a_communs.content.models import Common, Round
+    from appel_a_communs.content.strict_yaml import load_mapping
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**A call that runs for years: rounds.**") :]
+    round_text, common_text = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    round_ = Round.model_validate({"slug": "2026-2027", **load_mapping(round_text).data})
+    assert round_.reviews and round_.eligibility and round_.eligibility.min_working_group == 2
+    common = Common.model_validate(
+        {"slug": "x", "title": "X", "summary": "Y", "challenges": ["c"], "proposed_by": ["a"],
+         **load_mapping(common_text).data}
+    )  # fmt: skip
+    assert common.budgets["2025"].lines[0].amount == 25000
+    assert common.reviews[0].decision == "declined"
