@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO, build_site, serve
 
 PAGES = [
     "",
@@ -16,11 +17,45 @@ PAGES = [
     "acteurs/metropole-valbrune/",
     "communs/",
     "financement/",
+    "tours/",
+    "tours/campaign/engagement/",
     "contribuer/engagement/",
     "besoins/",
     "donnees/",
 ]
+ROUNDS = REPO / "tests" / "calls" / "rounds"
+ROUND_PAGES = [
+    "financement/",
+    "tours/",
+    "tours/2025/",
+    "tours/2025/engagement/",
+    "releves/2025-03-01/",
+    "releves/2027-03-15/",
+    "eligibilite/",
+    "communs/",
+    "communs/covoit/",
+    "communs/nouveau/",
+    "communs/idee/",
+    "acteurs/ville/",
+]
+"""The pages of a call of two rounds (tests/calls/rounds): what the sample call has no
+instance of (a closed round, review dates, decisions, eligibility checklists)."""
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def rounds_sites(tmp_path_factory) -> dict[str, Path]:
+    return {
+        language: build_site(ROUNDS, tmp_path_factory.mktemp(f"rounds-{language}") / "output",
+                             DEFAULT_LANG=language)
+        for language in ("fr", "en")
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rounds_urls(rounds_sites):
+    with serve(rounds_sites["fr"]) as french, serve(rounds_sites["en"]) as english:
+        yield {"fr": french, "en": english}
 
 
 @pytest.fixture(scope="module")
@@ -34,23 +69,38 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("url", PAGES)
-def test_axe_finds_no_violation(request, browser, axe_source, url, language):
-    base_url = request.getfixturevalue("base_url" if language == "fr" else "english_url")
+def axe(browser, axe_source: str, address: str) -> dict:
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(f"{base_url}/{url}")
+        page.goto(address)
         page.add_script_tag(content=axe_source)
-        result = page.evaluate(
+        return page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
         )
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("url", PAGES)
+def test_axe_finds_no_violation(request, browser, axe_source, url, language):
+    base_url = request.getfixturevalue("base_url" if language == "fr" else "english_url")
+    result = axe(browser, axe_source, f"{base_url}/{url}")
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
     assert result["passes"]  # axe really ran
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("url", ROUND_PAGES)
+def test_axe_finds_no_violation_on_the_pages_of_rounds(
+    browser, axe_source, rounds_urls, url, language
+):
+    result = axe(browser, axe_source, f"{rounds_urls[language]}/{url}")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"]
 
 
 def test_no_page_over_100_kb_and_one_stylesheet(sample_site, english_site):
@@ -79,9 +129,9 @@ def test_no_third_party_request(sample_site):
     assert "@import" not in css and "url(http" not in css
 
 
-def test_every_page_is_valid_html(sample_site, english_site):
+def test_every_page_is_valid_html(sample_site, english_site, rounds_sites):
     """The Nu Html Checker (vnu-jar from the npm registry, run with Java) finds no error,
-    in either language."""
+    in either language, in the sample call and in a call of two rounds."""
     import shutil
     import subprocess
 
@@ -94,7 +144,7 @@ def test_every_page_is_valid_html(sample_site, english_site):
         pytest.skip(message)
     result = subprocess.run(
         [java, "-jar", str(jar), "--skip-non-html", "--errors-only", "--format", "gnu",
-         str(sample_site), str(english_site)],
+         str(sample_site), str(english_site), *(str(site) for site in rounds_sites.values())],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr[:3000]

@@ -154,7 +154,8 @@ def dump_everything(context) -> str:
     return "\n".join(out)
 
 
-DUMPED = ("common.html", "actor.html", "funding.html", "challenge.html", "index.html")
+DUMPED = ("common.html", "actor.html", "funding.html", "round_engagement.html", "rounds.html",
+          "challenge.html", "index.html")  # fmt: skip
 """Every page that shows pledges or actors' figures, and two more for good measure."""
 
 
@@ -189,7 +190,8 @@ def test_the_same_dump_shows_every_amount_when_the_round_is_not_sealed(make_cont
     """The walker does reach the amounts: without sealing, each of them is printed."""
     site = dump_site(make_content, tmp_path, OPEN.format(sealed="false"), "open")
     pages = [site / "communs/covoit/index.html", site / "acteurs/asso/index.html",
-             site / "acteurs/ville/index.html", site / "financement/index.html"]  # fmt: skip
+             site / "acteurs/ville/index.html", site / "financement/index.html",
+             site / "tours/campaign/engagement/index.html"]  # fmt: skip
     for page in pages:
         text = page.read_text()
         for what, amount in SECRETS.items():

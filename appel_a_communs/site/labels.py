@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
         "minimum-reached": pN_("status", "Minimum reached"),
         "stretch-reached": pN_("status", "Stretch goal reached"),
         "unfunded": pN_("status", "Unfunded"),
+        "declined": pN_("status", "Declined"),
         "archived": pN_("status", "Archived"),
     },
     "maturity": {
@@ -84,6 +85,27 @@ LABELS: dict[str, dict[str, str]] = {
         "pledged": pN_("money_status", "pledged"),
         "confirmed": pN_("money_status", "confirmed"),
         "paid": pN_("money_status", "paid"),
+    },
+    "decision": {
+        "eligible": pN_("decision", "Eligible"),
+        "accepted": pN_("decision", "Accepted"),
+        "declined": pN_("decision", "Declined"),
+        "deferred": pN_("decision", "Deferred"),
+    },
+    "round_state": {
+        "upcoming": pN_("round_state", "Upcoming"),
+        "open": pN_("round_state", "Open"),
+        "closed": pN_("round_state", "Closed"),
+    },
+    "criterion": {
+        "open_license": pN_("criterion", "Open licence"),
+        "min_working_group": pN_("criterion", "Working group"),
+        "challenge": pN_("criterion", "Open challenge"),
+        "budget": pN_("criterion", "Budget"),
+    },
+    "eligible": {
+        "eligible": pN_("eligible", "Eligible"),
+        "not-eligible": pN_("eligible", "Not eligible yet"),
     },
     "progress": {
         "no-goal": pN_("progress", "No funding goal"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 DEFAULT_PATTERNS = {
@@ -21,13 +22,23 @@ DEFAULT_PATTERNS = {
     "forms": "contribuer/",
     "open_data": "donnees/",
     "needs": "besoins/",
+    "rounds": "tours/",
+    "round": "tours/{slug}/",
+    "round_engagement": "tours/{slug}/engagement/",
+    "review": "releves/{slug}/",
+    "eligibility": "eligibilite/",
 }
-"""Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one)."""
+"""Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one).
+The current round's funding page is ``funding``; ``round`` is every other round's; a
+review page's slug is the ISO date of its review date."""
 
 PAGE_KINDS = tuple(DEFAULT_PATTERNS)
 """The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
 
-LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ("challenge", "common", "actor"))
+ITEMS = ("challenge", "common", "actor", "round", "round_engagement", "review")
+"""The kinds of page written once per item: their pattern holds ``{slug}``."""
+
+LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ITEMS)
 
 DEFAULT_FOLDERS = {"data": "data", "schemas": "schemas", "badges": "badges", "feeds": "feeds"}
 """Where the data files, schemas, badges and feeds are written (``CATALOGUE_<NAME>_PATH``)."""
@@ -53,21 +64,34 @@ class SiteUrls:
         return f"{self.url('forms')}{self.forms_slugs[kind]}/"
 
     def top_folders(self) -> set[str]:
-        """The first folder of every catalogue page: no ordinary page may take it."""
-        return {self.url(kind).strip("/").split("/")[0] for kind in LISTS}
+        """The first folder of every catalogue page: no ordinary page may take it (the
+        review pages have no list page above them, yet their folder is taken too)."""
+        firsts = (self.patterns[kind].strip("/").split("/")[0] for kind in PAGE_KINDS)
+        return {first for first in firsts if "{" not in first}
 
     def reserved_slugs(self, folders: Iterable[str]) -> set[str]:
         """What an ordinary page may not be called: a catalogue page's folder, or one of
         ``folders`` (the data files', the schemas', the badges', the theme's)."""
         return self.top_folders() | {folder.strip("/").split("/")[0] for folder in folders}
 
-    def template_globals(self) -> dict[str, Any]:
-        """What every template may call or print to link to the catalogue's pages."""
+    def round_url(self, slug: str | None, current: str | None) -> str:
+        """A round's funding page: the current round's is the funding page itself."""
+        return self.url("funding") if slug is None or slug == current else self.url("round", slug)
+
+    def review_url(self, day: date | str) -> str:
+        return self.url("review", day.isoformat() if isinstance(day, date) else day)
+
+    def template_globals(self, current_round: str | None = None) -> dict[str, Any]:
+        """What every template may call or print to link to the catalogue's pages;
+        ``current_round`` is the slug of the round whose page is the funding page."""
         names = {kind: f"{kind.upper()}_URL" for kind in LISTS}
         return {
             "challenge_url": lambda slug: self.url("challenge", slug),
             "common_url": lambda slug: self.url("common", slug),
             "actor_url": lambda slug: self.url("actor", slug),
+            "round_url": lambda slug: self.round_url(slug, current_round),
+            "round_engagement_url": lambda slug: self.url("round_engagement", slug),
+            "review_url": self.review_url,
             "form_url": self.form_url,
             **{name: self.url(kind) for kind, name in names.items()},
         }
@@ -94,6 +118,12 @@ class Page:
     def save_as(self) -> str:
         return save_as(self.url)
 
+    @property
+    def indexed(self) -> bool:
+        """Whether search engines are asked to index it (and the sitemap lists it): a
+        page whose template receives ``indexed`` False says noindex."""
+        return self.variables.get("indexed", True)
+
 
 def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[str]) -> list[Page]:
     """Every catalogue page: its URL, its template and what the template receives."""
@@ -116,7 +146,7 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
              {"actor": a, "funding": funding.actors[a.slug], "nav_current": "actors"})
         for a in view.actors
     ]  # fmt: skip
-    pages.append(Page(url("funding"), "funding", {"nav_current": "funding"}))
+    pages += round_pages(view, urls)
     pages.append(Page(url("forms"), "forms", {"forms": forms, "nav_current": "forms"}))
     pages += [
         Page(urls.form_url(form.kind), "form", {"form": form, "nav_current": "forms"})
@@ -124,4 +154,33 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
     ]
     pages.append(Page(url("open_data"), "open_data", {"schemas": schemas}))
     pages.append(Page(url("needs"), "needs", {"nav_current": "commons"}))
+    return pages
+
+
+def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
+    """The funding page (the current round, or a call without rounds: ``round`` None),
+    and, for a call with rounds, the rounds' index, each other round's funding page,
+    each round's engagement page, a page per review date and the eligibility view."""
+    url = urls.url
+    current = view.current_round
+    funding = {"nav_current": "funding"}
+    pages = [Page(url("funding"), "funding", {**funding, "round": current})]
+    if view.rounds:
+        pages.append(Page(url("rounds"), "rounds", funding))
+        for each in view.rounds:
+            if not each.current:
+                pages.append(Page(url("round", each.slug), "funding", {**funding, "round": each}))
+            pages.append(
+                Page(url("round_engagement", each.slug), "round_engagement",
+                     {**funding, "round": each})
+            )  # fmt: skip
+    pages += [
+        Page(urls.review_url(review.date), "review", {**funding, "review": review})
+        for review in view.review_dates
+    ]
+    if view.eligibility or (current is not None and current.round.eligibility is not None):
+        # The maintainers' working list: published, but not for search engines.
+        pages.append(
+            Page(url("eligibility"), "eligibility", {"nav_current": "commons", "indexed": False})
+        )
     return pages

@@ -280,11 +280,27 @@ def build_view(
             for r in call.rounds
         ]
     current_view = next(r for r in rounds if r.current)
+    parts = _round_parts(view, call, rounds, today)
     return replace(
         view,
         **{name: getattr(current_view.view, name) for name in ROUND_FIELDS},
-        **_round_parts(view, call, rounds, today),
+        **parts,
+        **_eligible_facet(view, parts["eligibility"]),
     )
+
+
+def _eligible_facet(view: CatalogueView, checklists: dict[str, Checklist]) -> dict:
+    """The catalogue's "eligible" filter, when the current round has criteria: a common
+    outside the current round has no checklist, and no value."""
+    if not checklists:
+        return {}
+    facets = {
+        slug: {**values, "eligible": ("eligible" if checklists[slug].eligible else
+                                      "not-eligible") if slug in checklists else ""}
+        for slug, values in view.facets.items()
+    }  # fmt: skip
+    options = {**view.options, "eligible": ["eligible", "not-eligible"]}
+    return {"facets": facets, "options": options}
 
 
 def _published(result: RoundFunding) -> Round | None:

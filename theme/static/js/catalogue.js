@@ -14,7 +14,7 @@
   }
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
   var count = document.getElementById("filter-count");
-  var exact = ["status", "maturity", "license", "progress"];
+  var exact = ["status", "maturity", "license", "progress", "eligible"];
   var among = ["challenge", "type", "need"];
 
   function fold(text) {

@@ -65,7 +65,8 @@ class CatalogueGenerator(Generator):
             self.settings["CATALOGUE_LOCALE"],
         )
         self.context["call"] = self.view
-        self.context.update(self.urls.template_globals())
+        current = self.view.current_round
+        self.context.update(self.urls.template_globals(current.slug if current else None))
         # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
         self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
         pages = self.context.get("pages", [])
@@ -111,7 +112,8 @@ class CatalogueGenerator(Generator):
         )
         run_jobs(work, processes)
         ordinary = [page.url for page in self.context.get("pages", [])]
-        jobs.write_sitemap(out, ["", *(page.url for page in pages), *ordinary])
+        indexed = (page.url for page in pages if page.indexed)
+        jobs.write_sitemap(out, ["", *indexed, *ordinary])
         if not self._writes_elsewhere("robots.txt"):
             jobs.write_robots(out)
 

@@ -17,7 +17,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import MAX_FILE_SIZE
 from appel_a_communs.content.types import GITHUB_REPO, FileSize
-from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, PAGE_KINDS
+from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, ITEMS, PAGE_KINDS
 
 PREFIX = "CATALOGUE_"
 
@@ -65,7 +65,7 @@ class CatalogueSettings(BaseModel):
             ("https://", "http://")
         ):
             raise ValueError("forms_endpoint: must be an http(s) URL for the post forms mode")
-        for kind in ("challenge", "common", "actor"):
+        for kind in ITEMS:
             if "{slug}" not in self.urls[kind]:
                 raise ValueError(f"{kind}_url: must contain {{slug}}")
         places = {f"{kind}_url": url for kind, url in self.urls.items()}

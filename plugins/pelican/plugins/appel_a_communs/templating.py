@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from appel_a_communs.i18n import translations
+from appel_a_communs.i18n import translate, translations
 from appel_a_communs.site.formatting import (
     format_day,
     format_money,
@@ -21,7 +21,9 @@ from appel_a_communs.site.markup import render_markdown
 
 
 def filters(locale: str) -> dict[str, Any]:
-    """Formatting in the call's locale; Markdown sanitised (nh3) before it is marked safe."""
+    """Formatting in the call's locale; Markdown sanitised (nh3) before it is marked safe;
+    ``message`` translates a message the core computed (an ``i18n.Message``, such as why
+    an eligibility criterion is met) into the call's language."""
     return {
         "money": _money_filter(locale),
         "number": partial(format_number, locale=locale),
@@ -30,6 +32,7 @@ def filters(locale: str) -> dict[str, Any]:
         "markdown": _markdown,
         "plural_count": plural_count,
         "label": partial(label, locale=locale),
+        "message": partial(translate, catalogue=translations(locale)),
     }
 
 
