@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="module", params=["compat-2026", "mobilites"])
+BUILDS = {
+    "compat-2026": ("compat-2026", None),
+    "compat-2026-closed": ("compat-2026", date(2027, 2, 15)),  # after its campaign closed
+    "mobilites": ("mobilites", None),
+}
+"""Frozen files → (the call, the day it was built; None: conftest's BUILD_DAY)."""
+
+
+@pytest.fixture(scope="module", params=sorted(BUILDS))
 def built(request, tmp_path_factory) -> tuple[Path, Path]:
-    name = request.param
-    out = build_site(CALLS / name, tmp_path_factory.mktemp(name) / "output")
-    return out / "data", CALLS / "expected" / name
+    name, day = BUILDS[request.param]
+    settings = {"CATALOGUE_TODAY": day} if day else {}
+    out = build_site(CALLS / name, tmp_path_factory.mktemp(request.param) / "output", **settings)
+    return out / "data", CALLS / "expected" / request.param
 
 
 @pytest.mark.parametrize("name", ["commons.json", "actors.json", "challenges.json"])

@@ -356,3 +356,75 @@ def test_check_reports_round_errors_without_a_traceback(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "rounds/2025-bis.yml" in done.stderr and "may not overlap" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+# --- what the second engineer's review found (a closed round must never move) -----------
+
+
+def test_a_later_review_leaves_a_closed_round_alone(tmp_path):
+    """velo's 2025 acceptance is recorded; a 2026 deferral (stage proposed) changes 2026."""
+    before = compute_rounds(load_catalogue(make_call(tmp_path / "a")), DAY).rounds[0]
+    deferred = edit(
+        "commons/velo.md",
+        "            decision: accepted\n",
+        "            decision: accepted\n          - date: 2026-10-15\n"
+        "            decision: deferred\n",
+    )
+    deferred["commons/velo.md"] = deferred["commons/velo.md"].replace(
+        "stage: accepted", "stage: proposed"
+    )
+    after = compute_rounds(load_catalogue(make_call(tmp_path / "b", deferred)), DAY)
+    assert after.rounds[0].funding.commons == before.funding.commons
+    assert after.rounds[1].funding.commons["velo"].status == "proposed"
+
+
+def test_a_new_proposal_never_joins_a_closed_round(tmp_path):
+    new = (
+        "---\ntitle: Neuf\nsummary: Une proposition.\nchallenges: [mobilite]\n"
+        "proposed_by: [asso]\nbudget:\n  lines:\n    - label: Étude\n      amount: 700\n---\nx\n"
+    )
+    content = make_call(tmp_path, {"commons/neuf.md": new})
+    between = date(2025, 8, 1)  # 2025 closed, 2026 announced: it waits for 2026
+    call = compute_rounds(load_catalogue(content), between)
+    assert "neuf" not in call.rounds[0].commons and "neuf" in call.rounds[1].commons
+    assert call.current.slug == "2025"
+    later = compute_rounds(load_catalogue(content), date(2027, 8, 1))  # every round closed
+    assert all("neuf" not in r.commons for r in later.rounds)
+    assert later.shown("neuf").minimum == D(700) and later.shown("neuf").secured == 0
+    view = load_call(content, date(2027, 8, 1))
+    assert view.shown_rounds["neuf"] is None and view.round_results["neuf"] == []
+
+
+def test_a_review_between_rounds_is_for_the_next_one(tmp_path):
+    reviewed = edit("commons/idee.md", "date: 2025-07-15", "date: 2025-08-01")
+    call = compute_rounds(load_catalogue(make_call(tmp_path, reviewed)), DAY)
+    assert "idee" not in call.rounds[0].commons  # 2025 closed on 2025-06-30
+    assert "idee" in call.rounds[1].commons
+
+
+def test_a_round_beside_a_sealed_one_hides_the_allowances_it_shares(tmp_path):
+    """asso has no 2025 allowance of its own: its allowance, the sealed round's too, is
+    hidden in 2025; ville's 2025 allowance comes from the round file and stays."""
+    actor = "name: Association Roule\nkind: association\nallowance: '9000'\n"
+    view = load_call(make_call(tmp_path, {"actors/asso.yml": actor}), DAY)
+    past = view.rounds[0]
+    assert past.funding.actors["asso"].allowance is None
+    assert past.funding.actors["asso"].remaining is None
+    assert past.funding.actors["asso"].allocated == D(2000)  # its 2025 money: public
+    assert past.view.actors_by_slug["asso"].allowance is None
+    assert past.funding.actors["ville"].allowance == D(3000)
+
+
+def test_an_upcoming_sealed_round_is_sealed_too(tmp_path):
+    changes = {
+        "rounds/2028.yml": "name: Édition 2028\nopens: 2028-01-01\ncloses: 2028-06-30\n"
+        "sealed: true\n",
+        "rounds/2026.yml": ROUNDS["rounds/2026.yml"].replace("sealed: true", "sealed: false"),
+        "pledges/c1.yml": (
+            "actor: asso\ncommon: covoit\ndate: 2028-01-02\nmoney:\n  amount: 777.77\n"
+        ),
+    }
+    view = load_call(make_call(tmp_path, changes), DAY)
+    assert view.catalogue.pledges["c1"].money.amount is None
+    assert view.catalogue.pledges["b1"].money.amount == D("2500.50")  # 2026: not sealed
+    assert view.rounds[2].sealed and view.engagement["asso"].total.allocated is None

@@ -25,10 +25,16 @@ def contains(round_: Campaign, day: date) -> bool:
     )
 
 
+def is_campaign(rounds: Sequence[Round]) -> bool:
+    """A call of ``campaign.yml``: its one round holds everything, whatever its dates (its
+    date rule speaks for pledges outside them); ``rounds/`` may not use the slug."""
+    return len(rounds) == 1 and rounds[0].slug == CAMPAIGN_ROUND
+
+
 def dated_round(rounds: Sequence[Round], day: date) -> Round | None:
     """The round whose dates hold ``day``: rounds may not overlap, so there is one at most."""
-    if len(rounds) == 1 and rounds[0].slug == CAMPAIGN_ROUND:
-        return rounds[0]  # campaign.yml: its date rule speaks for pledges outside it
+    if is_campaign(rounds):
+        return rounds[0]
     return next((r for r in rounds if contains(r, day)), None)
 
 
@@ -40,9 +46,10 @@ def pledge_round(rounds: Sequence[Round], pledge: Pledge) -> Round | None:
 
 
 def review_round(rounds: Sequence[Round], review: Review) -> Round | None:
-    """Its ``round`` key; else the round that lists its date among its review dates; else
-    the round whose dates hold it; else the last round opened before it (a round is often
-    reviewed after it closes)."""
+    """Its ``round`` key; else the round that lists its date among its review dates (a round
+    is often reviewed after it closes); else the round whose dates hold it; else the next
+    round to open after it (a proposal reviewed between rounds is for the next one); else
+    none: a review never joins a round that had closed before it."""
     if review.round is not None:
         return next((r for r in rounds if r.slug == review.round), None)
     listed = next((r for r in rounds if review.date in r.reviews), None)
@@ -51,8 +58,7 @@ def review_round(rounds: Sequence[Round], review: Review) -> Round | None:
     dated = dated_round(rounds, review.date)
     if dated is not None:
         return dated
-    before = [r for r in rounds if r.opens is not None and r.opens <= review.date]
-    return before[-1] if before else None
+    return next((r for r in rounds if r.opens is not None and r.opens > review.date), None)
 
 
 def round_state(round_: Campaign, today: date) -> RoundState:
@@ -73,6 +79,14 @@ def current_round(rounds: Sequence[Round], today: date) -> Round | None:
     if open_now:
         return open_now[-1]
     return opened[-1] if opened else rounds[0]
+
+
+def open_or_next_round(rounds: Sequence[Round], today: date) -> Round | None:
+    """The round a pledge made today goes to: the open one, else the next one to open."""
+    for round_ in rounds:
+        if round_state(round_, today) != "closed":
+            return round_
+    return None
 
 
 def overlapping(rounds: Sequence[Round]) -> list[tuple[Round, Round]]:

@@ -312,7 +312,6 @@ def compute_common(
     common: Common, pledges: Sequence[Pledge], currency: str, closes: date | None, today: date
 ) -> CommonFunding:
     minimum, stretch = goals(common)
-    closed = closes is not None and today > closes  # no more "what if" once it has closed
     money = [p for p in pledges if p.money is not None]
     counted = counted_pledges(money, minimum, stretch)
     counted_ids = frozenset(p.id for p in counted)
@@ -335,7 +334,7 @@ def compute_common(
         funded=stretch > 0 and secured >= minimum,
         status=common_status(common, minimum, stretch, secured, closes, today),
         bar=progress_bar(minimum, stretch, secured, pending),
-        unlock_gap=None if closed else unlock_gap(money, counted, minimum, stretch),
+        unlock_gap=unlock_gap(money, counted, minimum, stretch),
         eligible_for_matching=common.stage == "accepted",
     )
 
@@ -419,9 +418,7 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
     matching_summary = None
     matching = catalogue.campaign.matching if catalogue.campaign else None
     if matching is not None:
-        commons = _with_matching(
-            commons, by_common, matching, closed=closes is not None and today > closes
-        )
+        commons = _with_matching(commons, by_common, matching)
         matching_summary = MatchingSummary(
             funder=matching.funder,
             method=matching.method,
@@ -461,13 +458,9 @@ ONE_MORE_FUNDER = Decimal(100)
 
 
 def _with_matching(
-    commons: dict[str, CommonFunding],
-    by_common: dict[str, list[Pledge]],
-    matching: Matching,
-    closed: bool = False,
+    commons: dict[str, CommonFunding], by_common: dict[str, list[Pledge]], matching: Matching
 ) -> dict[str, CommonFunding]:
-    """The commons with their matching estimates, and what one more funder would add (not
-    once the round has closed: its estimates are then its results)."""
+    """The commons with their matching estimates, and what one more funder would add."""
     eligible = [slug for slug, c in commons.items() if c.eligible_for_matching]
     if matching.method == "proportional":
         secured = {slug: commons[slug].secured for slug in eligible}
@@ -489,7 +482,7 @@ def _with_matching(
         slug: replace(
             result,
             matching_estimate=estimates.get(slug),
-            matching_with_one_more=None if closed else with_one_more.get(slug),
+            matching_with_one_more=with_one_more.get(slug),
         )
         for slug, result in commons.items()
     }

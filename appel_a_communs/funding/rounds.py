@@ -10,7 +10,7 @@ computed exactly as before rounds existed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from appel_a_communs.content.models import Common, Round
 from appel_a_communs.content.rounds import (
     RoundState,
     current_round,
+    is_campaign,
+    open_or_next_round,
     review_round,
     round_state,
 )
@@ -53,19 +55,25 @@ class CallFunding:
     rounds: list[RoundFunding]
     """Every round, by opening date (one, round None, for a call without rounds)."""
     current: RoundFunding
+    unplaced: dict[str, CommonFunding] = field(default_factory=dict)
+    """Commons in no round (see ``participants``), by slug."""
 
     def of_common(self, slug: str) -> list[tuple[RoundFunding, CommonFunding]]:
         """The common's result in each round it takes part in, in order."""
         return [(r, r.funding.commons[slug]) for r in self.rounds if slug in r.funding.commons]
 
-    def shown(self, slug: str) -> CommonFunding:
-        """The result a common's page and card show: the current round's if it takes part
-        in it, else that of the last round it took part in."""
+    def shown_round(self, slug: str) -> RoundFunding | None:
+        """The round whose result a common's page and card show: the current round if it
+        takes part in it, else the last round it took part in (None: in no round)."""
         results = self.of_common(slug)
         for result in results:
             if result[0].current:
-                return result[1]
-        return results[-1][1]
+                return result[0]
+        return results[-1][0] if results else None
+
+    def shown(self, slug: str) -> CommonFunding:
+        found = self.shown_round(slug)
+        return found.funding.commons[slug] if found else self.unplaced[slug]
 
     @property
     def counted(self) -> frozenset[str]:
@@ -94,27 +102,39 @@ def tied_rounds(catalogue: Catalogue) -> dict[str, set[str]]:
 
 
 def participants(catalogue: Catalogue, today: date) -> dict[str, list[str]]:
-    """Round slug → the commons taking part: those its files tie to it and, in the current
-    round, every common tied to none (a new proposal, or any common of a call of one round)."""
-    current = current_round(catalogue.round_list, today)
-    taking: dict[str, list[str]] = {r.slug: [] for r in catalogue.round_list}
-    for slug, rounds in tied_rounds(catalogue).items():
-        tied = rounds & taking.keys()
-        for round_slug in sorted(tied) or ([current.slug] if current else []):
+    """Round slug → the commons taking part: those its files tie to it and, in the open
+    round (else the next one to open), every common tied to none (a new proposal). A
+    common never joins a round that has closed by itself, so a closed round's commons stay
+    what they were; one tied to no round while no round is open or announced takes part in
+    none. With ``campaign.yml``, every common takes part in its one round."""
+    rounds = catalogue.round_list
+    taking: dict[str, list[str]] = {r.slug: [] for r in rounds}
+    home = rounds[0] if is_campaign(rounds) else open_or_next_round(rounds, today)
+    for slug, tied in tied_rounds(catalogue).items():
+        for round_slug in sorted(tied & taking.keys()) or ([home.slug] if home else []):
             taking[round_slug].append(slug)
     return taking
 
 
 def stage_in_round(common: Common, round_: Round, rounds: list[Round], closed: bool) -> str:
-    """The stage a closed round saw: what its reviews decided by then; without a review in
-    it, the stage now, except ``archived``, which comes after the rounds a common was in.
-    An open or upcoming round sees the stage now."""
-    if not closed:
+    """The stage a closed round saw: what the reviews of that round, or of an earlier one,
+    decided last (``declined`` when that round's own review declined it); without such a
+    review, the stage now, where ``archived`` reads as ``accepted`` (archiving comes after
+    the rounds a common took part in). A review of a later round never changes it. An open
+    or upcoming round, and the one round of ``campaign.yml``, see the stage now."""
+    if not closed or is_campaign(rounds):
         return common.stage
-    decided = [r for r in common.reviews if review_round(rounds, r) == round_]
+    order = {r.slug: i for i, r in enumerate(rounds)}
+    decided = []
+    for review in common.reviews:
+        found = review_round(rounds, review)
+        if found is not None and order[found.slug] <= order[round_.slug]:
+            decided.append((review, found is round_))
     if decided:
-        latest = max(decided, key=lambda r: r.date).decision
-        return {"accepted": "accepted", "declined": "declined"}.get(latest, "proposed")
+        latest, own = max(decided, key=lambda item: item[0].date)
+        if latest.decision == "declined" and own:
+            return "declined"
+        return "accepted" if latest.decision == "accepted" else "proposed"
     return "accepted" if common.stage == "archived" else common.stage
 
 
@@ -162,16 +182,43 @@ def compute_rounds(catalogue: Catalogue, today: date) -> CallFunding:
     results = []
     for round_ in rounds:
         sub = round_catalogue(catalogue, round_, taking[round_.slug], today)
-        results.append(
-            RoundFunding(
-                round_,
-                round_state(round_, today),
-                round_ is current,
-                sub,
-                compute_funding(sub, today),
-            )
-        )
-    return CallFunding(results, next(r for r in results if r.current))
+        state = round_state(round_, today)
+        funding = compute_funding(sub, today)
+        if state == "closed" and not is_campaign(rounds):
+            funding = final_results(funding)
+        results.append(RoundFunding(round_, state, round_ is current, sub, funding))
+    unplaced = [slug for slug in catalogue.commons if not any(slug in t for t in taking.values())]
+    return CallFunding(
+        results, next(r for r in results if r.current), _unplaced(catalogue, unplaced, today)
+    )
+
+
+def final_results(funding: Funding) -> Funding:
+    """A closed round's funding without its "what if" figures (the unlock gap, one more
+    funder): its matching estimates are its results. The one round of ``campaign.yml``
+    keeps them, as it always did."""
+    return replace(
+        funding,
+        commons={
+            slug: replace(c, unlock_gap=None, matching_with_one_more=None)
+            for slug, c in funding.commons.items()
+        },
+    )
+
+
+def _unplaced(catalogue: Catalogue, slugs: list[str], today: date) -> dict[str, CommonFunding]:
+    """The funding of commons in no round (tied to none while no round is open or
+    announced): their goals and stage, without pledges or round rules."""
+    if not slugs:
+        return {}
+    alone = Catalogue(
+        challenges=catalogue.challenges,
+        commons={slug: catalogue.commons[slug] for slug in slugs},
+        actors=catalogue.actors,
+        pledges={},
+        sources=catalogue.sources,
+    )
+    return compute_funding(alone, today).commons
 
 
 def check_rules(

@@ -259,26 +259,28 @@ def build_view(
 ) -> CatalogueView:
     """What the templates show; ``locale`` names the few labels computed here.
 
-    The funding of each round is computed from ``catalogue`` as it is; while the current
-    round is sealed, its pledges' amounts and the actors' allowances are None in the view,
-    and its round view is built from ``sealed_catalogue`` and ``sealed_funding`` alone."""
+    The funding of each round is computed from ``catalogue`` as it is; while a round is
+    sealed (open or upcoming), its pledges' amounts and the actors' allowances are None in
+    the view, its round view is built from ``sealed_catalogue`` and ``sealed_funding``
+    alone, and no other round shows an allowance it took from the actor's own."""
     call = call or compute_rounds(catalogue, today)
-    current = call.current
-    sealed_ids = (
-        {p.id for p in current.catalogue.pledges.values()} if current.funding.sealed else None
-    )
-    view = _view(
-        catalogue, today, shown_funding(call, catalogue), locale, sealed_ids, {current.slug}
-    )
+    sealed = [r for r in call.rounds if r.round is not None and r.funding.sealed]
+    funding = shown_funding(call, catalogue)
+    sealed_ids = None
+    if sealed:
+        sealed_ids = {p.id for r in sealed for p in r.catalogue.pledges.values()}
+        funding = replace(funding, sealed=True)
+    view = _view(catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed})
     if len(call.rounds) == 1:
-        rounds = [RoundView(_published(current), current.state, True, view)]
+        rounds = [RoundView(_published(call.current), call.current.state, True, view)]
     else:
-        rounds = [
-            RoundView(
-                _published(r), r.state, r.current, _view(r.catalogue, today, r.funding, locale)
-            )
-            for r in call.rounds
-        ]
+        rounds = []
+        for result in call.rounds:
+            round_catalogue, round_funding = result.catalogue, result.funding
+            if sealed and not result.funding.sealed:
+                round_catalogue, round_funding = without_default_allowances(result)
+            round_view = _view(round_catalogue, today, round_funding, locale)
+            rounds.append(RoundView(_published(result), result.state, result.current, round_view))
     current_view = next(r for r in rounds if r.current)
     parts = _round_parts(view, call, rounds, today)
     return replace(
@@ -301,6 +303,28 @@ def _eligible_facet(view: CatalogueView, checklists: dict[str, Checklist]) -> di
     }  # fmt: skip
     options = {**view.options, "eligible": ["eligible", "not-eligible"]}
     return {"facets": facets, "options": options}
+
+
+def _slug(result: RoundFunding | None) -> str | None:
+    return result.slug if result else None
+
+
+def without_default_allowances(result: RoundFunding) -> tuple[Catalogue, Funding]:
+    """A round beside a sealed one, without the allowances it takes from the actors' own:
+    those are the sealed round's too. The allowances of its own ``allowances`` stay."""
+    own = result.round.allowances if result.round else {}
+    actors = {
+        slug: actor if slug in own else sealed_actor(actor)
+        for slug, actor in result.catalogue.actors.items()
+    }
+    funding = replace(
+        result.funding,
+        actors={
+            slug: f if slug in own else replace(f, allowance=None, remaining=None)
+            for slug, f in result.funding.actors.items()
+        },
+    )
+    return replace(result.catalogue, actors=actors), funding
 
 
 def _published(result: RoundFunding) -> Round | None:
@@ -335,10 +359,7 @@ def _round_parts(
         "rounds": rounds if has_rounds else [],
         "current_round": current if has_rounds else None,
         "round_results": results if has_rounds else {},
-        "shown_rounds": {
-            slug: items[-1][0].slug if not any(r.current for r, _ in items) else current.slug
-            for slug, items in results.items()
-        }
+        "shown_rounds": {c.slug: _slug(call.shown_round(c.slug)) for c in view.commons}
         if has_rounds
         else {},
         "pledge_rounds": pledge_rounds,

@@ -43,7 +43,7 @@ from appel_a_communs.content.loader import (
     validation_errors,
 )
 from appel_a_communs.content.models import Actor, Model, Pledge, Round
-from appel_a_communs.content.rounds import pledge_round, round_state
+from appel_a_communs.content.rounds import open_or_next_round, pledge_round, round_state
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
@@ -398,22 +398,18 @@ class Processor:
 
     def _next_round(self) -> Message:
         """Where a pledge goes on the processor's today: the open round, else the next one."""
-        rounds = self.catalogue.round_list
-        open_now = [r for r in rounds if round_state(r, self.today) == "open"]
-        if open_now:
+        found = open_or_next_round(self.catalogue.round_list, self.today)
+        if found is None:
+            return M_("no round is open now, and none is announced")
+        if round_state(found, self.today) == "open":
             return M_(
                 "pledges go to the open round, '%(round)s' (%(dates)s)",
-                round=open_now[-1].slug,
-                dates=_dates(open_now[-1]),
+                round=found.slug,
+                dates=_dates(found),
             )
-        upcoming = [r for r in rounds if round_state(r, self.today) == "upcoming"]
-        if upcoming:
-            return M_(
-                "the next round, '%(round)s', opens on %(opens)s",
-                round=upcoming[0].slug,
-                opens=upcoming[0].opens,
-            )
-        return M_("no round is open now, and none is announced")
+        return M_(
+            "the next round, '%(round)s', opens on %(opens)s", round=found.slug, opens=found.opens
+        )
 
     def _in_round(
         self, envelope: Envelope, pledge: Pledge, new: bool
