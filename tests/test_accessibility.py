@@ -17,8 +17,6 @@ PAGES = [
     "acteurs/metropole-valbrune/",
     "communs/",
     "financement/",
-    "tours/",
-    "tours/campaign/engagement/",
     "contribuer/engagement/",
     "besoins/",
     "donnees/",

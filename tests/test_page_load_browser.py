@@ -35,8 +35,6 @@ PAGES = {
     "challenge": "defis/covoiturage-du-quotidien/",
     "actor": "acteurs/metropole-valbrune/",
     "funding": "financement/",
-    "rounds": "tours/",
-    "round engagement": "tours/campaign/engagement/",
     "page": "a-propos/",
     "challenges": "defis/",
     "actors": "acteurs/",

@@ -163,7 +163,8 @@ def dump_site(make_content, tmp_path: Path, campaign: str, name: str) -> Path:
     templates = tmp_path / "templates"
     for template in DUMPED:
         write(templates / template, "<!doctype html>\n<pre>{{ dump_everything() }}</pre>\n")
-    content = make_content({**FILES, "campaign.yml": campaign})
+    # a round of rounds/: its pages (the rounds' index, its engagement page) are dumped too
+    content = make_content({**FILES, "rounds/edition.yml": campaign})
     return build_site(
         content,
         tmp_path / name,
@@ -191,7 +192,7 @@ def test_the_same_dump_shows_every_amount_when_the_round_is_not_sealed(make_cont
     site = dump_site(make_content, tmp_path, OPEN.format(sealed="false"), "open")
     pages = [site / "communs/covoit/index.html", site / "acteurs/asso/index.html",
              site / "acteurs/ville/index.html", site / "financement/index.html",
-             site / "tours/campaign/engagement/index.html"]  # fmt: skip
+             site / "tours/edition/engagement/index.html"]  # fmt: skip
     for page in pages:
         text = page.read_text()
         for what, amount in SECRETS.items():

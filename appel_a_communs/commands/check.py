@@ -34,6 +34,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         DEFAULT_PATTERNS,
         SiteUrls,
         page_slug_errors,
+        round_pages,
     )
     from appel_a_communs.site.view import load_call
 
@@ -59,12 +60,14 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     )
     folders = [setting(f"{name}_path", path) for name, path in DEFAULT_FOLDERS.items()]
     folders.append(str(constants.get("THEME_STATIC_DIR", "theme")))
-    errors.extend(page_slug_errors(found, urls.reserved_slugs(folders)))
+    load_errors: list[ContentError] = []
     try:
-        load_call(content, today, max_file_size=max_size)
+        view = load_call(content, today, max_file_size=max_size)
     except ContentErrors as exc:
-        errors.extend(exc.errors)
-    return errors
+        load_errors, view = exc.errors, None
+    # the pages of rounds reserve their folders only in a call that has them
+    reserved = urls.reserved_slugs(folders, round_pages(view, urls) if view else [])
+    return [*errors, *page_slug_errors(found, reserved), *load_errors]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -39,6 +39,8 @@ ITEMS = ("challenge", "common", "actor", "round", "round_engagement", "review")
 """The kinds of page written once per item: their pattern holds ``{slug}``."""
 
 LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ITEMS)
+ROUND_KINDS = ("rounds", "round", "round_engagement", "review", "eligibility")
+"""The pages only a call with rounds, review dates or eligibility criteria has."""
 
 DEFAULT_FOLDERS = {"data": "data", "schemas": "schemas", "badges": "badges", "feeds": "feeds"}
 """Where the data files, schemas, badges and feeds are written (``CATALOGUE_<NAME>_PATH``)."""
@@ -63,16 +65,23 @@ class SiteUrls:
     def form_url(self, kind: str) -> str:
         return f"{self.url('forms')}{self.forms_slugs[kind]}/"
 
-    def top_folders(self) -> set[str]:
-        """The first folder of every catalogue page: no ordinary page may take it (the
-        review pages have no list page above them, yet their folder is taken too)."""
-        firsts = (self.patterns[kind].strip("/").split("/")[0] for kind in PAGE_KINDS)
-        return {first for first in firsts if "{" not in first}
+    def top_folders(self, pages: Iterable[Page] = ()) -> set[str]:
+        """The first folder of every catalogue page: no ordinary page may take it. The
+        pages of rounds exist only in calls that have them (``round_pages``): their folders
+        are taken only by the ``pages`` given, so that a call of before keeps its pages."""
+        firsts = (
+            self.patterns[kind].strip("/").split("/")[0]
+            for kind in PAGE_KINDS
+            if kind not in ROUND_KINDS
+        )
+        found = {first for first in firsts if "{" not in first}
+        return found | {page.url.strip("/").split("/")[0] for page in pages}
 
-    def reserved_slugs(self, folders: Iterable[str]) -> set[str]:
-        """What an ordinary page may not be called: a catalogue page's folder, or one of
-        ``folders`` (the data files', the schemas', the badges', the theme's)."""
-        return self.top_folders() | {folder.strip("/").split("/")[0] for folder in folders}
+    def reserved_slugs(self, folders: Iterable[str], pages: Iterable[Page] = ()) -> set[str]:
+        """What an ordinary page may not be called: a catalogue page's folder (of ``pages``
+        too), or one of ``folders`` (the data files', the schemas', the badges', the
+        theme's)."""
+        return self.top_folders(pages) | {folder.strip("/").split("/")[0] for folder in folders}
 
     def round_url(self, slug: str | None, current: str | None) -> str:
         """A round's funding page: the current round's is the funding page itself."""
@@ -165,7 +174,7 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
     current = view.current_round
     funding = {"nav_current": "funding"}
     pages = [Page(url("funding"), "funding", {**funding, "round": current})]
-    if view.rounds:
+    if view.catalogue.rounds:  # rounds/ (a call of campaign.yml has its funding page only)
         pages.append(Page(url("rounds"), "rounds", funding))
         for each in view.rounds:
             if not each.current:

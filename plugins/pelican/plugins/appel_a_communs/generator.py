@@ -23,6 +23,7 @@ from appel_a_communs.site.urls import (
     SiteUrls,
     catalogue_pages,
     page_slug_errors,
+    round_pages,
 )
 
 from .settings import CatalogueSettings
@@ -40,7 +41,7 @@ class CatalogueGenerator(Generator):
     def generate_context(self) -> None:
         checked = self.checked
         self.urls = SiteUrls(checked.urls, FORM_SLUGS)
-        errors: list[ContentError] = list(self._page_errors())
+        errors: list[ContentError] = []
         cache = Path(self.settings["CACHE_PATH"]) / "catalogue" if checked.cache else None
         self.processes = checked.processes or usable_cpus()
         try:
@@ -54,6 +55,8 @@ class CatalogueGenerator(Generator):
             )
         except ContentErrors as exc:
             errors.extend(exc.errors)
+        view = getattr(self, "view", None) if not errors else None
+        errors[:0] = self._page_errors(round_pages(view, self.urls) if view else [])
         if errors:
             end_build()  # the build stops here: nothing to keep frozen
             raise ContentErrors(errors)
@@ -74,8 +77,12 @@ class CatalogueGenerator(Generator):
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
         )
 
-    def _page_errors(self):
-        """Errors of the ordinary pages, and pages that take a catalogue page's place."""
+    def _page_errors(self, catalogue_pages: list[Page]) -> list[ContentError]:
+        """Errors of the ordinary pages, and pages that take a catalogue page's place
+        (``catalogue_pages``: the pages of rounds this call has)."""
+        return list(self._page_problems(catalogue_pages))
+
+    def _page_problems(self, catalogue_pages: list[Page]):
         checked = self.checked
         folders = [getattr(checked, f"{name}_path") for name in DEFAULT_FOLDERS]
         folders.append(self.settings["THEME_STATIC_DIR"])
@@ -84,7 +91,8 @@ class CatalogueGenerator(Generator):
         for page in pages:
             yield from page.metadata.get("content_errors", [])
         yield from page_slug_errors(
-            ((page.source_path, page.slug) for page in pages), self.urls.reserved_slugs(folders)
+            ((page.source_path, page.slug) for page in pages),
+            self.urls.reserved_slugs(folders, catalogue_pages),
         )
 
     def generate_output(self, writer: Any) -> None:
