@@ -236,7 +236,8 @@ def test_an_allowance_differs_per_round(tmp_path):
     more_2025 = "actor: ville\ncommon: velo\ndate: 2025-05-01\nmoney:\n  amount: '0.01'\n"
     lines = error_lines(make_call(tmp_path / "a", {"pledges/a9.yml": more_2025}))
     assert len(lines) == 1
-    assert "actors/ville.yml" in lines[0] and "allowance" in lines[0]
+    # the allowance comes from the round's file: the error names it, and its field
+    assert "rounds/2025.yml: allowances.ville:" in lines[0]
     assert "3000" in lines[0] and "3000.01" in lines[0]
     more_2026 = "actor: ville\ncommon: covoit\ndate: 2026-10-05\nmoney:\n  amount: '12000'\n"
     load_call(make_call(tmp_path / "b", {"pledges/b9.yml": more_2026}), DAY)  # 20 000 in 2026
@@ -428,3 +429,24 @@ def test_an_upcoming_sealed_round_is_sealed_too(tmp_path):
     assert view.catalogue.pledges["c1"].money.amount is None
     assert view.catalogue.pledges["b1"].money.amount == D("2500.50")  # 2026: not sealed
     assert view.rounds[2].sealed and view.engagement["asso"].total.allocated is None
+
+
+def test_an_error_names_the_file_and_field_the_value_came_from(tmp_path):
+    over = "actor: ville\ncommon: covoit\ndate: 2025-05-01\nmoney:\n  amount: 1\n"
+    lines = error_lines(
+        make_call(
+            tmp_path / "a",
+            {
+                "pledges/a9.yml": over,
+                "rounds/2025.yml": ROUNDS["rounds/2025.yml"].replace('"3000"', '"9000"'),
+            },
+        )
+    )
+    assert len(lines) == 1 and "commons/covoit.md: budgets.2025:" in lines[0]  # 4001 > 4000
+    franc = ROUNDS["rounds/2026.yml"].replace("sealed: true", "sealed: true\n        currency: CHF")
+    lines = error_lines(make_call(tmp_path / "b", {"rounds/2026.yml": franc}))
+    assert any(
+        "rounds/2026.yml: currency:" in line and "one call, one currency" in line for line in lines
+    ), lines
+    lines = error_lines(make_call(tmp_path / "c", {"rounds/campaign.yml": "opens: 2028-01-01\n"}))
+    assert any("rounds/campaign.yml: slug:" in line for line in lines), lines

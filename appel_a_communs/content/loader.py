@@ -682,6 +682,9 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
                 yield missing(f"proposed_by[{i}]", "actors", ref)
         if item.budget and item.budget.currency and item.budget.currency != currency:
             yield foreign("budget.currency", item.budget.currency)
+        for slug, budget in item.budgets.items():
+            if budget.currency and budget.currency != currency:
+                yield foreign(f"budgets.{slug}.currency", budget.currency)
     elif isinstance(item, Pledge):
         if item.actor not in cat.actors:
             yield missing("actor", "actors", item.actor)
@@ -746,8 +749,38 @@ def _round_dates(round_: Round) -> str:
 
 
 def check_rounds(cat: Catalogue) -> list[ContentError]:
-    """Rounds may not overlap in dates: a pledge's date must say which round it is in."""
+    """Rounds may not overlap in dates: a pledge's date must say which round it is in. One
+    call, one currency; the slug ``campaign`` names the round of ``campaign.yml`` only."""
     errors = []
+    first = cat.round_list[0] if cat.round_list else None
+    for round_ in cat.rounds.values():
+        source = str(cat.sources[("rounds", round_.slug)])
+        if first is not None and round_.currency != first.currency:
+            errors.append(
+                ContentError(
+                    source,
+                    "currency",
+                    M_(
+                        "%(currency)s differs from %(first)s, the currency of %(file)s: "
+                        "one call, one currency",
+                        currency=round_.currency,
+                        first=first.currency,
+                        file=display_path(cat.sources[("rounds", first.slug)]),
+                    ),
+                )
+            )
+        if round_.slug == CAMPAIGN_ROUND:
+            errors.append(
+                ContentError(
+                    source,
+                    "slug",
+                    M_(
+                        "'%(slug)s' names the round of campaign.yml: give this round "
+                        "another name (its file name)",
+                        slug=CAMPAIGN_ROUND,
+                    ),
+                )
+            )
     for first, second in overlapping(cat.round_list):
         errors.append(
             ContentError(

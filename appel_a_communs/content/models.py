@@ -286,6 +286,11 @@ class Eligibility(Model):
     challenge: Flag = False
     budget: Flag = False
 
+    @property
+    def any(self) -> bool:
+        """Whether it sets a criterion at all (``eligibility: {}`` sets none)."""
+        return self.open_license or bool(self.min_working_group) or self.challenge or self.budget
+
 
 class Campaign(Model):
     """A funding round: ``campaign.yml`` (a call of one round) or a file of ``rounds/``;

@@ -8,6 +8,7 @@ content licences named in ``OPEN_DATA_LICENSES``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,11 +25,23 @@ OPEN_DATA_LICENSES = frozenset(
         # Open Data Commons, the French and British government licences
         "ODbL-1.0", "ODC-By-1.0", "PDDL-1.0", "etalab-2.0", "OGL-UK-3.0", "OGL-Canada-2.0",
         # Data licences of the Linux Foundation, and open documentation
-        "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "CDLA-Permissive-1.0", "GFDL-1.3-or-later",
+        "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "CDLA-Permissive-1.0",
+        # more government open data licences: British, German, Norwegian
+        "OGL-UK-1.0", "OGL-UK-2.0", "DL-DE-BY-2.0", "DL-DE-ZERO-2.0", "NLOD-1.0", "NLOD-2.0",
     )
 )  # fmt: skip
 """Open data and content licences that are neither OSI-approved nor always FSF-free in the
-SPDX list, yet open in the sense of the Open Definition (opendefinition.org/licenses)."""
+SPDX list, yet open in the sense of the Open Definition (opendefinition.org/licenses).
+Besides these, every Creative Commons attribution or share-alike licence (ported ones
+included, never NC or ND) and every GNU FDL are open (``_open_by_family``)."""
+
+_OPEN_FAMILY = re.compile(r"cc-by(-sa)?-[0-9][0-9a-z.-]*|gfdl-[0-9.]+(-[a-z-]+)?")
+_CLOSED_PARTS = re.compile(r"-(nc|nd)(-|$)")
+
+
+def _open_by_family(key: str) -> bool:
+    """CC-BY-3.0-DE, CC-BY-SA-3.0-IGO, GFDL-1.3-no-invariants-only…: their families are open."""
+    return bool(_OPEN_FAMILY.fullmatch(key)) and not _CLOSED_PARTS.search(key)
 
 
 @dataclass(frozen=True)
@@ -62,18 +75,30 @@ def _spdx_lists():
     return get_spdx_licensing(), licences, exceptions
 
 
+_OPERATORS = {"and", "or", "with"}
+
+
 def closed_licences(expression: str) -> list[str]:
-    """The licences of an SPDX expression that are not open: every licence must be."""
+    """The licences of an SPDX expression that are not open: every licence must be. Each
+    is read as written (a deprecated id keeps its own flags) and as the licensing library
+    reads it (``GPL-3.0+`` is ``GPL-3.0-or-later``): open if either is."""
     licensing, licences, exceptions = _spdx_lists()
+
+    def is_open(key: str) -> bool:
+        known = licences.get(key.casefold())
+        return (
+            key.casefold() in OPEN_DATA_LICENSES
+            or _open_by_family(key.casefold())
+            or bool(known and (known.osi_approved or known.fsf_libre))
+        )
+
     closed = []
-    for symbol in licensing.license_symbols(licensing.parse(expression), decompose=True):
-        key = symbol.key.casefold()
-        if key in exceptions:
+    for token in re.findall(r"[A-Za-z0-9.+:-]+", expression):
+        if token.casefold() in _OPERATORS or token.casefold() in exceptions or is_open(token):
             continue
-        known = licences.get(key)
-        if key in OPEN_DATA_LICENSES or (known and (known.osi_approved or known.fsf_libre)):
-            continue
-        closed.append(symbol.key)
+        read = licensing.license_symbols(licensing.parse(token), decompose=True)
+        if not read or not all(is_open(symbol.key) for symbol in read):
+            closed.append(token)
     return closed
 
 

@@ -27,6 +27,20 @@ def _round_file(catalogue: Catalogue) -> str:
     return CAMPAIGN_FILE
 
 
+def _round_path(catalogue: Catalogue) -> str:
+    """The round's file, as the other files of a message are given."""
+    campaign = catalogue.campaign
+    slug = campaign.slug if isinstance(campaign, Round) else CAMPAIGN_ROUND
+    return str(catalogue.source_of("rounds", slug) or catalogue.source_of("campaign", "campaign"))
+
+
+def _budgets(catalogue: Catalogue, slug: str) -> dict:
+    """The common's per-round budgets, from the call's own file (a round's catalogue holds
+    the common with that round's budget as ``budget``, its ``budgets`` kept)."""
+    common = catalogue.commons.get(slug)
+    return common.budgets if common else {}
+
+
 def check_round_rules(
     catalogue: Catalogue, funding: Funding, name: Callable[[Path], str] = display_path
 ) -> list[ContentError]:
@@ -88,10 +102,12 @@ def check_round_rules(
         allocated = funding.actors[slug].allocated
         if actor.allowance is not None and allocated > actor.allowance:
             files = [catalogue.source_of("pledges", p.id) for p in by_actor[slug]]
+            # the allowance of the round's own file, or the actor's (its default)
+            in_round = slug in campaign.allowances
             errors.append(
                 ContentError(
-                    source("actors", slug),
-                    "allowance",
+                    _round_path(catalogue) if in_round else source("actors", slug),
+                    f"allowances.{slug}" if in_round else "allowance",
                     M_(
                         "the money pledged (%(allocated)s, conditional pledges included, in "
                         "%(files)s) is more than the allowance of %(allowance)s",
@@ -134,10 +150,13 @@ def check_round_rules(
                     if result.stretch > 0
                     else M_("its goal: it has no budget")
                 )
+                in_round = isinstance(campaign, Round) and campaign.slug in _budgets(
+                    catalogue, slug
+                )
                 errors.append(
                     ContentError(
                         source("commons", slug),
-                        "budget",
+                        f"budgets.{campaign.slug}" if in_round else "budget",
                         M_(
                             "secured money, %(secured)s (%(files)s), is above %(goal)s; "
                             "allow_overfunding is false in %(file)s",

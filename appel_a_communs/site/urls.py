@@ -187,7 +187,8 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
         Page(urls.review_url(review.date), "review", {**funding, "review": review})
         for review in view.review_dates
     ]
-    if view.eligibility or (current is not None and current.round.eligibility is not None):
+    criteria = current.round.eligibility if current is not None else None
+    if view.eligibility or (criteria is not None and criteria.any):
         # The maintainers' working list: published, but not for search engines.
         pages.append(
             Page(url("eligibility"), "eligibility", {"nav_current": "commons", "indexed": False})

@@ -413,7 +413,7 @@ def _review_dates(
 def _eligibility(view: CatalogueView, current: RoundView) -> dict:
     """The current round's checklist for each common taking part in it."""
     criteria = current.round.eligibility if current.round else None
-    if criteria is None:
+    if criteria is None or not criteria.any:
         return {"eligibility": {}, "not_eligible": []}
     round_commons = current.view.catalogue.commons
     checklists = {}
