@@ -450,3 +450,13 @@ def test_an_error_names_the_file_and_field_the_value_came_from(tmp_path):
     ), lines
     lines = error_lines(make_call(tmp_path / "c", {"rounds/campaign.yml": "opens: 2028-01-01\n"}))
     assert any("rounds/campaign.yml: slug:" in line for line in lines), lines
+
+
+def test_where_a_pledge_goes_and_who_a_round_declined(tmp_path):
+    content = make_call(tmp_path)
+    assert load_call(content, DAY).next_round.slug == "2026"  # open
+    between = load_call(content, date(2025, 8, 1))
+    assert (between.next_round.slug, between.next_round.state) == ("2026", "upcoming")
+    assert load_call(content, date(2027, 8, 1)).next_round is None  # every round closed
+    past = load_call(content, DAY).rounds[0]
+    assert [c.slug for c in past.view.declined] == ["idee"]

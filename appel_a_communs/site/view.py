@@ -169,6 +169,11 @@ class CatalogueView:
     """The values each filter offers, from the content."""
     open_needs: list[tuple[str, list[tuple[Common, str]]]]
     """Needs of the commons that are not archived, by kind: (common, description)."""
+    declined: list[Common] = field(default_factory=list)
+    """The commons a closed round's own review declined (status ``declined``), by title."""
+    next_round: RoundView | None = None
+    """Where a pledge made today goes: the open round, else the next one to open (None:
+    none open or announced, or a call without rounds)."""
     counted: frozenset[str] = frozenset()
     """Ids of the money pledges that count, in whichever round each belongs to."""
     rounds: list[RoundView] = field(default_factory=list)
@@ -356,6 +361,9 @@ def _round_parts(
     }
     return {
         "counted": call.counted,
+        "next_round": next(
+            (r for r in rounds if r.round is not None and r.state != "closed"), None
+        ),
         "rounds": rounds if has_rounds else [],
         "current_round": current if has_rounds else None,
         "round_results": results if has_rounds else {},
@@ -595,6 +603,7 @@ def _view(
         facets=facets,
         options=options,
         open_needs=[(kind, needs[kind]) for kind in NEED_ORDER if needs.get(kind)],
+        declined=[c for c in commons if funding.commons[c.slug].status == "declined"],
     )
 
 
