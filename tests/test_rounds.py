@@ -284,8 +284,12 @@ def test_an_open_ended_round_overlaps_every_later_one(tmp_path):
 
 
 def test_campaign_and_rounds_together_are_an_error(tmp_path):
-    lines = error_lines(make_call(tmp_path, {"campaign.yml": "name: Vieux\n"}))
+    named = "actor: asso\ncommon: velo\ndate: 2025-04-03\nround: '2025'\nmoney:\n  amount: 1\n"
+    lines = error_lines(
+        make_call(tmp_path, {"campaign.yml": "name: Vieux\n", "pledges/n.yml": named})
+    )
     assert any("campaign.yml" in line and "not both" in line for line in lines)
+    assert not any("no round" in line for line in lines), lines  # no follow-on errors
 
 
 def edit(name: str, old: str, new: str) -> dict[str, str]:

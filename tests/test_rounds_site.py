@@ -410,3 +410,8 @@ def test_pledge_tables_name_each_pledges_round(site, sample_site):
     assert actor.count("<td>Édition 2025</td>") == 1 and "<td>Édition 2026-2027</td>" in actor
     one = read(sample_site, "communs/registre-trajets-covoiturage")  # campaign.yml: no column
     assert '<th scope="col">Tour</th>' not in one.split('id="pledges-caption"', 1)[1]
+
+
+def test_the_home_page_links_the_rounds(site, sample_site):
+    assert '<a href="./tours/">Les 2 tours de l’appel</a>' in read(site, "")
+    assert "tours/" not in read(sample_site, "")  # campaign.yml: one round, no index
