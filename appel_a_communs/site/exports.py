@@ -293,8 +293,12 @@ def iso(day: date | None) -> str | None:
 
 def round_result_record(slug: str | None, funding: CommonFunding) -> dict[str, Any]:
     """A common's result in one round, from its ``CommonFunding``."""
+    return {"round": slug, **funding_figures(funding)}
+
+
+def funding_figures(funding: CommonFunding) -> dict[str, Any]:
+    """The figures of a common's funding in one round, as every data file writes them."""
     return {
-        "round": slug,
         "status": funding.status,
         "minimum": decimal_text(funding.minimum),
         "stretch": decimal_text(funding.stretch),
@@ -325,18 +329,8 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
                 "url": url_of("common", common.slug),
                 "challenges": list(common.challenges),
                 "stage": common.stage,
-                "status": funding.status,
                 "currency": funding.currency,
-                "minimum": decimal_text(funding.minimum),
-                "stretch": decimal_text(funding.stretch),
-                "secured": decimal_text(funding.secured),
-                "pending": decimal_text(funding.pending),
-                "percent_minimum": decimal_text(funding.percent_minimum),
-                "funders": funding.funders,
-                "skills_days": decimal_text(funding.skills_days, 1),
-                "means_value": decimal_text(funding.means_value),
-                "matching_estimate": decimal_text(funding.matching_estimate),
-                "existing_funding": decimal_text(funding.existing_funding),
+                **funding_figures(funding),
                 "unlock_gap": {
                     "amount": decimal_text(gap.amount),
                     "releases": decimal_text(gap.releases),
