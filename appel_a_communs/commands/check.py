@@ -35,6 +35,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         SiteUrls,
         page_slug_errors,
         round_pages,
+        site_patterns,
     )
     from appel_a_communs.site.view import load_call
 
@@ -55,9 +56,12 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         value = constants.get(f"CATALOGUE_{name.upper()}")
         return value if isinstance(value, str) else default
 
-    urls = SiteUrls(
-        {kind: setting(f"{kind}_url", url) for kind, url in DEFAULT_PATTERNS.items()}, FORM_SLUGS
-    )
+    given = {
+        kind: value
+        for kind in DEFAULT_PATTERNS
+        if isinstance(value := constants.get(f"CATALOGUE_{kind.upper()}_URL"), str)
+    }
+    urls = SiteUrls(site_patterns(given), FORM_SLUGS)
     folders = [setting(f"{name}_path", path) for name, path in DEFAULT_FOLDERS.items()]
     folders.append(str(constants.get("THEME_STATIC_DIR", "theme")))
     load_errors: list[ContentError] = []

@@ -14,6 +14,7 @@ from appel_a_communs.content.models import (
     Model,
     PageMeta,
     Pledge,
+    Report,
     Round,
 )
 
@@ -51,6 +52,7 @@ KINDS: dict[str, ContentKind] = {
         ContentKind("actors", Actor, markdown=False, key="slug", schema="actor.json"),
         ContentKind("pledges", Pledge, markdown=False, key="id", schema="pledge.json"),
         ContentKind("rounds", Round, markdown=False, key="slug", schema="round.json"),
+        ContentKind("reports", Report, markdown=True, key="slug", schema="report.json"),
     )
 }
 """The catalogue's folders, in the order they are read and reported."""

@@ -29,6 +29,7 @@ from appel_a_communs.content.models import (
     Model,
     PageMeta,
     Pledge,
+    Report,
     Round,
 )
 from appel_a_communs.content.rounds import overlapping, pledge_round
@@ -56,6 +57,8 @@ class Catalogue:
     sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
     rounds: dict[str, Round] = field(default_factory=dict)
     """The files of ``rounds/``; a call has them or ``campaign.yml``, never both."""
+    reports: dict[str, Report] = field(default_factory=dict)
+    """The follow-up reports of ``reports/``, in file order."""
 
     @property
     def currency(self) -> str:
@@ -593,6 +596,7 @@ def _load_catalogue(
         campaign=campaign,  # type: ignore[arg-type]
         sources=sources,
         rounds=collections["rounds"],  # type: ignore[arg-type]
+        reports=collections["reports"],  # type: ignore[arg-type]
     )
     if campaign is not None:
         sources[("campaign", "campaign")] = campaign_path
@@ -632,7 +636,7 @@ class Reference:
 
 
 def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
-    """What one challenge, common or pledge names that the call lacks: the one check that
+    """What one challenge, common, pledge or report names that the call lacks: the one check that
     both the build and the submission processor run (each words it for its readers)."""
     currency = cat.currency
     origin = f"content/{CAMPAIGN_FILE}" if cat.campaign else "the default, EUR"
@@ -688,6 +692,11 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
         for slug, budget in item.budgets.items():
             if budget.currency and budget.currency != currency:
                 yield foreign(f"budgets.{slug}.currency", budget.currency)
+    elif isinstance(item, Report):
+        if item.common not in cat.commons:
+            yield missing("common", "commons", item.common)
+        if item.round is not None and item.round not in rounds and not both:
+            yield no_round("round", item.round)
     elif isinstance(item, Pledge):
         if item.actor not in cat.actors:
             yield missing("actor", "actors", item.actor)
@@ -718,7 +727,7 @@ def check_references(
     """
     errors: list[ContentError] = []
     broken = broken or {}
-    for folder in ("commons", "pledges"):
+    for folder in ("commons", "pledges", "reports"):
         for key, item in getattr(cat, folder).items():
             for ref in item_references(cat, item):
                 if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):

@@ -88,6 +88,30 @@ class Deliverable(Model):
     title: Line
     due: Date | None = None
     done: Flag = False
+    """Delivered; ``done_on`` implies it."""
+    done_on: Date | None = None
+    """The day it was delivered: it then shows on the common's timeline."""
+    url: Url | None = None
+    """Where the deliverable can be seen (a release, a document, a dataset)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _done_on_means_done(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("done_on") is not None and "done" not in data:
+            data = {**data, "done": True}
+        return data
+
+    @model_validator(mode="after")
+    def _not_undone_with_a_day(self) -> Deliverable:
+        if self.done_on is not None and not self.done:
+            raise ValueError(
+                M_(
+                    "done is false but done_on says it was delivered on %(day)s: "
+                    "remove one of them",
+                    day=self.done_on,
+                )
+            )
+        return self
 
 
 class BudgetLine(Model):
@@ -264,6 +288,31 @@ class Pledge(Model):
                 "role": "funder" if data.get("money") is not None else "contributor",
             }
         return data
+
+
+# --- reports ---------------------------------------------------------------
+
+
+class Spending(Model):
+    """Money a report says was spent on one line of the common's budget."""
+
+    label: Line
+    """The label of a line of the common's budget in the report's round."""
+    amount: Amount
+
+
+class Report(Model):
+    """``content/reports/<slug>.md``: the follow-up a funded common publishes."""
+
+    slug: Slug
+    common: Slug
+    date: Date
+    round: Slug | None = None
+    """The round it reports on; by default the last round the common took part in that
+    had opened by its date (see ``funding.followup.report_round``)."""
+    title: Line
+    spent: list[Spending] = []
+    body: Text = ""
 
 
 # --- campaign --------------------------------------------------------------

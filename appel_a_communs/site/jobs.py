@@ -33,6 +33,7 @@ class Output:
     feeds: str
     sitename: str
     locale: str
+    widgets: str = "widgets"
 
     def address(self, url: str) -> str:
         return f"{self.site}/{url}"

@@ -27,23 +27,68 @@ DEFAULT_PATTERNS = {
     "round_engagement": "tours/{slug}/engagement/",
     "review": "releves/{slug}/",
     "eligibility": "eligibilite/",
+    "funding_report": "financement/rapport/",
+    "round_report": "tours/{slug}/rapport/",
+    "report": "rapports/{slug}/",
+    "actor_statement": "acteurs/{slug}/bilan/",
 }
 """Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one).
 The current round's funding page is ``funding``; ``round`` is every other round's; a
-review page's slug is the ISO date of its review date."""
+review page's slug is the ISO date of its review date. ``funding_report`` is the printable
+report of the current round (or of a call without rounds), ``round_report`` every other
+round's; ``report`` is a common's follow-up report (``content/reports/``), and
+``actor_statement`` an actor's statement of what it pledged, confirmed and paid."""
+
+NESTED = {
+    "funding_report": ("funding", "rapport/"),
+    "round_report": ("round", "rapport/"),
+    "actor_statement": ("actor", "bilan/"),
+}
+"""Pages that live under another page: a site that moves that page (``CATALOGUE_ROUND_URL``)
+moves them with it, unless it sets their own pattern too."""
 
 PAGE_KINDS = tuple(DEFAULT_PATTERNS)
+
+
+def site_patterns(given: Mapping[str, Any]) -> dict[str, Any]:
+    """A site's URL patterns: the defaults, those it sets (``given``: kind → its
+    ``CATALOGUE_<KIND>_URL``, checked later), and the pages nested in a page it moved."""
+    patterns = {**DEFAULT_PATTERNS, **given}
+    for kind, (parent, tail) in NESTED.items():
+        moved = given.get(parent)
+        if isinstance(moved, str) and moved.endswith("/") and kind not in given:
+            patterns[kind] = moved + tail
+    return patterns
+
+
 """The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
 
-ITEMS = ("challenge", "common", "actor", "round", "round_engagement", "review")
+ITEMS = (
+    "challenge",
+    "common",
+    "actor",
+    "round",
+    "round_engagement",
+    "review",
+    "round_report",
+    "report",
+    "actor_statement",
+)
 """The kinds of page written once per item: their pattern holds ``{slug}``."""
 
 LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ITEMS)
-ROUND_KINDS = ("rounds", "round", "round_engagement", "review", "eligibility")
+ROUND_KINDS = ("rounds", "round", "round_engagement", "review", "eligibility", "round_report")
 """The pages only a call with rounds, review dates or eligibility criteria has."""
 
-DEFAULT_FOLDERS = {"data": "data", "schemas": "schemas", "badges": "badges", "feeds": "feeds"}
-"""Where the data files, schemas, badges and feeds are written (``CATALOGUE_<NAME>_PATH``)."""
+DEFAULT_FOLDERS = {
+    "data": "data",
+    "schemas": "schemas",
+    "badges": "badges",
+    "feeds": "feeds",
+    "widgets": "widgets",
+}
+"""Where the data files, schemas, badges, feeds and embeddable widgets are written
+(``CATALOGUE_<NAME>_PATH``)."""
 
 
 def save_as(url: str) -> str:
@@ -87,6 +132,12 @@ class SiteUrls:
         """A round's funding page: the current round's is the funding page itself."""
         return self.url("funding") if slug is None or slug == current else self.url("round", slug)
 
+    def round_report_url(self, slug: str | None, current: str | None) -> str:
+        """A round's printable report: the current round's lives beside the funding page."""
+        if slug is None or slug == current:
+            return self.url("funding_report")
+        return self.url("round_report", slug)
+
     def review_url(self, day: date | str) -> str:
         return self.url("review", day.isoformat() if isinstance(day, date) else day)
 
@@ -100,6 +151,9 @@ class SiteUrls:
             "actor_url": lambda slug: self.url("actor", slug),
             "round_url": lambda slug: self.round_url(slug, current_round),
             "round_engagement_url": lambda slug: self.url("round_engagement", slug),
+            "round_report_url": lambda slug: self.round_report_url(slug, current_round),
+            "report_url": lambda slug: self.url("report", slug),
+            "actor_statement_url": lambda slug: self.url("actor_statement", slug),
             "review_url": self.review_url,
             "form_url": self.form_url,
             **{name: self.url(kind) for kind, name in names.items()},
@@ -149,11 +203,22 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
              {"common": c, "funding": funding.commons[c.slug], "nav_current": "commons"})
         for c in view.commons
     ]  # fmt: skip
+    pages += [
+        Page(url("report", r.slug), "report",
+             {"report": r, "common": view.commons_by_slug[r.common], "nav_current": "commons"})
+        for r in view.catalogue.reports.values()
+    ]  # fmt: skip
     pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
     pages += [
         Page(url("actor", a.slug), "actor",
              {"actor": a, "funding": funding.actors[a.slug], "nav_current": "actors"})
         for a in view.actors
+    ]  # fmt: skip
+    pages += [
+        Page(url("actor_statement", a.slug), "actor_statement",
+             {"actor": a, "statement": view.statements[a.slug], "nav_current": "actors"})
+        for a in view.actors
+        if view.statements[a.slug].lines
     ]  # fmt: skip
     pages += round_pages(view, urls)
     pages.append(Page(url("forms"), "forms", {"forms": forms, "nav_current": "forms"}))
@@ -174,11 +239,17 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
     current = view.current_round
     funding = {"nav_current": "funding"}
     pages = [Page(url("funding"), "funding", {**funding, "round": current})]
+    # The current round's printable report (a call without rounds has one too: round None)
+    pages.append(Page(url("funding_report"), "round_report", {**funding, "round": current}))
     if view.catalogue.rounds:  # rounds/ (a call of campaign.yml has its funding page only)
         pages.append(Page(url("rounds"), "rounds", funding))
         for each in view.rounds:
             if not each.current:
                 pages.append(Page(url("round", each.slug), "funding", {**funding, "round": each}))
+                pages.append(
+                    Page(url("round_report", each.slug), "round_report",
+                         {**funding, "round": each})
+                )  # fmt: skip
             pages.append(
                 Page(url("round_engagement", each.slug), "round_engagement",
                      {**funding, "round": each})

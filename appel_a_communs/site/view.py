@@ -33,6 +33,14 @@ from appel_a_communs.content.rounds import review_round
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
 from appel_a_communs.funding.eligibility import Checklist, check_eligibility
 from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Funding, roles_by_common
+from appel_a_communs.funding.followup import (
+    FollowUp,
+    MoneyStages,
+    add_stages,
+    check_reports,
+    follow_up,
+    money_stages,
+)
 from appel_a_communs.funding.rounds import (
     CallFunding,
     RoundFunding,
@@ -120,6 +128,30 @@ class Engagement:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    """What an actor pledged, confirmed and paid to one common in one round."""
+
+    round: str | None
+    common: Common
+    money: MoneyStages
+    """Amounts None while the round is sealed."""
+    pledges: list[Pledge]
+    """The actor's money pledges to the common in that round, in order."""
+
+
+@dataclass(frozen=True)
+class ActorStatement:
+    """An actor's statement for its accounts: per common and round, then per round and
+    in total. Built from the published pledges: a sealed round's amounts are None."""
+
+    lines: list[StatementLine]
+    """By round (in order), then by the common's title."""
+    rounds: list[tuple[str | None, MoneyStages]]
+    """Each round the actor pledged money in, and its totals there."""
+    total: MoneyStages
+
+
+@dataclass(frozen=True)
 class CatalogueView:
     """Everything templates and exports receive.
 
@@ -200,6 +232,11 @@ class CatalogueView:
     """The commons of the current round that do not meet a criterion yet."""
     engagement: dict[str, Engagement] = field(default_factory=dict)
     """Actor slug → its engagement per round and in total."""
+    follow_up: dict[str, FollowUp] = field(default_factory=dict)
+    """Common slug → what became of it: deliverables, money paid and spent, reports, its
+    timeline (``funding.followup``)."""
+    statements: dict[str, ActorStatement] = field(default_factory=dict)
+    """Actor slug → its statement: pledged, confirmed, paid, per common and round."""
 
     @property
     def sealed(self) -> bool:
@@ -240,7 +277,7 @@ def load_call(
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
     catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
     call = compute_rounds(catalogue, today)
-    errors = check_rules(call)
+    errors = check_rules(call) + check_reports(catalogue, call)
     if errors:
         raise ContentErrors(errors)
     return build_view(catalogue, today, call, locale)
@@ -375,7 +412,38 @@ def _round_parts(
         **_review_dates(view, current, round_list, reviews, today),
         **_eligibility(view, current),
         "engagement": _engagement(view, rounds) if has_rounds else {},
+        "follow_up": follow_up(view.catalogue, call, today, reviews),
+        "statements": _statements(view, pledge_rounds, [r.slug for r in rounds]),
     }
+
+
+def _statements(
+    view: CatalogueView, pledge_rounds: dict[str, str | None], order: list[str | None]
+) -> dict[str, ActorStatement]:
+    """Each actor's money pledges grouped by round and common, from the published (sealed)
+    pledges: what is hidden on the pages is hidden in the statement."""
+    position = {slug: i for i, slug in enumerate(order)}
+    found = {}
+    for actor in view.actors:
+        groups: dict[tuple[str | None, str], list[Pledge]] = defaultdict(list)
+        for pledge in view.pledges_by_actor.get(actor.slug, []):
+            if pledge.money is not None:
+                groups[(pledge_rounds.get(pledge.id), pledge.common)].append(pledge)
+        lines = sorted(
+            (StatementLine(round_slug, view.commons_by_slug[common], money_stages(pledges),
+                           pledges)
+             for (round_slug, common), pledges in groups.items()),
+            key=lambda line: (position.get(line.round, 0), _title_key(line.common)),
+        )  # fmt: skip
+        per_round = [
+            (slug, add_stages(line.money for line in lines if line.round == slug))
+            for slug in order
+            if any(line.round == slug for line in lines)
+        ]
+        found[actor.slug] = ActorStatement(
+            lines, per_round, add_stages(line.money for line in lines)
+        )
+    return found
 
 
 def _review_dates(

@@ -140,6 +140,7 @@ class CatalogueGenerator(Generator):
             schemas=checked.schemas_path,
             badges=checked.badges_path,
             feeds=checked.feeds_path,
+            widgets=checked.widgets_path,
             sitename=self.settings["SITENAME"],
             locale=self.settings["CATALOGUE_LOCALE"],
         )

@@ -17,7 +17,13 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import MAX_FILE_SIZE
 from appel_a_communs.content.types import GITHUB_REPO, FileSize
-from appel_a_communs.site.urls import DEFAULT_FOLDERS, DEFAULT_PATTERNS, ITEMS, PAGE_KINDS
+from appel_a_communs.site.urls import (
+    DEFAULT_FOLDERS,
+    DEFAULT_PATTERNS,
+    ITEMS,
+    PAGE_KINDS,
+    site_patterns,
+)
 
 PREFIX = "CATALOGUE_"
 
@@ -35,6 +41,7 @@ class CatalogueSettings(BaseModel):
     badges_path: str = DEFAULT_FOLDERS["badges"]
     feeds_path: str = DEFAULT_FOLDERS["feeds"]
     data_path: str = DEFAULT_FOLDERS["data"]
+    widgets_path: str = DEFAULT_FOLDERS["widgets"]
     data_license: str = "Licence Ouverte / Open Licence 2.0"
     """The licence of the published data."""
     data_license_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -102,12 +109,9 @@ def _setting_name(field: str) -> str:
 def read_settings(settings: dict[str, Any]) -> CatalogueSettings:
     """The checked settings of a site, or ContentErrors naming each wrong setting."""
     values: dict[str, Any] = {}
-    urls = dict(DEFAULT_PATTERNS)
-    for kind in PAGE_KINDS:
-        key = f"{PREFIX}{kind.upper()}_URL"
-        if key in settings:
-            urls[kind] = settings[key]
-    values["urls"] = urls
+    keys = {kind: f"{PREFIX}{kind.upper()}_URL" for kind in PAGE_KINDS}
+    given = {kind: settings[key] for kind, key in keys.items() if key in settings}
+    values["urls"] = site_patterns(given)
     for field in CatalogueSettings.model_fields:
         key = _setting_name(field)
         if field != "urls" and settings.get(key) is not None:

@@ -1,0 +1,412 @@
+"""After the money (SPEC): what became of each funded common, computed from its files.
+
+Deliverables give a common's progress (delivered / total, late ones); money pledges with
+status ``paid`` give what was paid against what was secured; reports (``content/reports/``)
+give what was spent on each line of the budget. All of it per common and round, from each
+round's own catalogue (``funding.rounds``), so that a later round never changes an
+earlier one's follow-up. The rule: a round's reports may not spend more than the money
+secured in that round.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from appel_a_communs.content.errors import ContentError, display_path
+from appel_a_communs.content.loader import Catalogue
+from appel_a_communs.content.models import Budget, Common, Deliverable, Pledge, Report
+from appel_a_communs.content.rounds import is_campaign
+from appel_a_communs.funding.engine import counted_pledges, goals
+from appel_a_communs.funding.rounds import CallFunding, RoundFunding
+from appel_a_communs.i18n import M_
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class MoneyStages:
+    """Money pledged, of which confirmed, of which paid: ``confirmed`` counts the paid
+    pledges too (paid money was confirmed first). None when an amount is sealed."""
+
+    pledged: Decimal | None
+    confirmed: Decimal | None
+    paid: Decimal | None
+
+
+def money_stages(pledges: Iterable[Pledge]) -> MoneyStages:
+    """What ``pledges`` put on the table; amounts None (sealed) make every total None."""
+    pledged = confirmed = paid = ZERO
+    for pledge in pledges:
+        money = pledge.money
+        if money is None:
+            continue
+        if money.amount is None:
+            return MoneyStages(None, None, None)
+        pledged += money.amount
+        if money.status in ("confirmed", "paid"):
+            confirmed += money.amount
+        if money.status == "paid":
+            paid += money.amount
+    return MoneyStages(pledged, confirmed, paid)
+
+
+def add_stages(stages: Iterable[MoneyStages]) -> MoneyStages:
+    """The sum of several; a sealed one (None) makes the sum None."""
+    items = list(stages)
+
+    def total(name: str) -> Decimal | None:
+        values = [getattr(s, name) for s in items]
+        return None if any(v is None for v in values) else sum(values, ZERO)
+
+    return MoneyStages(total("pledged"), total("confirmed"), total("paid"))
+
+
+def minimum_reached_on(pledges: Sequence[Pledge], minimum: Decimal, stretch: Decimal):
+    """The first day on which the money counted from the pledges made so far reached the
+    minimum goal (None: never, or no goal). Counting only grows as pledges are added (a
+    condition met stays met), so the day is found by bisection over the pledges' days."""
+    money = sorted((p for p in pledges if p.money), key=lambda p: (p.date, p.id))
+    if minimum <= 0 or not money:
+        return None
+    days = sorted({p.date for p in money})
+
+    def reached(index: int) -> bool:
+        made = [p for p in money if p.date <= days[index]]
+        counted = counted_pledges(made, minimum, stretch)
+        return sum((p.money.amount for p in counted if p.money), ZERO) >= minimum
+
+    if not reached(len(days) - 1):
+        return None
+    return days[bisect_left(range(len(days)), True, key=reached)]
+
+
+@dataclass(frozen=True)
+class Progress:
+    delivered: int
+    total: int
+    late: list[Deliverable]
+    """Deliverables whose ``due`` day has passed undone, the oldest first."""
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return (Decimal(100) * self.delivered / self.total).quantize(Decimal("0.1"))
+
+
+def deliverable_progress(common: Common, today: date) -> Progress:
+    late = [d for d in common.deliverables if not d.done and d.due is not None and d.due < today]
+    return Progress(
+        delivered=sum(1 for d in common.deliverables if d.done),
+        total=len(common.deliverables),
+        late=sorted(late, key=lambda d: d.due or today),
+    )
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def report_round(call: CallFunding, report: Report) -> RoundFunding | None:
+    """The round a report speaks of: its ``round`` key; else, of the rounds its common
+    took part in, the last one opened by the report's day (a report often comes after its
+    round has closed). The one round of ``campaign.yml``, and a call without rounds,
+    take every report. None: its common took part in no such round."""
+    rounds = [r.round for r in call.rounds if r.round is not None]
+    if not rounds or is_campaign(rounds):
+        return call.rounds[0]
+    if report.round is not None:
+        return next((r for r in call.rounds if r.slug == report.round), None)
+    taken = [r for r, _ in call.of_common(report.common)]
+    opened = [r for r in taken if r.round is None or r.round.opens is None
+              or r.round.opens <= report.date]  # fmt: skip
+    return opened[-1] if opened else None
+
+
+def reports_by_common(catalogue: Catalogue) -> dict[str, list[Report]]:
+    """Common slug → its reports, by date then slug (commons without any are absent)."""
+    found: dict[str, list[Report]] = defaultdict(list)
+    for report in sorted(catalogue.reports.values(), key=lambda r: (r.date, r.slug)):
+        found[report.common].append(report)
+    return dict(found)
+
+
+def round_budget(result: RoundFunding, slug: str) -> Budget | None:
+    """The common's budget in that round (its ``budgets`` entry, else its ``budget``)."""
+    common = result.catalogue.commons.get(slug)
+    return common.budget if common else None
+
+
+@dataclass(frozen=True)
+class LineSpending:
+    """One budget line of a round, and what the round's reports spent on it."""
+
+    label: str
+    amount: Decimal
+    stretch: bool
+    spent: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.spent > self.amount
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.amount <= 0:
+            return None
+        return (Decimal(100) * self.spent / self.amount).quantize(Decimal("0.1"))
+
+
+def spending(budget: Budget | None, reports: Iterable[Report]) -> list[LineSpending]:
+    """Each line of the budget with the money the reports spent on it, in budget order."""
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for report in reports:
+        for item in report.spent:
+            spent[item.label] += item.amount
+    lines = budget.lines if budget else []
+    return [LineSpending(line.label, line.amount, line.stretch, spent.get(line.label, ZERO))
+            for line in lines]  # fmt: skip
+
+
+def placed_reports(
+    call: CallFunding, catalogue: Catalogue
+) -> dict[tuple[str, str | None], list[Report]]:
+    """(common slug, round slug) → the reports of that common on that round, by date;
+    reports that name no round the common took part in are left out (``check_reports``
+    reports them)."""
+    placed: dict[tuple[str, str | None], list[Report]] = defaultdict(list)
+    for slug, reports in reports_by_common(catalogue).items():
+        for report in reports:
+            found = report_round(call, report)
+            if found is not None and slug in found.funding.commons:
+                placed[(slug, found.slug)].append(report)
+    return dict(placed)
+
+
+def check_reports(
+    catalogue: Catalogue, call: CallFunding, name: Callable[[Path], str] = display_path
+) -> list[ContentError]:
+    """Each report's round and budget lines must exist, and a round's reports may not
+    spend more than the money secured in it: the error names the reports and the common."""
+    errors: list[ContentError] = []
+    spent: dict[tuple[str, str | None], list[Report]] = defaultdict(list)
+    for report in sorted(catalogue.reports.values(), key=lambda r: (r.date, r.slug)):
+        source = str(catalogue.source_of("reports", report.slug))
+        if report.common not in catalogue.commons:
+            continue  # the loader reports it
+        found = report_round(call, report)
+        if found is None or report.common not in found.funding.commons:
+            field = "round" if report.round else "date"
+            errors.append(ContentError(source, field, _no_round(call, report)))
+            continue
+        budget = round_budget(found, report.common)
+        labels = [line.label for line in budget.lines] if budget else []
+        for i, item in enumerate(report.spent):
+            if item.label not in labels:
+                problem = _no_line(item.label, report.common, found, labels)
+                errors.append(ContentError(source, f"spent[{i}].label", problem))
+        spent[(report.common, found.slug)].append(report)
+    for (slug, round_slug), reports in spent.items():
+        result = next(r for r in call.rounds if r.slug == round_slug)
+        secured = result.funding.commons[slug].secured
+        total = sum((item.amount for r in reports for item in r.spent), ZERO)
+        if total > secured:
+            files = [catalogue.source_of("reports", r.slug) for r in reports]
+            common_file = catalogue.source_of("commons", slug)
+            errors.append(
+                ContentError(
+                    str(files[-1]),
+                    "spent",
+                    M_(
+                        "the reports of '%(common)s'%(in_round)s spend %(total)s (%(files)s), "
+                        "more than the %(secured)s secured%(in_round)s (%(common_file)s)",
+                        common=slug,
+                        in_round=f" in round '{round_slug}'" if _has_rounds(call) else "",
+                        total=f"{total} {catalogue.currency}",
+                        files=", ".join(name(p) for p in files if p is not None),
+                        secured=f"{secured} {catalogue.currency}",
+                        common_file=name(common_file) if common_file else slug,
+                    ),
+                )
+            )
+    return errors
+
+
+def _has_rounds(call: CallFunding) -> bool:
+    rounds = [r.round for r in call.rounds if r.round is not None]
+    return bool(rounds) and not is_campaign(rounds)
+
+
+def _no_round(call: CallFunding, report: Report) -> str:
+    taken = [r.slug for r, _ in call.of_common(report.common)]
+    if report.round is not None:
+        return M_(
+            "'%(common)s' takes no part in round '%(round)s' (its rounds: %(rounds)s)",
+            common=report.common,
+            round=report.round,
+            rounds=", ".join(s for s in taken if s) or "none",
+        )
+    return M_(
+        "'%(common)s' took part in no round opened by %(date)s (its rounds: %(rounds)s); set round",
+        common=report.common,
+        date=report.date,
+        rounds=", ".join(s for s in taken if s) or "none",
+    )
+
+
+def _no_line(label: str, common: str, result: RoundFunding, labels: list[str]) -> str:
+    if not labels:
+        return M_("'%(common)s' has no budget to spend on", common=common)
+    return M_(
+        "no line '%(label)s' in the budget of '%(common)s'%(in_round)s; its lines: %(lines)s",
+        label=label,
+        common=common,
+        in_round=f" for round '{result.slug}'" if result.slug else "",
+        lines=", ".join(f"'{x}'" for x in labels),
+    )
+
+
+# --- the follow-up of each common ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundFollowUp:
+    """A common's money in one round: secured, and the stages of what was pledged; what
+    its reports spent, line by line."""
+
+    round: str | None
+    secured: Decimal
+    money: MoneyStages
+    """From the round's real amounts: a common's totals are public while sealed."""
+    minimum_reached_on: date | None
+    lines: list[LineSpending]
+    reports: list[Report]
+
+    @property
+    def paid(self) -> Decimal:
+        return self.money.paid or ZERO
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((item.amount for r in self.reports for item in r.spent), ZERO)
+
+    @property
+    def percent_paid(self) -> Decimal | None:
+        if self.secured <= 0:
+            return None
+        return (Decimal(100) * self.paid / self.secured).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    kind: str
+    """proposed, review, minimum-reached, deliverable, report."""
+    round: str | None = None
+    item: object = None
+    """The Review, Deliverable or Report it is about (None for the others)."""
+
+
+TIMELINE_ORDER = ("proposed", "review", "minimum-reached", "deliverable", "report")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    progress: Progress
+    rounds: list[RoundFollowUp]
+    """Each round the common took part in, in order."""
+    reports: list[Report]
+    """Every report of the common, the oldest first."""
+    timeline: list[TimelineEvent]
+
+    @property
+    def secured(self) -> Decimal:
+        return sum((r.secured for r in self.rounds), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((r.paid for r in self.rounds), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((r.spent for r in self.rounds), ZERO)
+
+
+def proposed_on(catalogue: Catalogue, call: CallFunding, slug: str) -> date | None:
+    """The SPEC gives commons no date: a common's is that of its first pledge (its
+    proposers usually join it at once), else the opening of its first round; never after
+    its first review."""
+    pledges = catalogue.pledges_by_common.get(slug)
+    first = next((r.round for r, _ in call.of_common(slug) if r.round is not None), None)
+    day = pledges[0].date if pledges else first.opens if first is not None else None
+    reviews = [r.date for r in catalogue.commons[slug].reviews]
+    if reviews and (day is None or min(reviews) < day):
+        return min(reviews)
+    return day
+
+
+def follow_up(
+    catalogue: Catalogue,
+    call: CallFunding,
+    today: date,
+    reviews: dict[str, list] | None = None,
+) -> dict[str, FollowUp]:
+    """Common slug → its follow-up; ``reviews`` gives each common's (review, round slug)
+    entries for its timeline (the view's review history)."""
+    placed = placed_reports(call, catalogue)
+    by_common = reports_by_common(catalogue)
+    found = {}
+    for slug, common in catalogue.commons.items():
+        rounds = []
+        for result, funding in call.of_common(slug):
+            budget = round_budget(result, slug)
+            minimum, stretch = goals(result.catalogue.commons[slug])
+            pledges = result.catalogue.pledges_by_common.get(slug, [])
+            reports = placed.get((slug, result.slug), [])
+            rounds.append(
+                RoundFollowUp(
+                    round=result.slug,
+                    secured=funding.secured,
+                    money=money_stages(pledges),
+                    minimum_reached_on=minimum_reached_on(pledges, minimum, stretch),
+                    lines=spending(budget, reports),
+                    reports=reports,
+                )
+            )
+        events = _timeline(catalogue, call, common, rounds, (reviews or {}).get(slug, []))
+        found[slug] = FollowUp(
+            progress=deliverable_progress(common, today),
+            rounds=rounds,
+            reports=by_common.get(slug, []),
+            timeline=events,
+        )
+    return found
+
+
+def _timeline(
+    catalogue: Catalogue,
+    call: CallFunding,
+    common: Common,
+    rounds: list[RoundFollowUp],
+    reviews: list,
+) -> list[TimelineEvent]:
+    events = []
+    proposed = proposed_on(catalogue, call, common.slug)
+    if proposed is not None:
+        events.append(TimelineEvent(proposed, "proposed"))
+    for entry in reviews:
+        events.append(TimelineEvent(entry.review.date, "review", entry.round, entry.review))
+    for each in rounds:
+        if each.minimum_reached_on is not None:
+            events.append(TimelineEvent(each.minimum_reached_on, "minimum-reached", each.round))
+        for report in each.reports:
+            events.append(TimelineEvent(report.date, "report", each.round, report))
+    for deliverable in common.deliverables:
+        if deliverable.done_on is not None:
+            events.append(TimelineEvent(deliverable.done_on, "deliverable", None, deliverable))
+    return sorted(events, key=lambda e: (e.day, TIMELINE_ORDER.index(e.kind)))
