@@ -91,6 +91,23 @@ DEFAULT_FOLDERS = {
 (``CATALOGUE_<NAME>_PATH``)."""
 
 
+STATEMENT_TABLES = ("commons", "pledges", "actors", "payments", "matching")
+"""The tables of a round's statement for the funder: the workbook's sheets, one CSV each."""
+
+
+def statement_path(round_slug: str | None, table: str | None = None) -> str:
+    """A round's statement, relative to the data folder: the workbook
+    (``statements/<round>.ods``) or one of its tables as CSV
+    (``statements/<round>-<table>.csv``); a call without rounds is ``call``."""
+    name = round_slug or "call"
+    return f"statements/{name}.ods" if table is None else f"statements/{name}-{table}.csv"
+
+
+def actor_statement_path(slug: str) -> str:
+    """An actor's statement as CSV, relative to the data folder."""
+    return f"statements/actors/{slug}.csv"
+
+
 def save_as(url: str) -> str:
     """``communs/velo/`` is saved as ``communs/velo/index.html``."""
     return url + "index.html" if url.endswith("/") or not url else url
@@ -155,6 +172,9 @@ class SiteUrls:
             "report_url": lambda slug: self.url("report", slug),
             "actor_statement_url": lambda slug: self.url("actor_statement", slug),
             "review_url": self.review_url,
+            "statement_path": statement_path,
+            "actor_statement_path": actor_statement_path,
+            "STATEMENT_TABLES": STATEMENT_TABLES,
             "form_url": self.form_url,
             **{name: self.url(kind) for kind, name in names.items()},
         }
