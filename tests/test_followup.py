@@ -72,11 +72,15 @@ def test_the_follow_up_of_a_funded_common_by_hand():
         ("Documentation", D(5000), D(1000), False),
         ("Animation", D(3000), D("500.50"), False),
     ]
-    # 2026: its own budget (one line), 3 000 € paid, no report yet, minimum not reached
+    # 2026: its own budget (one line), no report yet, minimum not reached; sealed, so its
+    # money is not split by status (one funder's confirmed or paid money would show)
     assert [(line.label, line.spent) for line in second.lines] == [("Maintenance", D(0))]
-    assert (second.secured, second.paid, second.spent) == (D(3000), D(3000), D(0))
+    assert (second.secured, second.paid, second.spent) == (D(3000), None, D(0))
+    assert second.money.pledged is None and second.percent_paid is None
     assert second.minimum_reached_on is None
-    assert (covoit.secured, covoit.paid, covoit.spent) == (D(20000), D(9000), D("11500.50"))
+    assert (covoit.secured, covoit.paid, covoit.spent) == (D(20000), None, D("11500.50"))
+    after = load_call(FOLLOWUP, date(2027, 1, 1)).follow_up["covoit"]
+    assert (after.rounds[1].paid, after.paid) == (D(3000), D(9000))
 
 
 def test_the_timeline_is_in_date_order():

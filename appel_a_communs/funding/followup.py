@@ -56,6 +56,10 @@ def money_stages(pledges: Iterable[Pledge]) -> MoneyStages:
     return MoneyStages(pledged, confirmed, paid)
 
 
+SEALED = MoneyStages(None, None, None)
+"""The money of a sealed round, split by status."""
+
+
 def add_stages(stages: Iterable[MoneyStages]) -> MoneyStages:
     """The sum of several; a sealed one (None) makes the sum None."""
     items = list(stages)
@@ -282,14 +286,15 @@ class RoundFollowUp:
     round: str | None
     secured: Decimal
     money: MoneyStages
-    """From the round's real amounts: a common's totals are public while sealed."""
+    """None while the round is sealed: split by status, a common's money would show an
+    actor's amount (the one funder who confirmed, or paid)."""
     minimum_reached_on: date | None
     lines: list[LineSpending]
     reports: list[Report]
 
     @property
-    def paid(self) -> Decimal:
-        return self.money.paid or ZERO
+    def paid(self) -> Decimal | None:
+        return self.money.paid
 
     @property
     def spent(self) -> Decimal:
@@ -297,9 +302,55 @@ class RoundFollowUp:
 
     @property
     def percent_paid(self) -> Decimal | None:
-        if self.secured <= 0:
+        if self.secured <= 0 or self.paid is None:
             return None
         return (Decimal(100) * self.paid / self.secured).quantize(Decimal("0.1"))
+
+    @property
+    def paid_width(self) -> Decimal:
+        """The width of the paid part of a bar whose whole is the secured money, in
+        percent (0 to 100: money paid on a pledge that does not count fills it at most)."""
+        return min(self.percent_paid or ZERO, Decimal(100))
+
+    @property
+    def budgeted(self) -> Decimal:
+        """The round's budget, every line (stretch ones too)."""
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def percent_spent(self) -> Decimal | None:
+        """What the round's reports spent, in percent of the money secured in it."""
+        if self.secured <= 0:
+            return None
+        return (Decimal(100) * self.spent / self.secured).quantize(Decimal("0.1"))
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to follow up in this round: money secured or paid,
+        or a report."""
+        return self.secured > 0 or self.paid > 0 or bool(self.reports)
+
+    def report_lines(self, slug: str) -> list[ReportLine]:
+        """Each budget line of the round with what the report ``slug`` spent on it."""
+        report = next((r for r in self.reports if r.slug == slug), None)
+        spent: dict[str, Decimal] = defaultdict(Decimal)
+        for item in report.spent if report else []:
+            spent[item.label] += item.amount
+        return [ReportLine(line, spent.get(line.label, ZERO)) for line in self.lines]
+
+    def spent_by(self, slug: str) -> Decimal:
+        """What the report ``slug`` spent in all (0 if it is not one of this round's)."""
+        report = next((r for r in self.reports if r.slug == slug), None)
+        return sum((item.amount for item in report.spent), ZERO) if report else ZERO
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One budget line on a report's page: what that report spent on it, beside the
+    round's line (``line.spent``: what every report of the round spent on it)."""
+
+    line: LineSpending
+    spent: Decimal
 
 
 @dataclass(frozen=True)
@@ -329,12 +380,26 @@ class FollowUp:
         return sum((r.secured for r in self.rounds), ZERO)
 
     @property
-    def paid(self) -> Decimal:
-        return sum((r.paid for r in self.rounds), ZERO)
+    def paid(self) -> Decimal | None:
+        """None when a round's payments are sealed."""
+        return add_stages(r.money for r in self.rounds).paid
 
     @property
     def spent(self) -> Decimal:
         return sum((r.spent for r in self.rounds), ZERO)
+
+    @property
+    def shown_rounds(self) -> list[RoundFollowUp]:
+        """The rounds with something to follow up (``RoundFollowUp.shown``)."""
+        return [r for r in self.rounds if r.shown]
+
+    def round_of_report(self, slug: str) -> RoundFollowUp | None:
+        """The round whose reports include ``slug`` (None: a report placed in no round)."""
+        return next((r for r in self.rounds if any(x.slug == slug for x in r.reports)), None)
+
+    def other_reports(self, slug: str) -> list[Report]:
+        """Every report of the common but ``slug``, the oldest first."""
+        return [r for r in self.reports if r.slug != slug]
 
 
 def proposed_on(catalogue: Catalogue, call: CallFunding, slug: str) -> date | None:
@@ -372,7 +437,7 @@ def follow_up(
                 RoundFollowUp(
                     round=result.slug,
                     secured=funding.secured,
-                    money=money_stages(pledges),
+                    money=SEALED if result.funding.sealed else money_stages(pledges),
                     minimum_reached_on=minimum_reached_on(pledges, minimum, stretch),
                     lines=spending(budget, reports),
                     reports=reports,

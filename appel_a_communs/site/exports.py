@@ -23,8 +23,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
-from appel_a_communs.content.models import Common, Model
+from appel_a_communs.content.models import Common, Model, Report
 from appel_a_communs.funding.engine import CommonFunding
+from appel_a_communs.funding.followup import RoundFollowUp
 from appel_a_communs.i18n import translate, translations
 from appel_a_communs.site.view import CatalogueView, RoundView
 
@@ -60,9 +61,56 @@ class UnlockGapRecord(Record):
     releases: str
 
 
-class RoundResultRecord(Record):
+class SpendingRecord(Record):
+    label: str
+    amount: str
+    """The budget line's amount in that round."""
+    spent: str
+    """What the round's reports spent on it."""
+
+
+class FollowUpFigures(Record):
+    """What became of a common's money in one round (SPEC, "After the money"): the common's
+    totals, public while sealed as ``secured`` is."""
+
+    pledged: Decimal_
+    confirmed: Decimal_
+    """Confirmed or paid."""
+    paid: Decimal_
+    """Null while the round is sealed, as ``pledged`` and ``confirmed``: split by status,
+    a common's money would show an actor's amount."""
+    spent: str
+    """Spent, according to the common's reports on that round."""
+    minimum_reached_on: str | None
+    spending: list[SpendingRecord]
+
+
+class ProgressRecord(Record):
+    delivered: int
+    total: int
+    late: list[str]
+    """The titles of the deliverables whose due date has passed undone."""
+
+
+class SpentRecord(Record):
+    label: str
+    amount: str
+
+
+class ReportRecord(Record):
+    slug: str
+    url: str
+    date: str
+    round: str | None
+    """The round it reports on (its ``round`` key, else the last round of its common opened
+    by its date); null for a call without rounds."""
+    title: str
+    spent: list[SpentRecord]
+
+
+class RoundResultRecord(FollowUpFigures):
     """A common's result in one round it takes part in (amounts are public: they are the
-    common's, not an actor's)."""
+    common's, not an actor's), and what became of its money there."""
 
     round: str
     status: str
@@ -129,6 +177,11 @@ class CommonRecord(Record):
     none, or when the common does not take part in it."""
     eligibility: list[CriterionRecord]
     """The current round's checklist ([] when ``eligible`` is null)."""
+    paid: str | None
+    """Money paid in the round of the figures above (null: a common in no round)."""
+    progress: ProgressRecord
+    reports: list[ReportRecord]
+    """Every report of the common, oldest first."""
 
 
 class FacilitatorRecord(Record):
@@ -291,9 +344,38 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def round_result_record(slug: str | None, funding: CommonFunding) -> dict[str, Any]:
-    """A common's result in one round, from its ``CommonFunding``."""
-    return {"round": slug, **funding_figures(funding)}
+def round_result_record(
+    slug: str | None, funding: CommonFunding, follow: RoundFollowUp
+) -> dict[str, Any]:
+    """A common's result in one round, from its ``CommonFunding`` and its follow-up there."""
+    return {"round": slug, **funding_figures(funding), **follow_up_figures(follow)}
+
+
+def follow_up_figures(follow: RoundFollowUp) -> dict[str, Any]:
+    money = follow.money
+    return {
+        "pledged": decimal_text(money.pledged),
+        "confirmed": decimal_text(money.confirmed),
+        "paid": decimal_text(money.paid),
+        "spent": decimal_text(follow.spent),
+        "minimum_reached_on": iso(follow.minimum_reached_on),
+        "spending": [
+            {"label": line.label, "amount": decimal_text(line.amount),
+             "spent": decimal_text(line.spent)}
+            for line in follow.lines
+        ],
+    }  # fmt: skip
+
+
+def report_record(report: Report, round_slug: str | None, url_of: UrlOf) -> dict[str, Any]:
+    return {
+        "slug": report.slug,
+        "url": url_of("report", report.slug),
+        "date": report.date.isoformat(),
+        "round": round_slug,
+        "title": report.title,
+        "spent": [{"label": s.label, "amount": decimal_text(s.amount)} for s in report.spent],
+    }
 
 
 def funding_figures(funding: CommonFunding) -> dict[str, Any]:
@@ -322,6 +404,10 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
         funding = view.funding.commons[common.slug]
         gap = funding.unlock_gap
         checklist = view.eligibility.get(common.slug)
+        follow = view.follow_up[common.slug]
+        follow_of = {r.round: r for r in follow.rounds}
+        shown = follow_of.get(view.shown_rounds.get(common.slug)) if follow.rounds else None
+        progress = follow.progress
         records.append(
             {
                 "slug": common.slug,
@@ -339,7 +425,7 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
                 else None,
                 "round": view.shown_rounds.get(common.slug),
                 "rounds": [
-                    round_result_record(r.slug, result)
+                    round_result_record(r.slug, result, follow_of[r.slug])
                     for r, result in view.round_results.get(common.slug, [])
                 ],
                 "reviews": [
@@ -359,6 +445,17 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
                 ]
                 if checklist is not None
                 else [],
+                "paid": decimal_text(shown.paid) if shown else None,  # null while sealed
+                "progress": {
+                    "delivered": progress.delivered,
+                    "total": progress.total,
+                    "late": [d.title for d in progress.late],
+                },
+                "reports": [
+                    report_record(report, each.round, url_of)
+                    for each in follow.rounds
+                    for report in each.reports
+                ],
             }
         )
     return [CommonRecord(**r).model_dump(mode="json") for r in records]
