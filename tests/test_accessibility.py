@@ -104,6 +104,8 @@ def test_axe_finds_no_violation_on_the_pages_of_rounds(
 def test_no_page_over_100_kb_and_one_stylesheet(sample_site, english_site):
     pages = [*sample_site.rglob("*.html"), *english_site.rglob("*.html")]
     assert len(pages) > 80
+    # Widgets (widgets/<slug>.html, for an <iframe>) hold their style inline, with no stylesheet.
+    pages = [p for p in pages if p.parent.name != "widgets"]
     for page in pages:
         assert page.stat().st_size < 100_000, page
         html = page.read_text(encoding="utf-8")

@@ -144,8 +144,10 @@ def test_each_common_has_its_result_in_each_round(rounds_site):
     commons = by_slug(data(rounds_site, "commons.json"))
     covoit = commons["covoit"]
     first, second = covoit["rounds"]
-    follow_up = {key: first.pop(key) for key in
-                 ("pledged", "confirmed", "paid", "spent", "minimum_reached_on", "spending")}
+    follow_up = {
+        key: first.pop(key)
+        for key in ("pledged", "confirmed", "paid", "spent", "minimum_reached_on", "spending")
+    }
     assert follow_up["minimum_reached_on"] == "2025-03-10"  # tests/test_followup.py: the rest
     assert first == {
         "round": "2025",

@@ -148,6 +148,9 @@ def test_no_hostile_markup_reaches_any_page(hostile_site):
             # The site's own forms (submissions, catalogue filters): user text never
             # reaches them as markup.
             problems = [p for p in problems if p not in ("<form> element", "<input> element")]
+        if page.parent.name == "widgets":
+            # A widget's own inline style (theme/templates/_widget.css): no user text in it.
+            problems = [p for p in problems if p != "<style> element"]
         if page.parent.name == "page":
             # Ordinary pages are the maintainers' own: Pelican's placeholders stay theirs.
             problems = [p for p in problems if not p.startswith("placeholder")]

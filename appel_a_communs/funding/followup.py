@@ -78,6 +78,13 @@ def minimum_reached_on(pledges: Sequence[Pledge], minimum: Decimal, stretch: Dec
     money = sorted((p for p in pledges if p.money), key=lambda p: (p.date, p.id))
     if minimum <= 0 or not money:
         return None
+    if not any(p.money.condition for p in money if p.money):  # firm money: a running sum
+        total = ZERO
+        for pledge in money:
+            total += pledge.money.amount  # type: ignore[union-attr]
+            if total >= minimum:
+                return pledge.date
+        return None
     days = sorted({p.date for p in money})
 
     def reached(index: int) -> bool:
@@ -226,19 +233,35 @@ def check_reports(
                 ContentError(
                     str(files[-1]),
                     "spent",
-                    M_(
-                        "the reports of '%(common)s'%(in_round)s spend %(total)s (%(files)s), "
-                        "more than the %(secured)s secured%(in_round)s (%(common_file)s)",
-                        common=slug,
-                        in_round=f" in round '{round_slug}'" if _has_rounds(call) else "",
-                        total=f"{total} {catalogue.currency}",
-                        files=", ".join(name(p) for p in files if p is not None),
-                        secured=f"{secured} {catalogue.currency}",
-                        common_file=name(common_file) if common_file else slug,
+                    _overspent(
+                        slug,
+                        round_slug if _has_rounds(call) else None,
+                        f"{total} {catalogue.currency}",
+                        ", ".join(name(p) for p in files if p is not None),
+                        f"{secured} {catalogue.currency}",
+                        name(common_file) if common_file else slug,
                     ),
                 )
             )
     return errors
+
+
+def _overspent(
+    common: str, round_slug: str | None, total: str, files: str, secured: str, common_file: str
+) -> str:
+    words = {"common": common, "round": round_slug, "total": total, "files": files,
+             "secured": secured, "common_file": common_file}  # fmt: skip
+    if round_slug is None:
+        return M_(
+            "the reports of '%(common)s' spend %(total)s (%(files)s), more than the "
+            "%(secured)s secured (%(common_file)s)",
+            **words,
+        )
+    return M_(
+        "the reports of '%(common)s' in round '%(round)s' spend %(total)s (%(files)s), more "
+        "than the %(secured)s secured in round '%(round)s' (%(common_file)s)",
+        **words,
+    )
 
 
 def _has_rounds(call: CallFunding) -> bool:
@@ -253,25 +276,34 @@ def _no_round(call: CallFunding, report: Report) -> str:
             "'%(common)s' takes no part in round '%(round)s' (its rounds: %(rounds)s)",
             common=report.common,
             round=report.round,
-            rounds=", ".join(s for s in taken if s) or "none",
+            rounds=", ".join(s for s in taken if s) or "—",
         )
     return M_(
         "'%(common)s' took part in no round opened by %(date)s (its rounds: %(rounds)s); set round",
         common=report.common,
         date=report.date,
-        rounds=", ".join(s for s in taken if s) or "none",
+        rounds=", ".join(s for s in taken if s) or "—",
     )
 
 
 def _no_line(label: str, common: str, result: RoundFunding, labels: list[str]) -> str:
     if not labels:
         return M_("'%(common)s' has no budget to spend on", common=common)
+    lines = ", ".join(f"'{x}'" for x in labels)
+    if not result.slug:
+        return M_(
+            "no line '%(label)s' in the budget of '%(common)s'; its lines: %(lines)s",
+            label=label,
+            common=common,
+            lines=lines,
+        )
     return M_(
-        "no line '%(label)s' in the budget of '%(common)s'%(in_round)s; its lines: %(lines)s",
+        "no line '%(label)s' in the budget of '%(common)s' for round '%(round)s'; its lines: "
+        "%(lines)s",
         label=label,
         common=common,
-        in_round=f" for round '{result.slug}'" if result.slug else "",
-        lines=", ".join(f"'{x}'" for x in labels),
+        round=result.slug,
+        lines=lines,
     )
 
 
@@ -328,7 +360,7 @@ class RoundFollowUp:
     def shown(self) -> bool:
         """Whether there is anything to follow up in this round: money secured or paid,
         or a report."""
-        return self.secured > 0 or self.paid > 0 or bool(self.reports)
+        return self.secured > 0 or (self.paid or ZERO) > 0 or bool(self.reports)
 
     def report_lines(self, slug: str) -> list[ReportLine]:
         """Each budget line of the round with what the report ``slug`` spent on it."""

@@ -1,19 +1,34 @@
-"""What the Atom feeds hold: new commons, new pledges, and both per challenge.
+"""What the Atom feeds hold: new commons, new pledges, and both per challenge; and, for
+each common, what became of it (its pledges, reviews, reports and deliverables done).
 
 The SPEC gives commons no date: a common's date in the feeds is that of its first
 pledge (its proposers usually join it at once), or the opening of the campaign.
 While a sealed round is open, the view holds no pledge's amount: an entry says
-"Sealed amount" where it would give one.
+"Sealed amount" where it would give one. A common's own feed gives no amount of a
+sealed round either: a report on such a round says what it spent only once the
+round is unsealed.
 """
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
 
 from appel_a_communs.i18n import translations
-from appel_a_communs.site.formatting import format_money, format_number, plural_count
+from appel_a_communs.site.formatting import (
+    format_day,
+    format_money,
+    format_number,
+    plural_count,
+)
+from appel_a_communs.site.labels import label
+from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.view import CatalogueView
 
 FEED_LENGTH = 50
@@ -101,3 +116,101 @@ def pledge_entries(
             )
         )
     return newest(entries)
+
+
+def _html(*parts: str) -> str:
+    """An entry's summary (Atom ``type="html"``): each text escaped, Markdown already
+    rendered and sanitised (``Markup``) kept as it is."""
+    return "".join(str(part if isinstance(part, Markup) else escape(part)) for part in parts)
+
+
+def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> list[Entry]:
+    """A common's own feed: its proposal, its pledges, the reviews of it, its reports and
+    its deliverables done (those with a ``done_on`` day), newest first.
+
+    Amounts: its pledges' come from the published catalogue (None, hence "Sealed
+    amount", in a sealed round); a report's spending is given only for a round that is
+    not sealed. The reasons of a review and a report's body are what their authors
+    published on the common's page."""
+    common = view.catalogue.commons[slug]
+    follow = view.follow_up.get(slug)
+    translated = translations(locale)
+    _ = translated.gettext
+    page = url_of("common", slug)
+    names = {"common": common.title}
+    entries = pledge_entries(view, url_of, locale, [slug])
+    proposed = (
+        next((e.day for e in follow.timeline if e.kind == "proposed"), None) if follow else None
+    )
+    if proposed is not None:
+        entries.append(
+            Entry(_("%(common)s is proposed") % names, page, proposed,
+                  _html(common.summary), f"proposed:{slug}")
+        )  # fmt: skip
+    for entry in view.reviews.get(slug, []):
+        review = entry.review
+        decision = label(review.decision, "decision", locale)
+        day = format_day(review.date, locale)
+        entries.append(
+            Entry(
+                _("%(common)s: %(decision)s at the review of %(date)s")
+                % {**names, "decision": decision, "date": day},
+                page + "#reviews-title",
+                review.date,
+                _html(Markup(render_markdown(review.reasons)) if review.reasons else decision),
+                f"review:{slug}:{review.date.isoformat()}",
+            )
+        )
+    sealed = {r.slug for r in view.rounds if r.view.sealed}
+    if view.sealed and not view.rounds:
+        sealed.add(None)  # a call without rounds, or its campaign.yml
+    rounds = {report.slug: each.round for each in (follow.rounds if follow else [])
+              for report in each.reports}  # fmt: skip
+    for report in follow.reports if follow else []:
+        parts: list[str] = []
+        spent = sum((item.amount for item in report.spent), Decimal(0))
+        if report.spent and report.slug in rounds and rounds[report.slug] not in sealed:
+            amount = format_money(spent, view.currency, locale)
+            parts.append(Markup("<p>%s</p>") % (_("Spent: %(amount)s") % {"amount": amount}))
+        parts.append(Markup(render_markdown(report.body)))
+        entries.append(
+            Entry(
+                _("%(common)s: report “%(report)s”") % {**names, "report": report.title},
+                url_of("report", report.slug),
+                report.date,
+                _html(*parts),
+                f"report:{report.slug}",
+            )
+        )
+    for deliverable in common.deliverables:
+        if deliverable.done_on is None:
+            continue
+        summary = [_("Delivered on %(date)s.") % {"date": format_day(deliverable.done_on, locale)}]
+        if deliverable.url:
+            summary += [" ", Markup('<a href="%s">%s</a>') % (deliverable.url, deliverable.url)]
+        entries.append(
+            Entry(
+                _("%(common)s: “%(deliverable)s” delivered")
+                % {**names, "deliverable": deliverable.title},
+                page + "#deliverables-title",
+                deliverable.done_on,
+                _html(*summary),
+                f"deliverable:{slug}:{deliverable.done_on.isoformat()}:"
+                + quote(deliverable.title, safe=""),
+            )
+        )
+    return newest(_unique(entries))
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
+    """Entries whose ids would repeat (two reviews of a common on one day, two
+    deliverables of one title done the same day) get ``-2``, ``-3``… in the order of
+    their files, so that each id stays the same from one build to the next."""
+    seen: Counter[str] = Counter()
+    unique = []
+    for entry in entries:
+        seen[entry.unique_id] += 1
+        if seen[entry.unique_id] > 1:
+            entry = replace(entry, unique_id=f"{entry.unique_id}-{seen[entry.unique_id]}")
+        unique.append(entry)
+    return unique

@@ -32,6 +32,7 @@ FORM_SLUGS = {
     "propose-common": "proposer-un-commun",
     "join": "rejoindre",
     "pledge": "engagement",
+    "report": "rapport",
 }
 LEADS = {
     "register-actor": N_(
@@ -49,11 +50,19 @@ LEADS = {
         "Pledge money, days of skills or technical means. A pledge may be conditional: it "
         "only counts if others follow."
     ),
+    "report": N_(
+        "The people of a common tell what it has done and what its money was spent on, "
+        "line by line of its budget. When the actors proposing it list members, only they "
+        "may publish it."
+    ),
 }
 CHOOSE = N_("— Choose —")
-# Fields whose choices are the call's own challenges, commons or actors.
+# Fields whose choices are the call's own challenges, commons, actors or rounds.
 CHOICES = {"challenges": "challenges", "common": "commons", "actor": "actors",
-           "proposed_by": "actors"}  # fmt: skip
+           "proposed_by": "actors", "round": "rounds"}  # fmt: skip
+ROUND_FIELDS = frozenset({"round"})
+"""Fields a call without ``rounds/`` leaves out of its forms (its one round, if any, is
+every report's)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,9 @@ def html_attributes(model: type[Model], form_field: FormField) -> dict[str, str]
 
 def _choices(catalogue: Catalogue, name: str) -> tuple[tuple[str, str], ...]:
     folder = CHOICES[name]
+    if folder == "rounds":  # in their order, the latest last
+        return tuple((r.slug, f"{r.name} ({r.slug})" if r.name else r.slug)
+                     for r in catalogue.round_list)  # fmt: skip
     items = getattr(catalogue, folder)
     text = (lambda x: x.name) if folder == "actors" else (lambda x: x.title)
     return tuple(
@@ -173,7 +185,9 @@ def _control(
     label, help_text = _(form_field.label), _(form_field.help) if form_field.help else ""
     if form_field.id in CHOICES:
         options = _choices(catalogue, form_field.id)
-        return Control(form_field.id, label, "", "select", form_field.required,
+        # a list's help says how to type identifiers, which a select spares
+        help_text = "" if form_field.parse == "list" else help_text
+        return Control(form_field.id, label, help_text, "select", form_field.required,
                        options=(("", _(CHOOSE)), *options))  # fmt: skip
     if form_field.kind == "dropdown":
         options = tuple(
@@ -194,11 +208,14 @@ def _control(
 def site_forms(
     catalogue: Catalogue, mode: Mode, repo: str, endpoint: str, locale: str = DEFAULT_LOCALE
 ) -> list[SiteForm]:
-    """The five forms, in the site's locale (github mode: that of the issue forms too)."""
+    """The forms, one per submission type, in the site's locale (github mode: that of
+    the issue forms too)."""
     _ = translations(locale).gettext
     forms = []
     for kind in SUBMISSION_TYPES:
         model, fields = FORMS[kind]
+        if not catalogue.rounds:  # campaign.yml, or no round: no round to choose
+            fields = tuple(f for f in fields if f.id not in ROUND_FIELDS)
         controls = [_control(model, f, catalogue, mode, locale) for f in fields]
         if mode == "github":
             action, method = f"https://github.com/{repo}/issues/new", "get"

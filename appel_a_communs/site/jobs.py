@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import escape
@@ -127,20 +127,54 @@ def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job
     return [partial(write, chunk) for chunk in chunks(view.commons, 100)]
 
 
+def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., str]) -> list[Job]:
+    """``widgets/<slug>.html``: each common's funding as a card to embed in an
+    ``<iframe>``, a whole document with no script and no resource of its own.
+    ``render`` is the theme's ``widget.html``: it receives the common, its funding (its
+    result in the current round, or the last round it took part in, as on its page),
+    the round's name (a call of rounds/) and ``link``, the common page's address:
+    absolute when SITEURL is set, else relative to the widget."""
+    folder = out.folder / out.widgets
+    folder.mkdir(parents=True, exist_ok=True)
+    up = "../" * len(PurePosixPath(out.widgets).parts)
+    names = {r.slug: r.round.name or r.slug for r in view.rounds if r.round is not None}
+
+    def write(commons: list[Any]) -> None:
+        for common in commons:
+            url = urls.url("common", common.slug)
+            shown = view.shown_rounds.get(common.slug)
+            html = render(
+                common=common,
+                funding=view.funding.commons[common.slug],
+                round_name=names.get(shown) if view.catalogue.rounds else None,
+                link=out.address(url) if out.site else up + url,
+            )
+            (folder / f"{common.slug}.html").write_text(html, encoding="utf-8")
+
+    return [partial(write, chunk) for chunk in chunks(view.commons, 100)]
+
+
 def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
-    """Atom feeds: new commons, new pledges, and both for each challenge."""
+    """Atom feeds: new commons, new pledges, and both for each challenge; and for each
+    common, ``communs/<slug>.atom.xml``: what became of it (``feeds.followed_entries``)."""
     from feedgenerator import Atom1Feed
 
-    from appel_a_communs.site.feeds import common_entries, newest, pledge_entries
+    from appel_a_communs.site.feeds import (
+        common_entries,
+        followed_entries,
+        newest,
+        pledge_entries,
+    )
 
     (out.folder / out.feeds / "defis").mkdir(parents=True, exist_ok=True)
+    (out.folder / out.feeds / "communs").mkdir(parents=True, exist_ok=True)
     _ = translations(out.locale).gettext
 
-    def write(name: str, title: str, entries: Callable[[], list[Any]]) -> None:
+    def write(name: str, title: str, entries: Callable[[], list[Any]], link: str = "") -> None:
         path = f"{out.feeds}/{name}"
         feed = Atom1Feed(
             title=f"{title} · {out.sitename}",
-            link=f"{out.site}/",
+            link=out.address(link),
             feed_url=out.address(path),
             description=title,
             language=language_of(out.locale),
@@ -163,6 +197,11 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
             + pledge_entries(view, urls.url, out.locale, slugs)
         )
 
+    def write_commons(commons: list[Any]) -> None:
+        for c in commons:
+            entries = partial(followed_entries, view, urls.url, out.locale, c.slug)
+            write(f"communs/{c.slug}.atom.xml", c.title, entries, urls.url("common", c.slug))
+
     return [
         partial(write, "communs.atom.xml", _("New commons"),
                 partial(common_entries, view, urls.url)),
@@ -171,6 +210,7 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
         *(partial(write, f"defis/{c.slug}.atom.xml", c.title,
                   partial(challenge_entries, c.slug))
           for c in view.challenges),
+        *(partial(write_commons, chunk) for chunk in chunks(view.commons, 100)),
     ]  # fmt: skip
 
 

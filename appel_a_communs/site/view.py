@@ -50,6 +50,7 @@ from appel_a_communs.funding.rounds import (
 )
 from appel_a_communs.i18n import translations
 from appel_a_communs.site.charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
+from appel_a_communs.site.reporting import RoundReport, round_reports
 
 ROLE_ORDER: tuple[str, ...] = get_args(Role)
 KIND_ORDER: tuple[str, ...] = get_args(ActorKind)
@@ -150,6 +151,14 @@ class ActorStatement:
     """Each round the actor pledged money in, and its totals there."""
     total: MoneyStages
 
+    @property
+    def by_round(self) -> list[tuple[str | None, MoneyStages, list[StatementLine]]]:
+        """Each round with its totals and its lines: the statement page's table per round."""
+        return [
+            (slug, money, [line for line in self.lines if line.round == slug])
+            for slug, money in self.rounds
+        ]
+
 
 @dataclass(frozen=True)
 class CatalogueView:
@@ -237,6 +246,10 @@ class CatalogueView:
     timeline (``funding.followup``)."""
     statements: dict[str, ActorStatement] = field(default_factory=dict)
     """Actor slug → its statement: pledged, confirmed, paid, per common and round."""
+    round_reports: dict[str | None, RoundReport] = field(default_factory=dict)
+    """Round slug → its report for the funders: per common, what was promised, secured,
+    paid, delivered and reported in it, and its totals (``site.reporting``); a call
+    without rounds has one, under None."""
 
     @property
     def sealed(self) -> bool:
@@ -325,12 +338,13 @@ def build_view(
             rounds.append(RoundView(_published(result), result.state, result.current, round_view))
     current_view = next(r for r in rounds if r.current)
     parts = _round_parts(view, call, rounds, today)
-    return replace(
+    view = replace(
         view,
         **{name: getattr(current_view.view, name) for name in ROUND_FIELDS},
         **parts,
         **_eligible_facet(view, parts["eligibility"]),
     )
+    return replace(view, round_reports=round_reports(view))
 
 
 def _eligible_facet(view: CatalogueView, checklists: dict[str, Checklist]) -> dict:

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from appel_a_communs.content.models import Actor, Challenge, Common, Model, Pledge
+from appel_a_communs.content.models import Actor, Challenge, Common, Model, Pledge, Report
 from appel_a_communs.content.types import ActorKind, Maturity, ResourceType, Role
 from appel_a_communs.i18n import N_
 
-SubmissionType = Literal["register-actor", "propose-challenge", "propose-common", "join", "pledge"]
+SubmissionType = Literal[
+    "register-actor", "propose-challenge", "propose-common", "join", "pledge", "report"
+]
 SUBMISSION_TYPES: tuple[str, ...] = get_args(SubmissionType)
 
 HONEYPOT = "_gotcha"
@@ -25,7 +27,7 @@ CONTACT_KEYS = ("contact_name", "contact_email")
 """Contact fields of the site's forms; ``email`` is read too (form backends add it)."""
 
 Kind = Literal["input", "textarea", "dropdown"]
-Parse = Literal["text", "list", "int", "needs", "deliverables", "budget"]
+Parse = Literal["text", "list", "int", "needs", "deliverables", "budget", "spent"]
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,42 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
             NOTE,
         ),
     ),
+    "report": (
+        Report,
+        (
+            COMMON,
+            _f("title", N_("Title of the report"), required=True),
+            _f(
+                "date",
+                N_("Date"),
+                help=N_("optional: YYYY-MM-DD, by default the day it is sent"),
+            ),
+            _f(
+                "round",
+                N_("Round (identifier)"),
+                help=N_(
+                    "optional: the round it reports on; by default the last round the "
+                    "common took part in"
+                ),
+            ),
+            _f(
+                "spent",
+                N_("Money spent"),
+                kind="textarea",
+                parse="spent",
+                help=N_(
+                    "one line per budget line: its label, a colon, the amount "
+                    "(e.g. Development: 3000)"
+                ),
+            ),
+            _f(
+                "body",
+                N_("The report: what was done, what comes next"),
+                kind="textarea",
+                markdown=True,
+            ),
+        ),
+    ),
 }
 
 MARKDOWN_PATHS: frozenset[tuple[str, ...]] = frozenset(
@@ -298,6 +336,20 @@ def _budget(value: str) -> list[dict[str, Any]]:
     return lines
 
 
+def _spent(value: str) -> list[dict[str, Any]]:
+    """ "label: amount" lines ("label | amount" too, as in the budget): the last separator
+    ends the label, which may hold colons of its own."""
+    items = []
+    for line in _lines(value):
+        separator = "|" if "|" in line else ":"
+        label, found, amount = (p.strip() for p in line.rpartition(separator))
+        item: dict[str, Any] = {"label": label if found else amount}
+        if found and amount:
+            item["amount"] = amount.replace("€", "").strip()
+        items.append(item)
+    return items
+
+
 def _needs(value: str) -> list[dict[str, Any]]:
     needs = []
     for line in _lines(value):
@@ -329,6 +381,8 @@ def _parsed(field: FormField, value: str | list[str]) -> Any:
         return int(stripped) if stripped.isascii() and stripped.isdigit() else stripped
     if field.parse == "budget":
         return _budget(value)
+    if field.parse == "spent":
+        return _spent(value)
     if field.parse == "needs":
         return _needs(value)
     if field.parse == "deliverables":

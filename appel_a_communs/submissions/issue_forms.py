@@ -18,6 +18,7 @@ TITLES = {
     "propose-common": (N_("Propose a common"), N_("Common")),
     "join": (N_("Join a common"), N_("Join")),
     "pledge": (N_("Make a pledge"), N_("Pledge")),
+    "report": (N_("Publish a report"), N_("Report")),
 }
 DEFAULT_LOCALE = "fr"
 OPTION_GROUPS = {"kind": "kind_one", "maturity": "maturity", "resource_types": "resource_type",

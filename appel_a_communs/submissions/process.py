@@ -42,12 +42,18 @@ from appel_a_communs.content.loader import (
     parse_text,
     validation_errors,
 )
-from appel_a_communs.content.models import Actor, Model, Pledge, Round
-from appel_a_communs.content.rounds import open_or_next_round, pledge_round, round_state
+from appel_a_communs.content.models import Actor, Model, Pledge, Report, Round
+from appel_a_communs.content.rounds import (
+    is_campaign,
+    open_or_next_round,
+    pledge_round,
+    round_state,
+)
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
-from appel_a_communs.funding.rounds import round_catalogue
+from appel_a_communs.funding.followup import check_reports, report_round
+from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
 from appel_a_communs.i18n import M_, Message, language_of, translate, translations
 from appel_a_communs.parallel import usable_cpus
@@ -69,7 +75,10 @@ FOLDER = {
     "propose-common": "commons",
     "join": "pledges",
     "pledge": "pledges",
+    "report": "reports",
 }
+SLUG_TRIES = 100
+"""How many identifiers a report's title may yield (its slug, then slug-2, slug-3…)."""
 
 
 class ToolError(Exception):
@@ -271,6 +280,12 @@ class Processor:
                     "money",
                     M_("a pledge brings money, skills or means (to join only, use the join form)"),
                 )
+        elif kind == "report":
+            if "slug" in data:
+                refuse("slug", M_("is set by the submission processor"))
+            # a stand-in: the slug comes from the valid report (``_report_target``)
+            data["slug"] = "report"
+            data.setdefault("date", envelope.submitted_at.date())
         else:
             name = data.get("name") if kind == "register-actor" else data.get("title")
             data.setdefault("slug", slugify(name) if isinstance(name, str) else "")
@@ -297,6 +312,8 @@ class Processor:
             raise ContentErrors(errors) from None
         if errors:
             raise ContentErrors(errors)
+        if isinstance(item, Report):
+            return self._report(envelope, item)
 
         slug = _slug_of(item)
         target = (self.content / folder / f"{slug}{KINDS[folder].suffix}").resolve()
@@ -368,6 +385,132 @@ class Processor:
                 actor=pledge.actor,
             )
         return [], [M_("not verified: %(why)s", why=why)]
+
+    # --- reports --------------------------------------------------------------------
+
+    def _report(self, envelope: Envelope, report: Report) -> tuple[Model, Path, list[str]]:
+        """A report, its round written in, where it goes, and what to look at twice; or
+        why not: what it names that the call lacks, who may publish it, and the follow-up
+        rule (``funding.followup.check_reports``), checked with the report added."""
+        errors = list(self._references(envelope.id, report))
+        if errors:
+            raise ContentErrors(errors)
+        errors, warnings = self._who_reports(envelope, report)
+        relevant, call = self._report_call(report.common)
+        found = report_round(call, report)
+        # Written in, as a pledge's is (not the one round of campaign.yml): the report
+        # stays in that round when the rounds' dates are edited later.
+        if (
+            report.round is None
+            and found is not None
+            and found.round is not None
+            and not is_campaign(relevant.round_list)
+        ):
+            report = report.model_copy(update={"round": found.slug})
+        report, target = self._report_target(envelope, report)
+        before = check_reports(relevant, call, self._relative)
+        relevant.reports[report.slug] = report
+        relevant.sources[("reports", report.slug)] = target
+        errors += [
+            ContentError(envelope.id, e.field, e.message)
+            for e in check_reports(relevant, call, self._relative)
+            if e not in before  # a fault of the files as they are is the build's to report
+        ]
+        if errors:
+            raise ContentErrors(errors)
+        return report, target, warnings
+
+    def _report_call(self, slug: str) -> tuple[Catalogue, CallFunding]:
+        """The call as the follow-up rule sees one common: its pledges, its reports, every
+        round (a common's funding depends on its own pledges only). A new catalogue each
+        time: a loaded one caches indexes that the items ``process`` adds would not be in."""
+        cat = self.catalogue
+        pledges = {p.id: p for p in self.pledges_of_common[slug]}
+        reports = {key: r for key, r in cat.reports.items() if r.common == slug}
+        keys = [("commons", slug)] + [("reports", key) for key in reports]
+        keys += [("pledges", ident) for ident in pledges]
+        keys += [("rounds", r.slug) for r in cat.round_list]
+        relevant = Catalogue(
+            challenges=cat.challenges,
+            commons={slug: cat.commons[slug]},
+            actors=cat.actors,
+            pledges=pledges,
+            campaign=cat.campaign,
+            sources={key: cat.sources[key] for key in keys if key in cat.sources},
+            rounds=cat.rounds,
+            reports=reports,
+        )
+        return relevant, compute_rounds(relevant, self.today)
+
+    def _report_target(self, envelope: Envelope, report: Report) -> tuple[Report, Path]:
+        """The report with its slug, from its common, day and title: the first of slug,
+        slug-2, slug-3… that no file holds, or whose file holds this very report (an
+        interrupted run wrote it: the run then ends as the first would have)."""
+        text = content_text(report, markdown=True)
+        base = slugify(f"{report.common} {report.date.isoformat()} {report.title}")
+        folder = self.content / "reports"
+        for n in range(1, SLUG_TRIES + 1):
+            slug = base if n == 1 else f"{base[:56].rstrip('-')}-{n}"
+            target = (folder / f"{slug}{KINDS['reports'].suffix}").resolve()
+            source = self.catalogue.source_of("reports", slug)
+            elsewhere = source is not None and source.resolve() != target
+            if elsewhere or (slug in self.catalogue.reports and source is None):
+                continue
+            if not target.exists() or _holds(target, text):
+                return report.model_copy(update={"slug": slug}), target
+        raise ContentErrors(
+            [
+                ContentError(
+                    envelope.id,
+                    "title",
+                    M_(
+                        "%(count)s reports of '%(common)s' already bear this title on this "
+                        "day: give it another title",
+                        count=SLUG_TRIES,
+                        common=report.common,
+                    ),
+                )
+            ]
+        )
+
+    def _who_reports(
+        self, envelope: Envelope, report: Report
+    ) -> tuple[list[ContentError], list[str]]:
+        """A report speaks for its common: when an actor proposing it lists ``members``,
+        only they may publish it, so a known author who is not one of them is refused, and
+        so is an unknown one (a form says nothing of who sent it). When none lists
+        members, the summary flags it. The login appears in neither (they are public)."""
+        cat = self.catalogue
+        proposers = [s for s in cat.commons[report.common].proposed_by if s in cat.actors]
+        listing = [s for s in proposers if cat.actors[s].members]
+        if not listing:
+            why = M_(
+                "the actors proposing '%(common)s' list no members, so anyone may publish "
+                "its reports",
+                common=report.common,
+            )
+            return [], [M_("not verified: %(why)s", why=why)]
+        login = envelope.login
+        members = [m for s in listing for m in cat.actors[s].members]
+        if login is not None and any(same_login(login, member) for member in members):
+            return [], []
+        files = ", ".join(self._relative(cat.source_of("actors", s)) for s in listing)
+        if login is None:
+            why = M_(
+                "only the members listed in %(files)s may publish a report of '%(common)s', "
+                "and the author of this submission is unknown: send it through the GitHub "
+                "issue form",
+                files=files,
+                common=report.common,
+            )
+        else:
+            why = M_(
+                "only the members listed in %(files)s may publish a report of '%(common)s', "
+                "and the author of this submission is not one of them",
+                files=files,
+                common=report.common,
+            )
+        return [ContentError(envelope.id, "common", why)], []
 
     def _relative(self, path: Path | None) -> str:
         """A file named as the site root sees it: reports travel to issue comments, where
@@ -559,6 +702,13 @@ class Processor:
             os.close(fd)
         except OSError:
             pass
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _slug_of(item: Model) -> str:

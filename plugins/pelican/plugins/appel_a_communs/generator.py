@@ -99,6 +99,7 @@ class CatalogueGenerator(Generator):
         """Write every page and data file; the jobs are independent, so they are spread
         over CATALOGUE_PROCESSES processes (see appel_a_communs.parallel)."""
         from appel_a_communs.site.exports import schemas
+        from appel_a_communs.site.statements import statement_jobs
 
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
         pages = catalogue_pages(self.view, self.urls, self.forms, sorted(schemas()))
@@ -108,6 +109,10 @@ class CatalogueGenerator(Generator):
         work += jobs.data_jobs(self.view, self.urls, out)
         work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
         work += jobs.feed_jobs(self.view, self.urls, out)
+        work += statement_jobs(self.view, self.urls, out)
+        work += jobs.widget_jobs(
+            self.view, self.urls, out, partial(self.get_template("widget").render, self.context)
+        )
         processes = min(self.processes, len(work))
         if not can_fork() or signals.content_written.receivers:
             # Another plugin collects what is written: it would not hear from the workers.
