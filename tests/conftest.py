@@ -26,6 +26,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))  # the benchmark's call generator
 SAMPLE = REPO / "tests" / "calls" / "mobilites"
 """The tests' full call (see tests/calls/README.md); never the repository's content/."""
 BUILD_DAY = date(2026, 11, 26)
+FOLLOWUP = REPO / "tests" / "calls" / "followup"
+"""A call of two rounds with reports, payments and a late deliverable (issue 16)."""
 
 
 def build_site(content: Path, output: Path, **overrides) -> Path:
@@ -164,6 +166,56 @@ def make_content(tmp_path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def followup_site(tmp_path_factory) -> Path:
+    """The follow-up call, built as in development (SITEURL empty, relative URLs)."""
+    return build_site(FOLLOWUP, tmp_path_factory.mktemp("followup") / "output")
+
+
+# --- the checkers of pages: axe-core and the Nu Html Checker (npm, APPEL_NODE_PATH) ------
+
+
+def tool_missing(message: str) -> None:
+    """Skip a test whose tool is absent, or fail it when CI requires every tool."""
+    if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    path = Path(os.environ.get("APPEL_NODE_PATH", "")) / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        tool_missing("axe-core is not available (npm install axe-core, then set APPEL_NODE_PATH)")
+    return path.read_text(encoding="utf-8")
+
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe(browser: Browser, axe_source: str, address: str) -> dict:
+    """axe-core's WCAG 2.1 A/AA results for the page at ``address``."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(address)
+        page.add_script_tag(content=axe_source)
+        return page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+        )
+    finally:
+        context.close()
+
+
+def nu_checker() -> list[str]:
+    """The command that runs the Nu Html Checker (vnu-jar from npm, with java)."""
+    jar = Path(os.environ.get("APPEL_NODE_PATH", "")) / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    java = shutil.which("java")
+    if not jar.is_file() or not java:
+        tool_missing("the Nu Html Checker is not available (vnu-jar from npm, and java)")
+    return [str(java), "-jar", str(jar)]
 
 
 # --- the browser (Debian Chromium through Playwright) -----------------------------------

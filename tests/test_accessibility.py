@@ -3,12 +3,11 @@ make no third-party request."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_site, serve
+from conftest import REPO, axe, build_site, nu_checker, serve
 
 PAGES = [
     "",
@@ -38,7 +37,6 @@ ROUND_PAGES = [
 ]
 """The pages of a call of two rounds (tests/calls/rounds): what the sample call has no
 instance of (a closed round, review dates, decisions, eligibility checklists)."""
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -54,30 +52,6 @@ def rounds_sites(tmp_path_factory) -> dict[str, Path]:
 def rounds_urls(rounds_sites):
     with serve(rounds_sites["fr"]) as french, serve(rounds_sites["en"]) as english:
         yield {"fr": french, "en": english}
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    path = Path(os.environ.get("APPEL_NODE_PATH", "")) / "axe-core" / "axe.min.js"
-    if not path.is_file():
-        message = "axe-core is not available (npm install axe-core, then set APPEL_NODE_PATH)"
-        if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
-
-
-def axe(browser, axe_source: str, address: str) -> dict:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(address)
-        page.add_script_tag(content=axe_source)
-        return page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-        )
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -132,18 +106,10 @@ def test_no_third_party_request(sample_site):
 def test_every_page_is_valid_html(sample_site, english_site, rounds_sites):
     """The Nu Html Checker (vnu-jar from the npm registry, run with Java) finds no error,
     in either language, in the sample call and in a call of two rounds."""
-    import shutil
     import subprocess
 
-    jar = Path(os.environ.get("APPEL_NODE_PATH", "")) / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    java = shutil.which("java")
-    if not jar.is_file() or not java:
-        message = "the Nu Html Checker is not available (vnu-jar from npm, and java)"
-        if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
     result = subprocess.run(
-        [java, "-jar", str(jar), "--skip-non-html", "--errors-only", "--format", "gnu",
+        [*nu_checker(), "--skip-non-html", "--errors-only", "--format", "gnu",
          str(sample_site), str(english_site), *(str(site) for site in rounds_sites.values())],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, build_site, no_js_page, serve, write
+from conftest import FOLLOWUP, MINIMAL, REPO, build_site, no_js_page, serve, write
 from pytest_httpserver import HTTPServer
 
 from appel_a_communs.content.loader import load_catalogue
@@ -28,7 +28,6 @@ from appel_a_communs.site.forms import site_forms
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.forms import FORMS, fields_to_data
 
-FOLLOWUP = REPO / "tests" / "calls" / "followup"
 TEMPLATE = REPO / ".github" / "ISSUE_TEMPLATE" / "report.yml"
 TODAY = "2026-11-26"
 MEMBER = "roule-tresoriere"
@@ -292,7 +291,7 @@ def test_spending_above_the_money_secured_is_refused_naming_both_files(site, cap
     assert reports(site) == OLD_REPORTS  # nothing written
     report = rejection(site, "github-1")
     new = "content/reports/covoit-2025-12-01-un-euro-de-trop.md"
-    assert "`spent`" in report and "17001.00 EUR" in report and "17000 EUR secured" in report
+    assert "`spent`" in report and "17001.00 EUR" in report and "17000.00 EUR secured" in report
     assert new in report and "content/commons/covoit.md" in report  # both files named
     assert "content/reports/covoit-2025-final.md" in report
     assert MEMBER not in report
@@ -349,7 +348,7 @@ def test_an_unknown_common_or_round_is_named(site, capsys):
     )
     assert "no round '2030' (rounds: 2025, 2026)" in rejection(site, "github-2")
     # before any round of covoit had opened: no round to report on
-    assert "took part in no round opened by 2024-06-01" in rejection(site, "github-3")
+    assert "no round had opened by 2024-06-01" in rejection(site, "github-3")
     assert reports(site) == OLD_REPORTS
 
 
@@ -486,6 +485,23 @@ def test_a_fault_already_in_the_files_is_not_the_submitters(site, capsys):
     assert "`content/reports/carto-2026-07-01-releves.md`" in out
     report = rejection(site, "form-2")  # its own unknown line is its own
     assert "`spent[0].label`" in report and "carto-a-la-main" not in report
+
+
+def test_an_overspending_already_in_the_files_blocks_only_reports_that_add_to_it(site, capsys):
+    """A maintainer raised a report's spending above the round's secured money by hand: a
+    report that spends nothing more on that round is published; one that spends is not."""
+    hand = site / "content/reports/covoit-2025-intermediaire.md"
+    hand.write_text(hand.read_text(encoding="utf-8").replace('"7000"', '"13000"'),
+                    encoding="utf-8")  # fmt: skip
+    put(site, "github-40", {"common": "covoit", "title": "Rien de plus", "round": "2025",
+        "date": "2025-12-01"}, login=MEMBER)  # fmt: skip
+    put(site, "github-41", {"common": "covoit", "title": "Encore", "round": "2025",
+        "date": "2025-12-02", "spent": [{"label": "Animation", "amount": "1"}]},
+        login=MEMBER)  # fmt: skip
+    out = process(site, capsys)
+    assert "`content/reports/covoit-2025-12-01-rien-de-plus.md`" in out
+    report = rejection(site, "github-41")
+    assert "`spent`" in report and "covoit-2025-12-02-encore.md" in report
 
 
 # --- a call of one campaign ------------------------------------------------------------

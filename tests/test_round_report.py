@@ -13,7 +13,6 @@ round 2026 is sealed: carto secures 8 000 € and covoit 3 000 €.
 from __future__ import annotations
 
 import html as markup
-import os
 import re
 import unicodedata
 from decimal import Decimal
@@ -21,14 +20,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DAY, REPO, SAMPLE, build_site, serve, write
+from conftest import BUILD_DAY, FOLLOWUP, SAMPLE, axe, build_site, serve, write
 
 from appel_a_communs.site.view import load_call
 
-FOLLOWUP = REPO / "tests" / "calls" / "followup"
 D = Decimal
 NBSP, NNBSP = "\xa0", "\u202f"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def euros(amount: str) -> str:
@@ -88,7 +85,7 @@ def test_a_closed_round_report_by_hand():
     assert report.matching
     (row,) = report.rows
     assert row.common.slug == "covoit" and row.status == "minimum-reached"
-    assert (row.promised, row.minimum, row.stretch, row.secured) == (
+    assert (row.pledged, row.minimum, row.stretch, row.secured) == (
         D(17000), D(15000), D(18000), D(17000))  # fmt: skip
     assert (row.matching, row.paid, row.spent) == (D(2000), D(6000), D("11500.50"))
     assert row.percent_paid == D("35.29")  # 6 000 / 17 000, rounded down to the cent
@@ -96,7 +93,7 @@ def test_a_closed_round_report_by_hand():
     assert [d.title for d in row.late] == ["Documentation des données"]
     assert [r.slug for r in row.reports] == ["covoit-2025-intermediaire", "covoit-2025-final"]
     totals = report.totals
-    assert (totals.commons, totals.promised, totals.secured, totals.paid, totals.spent) == (
+    assert (totals.commons, totals.pledged, totals.secured, totals.paid, totals.spent) == (
         1, D(17000), D(17000), D(6000), D("11500.50"))  # fmt: skip
     assert (totals.matching, totals.percent_paid) == (D(2000), D("35.29"))
     assert (totals.delivered, totals.deliverables, totals.late, totals.reports) == (1, 3, 1, 2)
@@ -110,13 +107,13 @@ def test_a_sealed_round_report_gives_the_commons_secured_money_only():
         ("covoit", "open", D(3000), D(6000)),
     ]
     # What was promised and paid, split by status, would show one actor's amount.
-    assert all(r.promised is None and r.paid is None and r.percent_paid is None
+    assert all(r.pledged is None and r.paid is None and r.percent_paid is None
                for r in report.rows)  # fmt: skip
     assert [r.spent for r in report.rows] == [D(0), D(0)]
     totals = report.totals
     assert (totals.commons, totals.secured, totals.minimum, totals.stretch) == (
         2, D(11000), D(14000), D(14000))  # fmt: skip
-    assert (totals.promised, totals.paid, totals.percent_paid, totals.matching) == (
+    assert (totals.pledged, totals.paid, totals.percent_paid, totals.matching) == (
         None, None, None, None)  # fmt: skip
     # covoit's late deliverable counts in every round it takes part in
     assert (totals.delivered, totals.deliverables, totals.late, totals.reports) == (2, 4, 1, 0)
@@ -129,7 +126,7 @@ def test_the_totals_of_a_call_of_campaign_yml_add_up_its_pledges():
     assert [r.common.slug for r in report.rows] == [c.slug for c in view.commons]
     money = [p.money for p in view.catalogue.pledges.values() if p.money]
     totals = report.totals
-    assert totals.promised == sum(m.amount for m in money) == D(293500)
+    assert totals.pledged == sum(m.amount for m in money) == D(293500)
     assert totals.paid == sum(m.amount for m in money if m.status == "paid")
     assert totals.secured == view.funding.totals.secured
     assert totals.minimum == sum(r.minimum for r in report.rows) == D(513000)
@@ -141,7 +138,7 @@ def test_a_call_without_rounds_has_one_report(make_content):
     view = load_call(make_content(), BUILD_DAY)
     assert list(view.round_reports) == [None]
     (row,) = view.round_reports[None].rows
-    assert (row.promised, row.secured, row.paid, row.percent_paid) == (
+    assert (row.pledged, row.secured, row.paid, row.percent_paid) == (
         D("2500.50"), D("2500.50"), D(0), D(0))  # fmt: skip
     assert view.round_reports[None].totals.matching is None
 
@@ -339,17 +336,6 @@ def table_headings(html: str, caption_id: str) -> list[str]:
 # --- accessible --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    path = Path(os.environ.get("APPEL_NODE_PATH", "")) / "axe-core" / "axe.min.js"
-    if not path.is_file():
-        message = "axe-core is not available (npm install axe-core, then set APPEL_NODE_PATH)"
-        if os.environ.get("APPEL_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"APPEL_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("name", "url"),
     [("followup", "tours/2025/rapport/"), ("followup", "financement/rapport/"),
@@ -357,16 +343,7 @@ def axe_source() -> str:
 )  # fmt: skip
 def test_axe_finds_no_violation_on_the_report(browser, axe_source, sites, name, url):
     with serve(sites[name]) as base:
-        context = browser.new_context()
-        try:
-            page = context.new_page()
-            page.goto(f"{base}/{url}")
-            page.add_script_tag(content=axe_source)
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-            )
-        finally:
-            context.close()
+        result = axe(browser, axe_source, f"{base}/{url}")
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
     assert result["passes"]

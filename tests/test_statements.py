@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import REPO, build_site, write
+from conftest import FOLLOWUP, REPO, build_site, write
 from python_calamine import CalamineWorkbook
 
 from appel_a_communs.site import statements
@@ -34,7 +34,6 @@ from appel_a_communs.site.statements import COLUMNS, Column, odf_row, rows_xml
 from appel_a_communs.site.urls import STATEMENT_TABLES, actor_statement_path, statement_path
 from appel_a_communs.site.view import load_call
 
-FOLLOWUP = REPO / "tests" / "calls" / "followup"
 D = Decimal
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -43,11 +42,6 @@ AMOUNT_KEYS = {"pledges": ("amount", "means_value"), "payments": ("amount",),
                "actors": ("allowance", "allocated", "secured", "pledged", "confirmed", "paid",
                           "means_value")}  # fmt: skip
 """The per-actor amounts of each table: blank while the round is sealed."""
-
-
-@pytest.fixture(scope="module")
-def followup_site(tmp_path_factory) -> Path:
-    return build_site(FOLLOWUP, tmp_path_factory.mktemp("statements") / "output")
 
 
 # --- reading what the build wrote ---------------------------------------------------------
@@ -386,19 +380,23 @@ def test_an_actor_statement_csv_by_hand(followup_site):
     assert sorted(p.stem for p in (folder / "statements" / "actors").glob("*.csv")) == [
         "asso", "coop", "region", "ville"]  # fmt: skip
     assert csv_rows(folder / actor_statement_path("ville")) == [
-        ["line", "round", "common", "title", "pledged", "confirmed", "paid", "currency"],
+        ["line", "round", "common", "title", "pledged", "secured", "confirmed", "paid",
+         "currency"],
         ["common", "2025", "covoit", "Covoiturage ouvert", "6000.00", "6000.00", "6000.00",
-         "EUR"],
-        ["common", "2026", "covoit", "Covoiturage ouvert", "", "", "", "EUR"],
-        ["round", "2025", "", "", "6000.00", "6000.00", "6000.00", "EUR"],
-        ["round", "2026", "", "", "", "", "", "EUR"],
-        ["total", "", "", "", "", "", "", "EUR"],
+         "6000.00", "EUR"],
+        ["common", "2026", "covoit", "Covoiturage ouvert", "", "", "", "", "EUR"],
+        ["round", "2025", "", "", "6000.00", "6000.00", "6000.00", "6000.00", "EUR"],
+        ["round", "2026", "", "", "", "", "", "", "EUR"],
+        ["total", "", "", "", "", "", "", "", "EUR"],
     ]  # fmt: skip
     assert csv_rows(folder / actor_statement_path("asso"))[1:] == [
-        ["common", "2025", "covoit", "Covoiturage ouvert", "4000.00", "0.00", "0.00", "EUR"],
-        ["round", "2025", "", "", "4000.00", "0.00", "0.00", "EUR"],
-        ["total", "", "", "", "4000.00", "0.00", "0.00", "EUR"],
-    ]
+        ["common", "2025", "covoit", "Covoiturage ouvert", "4000.00", "4000.00", "0.00", "0.00",
+         "EUR"],
+        ["round", "2025", "", "", "4000.00", "4000.00", "0.00", "0.00", "EUR"],
+        ["total", "", "", "", "4000.00", "4000.00", "0.00", "0.00", "EUR"],
+    ]  # fmt: skip
+    # coop's 2 000 € counts: its condition (the minimum) was met
+    assert csv_rows(folder / actor_statement_path("coop"))[1][4:6] == ["2000.00", "2000.00"]
     # the same lines as the round's pledges in pledges.csv
     pledges = csv_dicts(folder / "pledges.csv")
     for path in (folder / "statements" / "actors").glob("*.csv"):
@@ -422,7 +420,8 @@ def test_the_actor_statement_page_shows_its_figures_and_links_its_csv(followup_s
     page = followup_site / "acteurs" / "ville" / "bilan" / "index.html"
     text = page_text(page)
     assert "Ville de Valbrune" in text and "Édition 2025" in text and "Édition 2026" in text
-    assert text.count("6\u202f000,00\u00a0€") == 3 * 3  # the line, 2025's total, 2025's row
+    # pledged, secured, confirmed, paid: in the line, the 2025 total, the 2025 row
+    assert text.count("6\u202f000,00\u00a0€") == 4 * 3
     assert "Montant scellé" in text and "3\u202f000" not in text
     html = page.read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+\.csv)"', html)
@@ -456,7 +455,7 @@ def test_only_actors_with_a_money_pledge_have_a_statement(sample_site):
 
 def test_the_open_data_page_documents_the_statements(followup_site):
     html = (followup_site / "donnees" / "index.html").read_text(encoding="utf-8")
-    for words in ("statements/", ".ods", "statements/actors/", "commons, pledges, actors"):
+    for words in ("statements/", ".ods", "statements/actors/", "<code>commons</code>, <code>pledges</code>"):
         assert words in html, words
     for slug in ("2025", "2026"):
         link = f'href="../data/{statement_path(slug)}"'

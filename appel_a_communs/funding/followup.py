@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,7 +23,7 @@ from appel_a_communs.content.errors import ContentError, display_path
 from appel_a_communs.content.loader import Catalogue
 from appel_a_communs.content.models import Budget, Common, Deliverable, Pledge, Report
 from appel_a_communs.content.rounds import is_campaign
-from appel_a_communs.funding.engine import counted_pledges, goals
+from appel_a_communs.funding.engine import counted_pledges, goals, percent
 from appel_a_communs.funding.rounds import CallFunding, RoundFunding
 from appel_a_communs.i18n import M_
 
@@ -31,33 +32,38 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class MoneyStages:
-    """Money pledged, of which confirmed, of which paid: ``confirmed`` counts the paid
-    pledges too (paid money was confirmed first). None when an amount is sealed."""
+    """Money pledged; of which secured (the pledges that count: firm, or whose condition
+    holds); of which confirmed, of which paid: ``confirmed`` counts the paid pledges too
+    (paid money was confirmed first). None when an amount is sealed."""
 
     pledged: Decimal | None
     confirmed: Decimal | None
     paid: Decimal | None
+    secured: Decimal | None = None
 
 
-def money_stages(pledges: Iterable[Pledge]) -> MoneyStages:
-    """What ``pledges`` put on the table; amounts None (sealed) make every total None."""
-    pledged = confirmed = paid = ZERO
+def money_stages(pledges: Iterable[Pledge], counted: AbstractSet[str] = frozenset()):
+    """What ``pledges`` put on the table (``secured``: those whose id is in ``counted``);
+    amounts None (sealed) make every total None."""
+    pledged = confirmed = paid = secured = ZERO
     for pledge in pledges:
         money = pledge.money
         if money is None:
             continue
         if money.amount is None:
-            return MoneyStages(None, None, None)
+            return SEALED
         pledged += money.amount
+        if pledge.id in counted:
+            secured += money.amount
         if money.status in ("confirmed", "paid"):
             confirmed += money.amount
         if money.status == "paid":
             paid += money.amount
-    return MoneyStages(pledged, confirmed, paid)
+    return MoneyStages(pledged, confirmed, paid, secured)
 
 
-SEALED = MoneyStages(None, None, None)
-"""The money of a sealed round, split by status."""
+SEALED = MoneyStages(None, None, None, None)
+"""The money of a sealed round."""
 
 
 def add_stages(stages: Iterable[MoneyStages]) -> MoneyStages:
@@ -68,7 +74,7 @@ def add_stages(stages: Iterable[MoneyStages]) -> MoneyStages:
         values = [getattr(s, name) for s in items]
         return None if any(v is None for v in values) else sum(values, ZERO)
 
-    return MoneyStages(total("pledged"), total("confirmed"), total("paid"))
+    return MoneyStages(total("pledged"), total("confirmed"), total("paid"), total("secured"))
 
 
 def minimum_reached_on(pledges: Sequence[Pledge], minimum: Decimal, stretch: Decimal):
@@ -108,7 +114,7 @@ class Progress:
     def percent(self) -> Decimal | None:
         if not self.total:
             return None
-        return (Decimal(100) * self.delivered / self.total).quantize(Decimal("0.1"))
+        return percent(Decimal(self.delivered), Decimal(self.total))
 
 
 def deliverable_progress(common: Common, today: date) -> Progress:
@@ -124,19 +130,35 @@ def deliverable_progress(common: Common, today: date) -> Progress:
 
 
 def report_round(call: CallFunding, report: Report) -> RoundFunding | None:
-    """The round a report speaks of: its ``round`` key; else, of the rounds its common
-    took part in, the last one opened by the report's day (a report often comes after its
-    round has closed). The one round of ``campaign.yml``, and a call without rounds,
-    take every report. None: its common took part in no such round."""
+    """The round a report speaks of: its ``round`` key; else the one round opened by the
+    report's day. Once several rounds have opened, a report must name its round: a default
+    taken from the rounds its common took part in would move the report (and a closed
+    round's spending) the day its common joined another one. The one round of
+    ``campaign.yml``, and a call without rounds, take every report. None: no such round."""
     rounds = [r.round for r in call.rounds if r.round is not None]
     if not rounds or is_campaign(rounds):
         return call.rounds[0]
     if report.round is not None:
         return next((r for r in call.rounds if r.slug == report.round), None)
-    taken = [r for r, _ in call.of_common(report.common)]
-    opened = [r for r in taken if r.round is None or r.round.opens is None
-              or r.round.opens <= report.date]  # fmt: skip
-    return opened[-1] if opened else None
+    opened = _opened_by(call, report.date)
+    return opened[0] if len(opened) == 1 else None
+
+
+def suggested_round(call: CallFunding, report: Report) -> RoundFunding | None:
+    """The round a submitted report without one is written with: of the rounds its common
+    took part in, the last one opened by its day (a report often comes after its round
+    has closed); None: none. The processor writes it into the file (``report_round``)."""
+    found = report_round(call, report)
+    if found is not None and report.common in found.funding.commons:
+        return found
+    opened = {id(r) for r in _opened_by(call, report.date)}
+    taken = [r for r, _ in call.of_common(report.common) if id(r) in opened]
+    return taken[-1] if taken else None
+
+
+def _opened_by(call: CallFunding, day: date) -> list[RoundFunding]:
+    return [r for r in call.rounds
+            if r.round is not None and (r.round.opens is None or r.round.opens <= day)]  # fmt: skip
 
 
 def reports_by_common(catalogue: Catalogue) -> dict[str, list[Report]]:
@@ -170,7 +192,7 @@ class LineSpending:
     def percent(self) -> Decimal | None:
         if self.amount <= 0:
             return None
-        return (Decimal(100) * self.spent / self.amount).quantize(Decimal("0.1"))
+        return percent(self.spent, self.amount)
 
 
 def spending(budget: Budget | None, reports: Iterable[Report]) -> list[LineSpending]:
@@ -236,9 +258,9 @@ def check_reports(
                     _overspent(
                         slug,
                         round_slug if _has_rounds(call) else None,
-                        f"{total} {catalogue.currency}",
+                        f"{total:.2f} {catalogue.currency}",
                         ", ".join(name(p) for p in files if p is not None),
-                        f"{secured} {catalogue.currency}",
+                        f"{secured:.2f} {catalogue.currency}",
                         name(common_file) if common_file else slug,
                     ),
                 )
@@ -270,19 +292,38 @@ def _has_rounds(call: CallFunding) -> bool:
 
 
 def _no_round(call: CallFunding, report: Report) -> str:
-    taken = [r.slug for r, _ in call.of_common(report.common)]
+    taken = ", ".join(r.slug or "" for r, _ in call.of_common(report.common)) or "—"
     if report.round is not None:
         return M_(
             "'%(common)s' takes no part in round '%(round)s' (its rounds: %(rounds)s)",
             common=report.common,
             round=report.round,
-            rounds=", ".join(s for s in taken if s) or "—",
+            rounds=taken,
+        )
+    opened = _opened_by(call, report.date)
+    if len(opened) > 1:
+        return M_(
+            "several rounds had opened by %(date)s (%(opened)s): set round to the one it "
+            "reports on (the rounds of '%(common)s': %(rounds)s)",
+            date=report.date,
+            opened=", ".join(r.slug or "" for r in opened),
+            common=report.common,
+            rounds=taken,
+        )
+    if opened:
+        return M_(
+            "'%(common)s' takes no part in round '%(round)s', the one round opened by "
+            "%(date)s (its rounds: %(rounds)s); set round",
+            common=report.common,
+            round=opened[0].slug,
+            date=report.date,
+            rounds=taken,
         )
     return M_(
-        "'%(common)s' took part in no round opened by %(date)s (its rounds: %(rounds)s); set round",
-        common=report.common,
+        "no round had opened by %(date)s (the rounds of '%(common)s': %(rounds)s); set round",
         date=report.date,
-        rounds=", ".join(s for s in taken if s) or "—",
+        common=report.common,
+        rounds=taken,
     )
 
 
@@ -336,7 +377,7 @@ class RoundFollowUp:
     def percent_paid(self) -> Decimal | None:
         if self.secured <= 0 or self.paid is None:
             return None
-        return (Decimal(100) * self.paid / self.secured).quantize(Decimal("0.1"))
+        return percent(self.paid, self.secured)
 
     @property
     def paid_width(self) -> Decimal:
@@ -354,7 +395,7 @@ class RoundFollowUp:
         """What the round's reports spent, in percent of the money secured in it."""
         if self.secured <= 0:
             return None
-        return (Decimal(100) * self.spent / self.secured).quantize(Decimal("0.1"))
+        return percent(self.spent, self.secured)
 
     @property
     def shown(self) -> bool:
@@ -406,19 +447,8 @@ class FollowUp:
     reports: list[Report]
     """Every report of the common, the oldest first."""
     timeline: list[TimelineEvent]
-
-    @property
-    def secured(self) -> Decimal:
-        return sum((r.secured for r in self.rounds), ZERO)
-
-    @property
-    def paid(self) -> Decimal | None:
-        """None when a round's payments are sealed."""
-        return add_stages(r.money for r in self.rounds).paid
-
-    @property
-    def spent(self) -> Decimal:
-        return sum((r.spent for r in self.rounds), ZERO)
+    proposed_on: date | None = None
+    """The common's day (``proposed_on``): its timeline's first event, its feeds' date."""
 
     @property
     def shown_rounds(self) -> list[RoundFollowUp]:
@@ -462,6 +492,7 @@ def follow_up(
         rounds = []
         for result, funding in call.of_common(slug):
             budget = round_budget(result, slug)
+            sealed = result.funding.sealed
             minimum, stretch = goals(result.catalogue.commons[slug])
             pledges = result.catalogue.pledges_by_common.get(slug, [])
             reports = placed.get((slug, result.slug), [])
@@ -469,31 +500,34 @@ def follow_up(
                 RoundFollowUp(
                     round=result.slug,
                     secured=funding.secured,
-                    money=SEALED if result.funding.sealed else money_stages(pledges),
-                    minimum_reached_on=minimum_reached_on(pledges, minimum, stretch),
+                    money=SEALED
+                    if result.funding.sealed
+                    else money_stages(pledges, funding.counted),
+                    # None while sealed: with the pledges' days, the day would bound
+                    # the sealed amounts of the pledges before and after it
+                    minimum_reached_on=None
+                    if sealed
+                    else minimum_reached_on(pledges, minimum, stretch),
                     lines=spending(budget, reports),
                     reports=reports,
                 )
             )
-        events = _timeline(catalogue, call, common, rounds, (reviews or {}).get(slug, []))
+        proposed = proposed_on(catalogue, call, slug)
+        events = _timeline(common, proposed, rounds, (reviews or {}).get(slug, []))
         found[slug] = FollowUp(
             progress=deliverable_progress(common, today),
             rounds=rounds,
             reports=by_common.get(slug, []),
             timeline=events,
+            proposed_on=proposed,
         )
     return found
 
 
 def _timeline(
-    catalogue: Catalogue,
-    call: CallFunding,
-    common: Common,
-    rounds: list[RoundFollowUp],
-    reviews: list,
+    common: Common, proposed: date | None, rounds: list[RoundFollowUp], reviews: list
 ) -> list[TimelineEvent]:
     events = []
-    proposed = proposed_on(catalogue, call, common.slug)
     if proposed is not None:
         events.append(TimelineEvent(proposed, "proposed"))
     for entry in reviews:

@@ -102,8 +102,8 @@ class ReportRecord(Record):
     url: str
     date: str
     round: str | None
-    """The round it reports on (its ``round`` key, else the last round of its common opened
-    by its date); null for a call without rounds."""
+    """The round it reports on (``funding.followup.report_round``): ``campaign`` for a call
+    with ``campaign.yml``, null for a call without rounds."""
     title: str
     spent: list[SpentRecord]
 
@@ -177,8 +177,14 @@ class CommonRecord(Record):
     none, or when the common does not take part in it."""
     eligibility: list[CriterionRecord]
     """The current round's checklist ([] when ``eligible`` is null)."""
-    paid: str | None
-    """Money paid in the round of the figures above (null: a common in no round)."""
+    pledged: Decimal_
+    """What became of the money in the round of the figures above, as in ``rounds``
+    (null: a common in no round, or a sealed round's pledged, confirmed and paid)."""
+    confirmed: Decimal_
+    paid: Decimal_
+    spent: Decimal_
+    minimum_reached_on: str | None
+    spending: list[SpendingRecord]
     progress: ProgressRecord
     reports: list[ReportRecord]
     """Every report of the common, oldest first."""
@@ -367,6 +373,17 @@ def follow_up_figures(follow: RoundFollowUp) -> dict[str, Any]:
     }  # fmt: skip
 
 
+NO_FOLLOW_UP = {
+    "pledged": None,
+    "confirmed": None,
+    "paid": None,
+    "spent": None,
+    "minimum_reached_on": None,
+    "spending": [],
+}
+"""The follow-up figures of a common in no round."""
+
+
 def report_record(report: Report, round_slug: str | None, url_of: UrlOf) -> dict[str, Any]:
     return {
         "slug": report.slug,
@@ -445,17 +462,20 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
                 ]
                 if checklist is not None
                 else [],
-                "paid": decimal_text(shown.paid) if shown else None,  # null while sealed
+                **(follow_up_figures(shown) if shown else NO_FOLLOW_UP),
                 "progress": {
                     "delivered": progress.delivered,
                     "total": progress.total,
                     "late": [d.title for d in progress.late],
                 },
-                "reports": [
-                    report_record(report, each.round, url_of)
-                    for each in follow.rounds
-                    for report in each.reports
-                ],
+                "reports": sorted(
+                    (
+                        report_record(report, each.round, url_of)
+                        for each in follow.rounds
+                        for report in each.reports
+                    ),
+                    key=lambda r: (r["date"], r["slug"]),
+                ),
             }
         )
     return [CommonRecord(**r).model_dump(mode="json") for r in records]

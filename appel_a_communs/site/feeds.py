@@ -1,12 +1,12 @@
 """What the Atom feeds hold: new commons, new pledges, and both per challenge; and, for
 each common, what became of it (its pledges, reviews, reports and deliverables done).
 
-The SPEC gives commons no date: a common's date in the feeds is that of its first
-pledge (its proposers usually join it at once), or the opening of the campaign.
+The SPEC gives commons no date: a common's date in the feeds is the day
+``funding.followup.proposed_on`` gives it (its first pledge's, or its first round's
+opening, never after its first review).
 While a sealed round is open, the view holds no pledge's amount: an entry says
-"Sealed amount" where it would give one. A common's own feed gives no amount of a
-sealed round either: a report on such a round says what it spent only once the
-round is unsealed.
+"Sealed amount" where it would give one. What a common's reports spent is the
+common's, not an actor's: public, as on its page.
 """
 
 from __future__ import annotations
@@ -45,11 +45,9 @@ class Entry:
 
 
 def common_day(view: CatalogueView, slug: str) -> date:
-    pledges = view.pledges_by_common.get(slug)
-    if pledges:
-        return pledges[0].date
-    campaign = view.catalogue.campaign
-    return campaign.opens if campaign and campaign.opens else view.today
+    """A common's day: ``funding.followup.proposed_on``, else the build's."""
+    follow = view.follow_up.get(slug)
+    return follow.proposed_on if follow and follow.proposed_on else view.today
 
 
 def newest(entries: list[Entry]) -> list[Entry]:
@@ -64,7 +62,7 @@ def common_entries(view: CatalogueView, url_of, slugs: list[str] | None = None) 
             c.title,
             url_of("common", c.slug),
             common_day(view, c.slug),
-            c.summary,
+            _html(c.summary),  # an Atom summary of type html: the text escaped
             f"common:{c.slug}",
         )
         for c in commons
@@ -129,8 +127,8 @@ def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> lis
     its deliverables done (those with a ``done_on`` day), newest first.
 
     Amounts: its pledges' come from the published catalogue (None, hence "Sealed
-    amount", in a sealed round); a report's spending is given only for a round that is
-    not sealed. The reasons of a review and a report's body are what their authors
+    amount", in a sealed round); a report's spending is the common's, always given.
+    The reasons of a review and a report's body are what their authors
     published on the common's page."""
     common = view.catalogue.commons[slug]
     follow = view.follow_up.get(slug)
@@ -139,9 +137,7 @@ def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> lis
     page = url_of("common", slug)
     names = {"common": common.title}
     entries = pledge_entries(view, url_of, locale, [slug])
-    proposed = (
-        next((e.day for e in follow.timeline if e.kind == "proposed"), None) if follow else None
-    )
+    proposed = follow.proposed_on if follow else None
     if proposed is not None:
         entries.append(
             Entry(_("%(common)s is proposed") % names, page, proposed,
@@ -161,15 +157,10 @@ def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> lis
                 f"review:{slug}:{review.date.isoformat()}",
             )
         )
-    sealed = {r.slug for r in view.rounds if r.view.sealed}
-    if view.sealed and not view.rounds:
-        sealed.add(None)  # a call without rounds, or its campaign.yml
-    rounds = {report.slug: each.round for each in (follow.rounds if follow else [])
-              for report in each.reports}  # fmt: skip
     for report in follow.reports if follow else []:
         parts: list[str] = []
         spent = sum((item.amount for item in report.spent), Decimal(0))
-        if report.spent and report.slug in rounds and rounds[report.slug] not in sealed:
+        if report.spent:  # a common's spending, public as on its page, sealed or not
             amount = format_money(spent, view.currency, locale)
             parts.append(Markup("<p>%s</p>") % (_("Spent: %(amount)s") % {"amount": amount}))
         parts.append(Markup(render_markdown(report.body)))

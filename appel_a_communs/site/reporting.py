@@ -34,7 +34,7 @@ class ReportRow:
     """As the round saw it (its budget in that round)."""
     status: str
     """Its funding status in the round (``CommonFunding.status``)."""
-    promised: Decimal | None
+    pledged: Decimal | None
     """Every money pledge made to it in the round, conditional ones included; None while
     the round is sealed."""
     minimum: Decimal
@@ -66,7 +66,7 @@ class ReportTotals:
     """The sums of a round's rows."""
 
     commons: int
-    promised: Decimal | None
+    pledged: Decimal | None
     """None while the round is sealed, as each row's."""
     minimum: Decimal
     stretch: Decimal
@@ -106,7 +106,7 @@ def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug
     return ReportRow(
         common=common,
         status=result.status,
-        promised=money.money.pledged if money else ZERO,
+        pledged=money.money.pledged if money else ZERO,
         minimum=result.minimum,
         stretch=result.stretch,
         secured=result.secured,
@@ -134,7 +134,7 @@ def report_totals(rows: list[ReportRow], matching: bool) -> ReportTotals:
 
     return ReportTotals(
         commons=len(rows),
-        promised=total_or_sealed("promised"),
+        pledged=total_or_sealed("pledged"),
         minimum=total("minimum"),
         stretch=total("stretch"),
         secured=total("secured"),

@@ -32,7 +32,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from appel_a_communs.funding.followup import MoneyStages, money_stages
+from appel_a_communs.funding.followup import SEALED, MoneyStages, money_stages
 from appel_a_communs.site.exports import neutralise
 from appel_a_communs.site.jobs import Job, Output, chunks
 from appel_a_communs.site.urls import (
@@ -117,8 +117,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 assert tuple(COLUMNS) == STATEMENT_TABLES
 
 ACTOR_COLUMNS = _columns(
-    "line", "round", "common", "title", "pledged:amount", "confirmed:amount", "paid:amount",
-    "currency",
+    "line", "round", "common", "title", "pledged:amount", "secured:amount", "confirmed:amount",
+    "paid:amount", "currency",
 )  # fmt: skip
 """An actor's statement: ``line`` is ``common`` (one common in one round), ``round`` (the
 round's total) or ``total`` (every round)."""
@@ -162,7 +162,7 @@ def _commons_rows(view: CatalogueView, each: RoundView, common_url: Callable[[st
         f = funding.commons[common.slug]
         follow = view.follow_up.get(common.slug)
         found = next((r for r in follow.rounds if r.round == each.slug), None) if follow else None
-        money = found.money if found else MoneyStages(None, None, None)
+        money = found.money if found else SEALED
         rows.append((
             common.slug, common.title, common_url(common.slug), f.status, f.minimum, f.stretch,
             f.secured, f.pending, f.funders, f.skills_days, f.means_value, money.pledged,
@@ -248,7 +248,7 @@ def actor_statement_sheet(view: CatalogueView, slug: str) -> Sheet:
     def row(line: str, round_slug: str | None, common: Any, money: MoneyStages) -> None:
         rows.append((
             line, round_slug, common.slug if common else None, common.title if common else None,
-            money.pledged, money.confirmed, money.paid,
+            money.pledged, money.secured, money.confirmed, money.paid,
             currencies.get(round_slug, view.currency),
         ))  # fmt: skip
 

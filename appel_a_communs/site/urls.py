@@ -48,6 +48,7 @@ NESTED = {
 moves them with it, unless it sets their own pattern too."""
 
 PAGE_KINDS = tuple(DEFAULT_PATTERNS)
+"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
 
 
 def site_patterns(given: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,8 +61,6 @@ def site_patterns(given: Mapping[str, Any]) -> dict[str, Any]:
             patterns[kind] = moved + tail
     return patterns
 
-
-"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
 
 ITEMS = (
     "challenge",

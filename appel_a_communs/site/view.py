@@ -427,12 +427,15 @@ def _round_parts(
         **_eligibility(view, current),
         "engagement": _engagement(view, rounds) if has_rounds else {},
         "follow_up": follow_up(view.catalogue, call, today, reviews),
-        "statements": _statements(view, pledge_rounds, [r.slug for r in rounds]),
+        "statements": _statements(view, pledge_rounds, [r.slug for r in rounds], call.counted),
     }
 
 
 def _statements(
-    view: CatalogueView, pledge_rounds: dict[str, str | None], order: list[str | None]
+    view: CatalogueView,
+    pledge_rounds: dict[str, str | None],
+    order: list[str | None],
+    counted: frozenset[str],
 ) -> dict[str, ActorStatement]:
     """Each actor's money pledges grouped by round and common, from the published (sealed)
     pledges: what is hidden on the pages is hidden in the statement."""
@@ -444,7 +447,7 @@ def _statements(
             if pledge.money is not None:
                 groups[(pledge_rounds.get(pledge.id), pledge.common)].append(pledge)
         lines = sorted(
-            (StatementLine(round_slug, view.commons_by_slug[common], money_stages(pledges),
+            (StatementLine(round_slug, view.commons_by_slug[common], money_stages(pledges, counted),
                            pledges)
              for (round_slug, common), pledges in groups.items()),
             key=lambda line: (position.get(line.round, 0), _title_key(line.common)),

@@ -52,7 +52,7 @@ from appel_a_communs.content.rounds import (
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login
 from appel_a_communs.funding.engine import compute_funding
-from appel_a_communs.funding.followup import check_reports, report_round
+from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
 from appel_a_communs.i18n import M_, Message, language_of, translate, translations
@@ -397,7 +397,7 @@ class Processor:
             raise ContentErrors(errors)
         errors, warnings = self._who_reports(envelope, report)
         relevant, call = self._report_call(report.common)
-        found = report_round(call, report)
+        found = suggested_round(call, report)
         # Written in, as a pledge's is (not the one round of campaign.yml): the report
         # stays in that round when the rounds' dates are edited later.
         if (
@@ -408,13 +408,12 @@ class Processor:
         ):
             report = report.model_copy(update={"round": found.slug})
         report, target = self._report_target(envelope, report)
-        before = check_reports(relevant, call, self._relative)
         relevant.reports[report.slug] = report
         relevant.sources[("reports", report.slug)] = target
         errors += [
             ContentError(envelope.id, e.field, e.message)
             for e in check_reports(relevant, call, self._relative)
-            if e not in before  # a fault of the files as they are is the build's to report
+            if _about(e, report, target, self._relative(target))
         ]
         if errors:
             raise ContentErrors(errors)
@@ -709,6 +708,15 @@ def _holds(path: Path, text: str) -> bool:
         return path.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def _about(error: ContentError, report: Report, target: Path, name: str) -> bool:
+    """Whether a follow-up error is the new report's to answer for: one of its own fields,
+    or spending above the secured money that it adds to (it names the report among the
+    round's). A fault of the files as they are is the build's to report."""
+    if error.field == "spent":  # the round's spending, on its latest report
+        return any(item.amount > 0 for item in report.spent) and name in error.message
+    return Path(error.path).resolve() == target
 
 
 def _slug_of(item: Model) -> str:
