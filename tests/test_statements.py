@@ -455,7 +455,8 @@ def test_only_actors_with_a_money_pledge_have_a_statement(sample_site):
 
 def test_the_open_data_page_documents_the_statements(followup_site):
     html = (followup_site / "donnees" / "index.html").read_text(encoding="utf-8")
-    for words in ("statements/", ".ods", "statements/actors/", "<code>commons</code>, <code>pledges</code>"):
+    tables = "<code>commons</code>, <code>pledges</code>"
+    for words in ("statements/", ".ods", "statements/actors/", tables):
         assert words in html, words
     for slug in ("2025", "2026"):
         link = f'href="../data/{statement_path(slug)}"'
