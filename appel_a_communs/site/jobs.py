@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -157,8 +156,7 @@ def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., st
 def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
     """Atom feeds: new commons, new pledges, and both for each challenge; and for each
     common, ``communs/<slug>.atom.xml``: what became of it (``feeds.followed_entries``)."""
-    from feedgenerator import Atom1Feed
-
+    from appel_a_communs.site.atom import AtomEntry, atom_document
     from appel_a_communs.site.feeds import (
         common_entries,
         followed_entries,
@@ -172,23 +170,20 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
 
     def write(name: str, title: str, entries: Callable[[], list[Any]], link: str = "") -> None:
         path = f"{out.feeds}/{name}"
-        feed = Atom1Feed(
+        text = atom_document(
             title=f"{title} · {out.sitename}",
+            subtitle=title,
             link=out.address(link),
             feed_url=out.address(path),
-            description=title,
             language=language_of(out.locale),
-        )
-        for entry in entries():
-            feed.add_item(
-                title=entry.title,
-                link=out.address(entry.url),
-                description=entry.summary,
-                pubdate=datetime.combine(entry.day, datetime.min.time(), UTC),
-                unique_id=f"urn:appel-a-communs:{entry.unique_id}",
-            )
-        with (out.folder / path).open("w", encoding="utf-8") as handle:
-            feed.write(handle, "utf-8")
+            entries=(
+                AtomEntry(entry.title, out.address(entry.url), entry.day, entry.summary,
+                          f"urn:appel-a-communs:{entry.unique_id}")
+                for entry in entries()
+            ),
+            today=view.today,
+        )  # fmt: skip
+        (out.folder / path).write_text(text, encoding="utf-8")
 
     def challenge_entries(slug: str) -> list[Any]:
         slugs = [c.slug for c in view.commons_by_challenge.get(slug, [])]
