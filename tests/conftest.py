@@ -78,6 +78,21 @@ def site(tmp_path) -> Path:
     return root
 
 
+def github_issue_body(kind: str, params: dict[str, list[str]]) -> str:
+    """The body GitHub writes when the issue form of ``kind``, prefilled from ``params``
+    (the query of a site form's GET), is submitted."""
+    import yaml
+
+    template = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE" / f"{kind}.yml").read_text())
+    sections = []
+    for element in template["body"]:
+        if element["type"] == "markdown":
+            continue
+        value = ", ".join(v for v in params.get(element["id"], []) if v)
+        sections.append(f"### {element['attributes']['label']}\n\n{value or '_No response_'}")
+    return "\n\n".join(sections)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

@@ -14,26 +14,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import yaml
-from conftest import REPO, SAMPLE, build_site, no_js_page, serve
+from conftest import REPO, SAMPLE, build_site, github_issue_body, no_js_page, serve
 from pytest_httpserver import HTTPServer
 
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
 
 REPOSITORY = "appel-a-communs/mobilites-du-quotidien"
-
-
-def github_issue_body(kind: str, params: dict[str, list[str]]) -> str:
-    """The body GitHub writes when the issue form, prefilled from ``params``, is submitted."""
-    template = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE" / f"{kind}.yml").read_text())
-    sections = []
-    for element in template["body"]:
-        if element["type"] == "markdown":
-            continue
-        value = ", ".join(v for v in params.get(element["id"], []) if v)
-        sections.append(f"### {element['attributes']['label']}\n\n{value or '_No response_'}")
-    return "\n\n".join(sections)
 
 
 def capture_github(page) -> list[str]:

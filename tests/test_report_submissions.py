@@ -20,7 +20,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import FOLLOWUP, MINIMAL, REPO, build_site, no_js_page, serve, write
+from conftest import (
+    FOLLOWUP,
+    MINIMAL,
+    REPO,
+    build_site,
+    github_issue_body,
+    no_js_page,
+    serve,
+    write,
+)
 from pytest_httpserver import HTTPServer
 
 from appel_a_communs.content.loader import load_catalogue
@@ -147,19 +156,6 @@ def read_form(page: Path) -> FormReader:
     return reader
 
 
-def github_issue_body(params: dict[str, list[str]]) -> str:
-    """The body GitHub writes when the report's issue form, prefilled from ``params``, is
-    submitted (as tests/test_forms_browser.py does for pledges)."""
-    template = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
-    sections = []
-    for element in template["body"]:
-        if element["type"] == "markdown":
-            continue
-        value = ", ".join(v for v in params.get(element["id"], []) if v)
-        sections.append(f"### {element['attributes']['label']}\n\n{value or '_No response_'}")
-    return "\n\n".join(sections)
-
-
 def github_issue(number: int, login: str, params: dict[str, list[str]]) -> dict:
     template = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
     return {
@@ -168,7 +164,7 @@ def github_issue(number: int, login: str, params: dict[str, list[str]]) -> dict:
         "labels": [{"name": label} for label in template["labels"]],
         "created_at": "2026-11-20T10:00:00Z",
         "user": {"login": login},
-        "body": github_issue_body(params),
+        "body": github_issue_body("report", params),
     }
 
 
@@ -265,7 +261,7 @@ def test_the_form_in_a_browser_opens_the_issue_form_that_parses_back(
     assert params["template"] == ["report.yml"] and params["round"] == ["2026"]
 
     body = tmp_path / "body.md"
-    body.write_text(github_issue_body(params), encoding="utf-8")
+    body.write_text(github_issue_body("report", params), encoding="utf-8")
     capsys.readouterr()
     assert main(["parse-issue", "--template", str(TEMPLATE), str(body)]) == 0
     fields = json.loads(capsys.readouterr().out)
