@@ -14,9 +14,12 @@ PAGES = [
     "defis/covoiturage-du-quotidien/",
     "communs/registre-trajets-covoiturage/",
     "acteurs/metropole-valbrune/",
+    "acteurs/metropole-valbrune/bilan/",
     "communs/",
     "financement/",
     "contribuer/engagement/",
+    "contribuer/rapport/",
+    "financement/rapport/",
     "besoins/",
     "donnees/",
 ]
