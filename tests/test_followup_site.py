@@ -27,6 +27,8 @@ import pytest
 from conftest import FOLLOWUP, axe, build_site, no_js_page, nu_checker, serve, write
 from test_site import bars
 
+from appel_a_communs.content.errors import ContentErrors
+
 NBSP, NNBSP = "\xa0", "\u202f"
 COMMON = "communs/covoit/"
 REPORT = "rapports/covoit-2025-intermediaire/"
@@ -503,3 +505,17 @@ def test_the_pages_are_valid_html(site, english):
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr[:3000]
+
+
+def test_the_reports_folder_is_reserved_only_in_a_call_that_has_reports(make_content, tmp_path):
+    """A call of before may have an ordinary page called ``rapports``; once the call has a
+    report, the page would take the reports' folder: an error naming it."""
+    page = {"pages/rapports.md": "---\ntitle: Nos rapports\nslug: rapports\n---\nTexte.\n"}
+    built = build_site(make_content(page), tmp_path / "before")
+    assert (built / "rapports/index.html").is_file()
+    report = {
+        "reports/bilan.md": "---\ncommon: covoit\ndate: 2026-11-01\ntitle: Bilan\n---\nFait.\n"
+    }
+    with pytest.raises(ContentErrors) as info:
+        build_site(make_content({**page, **report}), tmp_path / "after")
+    assert "rapports.md: slug: 'rapports' is reserved" in str(info.value)

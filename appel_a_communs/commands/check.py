@@ -33,8 +33,8 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         DEFAULT_FOLDERS,
         DEFAULT_PATTERNS,
         SiteUrls,
+        optional_pages,
         page_slug_errors,
-        round_pages,
         site_patterns,
     )
     from appel_a_communs.site.view import load_call
@@ -69,8 +69,8 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         view = load_call(content, today, max_file_size=max_size)
     except ContentErrors as exc:
         load_errors, view = exc.errors, None
-    # the pages of rounds reserve their folders only in a call that has them
-    reserved = urls.reserved_slugs(folders, round_pages(view, urls) if view else [])
+    # the pages of rounds and of reports reserve their folders only in a call that has them
+    reserved = urls.reserved_slugs(folders, optional_pages(view, urls) if view else [])
     return [*errors, *page_slug_errors(found, reserved), *load_errors]
 
 

@@ -455,6 +455,10 @@ class FollowUp:
         """The rounds with something to follow up (``RoundFollowUp.shown``)."""
         return [r for r in self.rounds if r.shown]
 
+    def in_round(self, round_slug: str | None) -> RoundFollowUp | None:
+        """Its follow-up in that round (None: it took no part in it)."""
+        return next((r for r in self.rounds if r.round == round_slug), None)
+
     def round_of_report(self, slug: str) -> RoundFollowUp | None:
         """The round whose reports include ``slug`` (None: a report placed in no round)."""
         return next((r for r in self.rounds if any(x.slug == slug for x in r.reports)), None)

@@ -422,8 +422,7 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
         gap = funding.unlock_gap
         checklist = view.eligibility.get(common.slug)
         follow = view.follow_up[common.slug]
-        follow_of = {r.round: r for r in follow.rounds}
-        shown = follow_of.get(view.shown_rounds.get(common.slug)) if follow.rounds else None
+        shown = follow.in_round(view.shown_rounds.get(common.slug)) if follow.rounds else None
         progress = follow.progress
         records.append(
             {
@@ -442,7 +441,7 @@ def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> l
                 else None,
                 "round": view.shown_rounds.get(common.slug),
                 "rounds": [
-                    round_result_record(r.slug, result, follow_of[r.slug])
+                    round_result_record(r.slug, result, follow.in_round(r.slug))
                     for r, result in view.round_results.get(common.slug, [])
                 ],
                 "reviews": [

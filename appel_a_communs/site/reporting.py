@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from appel_a_communs.content.models import Common, Deliverable, Report
 from appel_a_communs.funding.engine import Funding, percent
-from appel_a_communs.funding.followup import FollowUp, RoundFollowUp
+from appel_a_communs.funding.followup import FollowUp
 
 if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView
@@ -101,7 +101,7 @@ class RoundReport:
 def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug: str | None):
     """The row of ``common`` in the round whose funding is ``funding``."""
     result = funding.commons[common.slug]
-    money = _round_of(follow_up, round_slug)
+    money = follow_up.in_round(round_slug)
     progress = follow_up.progress
     return ReportRow(
         common=common,
@@ -118,10 +118,6 @@ def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug
         late=list(progress.late),
         reports=list(money.reports) if money else [],
     )
-
-
-def _round_of(follow_up: FollowUp, round_slug: str | None) -> RoundFollowUp | None:
-    return next((r for r in follow_up.rounds if r.round == round_slug), None)
 
 
 def report_totals(rows: list[ReportRow], matching: bool) -> ReportTotals:

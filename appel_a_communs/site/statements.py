@@ -161,7 +161,7 @@ def _commons_rows(view: CatalogueView, each: RoundView, common_url: Callable[[st
     for common in each.view.commons:
         f = funding.commons[common.slug]
         follow = view.follow_up.get(common.slug)
-        found = next((r for r in follow.rounds if r.round == each.slug), None) if follow else None
+        found = follow.in_round(each.slug) if follow else None
         money = found.money if found else SEALED
         rows.append((
             common.slug, common.title, common_url(common.slug), f.status, f.minimum, f.stretch,

@@ -76,8 +76,17 @@ ITEMS = (
 """The kinds of page written once per item: their pattern holds ``{slug}``."""
 
 LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ITEMS)
-ROUND_KINDS = ("rounds", "round", "round_engagement", "review", "eligibility", "round_report")
-"""The pages only a call with rounds, review dates or eligibility criteria has."""
+OPTIONAL_KINDS = (
+    "rounds",
+    "round",
+    "round_engagement",
+    "review",
+    "eligibility",
+    "round_report",
+    "report",
+)
+"""The pages only some calls have: with rounds, review dates, eligibility criteria or
+follow-up reports (``optional_pages``)."""
 
 DEFAULT_FOLDERS = {
     "data": "data",
@@ -128,12 +137,13 @@ class SiteUrls:
 
     def top_folders(self, pages: Iterable[Page] = ()) -> set[str]:
         """The first folder of every catalogue page: no ordinary page may take it. The
-        pages of rounds exist only in calls that have them (``round_pages``): their folders
-        are taken only by the ``pages`` given, so that a call of before keeps its pages."""
+        pages of ``OPTIONAL_KINDS`` exist only in calls that have them (``optional_pages``):
+        their folders are taken only by the ``pages`` given, so that a call of before keeps
+        its pages."""
         firsts = (
             self.patterns[kind].strip("/").split("/")[0]
             for kind in PAGE_KINDS
-            if kind not in ROUND_KINDS
+            if kind not in OPTIONAL_KINDS
         )
         found = {first for first in firsts if "{" not in first}
         return found | {page.url.strip("/").split("/")[0] for page in pages}
@@ -222,11 +232,7 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
              {"common": c, "funding": funding.commons[c.slug], "nav_current": "commons"})
         for c in view.commons
     ]  # fmt: skip
-    pages += [
-        Page(url("report", r.slug), "report",
-             {"report": r, "common": view.commons_by_slug[r.common], "nav_current": "commons"})
-        for r in view.catalogue.reports.values()
-    ]  # fmt: skip
+    pages += report_pages(view, urls)
     pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
     pages += [
         Page(url("actor", a.slug), "actor",
@@ -248,6 +254,21 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
     pages.append(Page(url("open_data"), "open_data", {"schemas": schemas}))
     pages.append(Page(url("needs"), "needs", {"nav_current": "commons"}))
     return pages
+
+
+def report_pages(view: Any, urls: SiteUrls) -> list[Page]:
+    """A page per follow-up report (``content/reports/``)."""
+    return [
+        Page(urls.url("report", r.slug), "report",
+             {"report": r, "common": view.commons_by_slug[r.common], "nav_current": "commons"})
+        for r in view.catalogue.reports.values()
+    ]  # fmt: skip
+
+
+def optional_pages(view: Any, urls: SiteUrls) -> list[Page]:
+    """The pages of ``OPTIONAL_KINDS`` that this call has: only they reserve their folders,
+    so that a call of before keeps an ordinary page of that name."""
+    return round_pages(view, urls) + report_pages(view, urls)
 
 
 def round_pages(view: Any, urls: SiteUrls) -> list[Page]:

@@ -22,8 +22,8 @@ from appel_a_communs.site.urls import (
     Page,
     SiteUrls,
     catalogue_pages,
+    optional_pages,
     page_slug_errors,
-    round_pages,
 )
 
 from .settings import CatalogueSettings
@@ -56,7 +56,7 @@ class CatalogueGenerator(Generator):
         except ContentErrors as exc:
             errors.extend(exc.errors)
         view = getattr(self, "view", None) if not errors else None
-        errors[:0] = self._page_errors(round_pages(view, self.urls) if view else [])
+        errors[:0] = self._page_errors(optional_pages(view, self.urls) if view else [])
         if errors:
             end_build()  # the build stops here: nothing to keep frozen
             raise ContentErrors(errors)
