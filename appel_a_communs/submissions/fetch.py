@@ -40,7 +40,7 @@ class FetchError(ToolError):
     """A source could not be read: HTTP error, rate limit, unreadable export."""
 
 
-def _store(root: Path, envelope: dict[str, Any]) -> bool:
+def store_envelope(root: Path, envelope: dict[str, Any]) -> bool:
     """Put an envelope in the inbox unless this exact one was already handled."""
     name = f"{envelope['id']}.json"
     text = envelope_json(envelope)
@@ -184,7 +184,7 @@ def fetch_github(
             "author": {"login": login} if isinstance(login, str) else None,
             "data": data,
         }
-        if _store(root, _clean(envelope)):
+        if store_envelope(root, clean_envelope(envelope)):
             written.append(envelope["id"])
     return written
 
@@ -192,7 +192,7 @@ def fetch_github(
 # --- form backends ------------------------------------------------------------------
 
 
-def _clean(envelope: dict[str, Any]) -> dict[str, Any]:
+def clean_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
     contact = {k: v for k, v in (envelope.get("contact") or {}).items() if v}
     result = {k: v for k, v in envelope.items() if v is not None and k != "contact"}
     if contact:
@@ -223,7 +223,7 @@ def envelope_from_record(record: dict[str, Any], source: str = "form") -> dict[s
             "email": record.get("contact_email") or record.get("email"),
         }
     )
-    return _clean(
+    return clean_envelope(
         {
             "id": ident if ident.startswith(prefix) else prefix + ident,
             "type": kind,
@@ -243,7 +243,7 @@ def _store_records(root: Path, records: Iterable[dict[str, Any]], source: str) -
         if not isinstance(record, dict):
             raise FetchError("a submission is not an object")
         envelope = envelope_from_record(record, source)
-        if envelope is not None and _store(root, envelope):
+        if envelope is not None and store_envelope(root, envelope):
             written.append(envelope["id"])
     return written
 
