@@ -16,6 +16,8 @@ from pathlib import Path
 from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
+from appel_a_communs.submissions.publiccode import fetch_publiccode
+from appel_a_communs.submissions.publiccode import report as publiccode_report
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -45,6 +47,23 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     from_json.add_argument("--header", action="append", default=[], help="'Name: value'")
     from_csv = sources.add_parser("csv", help="a CSV export (header row = field keys)")
     from_csv.add_argument("file", type=Path)
+    from_publiccode = sources.add_parser(
+        "publiccode",
+        help="publiccode.yml files or URLs: one proposed common each (exit 1 if one is "
+        "invalid or unreadable; the others are still fetched)",
+    )
+    from_publiccode.add_argument("sources", nargs="+", metavar="FILE_OR_URL")
+    from_publiccode.add_argument(
+        "--challenge", action="append", default=[], metavar="SLUG", help="repeatable"
+    )
+    from_publiccode.add_argument(
+        "--proposed-by", action="append", default=[], metavar="SLUG", help="an actor; repeatable"
+    )
+    wiki = sources.add_parser("mediawiki", help="the pages of a MediaWiki category")
+    wiki.add_argument("api_url", help="the wiki's api.php address")
+    wiki.add_argument("--category", required=True, help="e.g. Communs or Catégorie:Communs")
+    wiki.add_argument("--map", required=True, type=Path, help="the map file (YAML)")
+    wiki.add_argument("--contact", help="an e-mail or URL for the User-Agent, as wikis ask")
 
     parse = commands.add_parser("parse-issue", help="print an issue body's fields as JSON")
     parse.add_argument("--template", type=Path, required=True)
@@ -78,9 +97,21 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
                     number=args.issue,
                     author=args.author or None,
                 )
+            elif args.source == "publiccode":
+                result = fetch_publiccode(root, args.sources, args.challenge, args.proposed_by)
+                print(publiccode_report(result))
+                return 1 if result.rejected or result.failed else 0
             elif args.source == "json":
                 headers = dict(_header(h) for h in args.header)
                 written = fetch_json(root, args.url, headers)
+            elif args.source == "mediawiki":
+                from appel_a_communs.submissions.mediawiki import fetch_mediawiki
+
+                report = fetch_mediawiki(
+                    root, args.api_url, args.category, args.map, contact=args.contact
+                )
+                print(report.summary())
+                return 0
             else:
                 written = fetch_csv(root, args.file)
             print(
