@@ -10,3 +10,8 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("SITEURL", "")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+
+# The call's public contact address, given by each common's funding.json (fundingjson.org,
+# read by funders' directories): the specification requires one, and an actor's address is
+# never published. Without it, no funding.json is written (the sample's is fictional).
+CATALOGUE_FUNDING_EMAIL = os.environ.get("CATALOGUE_FUNDING_EMAIL", "appel@valbrune.example")

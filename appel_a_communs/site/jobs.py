@@ -33,6 +33,8 @@ class Output:
     sitename: str
     locale: str
     widgets: str = "widgets"
+    funding_email: str = ""
+    """CATALOGUE_FUNDING_EMAIL: the address the funding.json manifests give (none without)."""
 
     def address(self, url: str) -> str:
         return f"{self.site}/{url}"
@@ -100,6 +102,33 @@ def data_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
         write_schemas,
         *(partial(write_commons, chunk) for chunk in chunks(view.commons, 50)),
     ]  # fmt: skip
+
+
+def funding_jobs(view: Any, urls: SiteUrls, out: Output, well_known: bool = True) -> list[Job]:
+    """Each common's ``funding.json`` (``<data>/funding/<slug>/funding.json``) and the site's
+    ``.well-known/funding-manifest-urls`` listing them (unless the site writes that file
+    itself: ``well_known`` False); nothing unless ``funding_manifest.publishes``."""
+    from appel_a_communs.site import funding_manifest as fm
+
+    site = fm.manifest_site(out.site, urls, out.funding_email, out.sitename, out.locale)
+    paths = fm.manifest_paths(view, site, out.data)
+    if site is None or not paths:
+        return []
+
+    def write(slugs: list[str]) -> None:
+        for slug in slugs:
+            manifest = fm.funding_manifest(view, view.commons_by_slug[slug], site)
+            path = out.folder / paths[slug]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(fm.manifest_text(manifest) + "\n", encoding="utf-8")
+
+    def write_well_known() -> None:
+        path = out.folder / fm.WELL_KNOWN
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(fm.well_known_text(map(out.address, paths.values())), encoding="utf-8")
+
+    jobs = [partial(write, chunk) for chunk in chunks(list(paths), 100)]
+    return [*jobs, write_well_known] if well_known else jobs
 
 
 def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job]:

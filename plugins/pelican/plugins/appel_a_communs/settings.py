@@ -17,6 +17,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import MAX_FILE_SIZE
 from appel_a_communs.content.types import GITHUB_REPO, FileSize
+from appel_a_communs.site.funding_manifest import is_email
 from appel_a_communs.site.urls import (
     DEFAULT_FOLDERS,
     DEFAULT_PATTERNS,
@@ -45,6 +46,10 @@ class CatalogueSettings(BaseModel):
     data_license: str = "Licence Ouverte / Open Licence 2.0"
     """The licence of the published data."""
     data_license_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    funding_email: str = ""
+    """The call's public address that each common's funding.json gives as its contact (the
+    specification requires one; actors' contact details are never published). Without it,
+    or without an absolute SITEURL, no funding.json is written."""
     forms_mode: Literal["github", "post"] = "github"
     """How the forms deliver a submission: "github" (a GET to the repository's prefilled
     issue form, no JavaScript needed) or "post" (to a form backend's endpoint)."""
@@ -72,6 +77,8 @@ class CatalogueSettings(BaseModel):
             ("https://", "http://")
         ):
             raise ValueError("forms_endpoint: must be an http(s) URL for the post forms mode")
+        if self.funding_email and not is_email(self.funding_email):
+            raise ValueError("funding_email: must be an email address such as call@example.org")
         for kind in ITEMS:
             if "{slug}" not in self.urls[kind]:
                 raise ValueError(f"{kind}_url: must contain {{slug}}")
