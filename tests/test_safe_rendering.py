@@ -3,6 +3,7 @@ attr_list attributes and Pelican link placeholders are all neutralised."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -97,11 +98,15 @@ class Audit(HTMLParser):
         own_script = tag == "script" and re.search(
             r"/theme/js/(prefill|catalogue)\.js$", dict(attrs).get("src") or ""
         )
+        # The page's schema.org JSON-LD (site/jsonld.py): data, checked in handle_data.
+        own_data = tag == "script" and list(attrs) == [("type", "application/ld+json")]
         own_badge = tag == "img" and re.fullmatch(
             r"(\.\./)*badges/[a-z0-9-]+\.svg", dict(attrs).get("src") or ""
         )
         if own_script:
             self._own_script = True
+        elif own_data:
+            self._own_data = True
         elif own_badge:
             pass  # the site's own funding badge
         elif tag in ("script", "iframe", "style", "form", "input", "img", "object", "embed"):
@@ -122,12 +127,19 @@ class Audit(HTMLParser):
     def handle_data(self, data):
         if getattr(self, "_own_script", False) and data.strip():
             self.problems.append("inline code in the site's own <script>")
+        if getattr(self, "_own_data", False):
+            try:
+                json.loads(data)  # the whole element, which no text closed early
+            except ValueError:
+                self.problems.append("JSON-LD that is not JSON")
+            if re.search("[<>&]", data):
+                self.problems.append("markup characters in the JSON-LD")
         if self._open_link is not False and data.strip():
             self.links.append((self._open_link, data.strip()))
 
     def handle_endtag(self, tag):
         if tag == "script":
-            self._own_script = False
+            self._own_script = self._own_data = False
         if tag == "a":
             self._open_link = False
 

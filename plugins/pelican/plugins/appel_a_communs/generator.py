@@ -14,7 +14,7 @@ from pelican.generators import Generator
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
-from appel_a_communs.site import jobs
+from appel_a_communs.site import funding_manifest, jobs
 from appel_a_communs.site.build import end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, site_forms
 from appel_a_communs.site.urls import (
@@ -72,6 +72,8 @@ class CatalogueGenerator(Generator):
         self.context.update(self.urls.template_globals(current.slug if current else None))
         # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
         self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
+        # Common slug → its funding.json, from the site's root (none: not published).
+        self.context["funding_manifests"] = self._funding_manifests()
         pages = self.context.get("pages", [])
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
@@ -109,6 +111,9 @@ class CatalogueGenerator(Generator):
         work += jobs.data_jobs(self.view, self.urls, out)
         work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
         work += jobs.feed_jobs(self.view, self.urls, out)
+        work += jobs.funding_jobs(
+            self.view, self.urls, out, not self._writes_elsewhere(funding_manifest.WELL_KNOWN)
+        )
         work += statement_jobs(self.view, self.urls, out)
         work += jobs.widget_jobs(
             self.view, self.urls, out, partial(self.get_template("widget").render, self.context)
@@ -130,6 +135,13 @@ class CatalogueGenerator(Generator):
         if not self._writes_elsewhere("robots.txt"):
             jobs.write_robots(out)
 
+    def _funding_manifests(self) -> dict[str, str]:
+        out = self._output()
+        site = funding_manifest.manifest_site(
+            out.site, self.urls, out.funding_email, out.sitename, out.locale
+        )
+        return funding_manifest.manifest_paths(self.view, site, out.data)
+
     def _writes_elsewhere(self, save_as: str) -> bool:
         """Whether the site writes this file itself: a static file (STATIC_PATHS, placed
         by EXTRA_PATH_METADATA, copied after this generator has run) or a template page."""
@@ -146,6 +158,7 @@ class CatalogueGenerator(Generator):
             badges=checked.badges_path,
             feeds=checked.feeds_path,
             widgets=checked.widgets_path,
+            funding_email=checked.funding_email,
             sitename=self.settings["SITENAME"],
             locale=self.settings["CATALOGUE_LOCALE"],
         )
@@ -159,7 +172,17 @@ class CatalogueGenerator(Generator):
             url=page.url,
             canonical_url=page.url,
             **page.variables,
+            **self._linked_data(page),
         )
+
+    def _linked_data(self, page: Page) -> dict[str, Any]:
+        """A common's or a challenge's schema.org JSON-LD (``site.jsonld``), computed
+        here, in the process that writes the page."""
+        from appel_a_communs.site.jsonld import page_jsonld
+
+        site = self.settings.get("SITEURL", "").rstrip("/")
+        return page_jsonld(self.view, self.urls, page, site, self.settings["SITENAME"],
+                           self.settings["CATALOGUE_LOCALE"])  # fmt: skip
 
     def _pledge_pieces(self) -> tuple[Any, Any]:
         """Render the pieces of pledge rows once: every pledge shows on its common's page

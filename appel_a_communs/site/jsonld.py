@@ -1,0 +1,376 @@
+"""schema.org JSON-LD of a common's page and of a challenge's page, from the view.
+
+Search engines and aggregators read a page's ``<script type="application/ld+json">``;
+what it holds is computed here, never in a template, and says no more than the page:
+
+- The common is a ``SoftwareSourceCode`` when it is software with a repository, else a
+  ``CreativeWork``: its name, summary, tags (``keywords``), maturity
+  (``creativeWorkStatus``, our code: idea, prototype, beta, stable, obsolete), licence
+  (an SPDX URL; a compound expression is a ``CreativeWork`` named by the expression, whose
+  ``hasPart`` are the URLs of its licences and exceptions), repository, website
+  (``sameAs``), the actors who propose it (``creator``), its contributors and maintainers
+  (``contributor``, ``maintainer``), the challenges it answers (``about``, whose inverse
+  ``subjectOf`` the challenge's page gives) and the call (``isPartOf``).
+- Its funding is a list of ``MonetaryGrant``: in each round it took part in that is open
+  or closed (not an upcoming one), one grant per funder with the money of its pledges
+  that count (firm, or conditional with the condition met), the money as the page shows
+  it. A pending conditional pledge is not a grant: it is left out, as it is left out of
+  the secured money. While a round is sealed, no per-actor amount exists in the view: the
+  round has one grant, from every funder whose money counts, for the common's secured
+  money in it, and that amount only where the page shows it (see ``_shows_secured``);
+  elsewhere the grant has no ``amount``. A closed round's matching is a grant of the
+  matching funder; an open round's matching is an estimate, not a grant, and is left out.
+  Money outside the goals (``existing_funding``) names no funder and is left out.
+- An actor is an ``Organization`` (our actors are organisations, never persons), of the
+  schema.org subtype of its kind (``ORGANIZATION_TYPES``), its ``url`` its page.
+- The challenge is a ``CreativeWork``: schema.org has no type for a problem statement or a
+  call for proposals (``Question`` is a question and its answers on a Q&A page, ``Project``
+  an organisation), and a challenge is a text the call publishes: ``isPartOf`` the call
+  (the site: ``WebSite``, its name and home page), ``subjectOf`` the commons answering it.
+
+Every node of ours has ``@id`` = ``url`` = its page's address. With a site address
+(``SITEURL``) these are absolute; without one (a local build), they are relative to the
+page itself (``../../acteurs/ville/``), which a JSON-LD processor resolves against the
+page's address, as a browser resolves the page's links.
+
+Amounts are exact JSON numbers written from the Decimal (``6000.00``, as schema.org
+recommends a Number for ``MonetaryAmount.value``), never a float. The text is safe inside
+a ``<script>`` element: ``<``, ``>`` and ``&`` are written ``\\u003c``, ``\\u003e`` and
+``\\u0026``, so no value can close the element or open a comment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any
+
+from markupsafe import Markup
+
+from appel_a_communs.content.models import Actor, Challenge, Common, Pledge
+from appel_a_communs.funding.engine import CommonFunding
+from appel_a_communs.i18n import translations
+from appel_a_communs.site.urls import Page, SiteUrls
+from appel_a_communs.site.view import CatalogueView
+
+CONTEXT = "https://schema.org"
+
+ORGANIZATION_TYPES = {
+    "company": "Corporation",
+    "startup": "Corporation",
+    "public-body": "GovernmentOrganization",
+    "association": "NGO",
+    "research": "ResearchOrganization",
+    "citizen-group": "Organization",
+    "other": "Organization",
+}
+"""Our actor kinds as schema.org types (each a subtype of ``Organization``)."""
+
+CONTRIBUTING_ROLES = {"contributor": "contributor", "maintainer": "maintainer"}
+"""Working-group roles → the property that lists them; a funder is in ``funding``, a user
+has no schema.org property."""
+
+SPDX = "https://spdx.org/licenses/{}.html"
+
+Json = dict[str, Any]
+UrlOf = Callable[[str], str]
+"""A page's URL relative to the site's root → its address in this page's JSON-LD."""
+
+
+# --- the pages --------------------------------------------------------------------------
+
+
+def page_jsonld(
+    view: CatalogueView, urls: SiteUrls, page: Page, site: str, sitename: str, locale: str
+) -> dict[str, Markup]:
+    """What a page's template receives: ``jsonld``, the text of its ``<script
+    type="application/ld+json">``, for a common's or a challenge's page; nothing for any
+    other. ``site`` is the site's address (``SITEURL``, may be empty)."""
+    address = address_of(site, page.url)
+    if page.template == "common":
+        data = common_jsonld(view, urls, page.variables["common"], address, sitename, locale)
+    elif page.template == "challenge":
+        data = challenge_jsonld(view, urls, page.variables["challenge"], address, sitename)
+    else:
+        return {}
+    return {"jsonld": script_text(data)}
+
+
+def address_of(site: str, page_url: str) -> UrlOf:
+    """Addresses as seen from the page at ``page_url``: absolute under ``site``, else
+    relative to the page (``communs/velo/`` sees ``acteurs/x/`` as ``../../acteurs/x/``)."""
+    if site:
+        root = site.rstrip("/") + "/"
+        return lambda url: root + url
+    up = "../" * page_url.count("/") or "./"
+    return lambda url: up + url
+
+
+def common_jsonld(
+    view: CatalogueView,
+    urls: SiteUrls,
+    common: Common,
+    address: UrlOf,
+    sitename: str,
+    locale: str = "fr",
+) -> Json:
+    """The common as its page presents it (see the module's docstring)."""
+    page = address(urls.url("common", common.slug))
+    data: Json = {
+        "@context": CONTEXT,
+        "@type": common_type(common),
+        "@id": page,
+        "url": page,
+        "name": common.title,
+        "description": common.summary,
+    }
+    if common.tags:
+        data["keywords"] = list(common.tags)
+    if common.maturity:
+        data["creativeWorkStatus"] = common.maturity
+    if common.license:
+        data["license"] = license_value(common.license)
+    if data["@type"] == "SoftwareSourceCode":
+        data["codeRepository"] = str(common.repository)
+    if common.website:
+        data["sameAs"] = str(common.website)
+    actors = view.actors_by_slug
+    data["creator"] = [organization(actors[slug], urls, address) for slug in common.proposed_by]
+    for role, members in view.working_group.get(common.slug, []):
+        if role in CONTRIBUTING_ROLES:
+            data[CONTRIBUTING_ROLES[role]] = [organization(a, urls, address) for a in members]
+    challenges = view.challenges_by_slug
+    data["about"] = [
+        challenge_node(challenges[slug], urls, address)
+        for slug in common.challenges
+        if slug in challenges
+    ]
+    data["isPartOf"] = call_node(address, sitename)
+    grants = funding_grants(view, urls, common, address, locale)
+    if grants:
+        data["funding"] = grants
+    return data
+
+
+def challenge_jsonld(
+    view: CatalogueView, urls: SiteUrls, challenge: Challenge, address: UrlOf, sitename: str
+) -> Json:
+    """The challenge, part of the call, and the commons answering it."""
+    page = address(urls.url("challenge", challenge.slug))
+    data: Json = {
+        "@context": CONTEXT,
+        "@type": "CreativeWork",
+        "@id": page,
+        "url": page,
+        "name": challenge.title,
+        "description": challenge.summary,
+        "creativeWorkStatus": challenge.status,
+    }
+    if challenge.themes:
+        data["keywords"] = list(challenge.themes)
+    data["isPartOf"] = call_node(address, sitename)
+    commons = view.commons_by_challenge.get(challenge.slug, [])
+    if commons:
+        data["subjectOf"] = [common_node(c, urls, address) for c in commons]
+    return data
+
+
+# --- nodes ------------------------------------------------------------------------------
+
+
+def common_type(common: Common) -> str:
+    if "software" in common.resource_types and common.repository:
+        return "SoftwareSourceCode"
+    return "CreativeWork"
+
+
+def organization(actor: Actor, urls: SiteUrls, address: UrlOf) -> Json:
+    page = address(urls.url("actor", actor.slug))
+    node: Json = {
+        "@type": ORGANIZATION_TYPES.get(actor.kind, "Organization"),
+        "@id": page,
+        "url": page,
+        "name": actor.name,
+    }
+    if actor.website:
+        node["sameAs"] = str(actor.website)
+    return node
+
+
+def challenge_node(challenge: Challenge, urls: SiteUrls, address: UrlOf) -> Json:
+    page = address(urls.url("challenge", challenge.slug))
+    return {"@type": "CreativeWork", "@id": page, "url": page, "name": challenge.title}
+
+
+def common_node(common: Common, urls: SiteUrls, address: UrlOf) -> Json:
+    page = address(urls.url("common", common.slug))
+    return {"@type": common_type(common), "@id": page, "url": page, "name": common.title}
+
+
+def call_node(address: UrlOf, sitename: str) -> Json:
+    home = address("")
+    return {"@type": "WebSite", "@id": home, "url": home, "name": sitename}
+
+
+@cache
+def license_value(expression: str) -> str | Json:
+    """A licence's SPDX page; a compound expression (``MIT OR Apache-2.0``, ``WITH`` an
+    exception) as a ``CreativeWork`` named by the expression, its parts linked."""
+    from license_expression import get_spdx_licensing
+
+    licensing = get_spdx_licensing()
+    parsed = licensing.parse(expression, validate=True, strict=True)
+    key = getattr(parsed, "key", None)
+    if isinstance(key, str):  # one licence
+        return SPDX.format(key)
+    keys = [symbol.key for symbol in licensing.license_symbols(parsed, decompose=True)]
+    return {
+        "@type": "CreativeWork",
+        "name": str(parsed),
+        "hasPart": [{"@id": SPDX.format(k)} for k in dict.fromkeys(keys)],
+    }
+
+
+# --- funding ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Round:
+    """One round as the common's page shows it."""
+
+    slug: str | None
+    name: str | None
+    url: str
+    state: str
+    sealed: bool
+    pledges: list[Pledge]
+    result: CommonFunding
+    matching_funder: str | None
+
+
+def _rounds(view: CatalogueView, urls: SiteUrls, common: Common) -> list[_Round]:
+    """The rounds the common took part in; a call without rounds is one, unnamed."""
+    slug = common.slug
+    if not view.rounds:  # a call without rounds: its funding page, its pledges
+        return [
+            _Round(None, None, urls.url("funding"), "open", view.sealed,
+                   view.pledges_by_common.get(slug, []), view.funding.commons[slug], None)
+        ]  # fmt: skip
+    current = view.current_round.slug if view.current_round else None
+    named = bool(view.catalogue.rounds)  # a round of rounds/ is named by its slug at least
+    found = []
+    for each, result in view.round_results.get(slug, []):
+        matching = each.round.matching if each.round is not None else None
+        found.append(
+            _Round(
+                each.slug,
+                (each.round.name or (each.slug if named else None)) if each.round else None,
+                urls.round_url(each.slug, current),
+                each.state,
+                each.sealed,
+                each.view.pledges_by_common.get(slug, []),
+                result,
+                matching.funder if matching is not None else None,
+            )
+        )
+    return found
+
+
+def _shows_secured(view: CatalogueView, common: Common, round_: _Round) -> bool:
+    """Whether the common's page shows its secured money in that round, as common.html
+    does: in the table of the other rounds, in the funding block of the round it shows
+    (when the common has a goal), or in the follow-up of that round."""
+    if view.rounds and round_.slug != view.shown_rounds.get(common.slug):
+        return True  # a row of "Other rounds"
+    if round_.result.bar is not None:
+        return True  # the funding block: "Secured: …"
+    follow = view.follow_up.get(common.slug)
+    return follow is not None and any(r.round == round_.slug for r in follow.shown_rounds)
+
+
+def funding_grants(
+    view: CatalogueView, urls: SiteUrls, common: Common, address: UrlOf, locale: str = "fr"
+) -> list[Json]:
+    """The common's ``MonetaryGrant``s (see the module's docstring)."""
+    actors = view.actors_by_slug
+    currency = view.currency
+    grants: list[Json] = []
+    for round_ in _rounds(view, urls, common):
+        if round_.state == "upcoming":
+            continue
+        counted = round_.result.counted
+        money = [p for p in round_.pledges if p.money is not None and p.id in counted]
+        base: Json = {"@type": "MonetaryGrant"}
+        if round_.name:
+            base["name"] = round_.name
+        base["url"] = address(round_.url)
+        if round_.sealed or any(p.money.amount is None for p in money):  # type: ignore[union-attr]
+            funders = list(dict.fromkeys(p.actor for p in money))
+            if not funders:
+                continue
+            nodes = [organization(actors[s], urls, address) for s in funders]
+            grant = {**base, "funder": nodes[0] if len(nodes) == 1 else nodes}
+            if _shows_secured(view, common, round_):
+                grant["amount"] = monetary_amount(round_.result.secured, currency)
+            grants.append(grant)
+            continue
+        by_funder: dict[str, Decimal] = defaultdict(Decimal)
+        for pledge in money:
+            by_funder[pledge.actor] += pledge.money.amount  # type: ignore[union-attr, operator]
+        for slug, amount in by_funder.items():
+            grants.append(
+                {**base, "funder": organization(actors[slug], urls, address),
+                 "amount": monetary_amount(amount, currency)}
+            )  # fmt: skip
+        estimate = round_.result.matching_estimate
+        if round_.state == "closed" and estimate and round_.matching_funder in actors:
+            grants.append(
+                {**base, "url": address(round_.url) + "#matching-title",
+                 "description": translations(locale).pgettext("round results", "Matching"),
+                 "funder": organization(actors[round_.matching_funder], urls, address),
+                 "amount": monetary_amount(estimate, currency)}
+            )  # fmt: skip
+    return grants
+
+
+def monetary_amount(amount: Decimal, currency: str) -> Json:
+    return {"@type": "MonetaryAmount", "currency": currency, "value": amount}
+
+
+# --- writing it -------------------------------------------------------------------------
+
+SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
+
+
+def dumps(value: Any) -> str:
+    """JSON of dicts, lists, strings, booleans, integers and Decimals: a Decimal is written
+    as an exact number with two decimals (``6000.00``), never through a float."""
+    if isinstance(value, dict):
+        items = (f"{encode_basestring(str(k))}:{dumps(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite amount: {value}")
+        return f"{value:.2f}"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None or isinstance(value, bool | int):
+        return json.dumps(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON-LD")
+
+
+def script_text(data: Json) -> Markup:
+    """The JSON text, safe between ``<script type="application/ld+json">`` and
+    ``</script>``: the only ``<``, ``>`` and ``&`` of JSON are inside strings, where their
+    escapes mean the same character."""
+    text = dumps(data)
+    for character, escape in SCRIPT_ESCAPES:
+        text = text.replace(character, escape)
+    return Markup(text)
