@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import socketserver
+import threading
 import time
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,15 @@ def site(tmp_path) -> Path:
     return root
 
 
+@pytest.fixture
+def bare(tmp_path) -> Path:
+    """A site root without content: enough for ``fetch`` (which reads no content), not
+    for ``process``; copying the call for each of the 292 invalid files took 6 s."""
+    root = tmp_path / "site"
+    (root / "submissions" / "inbox").mkdir(parents=True)
+    return root
+
+
 def fetch(site: Path, *sources: str | Path, capsys=None, options=None) -> tuple[int, str]:
     options = ["--challenge", CHALLENGE, "--proposed-by", ACTOR] if options is None else options
     code = main(["--root", str(site), "fetch", "publiccode", *map(str, sources), *options])
@@ -135,7 +147,8 @@ def test_valid_file_gives_an_accepted_common(site, path, capsys):
 
 
 @pytest.mark.parametrize("path", INVALID, ids=rel)
-def test_invalid_file_gives_no_envelope(site, path, capsys):
+def test_invalid_file_gives_no_envelope(bare, path, capsys):
+    site = bare
     name = rel(path)
     code, out = fetch(site, path, capsys=capsys)
     if name in NOT_CHECKED:
@@ -180,6 +193,27 @@ def test_a_bad_file_does_not_stop_the_others(site, capsys):
     assert code == 1
     assert len(inbox(site)) == 1
     assert "legal.license: " in out and "missing.yml" in out and "1 new envelope" in out
+
+
+def test_the_same_repository_twice_in_one_run_is_refused(site, tmp_path, capsys):
+    """Both files name the same url, hence the same envelope: the second would silently
+    replace the first in the inbox; it is refused, naming both files, exit 1."""
+    first = DATA / "v0" / "valid" / "valid.minimal.yml"
+    second = tmp_path / "other.yml"
+    text = first.read_text(encoding="utf-8")
+    assert text.count("Medusa") == 2  # name and localisedName
+    second.write_text(text.replace("Medusa", "Other"), encoding="utf-8")
+    code, out = fetch(site, first, second, capsys=capsys)
+    assert code == 1, out
+    [envelope] = inbox(site).values()
+    assert envelope["data"]["title"] == "Medusa"  # the first one, not replaced
+    assert "1 new envelope" in out and out.count(envelope["id"]) == 2, out
+    assert f"refused {second}: its url " in out and f"as {first} did earlier" in out
+    # the same file named twice: refused likewise; alone, the second file is fine
+    code, out = fetch(site, first, first, capsys=capsys)
+    assert code == 1 and f"refused {first}: " in out and "unchanged" in out
+    assert fetch(site, second)[0] == 0
+    assert [e["data"]["title"] for e in inbox(site).values()] == ["Other"]
 
 
 # --- valid for the Standard, refused for reasons of ours ---------------------------------
@@ -259,6 +293,25 @@ def test_mapping_in_the_calls_language(site, tmp_path):
     assert envelope["id"] == "file-publiccode-github-com-italia-developers-italia-it"
 
 
+def test_a_regional_description_for_the_calls_language(site, tmp_path):
+    """A French call, descriptions in en and fr-FR: fr-FR (same primary subtag) wins over
+    the English fallback."""
+    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "fr"\n', encoding="utf-8")
+    text = (DATA / "v0" / "valid" / "no-network" / "valid.yml").read_text(encoding="utf-8")
+    long_fr = "Une description longue en français. " * 6
+    text = text.replace(
+        "description:\n  en:\n",
+        "description:\n  fr-FR:\n    shortDescription: Un logiciel de France.\n"
+        f"    longDescription: {long_fr}\n    features:\n      - Marche bien\n  en:\n",
+    )
+    path = tmp_path / "publiccode.yml"
+    path.write_text(text, encoding="utf-8")
+    assert fetch(site, path)[0] == 0
+    [envelope] = inbox(site).values()
+    assert envelope["data"]["summary"] == "Un logiciel de France."
+    assert envelope["data"]["body"] == long_fr.strip() + "\n\n- Marche bien\n"
+
+
 def test_english_when_the_calls_language_is_missing(site):
     (site / "pelicanconf.py").write_text('DEFAULT_LANG = "de"\n', encoding="utf-8")
     assert fetch(site, DATA / "v0" / "valid" / "no-network" / "valid.yml")[0] == 0
@@ -291,11 +344,27 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_running_twice_writes_nothing_new(site, capsys):
+@pytest.fixture
+def later(monkeypatch):
+    """Make "now" a later time for the fetches that follow: a new submitted_at would show
+    (instead of sleeping a second)."""
+
+    def later_now():
+        class Later(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime(2031, 1, 2, 3, 4, 5, tzinfo=tz or UTC)
+
+        monkeypatch.setattr(publiccode, "datetime", Later)
+
+    return later_now
+
+
+def test_running_twice_writes_nothing_new(site, capsys, later):
     path = DATA / "v0" / "valid" / "valid.yml"
     assert fetch(site, path)[0] == 0
     before = tree(site)
-    time.sleep(1.1)  # a new submitted_at would show
+    later()  # a new submitted_at would show
     code, out = fetch(site, path, capsys=capsys)
     assert code == 0 and "0 new envelope" in out and "unchanged" in out
     assert tree(site) == before
@@ -305,12 +374,12 @@ def test_running_twice_writes_nothing_new(site, capsys):
     assert tree(site) == after_process  # accepted already: nothing back in the inbox
 
 
-def test_a_rejected_envelope_is_not_resubmitted(site):
+def test_a_rejected_envelope_is_not_resubmitted(site, later):
     path = DATA / "v0" / "valid" / "valid.minimal.yml"
     assert fetch(site, path, options=[])[0] == 0
     Processor(site, TODAY).run()  # rejected: no challenge, no proposer
     before = tree(site)
-    time.sleep(1.1)
+    later()
     assert fetch(site, path, options=[])[0] == 0
     assert tree(site) == before
 
@@ -361,6 +430,54 @@ def test_url_too_slow(site, httpserver, monkeypatch, capsys):
     assert code == 1 and f"could not reach {url}: ReadTimeout" in out
 
 
+class _Hostile(socketserver.BaseRequestHandler):
+    """Answers 200 with a body that never ends: /drip a byte every 0.05 s (every socket
+    read gets something, so no read timeout trips), /endless 64 KiB blocks as fast as it
+    can, no Content-Length. Stops after 15 s so that a broken guard fails, not hangs."""
+
+    def handle(self):
+        drip = self.request.recv(65536).startswith(b"GET /drip ")
+        self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/yaml\r\n\r\nname: x\n")
+        stop = time.monotonic() + 15
+        try:
+            while time.monotonic() < stop:
+                if drip:
+                    self.request.sendall(b"#")
+                    time.sleep(0.05)
+                else:
+                    self.request.sendall(b"#" * 65536)
+        except OSError:
+            return  # the client gave up: what it should do
+
+
+@pytest.fixture
+def hostile() -> Iterator[socketserver.ThreadingTCPServer]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [("/drip", "took more than 1 s to answer"), ("/endless", "answered more than ")],
+)
+def test_an_answer_that_never_ends_is_cut(bare, hostile, monkeypatch, capsys, path, why):
+    """requests' timeout is per socket read: a server dripping bytes never trips it. The
+    whole read of one URL has a deadline (DEADLINE) and a size cap (MAX_SIZE)."""
+    monkeypatch.setattr(publiccode, "TIMEOUT", 0.5)
+    monkeypatch.setattr(publiccode, "DEADLINE", 1)
+    url = f"http://127.0.0.1:{hostile.server_address[1]}{path}"
+    started = time.monotonic()
+    code, out = fetch(bare, url, capsys=capsys)
+    assert time.monotonic() - started < 5, out
+    assert code == 1 and f"could not read: {url} {why}" in out, out
+    assert inbox(bare) == {}
+
+
 def test_url_not_utf8(site, httpserver, capsys):
     body = (DATA / "v0" / "invalid" / "file_encoding.yml").read_bytes()
     httpserver.expect_request("/publiccode.yml").respond_with_data(body)
@@ -375,7 +492,7 @@ def test_url_too_big(site, httpserver, capsys):
     httpserver.expect_request("/publiccode.yml").respond_with_data(body)
     url = httpserver.url_for("/publiccode.yml")
     code, out = fetch(site, url, capsys=capsys)
-    assert code == 1 and f"is over {publiccode.MAX_SIZE} bytes" in out
+    assert code == 1 and f"{url} answered more than {publiccode.MAX_SIZE} bytes" in out
 
 
 def test_local_file_too_big(site, tmp_path, capsys):
@@ -391,6 +508,22 @@ def test_other_schemes_are_refused(site, capsys):
 
 
 # --- anything in, no traceback ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [MemoryError, RecursionError])
+def test_no_traceback_even_out_of_memory(bare, monkeypatch, capsys, error):
+    """No path is known to reach them (inputs are capped, YAML depth is limited): if one
+    does, the command says so and exits 1."""
+    from appel_a_communs.submissions import cli
+
+    def boom(*args, **kwargs):
+        raise error()
+
+    monkeypatch.setattr(cli, "fetch_publiccode", boom)
+    code = main(["--root", str(bare), "fetch", "publiccode", "x.yml"])
+    err = capsys.readouterr().err
+    assert code == 1 and f"submissions: {error.__name__}: an input is too large" in err
+
 
 _scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.dates()
 _values = st.recursive(

@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
             elif args.source == "publiccode":
                 result = fetch_publiccode(root, args.sources, args.challenge, args.proposed_by)
                 print(publiccode_report(result))
-                return 1 if result.rejected or result.failed else 0
+                return 0 if result.complete else 1
             elif args.source == "json":
                 headers = dict(_header(h) for h in args.header)
                 written = fetch_json(root, args.url, headers)
@@ -132,6 +132,13 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
         return 1
     except (OSError, ValueError) as exc:
         print(f"submissions: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    except (MemoryError, RecursionError) as exc:  # an input too big or too deep: no traceback
+        print(
+            f"submissions: {exc.__class__.__name__}: an input is too large or nested too "
+            "deeply; nothing more was done",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

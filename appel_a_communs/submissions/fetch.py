@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 
 from appel_a_communs.commands.site import site_language
 from appel_a_communs.content.errors import display_path
@@ -53,6 +55,44 @@ def store_envelope(root: Path, envelope: dict[str, Any]) -> bool:
         return False  # accepted already: a later edit of the issue changes nothing
     write_atomic(submissions / "inbox" / name, text)
     return True
+
+
+def read_limited(
+    response: requests.Response, limit: int, deadline_seconds: float, url: str
+) -> bytes:
+    """The body of a streamed answer (``session.get(..., stream=True)``), at most ``limit``
+    bytes (after Content-Encoding is undone, so a compressed bomb stops too) and read
+    within ``deadline_seconds`` of wall-clock time in all; else FetchError naming ``url``.
+
+    requests' ``timeout`` bounds each socket read, not the whole answer: a server sending
+    one byte a second never trips it. Here every read returns what has arrived (urllib3's
+    ``read1``), the clock is checked between reads, so the read ends at most one socket
+    timeout (TIMEOUT) after the deadline. Chunks are kept in a list and joined once."""
+    start = time.monotonic()
+    raw = getattr(response, "raw", None)
+    chunks: Iterator[bytes]
+    if getattr(response, "_content_consumed", False):  # not streamed: read already
+        chunks = iter([response.content or b""])
+    elif isinstance(raw, urllib3.response.HTTPResponse) and hasattr(raw, "read1"):
+        # (read1 gives None on a closed response: the end too)
+        chunks = iter(lambda: raw.read1(65536, decode_content=True) or b"", b"")
+    else:  # not urllib3's response (a test adapter's BytesIO): requests' own chunks
+        chunks = response.iter_content(65536)
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(f"{url} answered more than {limit} bytes; nothing was read")
+            parts.append(chunk)
+            if time.monotonic() - start > deadline_seconds:
+                raise FetchError(
+                    f"{url} took more than {deadline_seconds:g} s to answer; nothing was read"
+                )
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise FetchError(f"could not read {url}: {exc.__class__.__name__}") from None
+    return b"".join(parts)
 
 
 def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -46,12 +46,22 @@ from appel_a_communs.content.strict_yaml import (
     load_mapping,
 )
 from appel_a_communs.content.types import spdx_licensing
-from appel_a_communs.submissions.fetch import TIMEOUT, FetchError, clean_envelope, store_envelope
+from appel_a_communs.submissions.fetch import (
+    TIMEOUT,
+    FetchError,
+    clean_envelope,
+    read_limited,
+    store_envelope,
+)
 from appel_a_communs.submissions.process import slugify
 
 MAX_SIZE = 1024 * 1024
 """Bytes a publiccode.yml may hold: real ones are a few kilobytes, longDescription is at
 most 10000 characters per language."""
+
+DEADLINE = 60
+"""Seconds the answer of one URL may take in all (TIMEOUT bounds each socket read only: a
+server sending a byte a second would never trip it)."""
 
 SUPPORTED_VERSIONS = (
     "0",
@@ -792,19 +802,15 @@ def parse_publiccode(raw: bytes, source: str) -> dict[str, Any]:
 
 
 def read_source(source: str, session: requests.Session | None = None) -> bytes:
-    """The bytes of a local file or an http(s) URL, at most MAX_SIZE (+1 to tell)."""
+    """The bytes of a local file (at most MAX_SIZE, +1 to tell) or of an http(s) URL (at
+    most MAX_SIZE, within DEADLINE seconds, else FetchError)."""
     if re.match(r"https?://", source, re.I):
         session = session or requests.Session()
         try:
             with session.get(source, timeout=TIMEOUT, stream=True) as response:
                 if response.status_code >= 400:
                     raise FetchError(f"{source} answered HTTP {response.status_code}")
-                data = b""
-                for chunk in response.iter_content(65536):
-                    data += chunk
-                    if len(data) > MAX_SIZE:
-                        break
-                return data
+                return read_limited(response, MAX_SIZE, DEADLINE, source)
         except requests.RequestException as exc:
             raise FetchError(f"could not reach {source}: {exc.__class__.__name__}") from None
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", source):
@@ -927,6 +933,14 @@ class FetchResult:
     """Source → every faulty key of an invalid publiccode.yml."""
     failed: dict[str, str]
     """Source → why it could not be read (missing file, HTTP error, unreachable)."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Source → why a valid one was not stored: it gives the envelope id of an earlier
+    source of the same run (the same repository url), which it would replace."""
+
+    @property
+    def complete(self) -> bool:
+        """Every source was read, valid, and stored or already there."""
+        return not (self.rejected or self.failed or self.refused)
 
 
 def fetch_publiccode(
@@ -946,6 +960,7 @@ def fetch_publiccode(
         raise FetchError(str(exc)) from None
     session = session or requests.Session()
     result = FetchResult([], [], {}, {})
+    first_source: dict[str, str] = {}  # envelope id → the source of this run that gave it
     for source in sources:
         try:
             data = parse_publiccode(read_source(source, session), source)
@@ -956,6 +971,15 @@ def fetch_publiccode(
             result.rejected[source] = exc.problems
             continue
         envelope = publiccode_envelope(root, data, language, challenges or [], proposed_by or [])
+        ident = envelope["id"]
+        if ident in first_source:
+            result.refused[source] = (
+                f"{source}: its url {data['url']} gives the envelope {ident}, as "
+                f"{first_source[ident]} did earlier in this run (the same software): only "
+                f"{first_source[ident]} was kept; give one publiccode.yml per repository"
+            )
+            continue
+        first_source[ident] = source
         if store_envelope(root, envelope):
             result.written.append(envelope["id"])
         else:
@@ -974,4 +998,6 @@ def report(result: FetchResult) -> str:
         lines += [f"  - {p}" for p in problems]
     for why in result.failed.values():
         lines.append(f"could not read: {why}")  # the reason names the source
+    for why in result.refused.values():
+        lines.append(f"refused {why}")  # names both sources
     return "\n".join(lines)
