@@ -9,7 +9,9 @@ reader, after internal links are made absolute and category and file links dropp
 The client is polite as the API's etiquette asks: requests one after the other,
 ``maxlag=5`` on each, the ``maxlag`` error and HTTP 429/503 honoured with their
 ``Retry-After`` (a bounded number of retries, a bounded total wait), a User-Agent naming
-the tool, a timeout on every call. Every failure is a FetchError naming the wiki.
+the tool, a timeout on every call, a wall-clock deadline and a size cap on every answer.
+Every failure is a FetchError naming the wiki. pandoc runs bounded in time and memory per
+text and in time per fetch: a page it cannot convert is skipped and said, the others go on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import email.utils
 import re
 import subprocess
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -35,7 +38,12 @@ from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
 from appel_a_communs.content.types import Line
-from appel_a_communs.submissions.fetch import FetchError, clean_envelope, store_envelope
+from appel_a_communs.submissions.fetch import (
+    FetchError,
+    clean_envelope,
+    read_limited,
+    store_envelope,
+)
 from appel_a_communs.submissions.process import slugify
 
 try:
@@ -44,7 +52,12 @@ except PackageNotFoundError:  # a bare checkout, not installed
     VERSION = "0"
 
 TIMEOUT = 20
-"""Seconds for one HTTP call (connect and read)."""
+"""Seconds for one socket operation of a call (connect, or one read)."""
+CALL_DEADLINE = 60.0
+"""Seconds of wall-clock time for one answer to arrive in full (a wiki dripping its answer
+byte by byte never trips TIMEOUT): the read stops at most TIMEOUT after this."""
+MAX_ANSWER = 20 * 1024 * 1024
+"""Bytes one answer may have (50 pages of wikitext are a few MB at most)."""
 MAXLAG = 5
 """The ``maxlag`` sent with every call: the value the Manual:Maxlag parameter recommends."""
 MAX_RETRIES = 5
@@ -57,11 +70,40 @@ MAX_REQUESTS = 2000
 """Calls a fetch may make: a continuation that never ends stops here."""
 BATCH = 50
 """Pages per answer: the API gives the content of at most 50 pages at once (non-bots)."""
-PANDOC_TIMEOUT = 60
-"""Seconds pandoc may take for one text."""
+PANDOC_TIMEOUT = 10.0
+"""Seconds pandoc may take for one text; past that the page is skipped (pandoc's mediawiki
+reader backtracks exponentially on some unbalanced markup: 140 bytes of unbalanced bold
+and italic quotes take minutes), the others go on."""
+PANDOC_HEAP = "512m"
+"""The largest heap pandoc may use for one text (its ``+RTS -M`` option)."""
+CONVERT_BUDGET = 600.0
+"""Seconds that parsing and pandoc may take in all for one fetch (about 50 ms a page
+usually); past that the fetch stops (the envelopes already written stay in the inbox)."""
+MAX_PAGE_TEXT = 200_000
+"""Characters of wikitext a page may have; a longer page is skipped. A long wiki page has
+about 150,000 (parsed and converted in about 2 s), but mwparserfromhell's tokenizer is
+superlinear on unclosed markup (80,000 characters of ``[http://a `` take 15 s, and it
+cannot be interrupted): this cap bounds that, its time counts in CONVERT_BUDGET."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 RETRY_ERRORS = frozenset({"maxlag", "ratelimited"})
 TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]")
+
+# Only web and mail links survive into the Markdown: any other link (javascript:, data:,
+# relative ones) becomes its text, an image becomes its description (our pages load
+# nothing from elsewhere). A pandoc Lua filter, so it applies to whatever pandoc reads as
+# a link, whether mwparserfromhell saw one or not.
+LINK_FILTER = """\
+function Link(el)
+  local target = el.target:lower()
+  if target:match("^https?://") or target:match("^mailto:") then
+    return nil
+  end
+  return el.content
+end
+function Image(el)
+  return el.caption
+end
+"""
 
 # Pandoc's Markdown as our renderer (Python-Markdown with tables and fenced code) reads
 # it: nested lists indented by four, hard breaks as two spaces, no raw HTML (escaped).
@@ -195,20 +237,23 @@ class MediaWikiAPI:
             self.calls += 1
             try:
                 response = self.session.get(
-                    self.url, params=params, headers=self.headers, timeout=TIMEOUT
+                    self.url, params=params, headers=self.headers, timeout=TIMEOUT, stream=True
                 )
             except requests.RequestException as exc:
                 raise FetchError(f"could not reach {self.url}: {exc.__class__.__name__}") from None
+            with response:
+                body = read_limited(response, MAX_ANSWER, CALL_DEADLINE, self.url)
             asked = retry_after(response.headers.get("Retry-After"), self.now())
             if response.status_code in RETRY_STATUSES:
                 why = f"HTTP {response.status_code}"
                 wait = asked if asked is not None else DEFAULT_WAIT * 2**attempt
             elif response.status_code >= 400:
                 raise FetchError(
-                    f"{self.url} answered HTTP {response.status_code}: {_snippet(response)}"
+                    f"{self.url} answered HTTP {response.status_code}: "
+                    f"{_snippet(_text(response, body))}"
                 )
             else:
-                answer = self._json(response)
+                answer = self._json(response, body)
                 error = answer.get("error")
                 if error is None:
                     return answer
@@ -230,18 +275,12 @@ class MediaWikiAPI:
             self.waited += wait
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _json(self, response: requests.Response) -> dict[str, Any]:
+    def _json(self, response: requests.Response, body: bytes) -> dict[str, Any]:
         # The strict reader, not response.json(): json.loads recurses, and an answer nested
         # deep enough would end in a RecursionError; this one refuses it with a message.
-        content = response.content
+        text = _text(response, body)
         try:
-            if response.encoding is None and len(content) > 3:
-                text = content.decode(requests.utils.guess_json_utf(content) or "utf-8")
-            else:
-                text = response.text
-            answer = load_json(text)
-        except (UnicodeDecodeError, LookupError):
-            answer = None
+            answer = load_json(text) if text is not None else None
         except StrictYAMLError as exc:
             kind = response.headers.get("Content-Type", "no Content-Type")
             raise FetchError(
@@ -280,12 +319,28 @@ def _error(error: Any) -> tuple[str, str]:
     return "unknown", str(error)[:300]
 
 
-def _snippet(response: requests.Response) -> str:
+def _text(response: requests.Response, body: bytes) -> str | None:
+    """The answer's text: its charset, else the JSON encoding its bytes show; None when
+    they are not in it."""
     try:
-        code, info = _error(load_json(response.text).get("error"))
-        return f"{code}: {info}"
-    except (StrictYAMLError, AttributeError, UnicodeDecodeError):
-        return " ".join(response.text[:200].split()) or "(no text)"
+        if response.encoding is None and len(body) > 3:
+            return body.decode(requests.utils.guess_json_utf(body) or "utf-8")
+        return body.decode(response.encoding or "utf-8", errors="replace")
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _snippet(text: str | None) -> str:
+    if text is None:
+        return "(not text)"
+    try:
+        answer = load_json(text)
+        if isinstance(answer, dict):
+            code, info = _error(answer.get("error"))
+            return f"{code}: {info}"
+    except StrictYAMLError:
+        pass
+    return " ".join(text[:200].split()) or "(no text)"
 
 
 def _seconds(wait: float) -> str:
@@ -310,32 +365,40 @@ class Wiki:
 
     @classmethod
     def from_query(cls, query: dict[str, Any], api_url: str) -> Wiki:
-        general = query.get("general") if isinstance(query.get("general"), dict) else {}
+        general = query.get("general")
+        if general is not None and not isinstance(general, dict):
+            raise FetchError(f"{api_url}: the siteinfo's 'general' is not an object")
+        general = general or {}
         parts = urlsplit(api_url)
-        server = str(general.get("server") or f"{parts.scheme}://{parts.netloc}")
+        server = general.get("server")
+        if not isinstance(server, str) or not server:
+            server = f"{parts.scheme}://{parts.netloc}"
         if server.startswith("//"):  # protocol-relative, as Wikimedia's wikis say it
             server = f"{parts.scheme}:{server}"
-        articlepath = str(general.get("articlepath") or "/index.php/$1")
-        if "$1" not in articlepath:
+        if urlsplit(server).scheme not in ("http", "https"):
+            raise FetchError(f"{api_url}: the siteinfo's 'server' is not an http(s) address")
+        articlepath = general.get("articlepath")
+        if not isinstance(articlepath, str) or "$1" not in articlepath:
             articlepath = "/index.php/$1"
         names: dict[int, set[str]] = {6: {"file", "image"}, 10: {"template"}, 14: {"category"}}
         names[-2] = {"media"}
         spaces = query.get("namespaces")
         items = list(spaces.values()) if isinstance(spaces, dict) else spaces
         for ns in items if isinstance(items, list) else []:
-            if isinstance(ns, dict) and isinstance(ns.get("id"), int) and ns["id"] in names:
+            if isinstance(ns, dict) and _int(ns.get("id")) and ns["id"] in names:
                 for key in ("name", "canonical", "*"):
                     if isinstance(ns.get(key), str) and ns[key]:
                         names[ns["id"]].add(_norm(ns[key]))
         aliases = query.get("namespacealiases")
         for alias in aliases if isinstance(aliases, list) else []:
-            if isinstance(alias, dict) and alias.get("id") in names:
+            if isinstance(alias, dict) and _int(alias.get("id")) and alias["id"] in names:
                 text = alias.get("alias", alias.get("*"))
                 if isinstance(text, str) and text:
                     names[alias["id"]].add(_norm(text))
         return cls(server.rstrip("/"), articlepath, general.get("case") != "case-sensitive", names)
 
     def namespace_of(self, title: str) -> int | None:
+        """The namespace of a title by its prefix (among those we need), else None."""
         prefix, sep, _ = title.partition(":")
         if not sep:
             return None
@@ -396,18 +459,24 @@ def find_category(api: MediaWikiAPI, name: str) -> tuple[Wiki, str]:
     if not isinstance(query, dict):
         raise FetchError(f"{api.url} gave no 'query' in its answer: is it a MediaWiki api.php?")
     wiki = Wiki.from_query(query, api.url)
-    renamed = {}
-    for item in query.get("normalized") or []:
-        if isinstance(item, dict) and isinstance(item.get("from"), str):
-            renamed[item["from"]] = item.get("to")
+    normalized = query.get("normalized", [])
+    if not isinstance(normalized, list):
+        raise FetchError(f"{api.url}: the answer's 'normalized' is not a list")
+    renamed: dict[str, str] = {}
+    for item in normalized:
+        if not (isinstance(item, dict) and _texts(item.get("from"), item.get("to"))):
+            raise FetchError(f"{api.url}: an item of 'normalized' has no 'from' and 'to' titles")
+        renamed[item["from"]] = item["to"]
     pages = query.get("pages")
     pages = list(pages.values()) if isinstance(pages, dict) else pages
     if not isinstance(pages, list):
         raise FetchError(f"{api.url} gave no 'pages' for the category {name!r}")
-    by_title = {p.get("title"): p for p in pages if isinstance(p, dict)}
+    if not all(isinstance(p, dict) for p in pages):
+        raise FetchError(f"{api.url}: a page of the answer's 'pages' is not an object")
+    by_title = {p["title"]: p for p in pages if isinstance(p.get("title"), str)}
     for title in (given, prefixed):
         page = by_title.get(renamed.get(title, title))
-        if page is not None and page.get("ns") == 14:
+        if page is not None and _int(page.get("ns")) and page["ns"] == 14:
             break
     else:
         raise FetchError(f"the wiki at {api.url} has no category {name!r}")
@@ -418,6 +487,14 @@ def find_category(api: MediaWikiAPI, name: str) -> tuple[Wiki, str]:
     if page.get("missing") and not (isinstance(info, dict) and info.get("size")):
         raise FetchError(f"the wiki at {api.url} has no category {page.get('title')!r}")
     return wiki, str(page["title"])
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _texts(*values: Any) -> bool:
+    return all(isinstance(v, str) for v in values)
 
 
 def category_pages(api: MediaWikiAPI, title: str, limit: int) -> list[Page]:
@@ -447,7 +524,7 @@ def category_pages(api: MediaWikiAPI, title: str, limit: int) -> list[Page]:
             pageid, title = raw.get("pageid"), raw.get("title")
             if not isinstance(title, str):
                 title = f"page {pageid}"
-            if raw.get("missing") or raw.get("invalid") or not isinstance(pageid, int):
+            if raw.get("missing") or raw.get("invalid") or not _int(pageid) or pageid < 0:
                 continue  # gone between the listing and the read; nothing to import
             page = pages.get(pageid)
             if page is None:
@@ -518,13 +595,25 @@ def _libraries() -> tuple[Any, str]:
     return mwparserfromhell, pandoc
 
 
-class Converter:
-    """Wikitext to plain lines, URLs and Markdown, with the wiki's links made absolute."""
+class BudgetSpent(Exception):
+    """pandoc has used the fetch's CONVERT_BUDGET: the fetch stops."""
 
-    def __init__(self, wiki: Wiki, parser: Any, pandoc: str) -> None:
+
+class Converter:
+    """Wikitext to plain lines, URLs and Markdown, with the wiki's links made absolute.
+
+    Each text goes through its own pandoc process, bounded in time (PANDOC_TIMEOUT) and
+    memory (PANDOC_HEAP); ``spent`` adds up pandoc's time, bounded by ``budget``."""
+
+    def __init__(self, wiki: Wiki, parser: Any, pandoc: str, budget: float | None = None) -> None:
         self.wiki = wiki
         self.parser = parser
         self.pandoc = pandoc
+        self.budget = CONVERT_BUDGET if budget is None else budget
+        self.spent = 0.0
+        self._folder = tempfile.TemporaryDirectory(prefix="appel-a-communs-pandoc-")
+        self.link_filter = Path(self._folder.name) / "links.lua"
+        self.link_filter.write_text(LINK_FILTER, encoding="utf-8")
 
     def _links(self, code: Any) -> Any:
         """Internal links to absolute external ones; category, file and media links out.
@@ -564,20 +653,37 @@ class Converter:
         text = str(self._links(code)).strip()
         if not text:
             return ""
+        left = self.budget - self.spent
+        if left <= 0:
+            raise BudgetSpent
+        timeout = min(PANDOC_TIMEOUT, left)
+        command = [self.pandoc, "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox"]
+        command += ["--lua-filter", str(self.link_filter), "-f", "mediawiki", "-t", PANDOC_TO]
+        started = time.monotonic()
         try:
             done = subprocess.run(
-                [self.pandoc, "--sandbox", "-f", "mediawiki", "-t", PANDOC_TO, "--wrap=none"],
+                [*command, "--wrap=none"],
                 input=text,
                 capture_output=True,
                 text=True,
                 encoding="utf-8",
-                timeout=PANDOC_TIMEOUT,
+                errors="replace",
+                timeout=timeout,
                 check=False,
             )
+        except subprocess.TimeoutExpired:
+            if timeout < PANDOC_TIMEOUT:
+                raise BudgetSpent from None
+            raise ValueError(
+                f"pandoc could not convert its text within {PANDOC_TIMEOUT:g} s"
+            ) from None
         except (OSError, subprocess.SubprocessError) as exc:
             raise ValueError(f"pandoc could not convert it ({exc.__class__.__name__})") from None
+        finally:
+            self.spent += time.monotonic() - started
         if done.returncode != 0:
-            raise ValueError(f"pandoc could not convert it: {' '.join(done.stderr.split())[:200]}")
+            why = " ".join(done.stderr.split())[:200] or f"exit status {done.returncode}"
+            raise ValueError(f"pandoc could not convert it: {why}")
         return done.stdout.strip()
 
 
@@ -590,10 +696,29 @@ class PageResult:
 
 def page_data(page: Page, wmap: WikiMap, converter: Converter) -> PageResult:
     """The data of a propose-common envelope from a page, or why there is none."""
+    if len(page.text or "") > MAX_PAGE_TEXT:
+        return PageResult(
+            problem=f"its wikitext has {len(page.text or '')} characters, more than the "
+            f"{MAX_PAGE_TEXT} a page may have"
+        )
+    if converter.spent >= converter.budget:
+        raise BudgetSpent
+    try:
+        return _page_data(page, wmap, converter)
+    except BudgetSpent:
+        raise
+    except (RecursionError, MemoryError) as exc:  # markup nested past what we walk
+        return PageResult(problem=f"its wikitext cannot be read ({exc.__class__.__name__})")
+
+
+def _page_data(page: Page, wmap: WikiMap, converter: Converter) -> PageResult:
+    started = time.monotonic()
     try:
         code = converter.parser.parse(page.text or "")
     except Exception as exc:  # a third-party parser: any failure is this page's problem
         return PageResult(problem=f"its wikitext cannot be parsed ({exc.__class__.__name__})")
+    finally:
+        converter.spent += time.monotonic() - started
     template = next(
         (
             t
@@ -698,12 +823,21 @@ def fetch_mediawiki(
     wiki, title = find_category(api, category)
     converter = Converter(wiki, parser, pandoc)
     report = WikiReport(category=title)
-    for page in category_pages(api, title, wmap.max_pages):
+    pages = category_pages(api, title, wmap.max_pages)
+    for page in pages:
         report.pages += 1
         if page.problem is not None:
             report.skipped.append((page.title, page.problem))
             continue
-        result = page_data(page, wmap, converter)
+        try:
+            result = page_data(page, wmap, converter)
+        except BudgetSpent:
+            report.pages -= 1
+            raise FetchError(
+                f"{api.url}: converting the pages of {title!r} took {converter.budget:g} s "
+                f"in all; stopped at the page {page.title!r} ({len(pages) - report.pages} "
+                f"page(s) not converted). What was done is kept:\n{report.summary()}"
+            ) from None
         report.unknown.update(result.unknown)
         if result.data is None:
             report.skipped.append((page.title, result.problem or "no data"))
