@@ -69,6 +69,15 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
+def submissions_site(tmp_path: Path, call: Path) -> Path:
+    """A site folder holding a copy of a test call and an empty inbox (tests/calls/ is
+    never written)."""
+    root = tmp_path / "site"
+    shutil.copytree(call, root / "content")
+    (root / "submissions" / "inbox").mkdir(parents=True)
+    return root
+
+
 @pytest.fixture
 def site(tmp_path) -> Path:
     """A site folder holding a small valid call (test modules may define their own)."""

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import urllib3
-from conftest import SAMPLE
+from conftest import SAMPLE, submissions_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from requests.adapters import BaseAdapter, HTTPAdapter
@@ -145,10 +145,7 @@ def in_memory(handler: Any, most: int = 500) -> tuple[requests.Session, InMemory
 @pytest.fixture
 def root(tmp_path) -> Path:
     """A call built from tests/calls/mobilites, with an empty inbox."""
-    site = tmp_path / "site"
-    shutil.copytree(SAMPLE, site / "content")
-    (site / "submissions" / "inbox").mkdir(parents=True)
-    return site
+    return submissions_site(tmp_path, SAMPLE)
 
 
 class Sleeps(list):

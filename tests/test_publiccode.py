@@ -8,7 +8,6 @@ Calls are built in tmp_path from tests/calls/mobilites."""
 from __future__ import annotations
 
 import json
-import shutil
 import socketserver
 import threading
 import time
@@ -17,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, submissions_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,10 +76,7 @@ ARTEFACTS = {
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(MOBILITES, root / "content")
-    (root / "submissions" / "inbox").mkdir(parents=True)
-    return root
+    return submissions_site(tmp_path, MOBILITES)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -28,6 +27,7 @@ from conftest import (
     github_issue_body,
     no_js_page,
     serve,
+    submissions_site,
     write,
 )
 from pytest_httpserver import HTTPServer
@@ -46,11 +46,8 @@ CONTACT = {"name": "Camille Cachée", "email": EMAIL}
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    """A copy of the follow-up call, with an empty inbox: tests/calls/ is never written."""
-    root = tmp_path / "site"
-    shutil.copytree(FOLLOWUP, root / "content")
-    (root / "submissions" / "inbox").mkdir(parents=True)
-    return root
+    """A copy of the follow-up call, with an empty inbox."""
+    return submissions_site(tmp_path, FOLLOWUP)
 
 
 def put(

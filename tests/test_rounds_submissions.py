@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, build_site, write
+from conftest import MINIMAL, REPO, build_site, submissions_site, write
 
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
@@ -29,10 +28,7 @@ TODAY = "2026-11-26"
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(ROUNDS, root / "content")
-    (root / "submissions" / "inbox").mkdir(parents=True)
-    return root
+    return submissions_site(tmp_path, ROUNDS)
 
 
 def put(
