@@ -348,7 +348,8 @@ def test_a_challenge_is_part_of_the_call_and_subject_of_its_commons(published_si
 def test_closed_round_grants_and_matching_and_the_sealed_round_total(followup_site):
     """Built without SITEURL: addresses are relative to the page. 2025 is closed: one grant
     per funder (the coop's conditional pledge met its condition) and the matching; 2026 is
-    sealed: one grant from its funders for the secured money the page shows, no more."""
+    sealed: one grant from its funders, without the secured money the page shows, since a
+    single funder's total would be its own amount."""
     page = followup_site / "communs/covoit/index.html"
     data, _ = page_jsonld(page)
     assert data["@id"] == "../../communs/covoit/"
@@ -369,12 +370,12 @@ def test_closed_round_grants_and_matching_and_the_sealed_round_total(followup_si
             ["../../acteurs/ville/"],
             Decimal("2000.00"),
         ),
-        ("Édition 2026", "../../financement/", None, ["../../acteurs/ville/"], Decimal("3000.00")),
+        ("Édition 2026", "../../financement/", None, ["../../acteurs/ville/"], None),
     ]
     expanded = expand(data, LOCAL_BASE + "communs/covoit/")
     funding = expanded[0][SCHEMA + "funding"]
     assert funding[-1][SCHEMA + "funder"][0]["@id"] == LOCAL_BASE + "acteurs/ville/"
-    assert funding[-1][SCHEMA + "amount"][0][SCHEMA + "value"] == [{"@value": 3000.0}]
+    assert SCHEMA + "amount" not in funding[-1]  # one funder: its total is its amount
     shown = text_of(page.read_text(encoding="utf-8"))
     for value in values(data):
         assert format_money(value, "EUR", "fr") in shown, value
@@ -492,7 +493,8 @@ def test_the_pages_are_valid_html(followup_site, make_content, tmp_path):
 
 def test_a_sealed_total_the_page_would_not_show_is_left_out(make_content):
     """A common without a goal shows its secured money in its follow-up only: without that
-    section, a sealed round's grant names its funder and no amount."""
+    section, a sealed round's grant names its funders and no amount. (Two funders: with
+    one, the grant never has an amount.)"""
     import dataclasses
     from datetime import date
 
@@ -503,13 +505,18 @@ def test_a_sealed_total_the_page_would_not_show_is_left_out(make_content):
     common = MINIMAL["commons/covoit.md"]
     common = common[: common.index("        budget:")] + "        ---\n        Le commun.\n"
     campaign = "opens: 2026-09-01\ncloses: 2027-03-31\nsealed: true\nallow_overfunding: true\n"
-    view = load_call(make_content({"commons/covoit.md": common, "campaign.yml": campaign}),
-                     date(2026, 11, 26))  # fmt: skip
+    second = 'actor: asso\ncommon: covoit\ndate: 2026-10-03\nmoney:\n  amount: "100"\n'
+    view = load_call(make_content({"commons/covoit.md": common, "campaign.yml": campaign,
+                                   "pledges/p3.yml": second}), date(2026, 11, 26))  # fmt: skip
     urls = SiteUrls(DEFAULT_PATTERNS, {})
     covoit = view.commons_by_slug["covoit"]
     address = address_of(SITE, "communs/covoit/")
     [shown] = funding_grants(view, urls, covoit, address)
-    assert shown["amount"]["value"] == Decimal("2500.50")  # "2 500,50 € secured" in follow-up
+    assert shown["amount"]["value"] == Decimal("2600.50")  # "2 600,50 € secured" in follow-up
     [hidden] = funding_grants(dataclasses.replace(view, follow_up={}), urls, covoit, address)
     assert "amount" not in hidden
-    assert hidden["funder"]["name"] == "Ville de Valbrune"
+    assert [f["name"] for f in hidden["funder"]] == ["Ville de Valbrune", "Association Roule"]
+    # The same round with a single funder: no amount, whatever the page shows.
+    alone = dataclasses.replace(view, statements={"ville": view.statements["ville"]})
+    [single] = funding_grants(alone, urls, covoit, address)
+    assert "amount" not in single and single["funder"]["name"] == "Ville de Valbrune"

@@ -2,9 +2,26 @@
 says, in the format funders' directories read (the FLOSS/fund directory among them), who
 receives the money, what the common is, how to give and what it asks for.
 
-One manifest per common, at ``<data>/funding/<slug>/funding.json`` (``manifest_path``):
-independent of the page URL settings, under the data folder setting. The site's
-``.well-known/funding-manifest-urls`` lists every manifest's absolute URL, one per line.
+Where (``manifest_path``): in the folder of the common's page, ``<page URL>funding.json``
+(``communs/velo/funding.json`` with the default ``communs/{slug}/``), when the common URL
+setting ends with ``/``; else (``communs/{slug}.html``) under the data folder,
+``<data>/funding/<slug>/funding.json``. Paths are joined by ``site_path``, which never gives
+an absolute path nor ``//``, whatever the settings (an empty data folder included). The
+site's ``.well-known/funding-manifest-urls`` lists every manifest's absolute URL, one a line.
+
+Verification, as the directory's validator does it (go-funding-json, ``WellKnownURL``): a
+URL of the manifest whose path starts with the manifest's folder (or is a prefix of it) is
+verified by the manifest's place alone and carries no ``wellKnown``: the common's page
+(``projects[].webpageUrl``), and ``repositoryUrl`` when it is that page. Any other URL needs a
+``wellKnown``, the address of a ``.well-known/funding-manifest-urls`` listing the manifest:
+here only the entity's page (``entity.webpageUrl``, ``acteurs/<slug>/``; and the common's page
+when the manifest falls back to the data folder). It is given only when the site is served
+from the root of its host (RFC 8615 places the file there; a sub-path's proves nothing)
+and the published list vouches for the manifest: ours while it has at most ``MAX_LIST``
+lines (the directory stops reading a list after about 100 lines and then refuses the
+manifest), or, when the site ships its own list, only the manifests within its first
+``MAX_LIST`` lines (a list rendered from a template page is not read: no ``wellKnown``). A
+missing ``wellKnown`` leaves the URL "unverified", a wrong one gets the manifest refused.
 
 What goes in, from the published view only (nothing a sealed round hides):
 
@@ -17,34 +34,38 @@ What goes in, from the published view only (nothing a sealed round hides):
   ``email`` is required by the specification, and actors' contact details are never
   published: it is the call's address, ``CATALOGUE_FUNDING_EMAIL``, and without that setting
   no manifest is written.
-- ``projects``: the common alone: ``guid`` its slug (cut to 32 characters), ``name``,
-  ``description`` (its summary), ``webpageUrl`` its page, ``repositoryUrl`` its repository
-  (its page without one), ``licenses`` each licence of its SPDX expression as ``spdx:<id>``
-  (``LicenseRef-…`` as written, exceptions left out; at most 5), ``tags`` its tags, resource
-  types and its challenges' themes as lowercase ASCII words joined by dashes (at most 10,
-  32 characters each).
+- ``projects``: the common alone: ``guid`` its slug (3 to 32 bytes: a shorter slug gets
+  ``-common`` appended), ``name``, ``description`` (its summary; the entity's sentence when
+  the summary is shorter than 5 bytes), ``webpageUrl`` its page, ``repositoryUrl`` its
+  repository (its page without one), ``licenses`` each licence of its SPDX expression as
+  ``spdx:<id>`` (``LicenseRef-…`` as written, exceptions left out; at most 5), ``tags`` its
+  tags, resource types and its challenges' themes as lowercase ASCII words joined by dashes
+  (at most 10, 32 bytes each; ``FALLBACK_TAG`` when none is left).
 - ``funding.channels``: one, the call's pledge form for this common (type ``other``: a pledge
   is a promise, paid later, not a payment).
-- ``funding.plans``: one per line of the budget its page shows (that of the current round, or
-  of the last round it took part in; ``budget`` in a call without rounds): ``name`` its
-  label, ``amount`` exact, ``frequency`` ``one-time``, ``status`` ``inactive`` once that round
-  has closed; ``description`` says minimum or stretch goal, and the round.
-- ``funding.history``: per year, what the common secured in the rounds that have closed
-  (``secured``, as its page's table of earlier rounds shows it; matching is not counted in),
-  ``description`` naming those rounds. Nothing of an open round: a sealed one's totals
-  exist, but a manifest does not need them.
+- ``funding.plans``: one per line of the budget its page shows (``CatalogueView.shown_budget``:
+  that of the current round, or of the last round it took part in; ``budget`` in a call
+  without rounds): ``name`` its label (a label shorter than 3 bytes is prefixed by its
+  goal), ``amount`` exact, ``frequency`` ``one-time``, ``status`` ``inactive`` once that
+  round has closed; ``description`` says minimum or stretch goal, and the round
+  (``CatalogueView.round_name``: none for an unnamed ``campaign.yml``). Guids are the
+  labels' slugs, made unique (``-line-<n>``).
+- ``funding.history``: per year, the money the common got in the rounds that have closed:
+  its secured money there (``view.follow_up``, as its page's table of rounds shows it) plus
+  its matching from the call in that round (``view.round_reports``); ``description`` names
+  those rounds and says what is counted. The JSON-LD of its page gives the same money as
+  grants (one per funder, and the matching). Nothing of an open round: a sealed one's
+  totals exist, but a manifest does not need them.
+
+Lengths are those of the directory's validator (go-funding-json, ``schemas/v1/schema.go``),
+counted in UTF-8 bytes as it counts them: texts are clipped at a word (``clip``). What it
+still refuses: a common without a licence (it wants 1 to 5) gets a manifest valid against
+the schema, which the directory refuses until the common has a licence; so does a licence
+its SPDX list (from 2023) does not know, such as ``etalab-2.0``.
 
 Amounts are JSON numbers written from their ``Decimal`` (``manifest_text``), never through
 a float: ``10000``, ``2500.50``; a reader that wants them exact parses them as decimals
 (``json.loads(text, parse_float=Decimal)``).
-
-The JSON Schema of v1.1.0 (``tests/corpora/funding-json``) checks types, enums, patterns and
-lengths. The directory's own validator (github.com/floss-fund/go-funding-json) asks more, and
-is followed where it can be: an email, names and descriptions of a few characters at least,
-at most 10 plans. URLs of this site carry a ``wellKnown`` pointing to the site's
-``.well-known/funding-manifest-urls`` only when the site is served from the root of its host:
-that file proves nothing elsewhere (RFC 8615 places it at the root), and a ``wellKnown`` that
-does not match is refused, whereas a missing one leaves the URL unverified.
 """
 
 from __future__ import annotations
@@ -70,10 +91,15 @@ from appel_a_communs.site.urls import SiteUrls
 SPEC_VERSION = "v1.1.0"
 SCHEMA_URL = "https://fundingjson.org/schema/v1.1.0.json"
 WELL_KNOWN = ".well-known/funding-manifest-urls"
+MANIFEST = "funding.json"
 CHANNEL = "pledge-form"
 MAX_URL = 250
 MAX_PLANS = 10
 """The directory accepts 1 to 10 plans; a longer budget keeps its first 10 lines."""
+MAX_LIST = 100
+"""The lines of a ``.well-known`` list the directory reads (it gives up after about 101)."""
+FALLBACK_TAG = "commons"
+"""The tag of a common that has none of its own (the directory wants 1 to 10)."""
 
 _TAG = re.compile(r"[^a-z0-9]+")
 _EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+")
@@ -83,14 +109,39 @@ _ENTITY_TYPES = {"citizen-group": "group", "other": "other"}
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def manifest_path(data: str, slug: str) -> str:
-    """Where a common's manifest is written, relative to the site's root."""
-    return f"{data.rstrip('/')}/funding/{slug}/funding.json"
+def site_path(*parts: str) -> str:
+    """Parts of a path from the site's root joined by ``/``: empty parts and ``.`` left out,
+    so never an absolute path nor ``//`` (``site_path("", "funding")`` is ``funding``)."""
+    pieces = [p for part in parts for p in part.split("/") if p not in ("", ".")]
+    if ".." in pieces:
+        raise ValueError(f"not a path inside the site: {'/'.join(parts)!r}")
+    return "/".join(pieces)
+
+
+def manifest_path(urls: SiteUrls, data: str, slug: str) -> str:
+    """Where a common's manifest is written, from the site's root: its page's folder when
+    its URL is one (ends with ``/``), else ``<data>/funding/<slug>/``."""
+    page = urls.url("common", slug)
+    if page.endswith("/") and site_path(page):
+        return site_path(page, MANIFEST)
+    return site_path(data, "funding", slug, MANIFEST)
+
+
+def manifest_pattern(urls: SiteUrls, data: str) -> tuple[str, str]:
+    """A manifest's path around the common's slug (``("communs/", "/funding.json")``),
+    for the open-data page to write it with its own placeholder."""
+    before, _, after = manifest_path(urls, data, "slug0mark").partition("slug0mark")
+    return before, after
+
+
+def nbytes(text: str) -> int:
+    """A text's length as the directory counts it: UTF-8 bytes."""
+    return len(text.encode("utf-8"))
 
 
 def is_email(text: str) -> bool:
     """An address the directory's validator accepts (it parses it as RFC 5322's)."""
-    return len(text) <= MAX_URL and _EMAIL.fullmatch(text) is not None
+    return nbytes(text) <= MAX_URL and _EMAIL.fullmatch(text) is not None
 
 
 def publishes(site: str, email: str) -> bool:
@@ -104,30 +155,19 @@ def at_host_root(site: str) -> bool:
     return urlsplit(site).path.strip("/") == ""
 
 
+def needs_well_known(manifest_url: str, url: str) -> bool:
+    """Whether the directory asks a ``wellKnown`` for ``url`` in the manifest at
+    ``manifest_url`` (go-funding-json's ``isWellKnownRequired``, but its GitHub case): on
+    another host, or when neither path is a prefix of the other."""
+    manifest, target = urlsplit(manifest_url), urlsplit(url)
+    if manifest.netloc != target.netloc:
+        return True
+    folder = manifest.path.removesuffix(MANIFEST).rstrip("/") + "/"
+    path = target.path.rstrip("/") + "/"
+    return folder != "/" and not (path.startswith(folder) or folder.startswith(path))
+
+
 # --- what each common publishes ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShownBudget:
-    """The budget a common's page shows, and the round it belongs to (None: no rounds)."""
-
-    budget: Budget
-    round_name: str | None
-    closed: bool
-
-
-def shown_budget(view: Any, common: Common) -> ShownBudget | None:
-    """The budget of the round whose result the common's page shows (as ``common.html``
-    picks it), or its own ``budget`` in a call without rounds; None without one."""
-    slug = view.shown_rounds.get(common.slug)
-    shown = next((r for r in view.rounds if r.slug == slug), None) if slug else None
-    if shown is None:
-        return ShownBudget(common.budget, None, False) if common.budget else None
-    budget = shown.view.commons_by_slug[common.slug].budget
-    if budget is None:
-        return None
-    name = (shown.round.name or shown.round.slug) if shown.round is not None else None
-    return ShownBudget(budget, name, shown.state == "closed")
 
 
 @dataclass(frozen=True)
@@ -140,34 +180,60 @@ class ManifestSite:
     email: str
     sitename: str
     locale: str = "fr"
+    data: str = "data"
+    own_list: str | None = None
+    """The text of the ``.well-known`` list the site ships itself ("" when it cannot be
+    read, a template page); None: the build writes its own."""
 
     def address(self, url: str) -> str:
         return f"{self.site}/{url}"
 
     @property
     def well_known(self) -> str | None:
-        """The ``wellKnown`` of this site's URLs, or None (see the module's docstring)."""
+        """The address of the site's list, where a directory looks for it; None when the
+        site is not at the root of its host (see the module's docstring)."""
         return self.address(WELL_KNOWN) if at_host_root(self.site) else None
 
 
 def manifest_site(
-    site: str, urls: SiteUrls, email: str, sitename: str, locale: str = "fr"
+    site: str,
+    urls: SiteUrls,
+    email: str,
+    sitename: str,
+    locale: str = "fr",
+    data: str = "data",
+    own_list: str | None = None,
 ) -> ManifestSite | None:
     """The site as manifests see it, or None when this build writes none (``publishes``)."""
-    return ManifestSite(site, urls, email, sitename, locale) if publishes(site, email) else None
+    if not publishes(site, email):
+        return None
+    return ManifestSite(site, urls, email, sitename, locale, data, own_list)
 
 
-def manifest_paths(view: Any, site: ManifestSite | None, data: str) -> dict[str, str]:
+def manifest_paths(view: Any, site: ManifestSite | None) -> dict[str, str]:
     """Common slug → its manifest's path from the site's root, for each common that gets
     one in this build (none without ``site``): what the pages link to, what the jobs write."""
     if site is None:
         return {}
-    return {c.slug: manifest_path(data, c.slug) for c in view.commons
-            if shown_budget(view, c) is not None and addresses(c, site) is not None}  # fmt: skip
+    return {c.slug: manifest_path(site.urls, site.data, c.slug) for c in view.commons
+            if view.shown_budget(c.slug) is not None
+            and addresses(c, site) is not None}  # fmt: skip
+
+
+def vouched(site: ManifestSite, paths: dict[str, str]) -> frozenset[str]:
+    """The commons whose manifest the published ``.well-known`` list vouches for, so that
+    its URLs elsewhere on the site may carry a ``wellKnown`` (see the module's docstring)."""
+    if site.well_known is None:
+        return frozenset()
+    if site.own_list is None:
+        return frozenset(paths) if len(paths) <= MAX_LIST else frozenset()
+    listed = set(site.own_list.split("\n")[:MAX_LIST])
+    return frozenset(slug for slug, path in paths.items() if site.address(path) in listed)
 
 
 @dataclass(frozen=True)
 class Addresses:
+    manifest: str
     page: str
     actor_page: str
     repository: str
@@ -176,32 +242,43 @@ class Addresses:
 
 def addresses(common: Common, site: ManifestSite) -> Addresses | None:
     """The absolute URLs of a common's manifest, or None if one is longer than the
-    specification allows (250 characters; the pledge form drops its query to fit)."""
+    specification allows (250 bytes; the pledge form drops its query to fit)."""
     page = site.address(site.urls.url("common", common.slug))
     actor_page = site.address(site.urls.url("actor", common.proposed_by[0]))
     pledge = f"{site.address(site.urls.form_url('pledge'))}?common={quote(common.slug)}"
-    if len(pledge) > MAX_URL:
+    if nbytes(pledge) > MAX_URL:
         pledge = site.address(site.urls.form_url("pledge"))
-    found = Addresses(page, actor_page, common.repository or page, pledge)
-    if any(len(url) > MAX_URL for url in vars(found).values()):
+    manifest = site.address(manifest_path(site.urls, site.data, common.slug))
+    found = Addresses(manifest, page, actor_page, common.repository or page, pledge)
+    if any(nbytes(url) > MAX_URL for url in vars(found).values()):
         return None
     return found
 
 
-def funding_manifest(view: Any, common: Common, site: ManifestSite) -> dict[str, Any] | None:
+def funding_manifest(
+    view: Any, common: Common, site: ManifestSite, vouched: bool = False
+) -> dict[str, Any] | None:
     """The manifest of one common (amounts as ``Decimal``: write it with ``manifest_text``),
     or None when it has no budget on its page, or when one of its URLs is longer than the
-    specification allows."""
-    shown = shown_budget(view, common)
+    specification allows. ``vouched``: the published list names it (``vouched``)."""
+    budget = view.shown_budget(common.slug)
     found = addresses(common, site)
-    if shown is None or found is None:
+    if budget is None or found is None:
         return None
     page, repository = found.page, found.repository
+    well_known = site.well_known if vouched else None
+
+    def url(address: str) -> dict[str, str]:
+        if well_known and needs_well_known(found.manifest, address):
+            return {"url": address, "wellKnown": well_known}
+        return {"url": address}
+
     _ = translations(site.locale).gettext
     actor = view.actors_by_slug[common.proposed_by[0]]
-    description = plain_text(actor.description) or _(
-        "%(name)s proposed the common “%(title)s” in %(call)s."
-    ) % {"name": actor.name, "title": common.title, "call": site.sitename}
+    proposed = _("%(name)s proposed the common “%(title)s” in %(call)s.") % {
+        "name": actor.name, "title": common.title, "call": site.sitename}  # fmt: skip
+    description = plain_text(actor.description)
+    summary = common.summary if nbytes(common.summary.strip()) >= 5 else proposed
     maintainers = {a.slug for role, group in view.working_group.get(common.slug, [])
                    if role == "maintainer" for a in group}  # fmt: skip
     currency = view.funding.commons[common.slug].currency
@@ -213,16 +290,16 @@ def funding_manifest(view: Any, common: Common, site: ManifestSite) -> dict[str,
             "role": "maintainer" if actor.slug in maintainers else "steward",
             "name": clip(actor.name, 250),
             "email": site.email,
-            "description": clip(description, 2000),
-            "webpageUrl": _url(found.actor_page, site.well_known),
+            "description": clip(description if nbytes(description) >= 5 else proposed, 2000),
+            "webpageUrl": url(found.actor_page),
         },
         "projects": [
             {
-                "guid": clip_id(common.slug),
+                "guid": project_guid(common.slug),
                 "name": clip(common.title, 250),
-                "description": clip(common.summary, 2000),
-                "webpageUrl": _url(page, site.well_known),
-                "repositoryUrl": _url(repository, site.well_known if repository == page else None),
+                "description": clip(summary, 2000),
+                "webpageUrl": url(page),
+                "repositoryUrl": url(repository) if repository == page else {"url": repository},
                 "licenses": spdx_licenses(common.license),
                 "tags": tags(
                     common,
@@ -249,34 +326,40 @@ def funding_manifest(view: Any, common: Common, site: ManifestSite) -> dict[str,
                     ),
                 }
             ],
-            "plans": plans(shown, currency, _),
-            **({"history": h} if (h := history(view, common)) else {}),
+            "plans": plans(view, common.slug, budget, currency, _),
+            **({"history": h} if (h := history(view, common, _)) else {}),
         },
     }
 
 
-def _url(url: str, well_known: str | None) -> dict[str, str]:
-    return {"url": url, "wellKnown": well_known} if well_known else {"url": url}
-
-
-def plans(shown: ShownBudget, currency: str, _: Callable[[str], str]) -> list[dict[str, Any]]:
-    """One plan per budget line, in the budget's order (the first ``MAX_PLANS``)."""
+def plans(
+    view: Any, slug: str, budget: Budget, currency: str, _: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """One plan per line of the budget its page shows, in order (the first ``MAX_PLANS``)."""
+    shown = view.shown_round(slug)
+    name = view.round_name(shown.slug) if shown is not None else None
+    closed = shown is not None and shown.state == "closed"
     found: list[dict[str, Any]] = []
     taken: set[str] = set()
-    for n, line in enumerate(shown.budget.lines[:MAX_PLANS], start=1):
+    for n, line in enumerate(budget.lines[:MAX_PLANS], start=1):
         guid = clip_id(slugify(line.label))
-        if len(guid) < 3 or guid in taken:
-            guid = clip_id(f"{slugify(line.label)[:24].strip('-')}-line-{n}".strip("-"))
+        if nbytes(guid) < 3 or guid in taken:
+            base = clip_id(slugify(line.label), 20)
+            guid, extra = clip_id(f"{base}-line-{n}".strip("-")), n
+            while guid in taken:  # another label's slug took it
+                extra += MAX_PLANS
+                guid = clip_id(f"{base}-line-{extra}".strip("-"))
         taken.add(guid)
         goal = _("Stretch goal") if line.stretch else _("Minimum goal")
+        label = line.label if nbytes(line.label.strip()) >= 3 else f"{goal} · {line.label}"
         found.append(
             {
                 "guid": guid,
-                "status": "inactive" if shown.closed else "active",
-                "name": clip(line.label, 250),
-                "description": f"{goal} · {shown.round_name}" if shown.round_name else goal,
+                "status": "inactive" if closed else "active",
+                "name": clip(label, 250),
+                "description": clip(f"{goal} · {name}" if name else goal, 500),
                 "amount": line.amount,
-                "currency": shown.budget.currency or currency,
+                "currency": budget.currency or currency,
                 "frequency": "one-time",
                 "channels": [CHANNEL],
             }
@@ -284,41 +367,78 @@ def plans(shown: ShownBudget, currency: str, _: Callable[[str], str]) -> list[di
     return found
 
 
-def history(view: Any, common: Common) -> list[dict[str, Any]]:
-    """Per year (and currency), what the common secured in the rounds that have closed."""
-    years: dict[tuple[int, str], tuple[Decimal, list[str]]] = {}
-    for each, funding in view.round_results.get(common.slug, []):
+def closed_round_money(view: Any, slug: str) -> list[tuple[Any, Decimal, Decimal]]:
+    """Each closed round the common took part in: (its RoundView, the common's secured
+    money in it, its matching from the call in it), the figures its page and the round's
+    report show (``view.follow_up``, ``view.round_reports``)."""
+    follow = view.follow_up.get(slug)
+    found = []
+    for each, _result in view.round_results.get(slug, []):
         if each.state != "closed" or each.round is None:
             continue
+        money = follow.in_round(each.slug) if follow is not None else None
+        report = view.round_reports.get(each.slug)
+        row = next((r for r in report.rows if r.common.slug == slug), None) if report else None
+        matching = row.matching if row is not None and row.matching else Decimal(0)
+        found.append((each, money.secured if money is not None else Decimal(0), matching))
+    return found
+
+
+def history(view: Any, common: Common, _: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Per year (and currency), what the common got in the rounds that have closed: its
+    secured money and its matching there."""
+    years: dict[tuple[int, str], tuple[Decimal, bool, list[str]]] = {}
+    for each, secured, matching in closed_round_money(view, common.slug):
         day = each.round.closes or each.round.opens
         if day is None:
             continue
-        key = (day.year, funding.currency)
-        income, names = years.get(key, (Decimal(0), []))
-        years[key] = (income + funding.secured, [*names, each.round.name or each.round.slug])
-    return [
-        {"year": year, "income": income, "currency": currency,
-         "description": clip(", ".join(names), 500)}
-        for (year, currency), (income, names) in sorted(years.items())
-    ]  # fmt: skip
+        key = (day.year, view.currency)
+        income, matched, names = years.get(key, (Decimal(0), False, []))
+        name = view.round_name(each.slug) or each.slug
+        years[key] = (income + secured + matching, matched or matching > 0, [*names, name])
+    found = []
+    for (year, currency), (income, matched, names) in sorted(years.items()):
+        rounds = ", ".join(names)
+        if matched:
+            text = _("%(rounds)s: the pledges that count and the call’s matching")
+        else:
+            text = _("%(rounds)s: the pledges that count")
+        found.append({"year": year, "income": income, "currency": currency,
+                      "description": clip(text % {"rounds": rounds}, 500)})  # fmt: skip
+    return found
 
 
 # --- text in the specification's shapes ----------------------------------------------------
 
 
 def clip(text: str, size: int) -> str:
-    """``text`` cut to ``size`` characters at most, at a word, with an ellipsis."""
-    if len(text) <= size:
+    """``text`` cut to ``size`` UTF-8 bytes at most (the directory counts bytes), at a
+    word, with an ellipsis."""
+    if nbytes(text) <= size:
         return text
-    cut = text[: size - 1]
-    if not (text[size - 1].isspace() or cut[-1].isspace()) and " " in cut.strip():
+    room = size - nbytes("…")
+    end = 0
+    used = 0
+    for character in text:  # the longest prefix that fits with the ellipsis
+        used += nbytes(character)
+        if used > room:
+            break
+        end += 1
+    cut = text[:end]
+    if end and not (text[end].isspace() or cut[-1].isspace()) and " " in cut.strip():
         cut = cut.rsplit(None, 1)[0]  # the word the cut went through
     return cut.rstrip(" ,;:.") + "…"
 
 
 def clip_id(text: str, size: int = 32) -> str:
-    """A guid: lowercase letters, digits and single dashes, at most ``size`` characters."""
+    """A guid: lowercase letters, digits and single dashes (ASCII), at most ``size``."""
     return text[:size].strip("-")
+
+
+def project_guid(slug: str) -> str:
+    """A slug as the project's guid, 3 to 32 bytes: cut, or ``-common`` appended."""
+    guid = clip_id(slug)
+    return guid if len(guid) >= 3 else f"{guid}-common"
 
 
 def slugify(text: str) -> str:
@@ -329,13 +449,13 @@ def slugify(text: str) -> str:
 
 def tags(common: Common, themes: Iterable[str] = ()) -> list[str]:
     """Its tags, its resource types, then its challenges' ``themes``, as the specification
-    writes tags (at most 10)."""
+    writes tags (at most 10; ``FALLBACK_TAG`` when none is left)."""
     found: list[str] = []
     for text in (*common.tags, *common.resource_types, *themes):
         tag = clip_id(slugify(text))
         if len(tag) >= 2 and tag not in found:
             found.append(tag)
-    return found[:10]
+    return found[:10] or [FALLBACK_TAG]
 
 
 @cache

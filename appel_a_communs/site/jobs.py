@@ -104,20 +104,23 @@ def data_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
     ]  # fmt: skip
 
 
-def funding_jobs(view: Any, urls: SiteUrls, out: Output, well_known: bool = True) -> list[Job]:
-    """Each common's ``funding.json`` (``<data>/funding/<slug>/funding.json``) and the site's
-    ``.well-known/funding-manifest-urls`` listing them (unless the site writes that file
-    itself: ``well_known`` False); nothing unless ``funding_manifest.publishes``."""
+def funding_jobs(view: Any, urls: SiteUrls, out: Output, own_list: str | None = None) -> list[Job]:
+    """Each common's ``funding.json`` (``funding_manifest.manifest_path``: in its page's
+    folder) and the site's ``.well-known/funding-manifest-urls`` listing them, unless the
+    site ships that file itself (``own_list``, its text: "" if unread); nothing unless
+    ``funding_manifest.publishes``."""
     from appel_a_communs.site import funding_manifest as fm
 
-    site = fm.manifest_site(out.site, urls, out.funding_email, out.sitename, out.locale)
-    paths = fm.manifest_paths(view, site, out.data)
+    site = fm.manifest_site(out.site, urls, out.funding_email, out.sitename, out.locale,
+                            out.data, own_list)  # fmt: skip
+    paths = fm.manifest_paths(view, site)
     if site is None or not paths:
         return []
+    vouched = fm.vouched(site, paths)
 
     def write(slugs: list[str]) -> None:
         for slug in slugs:
-            manifest = fm.funding_manifest(view, view.commons_by_slug[slug], site)
+            manifest = fm.funding_manifest(view, view.commons_by_slug[slug], site, slug in vouched)
             path = out.folder / paths[slug]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(fm.manifest_text(manifest) + "\n", encoding="utf-8")
@@ -128,7 +131,7 @@ def funding_jobs(view: Any, urls: SiteUrls, out: Output, well_known: bool = True
         path.write_text(fm.well_known_text(map(out.address, paths.values())), encoding="utf-8")
 
     jobs = [partial(write, chunk) for chunk in chunks(list(paths), 100)]
-    return [*jobs, write_well_known] if well_known else jobs
+    return [*jobs, write_well_known] if own_list is None else jobs
 
 
 def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job]:

@@ -12,15 +12,21 @@ what it holds is computed here, never in a template, and says no more than the p
   (``contributor``, ``maintainer``), the challenges it answers (``about``, whose inverse
   ``subjectOf`` the challenge's page gives) and the call (``isPartOf``).
 - Its funding is a list of ``MonetaryGrant``: in each round it took part in that is open
-  or closed (not an upcoming one), one grant per funder with the money of its pledges
-  that count (firm, or conditional with the condition met), the money as the page shows
-  it. A pending conditional pledge is not a grant: it is left out, as it is left out of
-  the secured money. While a round is sealed, no per-actor amount exists in the view: the
-  round has one grant, from every funder whose money counts, for the common's secured
-  money in it, and that amount only where the page shows it (see ``_shows_secured``);
-  elsewhere the grant has no ``amount``. A closed round's matching is a grant of the
-  matching funder; an open round's matching is an estimate, not a grant, and is left out.
-  Money outside the goals (``existing_funding``) names no funder and is left out.
+  or closed (not an upcoming one), named as the pages name it (``CatalogueView.round_name``),
+  one grant per funder with the money of its pledges that count (firm, or conditional with
+  the condition met): the ``secured`` of the funder's statement line for the common and the
+  round (``view.statements``), the figures its statement shows. A pending conditional
+  pledge is not a grant: it is left out, as it is left out of the secured money. While a
+  round is sealed, no per-actor amount exists in the view: the round has one grant, from
+  every funder whose money counts, for the common's secured money in it
+  (``view.follow_up``), and that amount only where the page shows it
+  (``CatalogueView.shows_secured``) and when at least two funders share it (one funder's
+  total would be its own amount); elsewhere the grant has no ``amount``. A closed round's
+  matching (as the round's report gives it, ``view.round_reports``) is a grant of the
+  matching funder: money the common gets from the call, which its ``funding.json`` counts
+  in that year's income too, so that both give the same money; an open round's matching
+  is an estimate, not a grant, and is left out. Money outside the goals
+  (``existing_funding``) names no funder and is left out.
 - An actor is an ``Organization`` (our actors are organisations, never persons), of the
   schema.org subtype of its kind (``ORGANIZATION_TYPES``), its ``url`` its page.
 - The challenge is a ``CreativeWork``: schema.org has no type for a problem statement or a
@@ -42,7 +48,6 @@ a ``<script>`` element: ``<``, ``>`` and ``&`` are written ``\\u003c``, ``\\u003
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,11 +57,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from appel_a_communs.content.models import Actor, Challenge, Common, Pledge
-from appel_a_communs.funding.engine import CommonFunding
+from appel_a_communs.content.models import Actor, Challenge, Common
 from appel_a_communs.i18n import translations
 from appel_a_communs.site.urls import Page, SiteUrls
-from appel_a_communs.site.view import CatalogueView
+from appel_a_communs.site.view import CatalogueView, StatementLine
 
 CONTEXT = "https://schema.org"
 
@@ -248,92 +252,105 @@ class _Round:
     url: str
     state: str
     sealed: bool
-    pledges: list[Pledge]
-    result: CommonFunding
     matching_funder: str | None
 
 
 def _rounds(view: CatalogueView, urls: SiteUrls, common: Common) -> list[_Round]:
     """The rounds the common took part in; a call without rounds is one, unnamed."""
-    slug = common.slug
-    if not view.rounds:  # a call without rounds: its funding page, its pledges
-        return [
-            _Round(None, None, urls.url("funding"), "open", view.sealed,
-                   view.pledges_by_common.get(slug, []), view.funding.commons[slug], None)
-        ]  # fmt: skip
+    if not view.rounds:  # a call without rounds: its funding page
+        return [_Round(None, None, urls.url("funding"), "open", view.sealed, None)]
     current = view.current_round.slug if view.current_round else None
-    named = bool(view.catalogue.rounds)  # a round of rounds/ is named by its slug at least
     found = []
-    for each, result in view.round_results.get(slug, []):
+    for each, _result in view.round_results.get(common.slug, []):
         matching = each.round.matching if each.round is not None else None
         found.append(
-            _Round(
-                each.slug,
-                (each.round.name or (each.slug if named else None)) if each.round else None,
-                urls.round_url(each.slug, current),
-                each.state,
-                each.sealed,
-                each.view.pledges_by_common.get(slug, []),
-                result,
-                matching.funder if matching is not None else None,
-            )
-        )
+            _Round(each.slug, view.round_name(each.slug), urls.round_url(each.slug, current),
+                   each.state, each.sealed,
+                   matching.funder if matching is not None else None)
+        )  # fmt: skip
     return found
 
 
-def _shows_secured(view: CatalogueView, common: Common, round_: _Round) -> bool:
-    """Whether the common's page shows its secured money in that round, as common.html
-    does: in the table of the other rounds, in the funding block of the round it shows
-    (when the common has a goal), or in the follow-up of that round."""
-    if view.rounds and round_.slug != view.shown_rounds.get(common.slug):
-        return True  # a row of "Other rounds"
-    if round_.result.bar is not None:
-        return True  # the funding block: "Secured: …"
-    follow = view.follow_up.get(common.slug)
-    return follow is not None and any(r.round == round_.slug for r in follow.shown_rounds)
+_LINES: dict[int, tuple[CatalogueView, dict]] = {}
+
+
+def statement_lines(
+    view: CatalogueView,
+) -> dict[tuple[str, str | None], list[tuple[str, StatementLine]]]:
+    """(common, round) → each actor's line of its statement there, in the order of their
+    first pledge on the common's page: built once per view (and process), as every
+    common's page reads it."""
+    found = _LINES.get(id(view))
+    if found is None or found[0] is not view:
+        order = {p.id: n for pledges in view.pledges_by_common.values()
+                 for n, p in enumerate(pledges)}  # fmt: skip
+        index: dict[tuple[str, str | None], list[tuple[str, StatementLine]]] = {}
+        for slug, statement in view.statements.items():
+            for line in statement.lines:
+                index.setdefault((line.common.slug, line.round), []).append((slug, line))
+        for lines in index.values():
+            lines.sort(key=lambda item: min(order.get(p.id, 0) for p in item[1].pledges))
+        _LINES.clear()  # one view at a time: that of the build
+        found = _LINES[id(view)] = (view, index)
+    return found[1]
+
+
+def _matching(view: CatalogueView, slug: str, round_slug: str | None) -> Decimal | None:
+    """The common's matching in that round, as the round's report gives it."""
+    report = view.round_reports.get(round_slug)
+    row = next((r for r in report.rows if r.common.slug == slug), None) if report else None
+    return row.matching if row is not None else None
 
 
 def funding_grants(
     view: CatalogueView, urls: SiteUrls, common: Common, address: UrlOf, locale: str = "fr"
 ) -> list[Json]:
-    """The common's ``MonetaryGrant``s (see the module's docstring)."""
+    """The common's ``MonetaryGrant``s (see the module's docstring): per funder, its
+    statement's secured money to the common in the round (``view.statements``); in a sealed
+    round, the common's secured money (``view.follow_up``); a closed round's matching as
+    the round's report gives it (``view.round_reports``)."""
     actors = view.actors_by_slug
     currency = view.currency
+    follow = view.follow_up.get(common.slug)
     grants: list[Json] = []
     for round_ in _rounds(view, urls, common):
         if round_.state == "upcoming":
             continue
-        counted = round_.result.counted
-        money = [p for p in round_.pledges if p.money is not None and p.id in counted]
+        # Each funder's statement line for this common and round, if any pledge counts.
+        lines = [(slug, line) for slug, line in statement_lines(view).get(
+                     (common.slug, round_.slug), [])
+                 if any(p.id in view.counted for p in line.pledges)]  # fmt: skip
         base: Json = {"@type": "MonetaryGrant"}
         if round_.name:
             base["name"] = round_.name
         base["url"] = address(round_.url)
-        if round_.sealed or any(p.money.amount is None for p in money):  # type: ignore[union-attr]
-            funders = list(dict.fromkeys(p.actor for p in money))
-            if not funders:
+        if round_.sealed or any(line.money.secured is None for _, line in lines):
+            if not lines:
                 continue
-            nodes = [organization(actors[s], urls, address) for s in funders]
+            nodes = [organization(actors[slug], urls, address) for slug, _ in lines]
             grant = {**base, "funder": nodes[0] if len(nodes) == 1 else nodes}
-            if _shows_secured(view, common, round_):
-                grant["amount"] = monetary_amount(round_.result.secured, currency)
+            money = follow.in_round(round_.slug) if follow is not None else None
+            # One funder's total would be its own amount: no amount below two.
+            if (
+                len(nodes) >= 2
+                and money is not None
+                and view.shows_secured(common.slug, round_.slug)
+            ):
+                grant["amount"] = monetary_amount(money.secured, currency)
             grants.append(grant)
             continue
-        by_funder: dict[str, Decimal] = defaultdict(Decimal)
-        for pledge in money:
-            by_funder[pledge.actor] += pledge.money.amount  # type: ignore[union-attr, operator]
-        for slug, amount in by_funder.items():
+        for slug, line in lines:
             grants.append(
                 {**base, "funder": organization(actors[slug], urls, address),
-                 "amount": monetary_amount(amount, currency)}
+                 "amount": monetary_amount(line.money.secured, currency)}  # type: ignore[arg-type]
             )  # fmt: skip
-        estimate = round_.result.matching_estimate
-        if round_.state == "closed" and estimate and round_.matching_funder in actors:
+        matching = _matching(view, common.slug, round_.slug)
+        if round_.state == "closed" and matching and round_.matching_funder in actors:
             grants.append(
                 {**base, "url": address(round_.url) + "#matching-title",
                  "description": translations(locale).pgettext("round results", "Matching"),
                  "funder": organization(actors[round_.matching_funder], urls, address),
-                 "amount": monetary_amount(estimate, currency)}
+                 "amount": monetary_amount(matching, currency)}
             )  # fmt: skip
     return grants
 

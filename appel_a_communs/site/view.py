@@ -22,6 +22,7 @@ from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
 from appel_a_communs.content.models import (
     Actor,
+    Budget,
     Campaign,
     Challenge,
     Common,
@@ -277,6 +278,44 @@ class CatalogueView:
     @property
     def challenges_by_slug(self) -> dict[str, Challenge]:
         return self.catalogue.challenges
+
+    # What a common's page shows, decided once: its template, its funding.json and its
+    # JSON-LD read these.
+
+    def shown_round(self, slug: str) -> RoundView | None:
+        """The round whose result the common's page shows (``funding.commons[slug]``): the
+        current round, or the last one it took part in; None in a call without rounds."""
+        found = self.shown_rounds.get(slug)
+        return next((r for r in self.rounds if r.slug == found), None) if found else None
+
+    def shown_budget(self, slug: str) -> Budget | None:
+        """The budget the common's page shows: that of its ``shown_round``, or its own in a
+        call without rounds (None: it has none)."""
+        shown = self.shown_round(slug)
+        common = (shown.view if shown else self).commons_by_slug[slug]
+        return common.budget
+
+    def round_name(self, slug: str | None) -> str | None:
+        """How the pages name a round: its name, else its slug when the call has files in
+        rounds/ (a file's name names it); None for a ``campaign.yml`` without a name, or a
+        call without rounds (its one round needs no name)."""
+        found = next((r for r in self.rounds if r.slug == slug), None) if slug else None
+        if found is None or found.round is None:
+            return None
+        return found.round.name or (found.slug if self.catalogue.rounds else None)
+
+    def shows_secured(self, slug: str, round_slug: str | None) -> bool:
+        """Whether the common's page shows its secured money in that round: a row of the
+        table of its other rounds, the funding block of the round it shows (when the common
+        has a goal there), or the follow-up of that round."""
+        if self.rounds and round_slug != self.shown_rounds.get(slug):
+            return True
+        results = {r.slug: f for r, f in self.round_results.get(slug, [])}
+        result = results.get(round_slug) if self.rounds else self.funding.commons.get(slug)
+        if result is not None and result.bar is not None:
+            return True
+        follow = self.follow_up.get(slug)
+        return follow is not None and any(r.round == round_slug for r in follow.shown_rounds)
 
 
 def load_call(

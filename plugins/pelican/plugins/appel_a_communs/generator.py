@@ -74,6 +74,13 @@ class CatalogueGenerator(Generator):
         self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
         # Common slug → its funding.json, from the site's root (none: not published).
         self.context["funding_manifests"] = self._funding_manifests()
+        self.context["funding_manifest_pattern"] = funding_manifest.manifest_pattern(
+            self.urls, self.checked.data_path
+        )
+        # Whether the .well-known list is where directories look for it (the host's root).
+        self.context["funding_list_at_root"] = funding_manifest.at_host_root(
+            self.context["SITE_ADDRESS"]
+        )
         pages = self.context.get("pages", [])
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
@@ -111,9 +118,7 @@ class CatalogueGenerator(Generator):
         work += jobs.data_jobs(self.view, self.urls, out)
         work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
         work += jobs.feed_jobs(self.view, self.urls, out)
-        work += jobs.funding_jobs(
-            self.view, self.urls, out, not self._writes_elsewhere(funding_manifest.WELL_KNOWN)
-        )
+        work += jobs.funding_jobs(self.view, self.urls, out, self._own_funding_list())
         work += statement_jobs(self.view, self.urls, out)
         work += jobs.widget_jobs(
             self.view, self.urls, out, partial(self.get_template("widget").render, self.context)
@@ -138,9 +143,19 @@ class CatalogueGenerator(Generator):
     def _funding_manifests(self) -> dict[str, str]:
         out = self._output()
         site = funding_manifest.manifest_site(
-            out.site, self.urls, out.funding_email, out.sitename, out.locale
+            out.site, self.urls, out.funding_email, out.sitename, out.locale, out.data
         )
-        return funding_manifest.manifest_paths(self.view, site, out.data)
+        return funding_manifest.manifest_paths(self.view, site)
+
+    def _own_funding_list(self) -> str | None:
+        """The text of the site's own ``.well-known/funding-manifest-urls`` (a static file;
+        "" for a template page, not read), or None when the build writes its own."""
+        if not self._writes_elsewhere(funding_manifest.WELL_KNOWN):
+            return None
+        for static in self.context.get("staticfiles", []):
+            if static.save_as == funding_manifest.WELL_KNOWN:
+                return Path(static.source_path).read_text(encoding="utf-8", errors="replace")
+        return ""
 
     def _writes_elsewhere(self, save_as: str) -> bool:
         """Whether the site writes this file itself: a static file (STATIC_PATHS, placed
