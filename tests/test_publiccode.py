@@ -265,18 +265,26 @@ def test_unknown_challenge_is_refused(site):
 # --- the mapping --------------------------------------------------------------------------
 
 
-def test_mapping_in_the_calls_language(site, tmp_path):
+LONG_FR = "Une description longue en français. " * 6
+
+
+def with_description(tmp_path: Path, language: str, lines: str) -> Path:
+    """valid.yml (no-network) with a description in ``language`` before the English one."""
     text = (DATA / "v0" / "valid" / "no-network" / "valid.yml").read_text(encoding="utf-8")
-    long_fr = "Une description longue en français. " * 6
     text = text.replace(
         "description:\n  en:\n",
-        "description:\n  fr:\n    localisedName: Méduse\n"
-        "    shortDescription: Un logiciel vraiment intéressant.\n"
-        f"    longDescription: {long_fr}\n    features:\n      - Marche bien\n  en:\n",
+        f"description:\n  {language}:\n{lines}"
+        f"    longDescription: {LONG_FR}\n    features:\n      - Marche bien\n  en:\n",
     )
     path = tmp_path / "publiccode.yml"
     path.write_text(text, encoding="utf-8")
-    assert fetch(site, path)[0] == 0
+    return path
+
+
+def test_mapping_in_the_calls_language(site, tmp_path):
+    lines = "    localisedName: Méduse\n    shortDescription: Un logiciel vraiment intéressant.\n"
+    assert fetch(site, with_description(tmp_path, "fr", lines))[0] == 0
+    long_fr = LONG_FR
     [envelope] = inbox(site).values()
     data = envelope["data"]
     assert data["title"] == "Méduse"
@@ -293,19 +301,11 @@ def test_a_regional_description_for_the_calls_language(site, tmp_path):
     """A French call, descriptions in en and fr-FR: fr-FR (same primary subtag) wins over
     the English fallback."""
     (site / "pelicanconf.py").write_text('DEFAULT_LANG = "fr"\n', encoding="utf-8")
-    text = (DATA / "v0" / "valid" / "no-network" / "valid.yml").read_text(encoding="utf-8")
-    long_fr = "Une description longue en français. " * 6
-    text = text.replace(
-        "description:\n  en:\n",
-        "description:\n  fr-FR:\n    shortDescription: Un logiciel de France.\n"
-        f"    longDescription: {long_fr}\n    features:\n      - Marche bien\n  en:\n",
-    )
-    path = tmp_path / "publiccode.yml"
-    path.write_text(text, encoding="utf-8")
+    path = with_description(tmp_path, "fr-FR", "    shortDescription: Un logiciel de France.\n")
     assert fetch(site, path)[0] == 0
     [envelope] = inbox(site).values()
     assert envelope["data"]["summary"] == "Un logiciel de France."
-    assert envelope["data"]["body"] == long_fr.strip() + "\n\n- Marche bien\n"
+    assert envelope["data"]["body"] == LONG_FR.strip() + "\n\n- Marche bien\n"
 
 
 def test_english_when_the_calls_language_is_missing(site):
