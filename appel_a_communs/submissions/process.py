@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +48,7 @@ from appel_a_communs.content.rounds import (
     round_state,
 )
 from appel_a_communs.content.strict_yaml import format_path
-from appel_a_communs.content.types import same_login
+from appel_a_communs.content.types import same_login, slugify
 from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
@@ -94,11 +92,6 @@ class Outcome:
     files: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
 
 
 def _plain(value: Any) -> Any:

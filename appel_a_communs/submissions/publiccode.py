@@ -45,7 +45,7 @@ from appel_a_communs.content.strict_yaml import (
     load_json,
     load_mapping,
 )
-from appel_a_communs.content.types import spdx_licensing
+from appel_a_communs.content.types import slugify, spdx_licensing
 from appel_a_communs.submissions.fetch import (
     TIMEOUT,
     FetchError,
@@ -53,7 +53,6 @@ from appel_a_communs.submissions.fetch import (
     read_limited,
     store_envelope,
 )
-from appel_a_communs.submissions.process import slugify
 
 MAX_SIZE = 1024 * 1024
 """Bytes a publiccode.yml may hold: real ones are a few kilobytes, longDescription is at
