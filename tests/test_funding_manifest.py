@@ -16,8 +16,10 @@ import yaml
 from conftest import FOLLOWUP, MINIMAL, REPO, SAMPLE, build_site, write
 
 from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.content.types import slugify
 from appel_a_communs.i18n import translations
 from appel_a_communs.site import funding_manifest as fm
+from appel_a_communs.site.exact_json import exact_json, number_text
 from appel_a_communs.site.urls import DEFAULT_PATTERNS, SiteUrls
 
 CORPUS = REPO / "tests" / "corpora" / "funding-json"
@@ -408,13 +410,13 @@ def test_licences_are_listed_as_the_specification_writes_them(expression, licenc
 
 
 def test_numbers_tags_and_texts():
-    assert [fm.number_text(Decimal(v)) for v in ("10000", "2500.5", "2500.50", "0.01")] == [
+    assert [number_text(Decimal(v)) for v in ("10000", "2500.5", "2500.50", "0.01")] == [
         "10000", "2500.50", "2500.50", "0.01"
     ]  # fmt: skip
-    assert fm.manifest_text({"a": [Decimal("0.10"), 1, True, None, "é"]}) == (
-        '{\n  "a": [\n    0.10,\n    1,\n    true,\n    null,\n    "é"\n  ]\n}'
+    assert exact_json({"a": [Decimal("0.10"), 1, True, None, "é"], "b": {}}, "") == (
+        '{\n  "a": [\n    0.10,\n    1,\n    true,\n    null,\n    "é"\n  ],\n  "b": {}\n}'
     )
-    assert fm.slugify("Mobilité douce & vélo") == "mobilite-douce-velo"
+    assert slugify("Mobilité douce & vélo") == "mobilite-douce-velo"
     assert fm.clip_id("a" * 31 + "-b") == "a" * 31
     assert fm.clip("un deux trois", 10) == "un deux…"  # 10 bytes: "…" is 3
     assert fm.clip("un deux trois", 9) == "un…"

@@ -24,8 +24,9 @@ import pytest
 from conftest import MINIMAL, REPO, SAMPLE, build_site, nu_checker
 from pyld import jsonld
 
+from appel_a_communs.site.exact_json import exact_json
 from appel_a_communs.site.formatting import format_money
-from appel_a_communs.site.jsonld import dumps, license_value, script_text
+from appel_a_communs.site.jsonld import license_value, script_text
 
 CORPUS = REPO / "tests" / "corpora" / "schemaorg"
 SCHEMA = "http://schema.org/"
@@ -93,7 +94,7 @@ def schema_context() -> dict:
 
 
 def expand(data: dict, base: str) -> list[dict]:
-    plain = json.loads(dumps(data))  # PyLD takes numbers as floats
+    plain = json.loads(exact_json(data))  # PyLD takes numbers as floats
     return jsonld.expand(plain, {"base": base, "documentLoader": loader})
 
 
@@ -476,9 +477,9 @@ def test_script_text_escapes_what_could_end_the_element():
     assert str(text) == '{"a":"\\u003c/script\\u003e\\u0026\\u003c!--","b":[1.50,2,null,true]}'
     assert json.loads(text) == {"a": "</script>&<!--", "b": [1.5, 2, None, True]}
     with pytest.raises(ValueError):
-        dumps({"v": Decimal("NaN")})
+        exact_json({"v": Decimal("NaN")})
     with pytest.raises(TypeError):
-        dumps({"v": 1.5})  # a float is never written
+        exact_json({"v": 1.5})  # a float is never written
 
 
 def test_the_pages_are_valid_html(followup_site, make_content, tmp_path):

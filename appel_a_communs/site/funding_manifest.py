@@ -52,7 +52,7 @@ What goes in, from the published view only (nothing a sealed round hides):
   labels' slugs, made unique (``-line-<n>``).
 - ``funding.history``: per year, the money the common got in the rounds that have closed:
   its secured money there (``view.follow_up``, as its page's table of rounds shows it) plus
-  its matching from the call in that round (``view.round_reports``); ``description`` names
+  its matching from the call in that round (``view.matching_in``); ``description`` names
   those rounds and says what is counted. The JSON-LD of its page gives the same money as
   grants (one per funder, and the matching). Nothing of an open round: a sealed one's
   totals exist, but a manifest does not need them.
@@ -63,7 +63,7 @@ still refuses: a common without a licence (it wants 1 to 5) gets a manifest vali
 the schema, which the directory refuses until the common has a licence; so does a licence
 its SPDX list (from 2023) does not know, such as ``etalab-2.0``.
 
-Amounts are JSON numbers written from their ``Decimal`` (``manifest_text``), never through
+Amounts are JSON numbers written from their ``Decimal`` (``site.exact_json``), never through
 a float: ``10000``, ``2500.50``; a reader that wants them exact parses them as decimals
 (``json.loads(text, parse_float=Decimal)``).
 """
@@ -71,7 +71,6 @@ a float: ``10000``, ``2500.50``; a reader that wants them exact parses them as d
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -105,7 +104,6 @@ _EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\
 _TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 _OPERATORS = {"and", "or", "with"}
 _ENTITY_TYPES = {"citizen-group": "group", "other": "other"}
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def site_path(*parts: str) -> str:
@@ -257,7 +255,7 @@ def addresses(common: Common, site: ManifestSite) -> Addresses | None:
 def funding_manifest(
     view: Any, common: Common, site: ManifestSite, vouched: bool = False
 ) -> dict[str, Any] | None:
-    """The manifest of one common (amounts as ``Decimal``: write it with ``manifest_text``),
+    """The manifest of one common (amounts as ``Decimal``: write it with ``exact_json``),
     or None when it has no budget on its page, or when one of its URLs is longer than the
     specification allows. ``vouched``: the published list names it (``vouched``)."""
     budget = view.shown_budget(common.slug)
@@ -369,16 +367,14 @@ def plans(
 def closed_round_money(view: Any, slug: str) -> list[tuple[Any, Decimal, Decimal]]:
     """Each closed round the common took part in: (its RoundView, the common's secured
     money in it, its matching from the call in it), the figures its page and the round's
-    report show (``view.follow_up``, ``view.round_reports``)."""
+    report show (``view.follow_up``, ``view.matching_in``)."""
     follow = view.follow_up.get(slug)
     found = []
     for each, _result in view.round_results.get(slug, []):
         if each.state != "closed" or each.round is None:
             continue
         money = follow.in_round(each.slug) if follow is not None else None
-        report = view.round_reports.get(each.slug)
-        row = next((r for r in report.rows if r.common.slug == slug), None) if report else None
-        matching = row.matching if row is not None and row.matching else Decimal(0)
+        matching = view.matching_in(slug, each.slug) or Decimal(0)
         found.append((each, money.secured if money is not None else Decimal(0), matching))
     return found
 
@@ -490,41 +486,6 @@ def plain_text(markdown: str | None) -> str:
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-def number_text(value: Decimal | int) -> str:
-    """An amount as a JSON number, exactly: ``10000``, ``2500.50``."""
-    if isinstance(value, int):
-        return str(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:
-        return f"{value:.2f}"
-    return format(value, "f")
-
-
-def manifest_text(data: Any, indent: str = "") -> str:
-    """JSON text of a manifest, indented, with each ``Decimal`` written as an exact number
-    (the ``json`` module would refuse it, or round it through a float)."""
-    if isinstance(data, bool) or data is None or isinstance(data, str):
-        return _encode(data)
-    if isinstance(data, Decimal | int):
-        return number_text(data)
-    inner = indent + "  "
-    if isinstance(data, dict):
-        if not data:
-            return "{}"
-        items = (f"{inner}{_encode(k)}: {manifest_text(v, inner)}"
-                 for k, v in data.items())  # fmt: skip
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if isinstance(data, list | tuple):
-        if not data:
-            return "[]"
-        return (
-            "[\n" + ",\n".join(f"{inner}{manifest_text(v, inner)}" for v in data) + (f"\n{indent}]")
-        )
-    raise TypeError(f"cannot write {type(data).__name__} in a manifest")
 
 
 def well_known_text(urls: Iterable[str]) -> str:

@@ -110,6 +110,7 @@ def funding_jobs(view: Any, urls: SiteUrls, out: Output, own_list: str | None = 
     site ships that file itself (``own_list``, its text: "" if unread); nothing unless
     ``funding_manifest.publishes``."""
     from appel_a_communs.site import funding_manifest as fm
+    from appel_a_communs.site.exact_json import exact_json
 
     site = fm.manifest_site(out.site, urls, out.funding_email, out.sitename, out.locale,
                             out.data, own_list)  # fmt: skip
@@ -123,7 +124,7 @@ def funding_jobs(view: Any, urls: SiteUrls, out: Output, own_list: str | None = 
             manifest = fm.funding_manifest(view, view.commons_by_slug[slug], site, slug in vouched)
             path = out.folder / paths[slug]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(fm.manifest_text(manifest) + "\n", encoding="utf-8")
+            path.write_text(exact_json(manifest, indent="") + "\n", encoding="utf-8")
 
     def write_well_known() -> None:
         path = out.folder / fm.WELL_KNOWN

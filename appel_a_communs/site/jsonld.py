@@ -22,7 +22,7 @@ what it holds is computed here, never in a template, and says no more than the p
   (``view.follow_up``), and that amount only where the page shows it
   (``CatalogueView.shows_secured``) and when at least two funders share it (one funder's
   total would be its own amount); elsewhere the grant has no ``amount``. A closed round's
-  matching (as the round's report gives it, ``view.round_reports``) is a grant of the
+  matching (as the round's report gives it, ``view.matching_in``) is a grant of the
   matching funder: money the common gets from the call, which its ``funding.json`` counts
   in that year's income too, so that both give the same money; an open round's matching
   is an estimate, not a grant, and is left out. Money outside the goals
@@ -39,7 +39,7 @@ Every node of ours has ``@id`` = ``url`` = its page's address. With a site addre
 page itself (``../../acteurs/ville/``), which a JSON-LD processor resolves against the
 page's address, as a browser resolves the page's links.
 
-Amounts are exact JSON numbers written from the Decimal (``6000.00``, as schema.org
+Amounts are exact JSON numbers written from the Decimal (``6000``, ``2500.50``, as schema.org
 recommends a Number for ``MonetaryAmount.value``), never a float. The text is safe inside
 a ``<script>`` element: ``<``, ``>`` and ``&`` are written ``\\u003c``, ``\\u003e`` and
 ``\\u0026``, so no value can close the element or open a comment.
@@ -47,12 +47,10 @@ a ``<script>`` element: ``<``, ``>`` and ``&`` are written ``\\u003c``, ``\\u003
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from markupsafe import Markup
@@ -60,6 +58,7 @@ from markupsafe import Markup
 from appel_a_communs.content.models import Actor, Challenge, Common
 from appel_a_communs.content.types import spdx_licensing
 from appel_a_communs.i18n import translations
+from appel_a_communs.site.exact_json import exact_json
 from appel_a_communs.site.urls import Page, SiteUrls
 from appel_a_communs.site.view import CatalogueView, StatementLine
 
@@ -294,20 +293,13 @@ def statement_lines(
     return found[1]
 
 
-def _matching(view: CatalogueView, slug: str, round_slug: str | None) -> Decimal | None:
-    """The common's matching in that round, as the round's report gives it."""
-    report = view.round_reports.get(round_slug)
-    row = next((r for r in report.rows if r.common.slug == slug), None) if report else None
-    return row.matching if row is not None else None
-
-
 def funding_grants(
     view: CatalogueView, urls: SiteUrls, common: Common, address: UrlOf, locale: str = "fr"
 ) -> list[Json]:
     """The common's ``MonetaryGrant``s (see the module's docstring): per funder, its
     statement's secured money to the common in the round (``view.statements``); in a sealed
     round, the common's secured money (``view.follow_up``); a closed round's matching as
-    the round's report gives it (``view.round_reports``)."""
+    the round's report gives it (``view.matching_in``)."""
     actors = view.actors_by_slug
     currency = view.currency
     follow = view.follow_up.get(common.slug)
@@ -343,7 +335,7 @@ def funding_grants(
                 {**base, "funder": organization(actors[slug], urls, address),
                  "amount": monetary_amount(line.money.secured, currency)}  # type: ignore[arg-type]
             )  # fmt: skip
-        matching = _matching(view, common.slug, round_.slug)
+        matching = view.matching_in(common.slug, round_.slug)
         if round_.state == "closed" and matching and round_.matching_funder in actors:
             grants.append(
                 {**base, "url": address(round_.url) + "#matching-title",
@@ -363,30 +355,11 @@ def monetary_amount(amount: Decimal, currency: str) -> Json:
 SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
 
 
-def dumps(value: Any) -> str:
-    """JSON of dicts, lists, strings, booleans, integers and Decimals: a Decimal is written
-    as an exact number with two decimals (``6000.00``), never through a float."""
-    if isinstance(value, dict):
-        items = (f"{encode_basestring(str(k))}:{dumps(v)}" for k, v in value.items())
-        return "{" + ",".join(items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"not a finite amount: {value}")
-        return f"{value:.2f}"
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if value is None or isinstance(value, bool | int):
-        return json.dumps(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON-LD")
-
-
 def script_text(data: Json) -> Markup:
     """The JSON text, safe between ``<script type="application/ld+json">`` and
     ``</script>``: the only ``<``, ``>`` and ``&`` of JSON are inside strings, where their
     escapes mean the same character."""
-    text = dumps(data)
+    text = exact_json(data)
     for character, escape in SCRIPT_ESCAPES:
         text = text.replace(character, escape)
     return Markup(text)

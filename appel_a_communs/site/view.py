@@ -304,6 +304,18 @@ class CatalogueView:
             return None
         return found.round.name or (found.slug if self.catalogue.rounds else None)
 
+    def matching_in(self, slug: str, round_slug: str | None) -> Decimal | None:
+        """The common's matching in that round (its estimate until the round closes, then
+        what it got), as the round's report shows it; None when the round has no
+        matching or the common took no part in it."""
+        if not self.rounds:
+            result = self.funding.commons.get(slug)
+            return result.matching_estimate if result and self.funding.matching else None
+        for each, result in self.round_results.get(slug, []):
+            if each.slug == round_slug:
+                return result.matching_estimate if each.funding.matching else None
+        return None
+
     def shows_secured(self, slug: str, round_slug: str | None) -> bool:
         """Whether the common's page shows its secured money in that round: a row of the
         table of its other rounds, the funding block of the round it shows (when the common
