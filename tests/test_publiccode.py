@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from appel_a_communs.submissions import publiccode
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.process import Processor, summary
+from appel_a_communs.submissions.messages import summary
+from appel_a_communs.submissions.process import Processor
 from appel_a_communs.submissions.publiccode import (
     PubliccodeInvalid,
     check_publiccode,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
-from appel_a_communs.submissions.process import Processor, ToolError, run_lock, summary
+from appel_a_communs.submissions.messages import summary
+from appel_a_communs.submissions.process import Processor, ToolError, run_lock
 from appel_a_communs.submissions.publiccode import fetch_publiccode
 from appel_a_communs.submissions.publiccode import report as publiccode_report
 

@@ -13,15 +13,13 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 import yaml
-from babel import Locale
 from pydantic import ValidationError
 
 from appel_a_communs.commands.site import (
@@ -53,7 +51,7 @@ from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
-from appel_a_communs.i18n import M_, Message, language_of, translate, translations
+from appel_a_communs.i18n import M_, Message
 from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.envelope import (
     ENVELOPE_SUFFIXES,
@@ -65,6 +63,11 @@ from appel_a_communs.submissions.envelope import (
 )
 from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
+from appel_a_communs.submissions.messages import (  # noqa: F401 (re-exported)
+    Outcome,
+    rejection_report,
+    summary,
+)
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 
 FOLDER = {
@@ -81,17 +84,6 @@ SLUG_TRIES = 100
 
 class ToolError(Exception):
     """A failure of the tool itself, not of a submission: the run stops, exit non-zero."""
-
-
-@dataclass
-class Outcome:
-    id: str
-    type: str
-    status: str
-    """added, unchanged (already written by an earlier, interrupted run) or rejected."""
-    files: list[str] = field(default_factory=list)
-    errors: list[ContentError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def _plain(value: Any) -> Any:
@@ -726,81 +718,3 @@ def _dates(round_: Round) -> Message:
 
 def _rename(error: ContentError, ident: str) -> ContentError:
     return ContentError(ident, error.field, error.message)
-
-
-# --- reports ---------------------------------------------------------------------------
-
-
-def _error_lines(errors: list[ContentError], catalogue: NullTranslations) -> list[str]:
-    lines = []
-    for error in errors:
-        line = M_(
-            "- `%(field)s`: %(message)s",
-            field=error.field or M_("(envelope)"),
-            message=error.message,
-        )
-        lines.append(translate(line, catalogue))
-    return lines
-
-
-def _language_name(language: str) -> str:
-    name = Locale.parse(language).get_display_name(language) or language
-    return name[:1].upper() + name[1:]
-
-
-def rejection_report(outcome: Outcome, language: str = "fr") -> str:
-    """Why a submission was refused, field by field: in the site's language (the gettext
-    catalogue, like the rest of the interface), then in English."""
-    languages = [language_of(language)] + (["en"] if language_of(language) != "en" else [])
-    titles, sections = [], []
-    for lang in languages:
-        catalogue = translations(lang)
-        titles.append(translate(M_("Submission `%(id)s` rejected", id=outcome.id), catalogue))
-        intro = M_(
-            "The submission (%(type)s) was not recorded. Fix these fields and submit it again:",
-            type=outcome.type,
-        )
-        sections += [
-            f"## {_language_name(lang)}",
-            "",
-            translate(intro, catalogue),
-            "",
-            *_error_lines(outcome.errors, catalogue),
-            "",
-        ]
-    return "\n".join([f"# {' / '.join(titles)}", "", *sections])
-
-
-def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
-    """A Markdown summary fit for a pull-request body; contact details never appear."""
-    added = [o for o in outcomes if o.status in ("added", "unchanged")]
-    rejected = [o for o in outcomes if o.status == "rejected"]
-    warnings = [(o, w) for o in outcomes for w in o.warnings]
-    title = (
-        "Soumissions (essai à blanc) / Submissions (dry run)"
-        if dry_run
-        else "Soumissions / Submissions"
-    )
-    lines = [
-        f"## {title}",
-        "",
-        f"**{len(added)} ajoutée(s) / added, {len(rejected)} refusée(s) / rejected**",
-        "",
-    ]
-    if not outcomes:
-        lines += ["Aucune soumission en attente. / No submission waiting.", ""]
-    if added:
-        lines += ["### Ajoutées / Added", ""]
-        lines += [f"- `{o.id}` ({o.type}): " + ", ".join(f"`{f}`" for f in o.files) for o in added]
-        lines.append("")
-    if warnings:
-        lines += ["### À vérifier / To check", ""]
-        lines += [f"- `{o.id}`: {w}" for o, w in warnings]
-        lines.append("")
-    if rejected:
-        lines += ["### Refusées / Rejected", ""]
-        for o in rejected:
-            lines.append(f"- `{o.id}` ({o.type}):")
-            lines += ["  " + line for line in _error_lines(o.errors, NullTranslations())]
-        lines.append("")
-    return "\n".join(lines)
