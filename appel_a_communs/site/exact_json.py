@@ -8,6 +8,8 @@ from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from appel_a_communs.site.xmltext import utf8_text
+
 
 def number_text(value: Decimal | int) -> str:
     """An amount as a JSON number, exactly: ``10000``, ``2500.50``, ``0.125``."""
@@ -26,9 +28,10 @@ def number_text(value: Decimal | int) -> str:
 def exact_json(data: Any, indent: str | None = None) -> str:
     """JSON of dicts, lists, strings, booleans, integers and Decimals (never a float):
     compact, or indented by two spaces a level when ``indent`` is given (the margin of
-    the first level)."""
+    the first level). A lone surrogate, which the UTF-8 file cannot hold, is removed
+    from the strings (``xmltext.utf8_text``)."""
     if isinstance(data, str):
-        return encode_basestring(data)
+        return encode_basestring(utf8_text(data))
     if data is None or isinstance(data, bool):
         return "null" if data is None else "true" if data else "false"
     if isinstance(data, Decimal | int):
@@ -37,7 +40,7 @@ def exact_json(data: Any, indent: str | None = None) -> str:
         raise TypeError(f"cannot write {type(data).__name__} as exact JSON")
     inner = None if indent is None else indent + "  "
     if isinstance(data, dict):
-        items = [f"{encode_basestring(str(k))}:{'' if inner is None else ' '}"
+        items = [f"{encode_basestring(utf8_text(str(k)))}:{'' if inner is None else ' '}"
                  f"{exact_json(v, inner)}" for k, v in data.items()]  # fmt: skip
         opening, closing = "{", "}"
     else:

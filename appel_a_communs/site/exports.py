@@ -28,6 +28,7 @@ from appel_a_communs.funding.engine import CommonFunding
 from appel_a_communs.funding.followup import RoundFollowUp
 from appel_a_communs.i18n import translate, translations
 from appel_a_communs.site.view import CatalogueView, RoundView
+from appel_a_communs.site.xmltext import utf8_text
 
 UrlOf = Callable[[str, str], str]
 """(kind, slug) → the page's URL, kind being challenge, common or actor."""
@@ -640,11 +641,25 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
+def csv_row_writer(out: io.StringIO) -> Callable[[list[str]], object]:
+    """What writes the CSV files' rows: lines end with ``\n``, and a cell is quoted when
+    it holds a delimiter, a quote or a line feed (``csv``'s minimal quoting), or a
+    carriage return, which that quoting leaves bare and every reader takes for the end of
+    the row: a row holding one is written with every cell quoted."""
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(cells: list[str]) -> object:
+        return (quoted if any("\r" in cell for cell in cells) else plain).writerow(cells)
+
+    return write
+
+
 def pledges_csv(view: CatalogueView) -> str:
     """``data/pledges.csv``: one row per pledge, amounts blank while sealed."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PLEDGE_COLUMNS)
+    writerow = csv_row_writer(out)
+    writerow(list(PLEDGE_COLUMNS))
     counted = view.counted
     rounds = view.pledge_rounds
     for common in view.commons:
@@ -665,8 +680,8 @@ def pledges_csv(view: CatalogueView) -> str:
                 "means_value": decimal_text(pledge.means.value) if pledge.means else "",
                 "round": rounds.get(pledge.id),
             }
-            writer.writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
-    return out.getvalue()
+            writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
+    return utf8_text(out.getvalue())
 
 
 def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:

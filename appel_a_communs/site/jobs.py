@@ -11,10 +11,9 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from markupsafe import escape
-
 from appel_a_communs.i18n import language_of, translations
 from appel_a_communs.site.urls import SiteUrls
+from appel_a_communs.site.xmltext import utf8_text, xml_text
 
 Job = Callable[[], object]
 
@@ -46,8 +45,10 @@ def chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 def compact_json(data: Any) -> str:
     """Data files are for programs: compact JSON, which the C encoder writes (an indented
-    one goes through the pure-Python encoder, several times slower at 50 000 pledges)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    one goes through the pure-Python encoder, several times slower at 50 000 pledges).
+    A lone surrogate, which UTF-8 cannot hold, is removed (``xmltext.utf8_text``): JSON's
+    syntax is ASCII, so only strings lose it."""
+    return utf8_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def _write(path: Path, make: Callable[[], str]) -> None:
@@ -245,7 +246,7 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
 def write_sitemap(out: Output, urls: Iterable[str]) -> None:
     """``sitemap.xml``: every HTML page of the site, given as URLs relative to its root."""
     entries = "".join(
-        f"  <url><loc>{escape(out.address(url))}</loc></url>\n" for url in dict.fromkeys(urls)
+        f"  <url><loc>{xml_text(out.address(url))}</loc></url>\n" for url in dict.fromkeys(urls)
     )
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -269,7 +270,7 @@ def robots_text(out: Output) -> str:
     lines = [f"# {' '.join(out.sitename.split())}", "User-agent: *", "Disallow:"]
     if out.site.startswith(("https://", "http://")):
         lines += ["", f"Sitemap: {out.address('sitemap.xml')}"]
-    return "\n".join(lines) + "\n"
+    return utf8_text("\n".join(lines) + "\n")
 
 
 def write_robots(out: Output) -> None:

@@ -21,7 +21,6 @@ same cells (``odf_row``: the tests compare the two), and handed to odfpy as they
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from appel_a_communs.funding.followup import SEALED, MoneyStages, money_stages
-from appel_a_communs.site.exports import neutralise
+from appel_a_communs.site.exports import csv_row_writer, neutralise
 from appel_a_communs.site.jobs import Job, Output, chunks
 from appel_a_communs.site.urls import (
     STATEMENT_TABLES,
@@ -42,6 +41,7 @@ from appel_a_communs.site.urls import (
     statement_path,
 )
 from appel_a_communs.site.view import CatalogueView, RoundView
+from appel_a_communs.site.xmltext import utf8_text, xml_attribute, xml_chars, xml_text
 
 Cell = str | Decimal | date | int | None
 """A cell: text, a Decimal (an amount, or a number such as days or a ratio), a date, a
@@ -283,14 +283,12 @@ def cell_text(cell: Cell, column: Column) -> str:
 def sheet_csv(sheet: Sheet) -> str:
     """The table as CSV (UTF-8 once written): a header row of keys, then its rows."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(sheet.header)
+    writerow = csv_row_writer(out)
+    writerow(list(sheet.header))
     columns = sheet.columns
     for row in sheet.rows:
-        writer.writerow(
-            [cell_text(cell, column) for cell, column in zip(row, columns, strict=True)]
-        )
-    return out.getvalue()
+        writerow([cell_text(cell, column) for cell, column in zip(row, columns, strict=True)])
+    return utf8_text(out.getvalue())
 
 
 # --- ODS ------------------------------------------------------------------------------------
@@ -304,12 +302,11 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 @lru_cache(maxsize=8192)
 def _escape(text: str) -> str:
-    """Text for XML content, as odfpy escapes a text node (characters XML cannot hold
-    become U+FFFD; & < > are escaped). Slugs, statuses and currencies repeat on every
-    row: each is escaped once."""
-    from odf.element import _sanitize
-
-    return _sanitize(text)
+    """Text for XML content (``xmltext.xml_text``: the characters XML cannot hold are
+    removed, & < > escaped), as odfpy writes a text node once ``odf_row`` has removed
+    the same characters (odfpy itself would make them U+FFFD). Slugs, statuses and
+    currencies repeat on every row: each is escaped once."""
+    return xml_text(text)
 
 
 def _odf_attributes(cell: Cell, column: Column, currency: str) -> list[tuple[str, str, str]]:
@@ -342,7 +339,7 @@ def _cell_writer(column: Column, currency: str) -> Callable[[Cell], str]:
     kind = column.kind
     if kind == "amount":
         opening = f' table:style-name="{AMOUNT_STYLE}" office:value-type="currency"'
-        opening += f' office:currency="{currency}"'
+        opening += f" office:currency={xml_attribute(currency)}"
         value = "office:value"
     elif kind in ("number", "int"):
         opening, value = ' office:value-type="float"', "office:value"
@@ -356,12 +353,11 @@ def _cell_writer(column: Column, currency: str) -> Callable[[Cell], str]:
         if cell is None or cell == "":
             return "<table:table-cell/>"
         text = cell_text(cell, column)
+        # A text of nothing but removed characters: an empty paragraph, as odfpy writes it.
+        paragraph = f"<text:p>{escaped}</text:p>" if (escaped := _escape(text)) else "<text:p/>"
         if not value:
-            return f"<table:table-cell{opening}><text:p>{_escape(text)}</text:p></table:table-cell>"
-        return (
-            f'<table:table-cell{opening} {value}="{text}"><text:p>{_escape(text)}</text:p>'
-            "</table:table-cell>"
-        )
+            return f"<table:table-cell{opening}>{paragraph}</table:table-cell>"
+        return f'<table:table-cell{opening} {value}="{text}">{paragraph}</table:table-cell>'
 
     return write
 
@@ -397,7 +393,7 @@ def odf_row(row: Sequence[Cell], columns: Sequence[Column], currency: str, style
         qualified = {(namespaces[prefix], name): value for prefix, name, value in attributes}
         item = TableCell(qattributes=qualified)
         if attributes:
-            item.addElement(P(text=cell_text(cell, column)))
+            item.addElement(P(text=xml_chars(cell_text(cell, column))))
         element.addElement(item)
     return element
 
@@ -449,7 +445,7 @@ def workbook(sheets: Iterable[Sheet], title: str = "") -> bytes:
     _declare_namespaces()
     doc = OpenDocumentSpreadsheet()
     if title:
-        doc.meta.addElement(Title(text=title))
+        doc.meta.addElement(Title(text=xml_chars(title)))
     _styles(doc)
     for sheet in sheets:
         table = Table(name=sheet.name)

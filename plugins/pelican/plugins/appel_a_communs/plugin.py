@@ -17,7 +17,7 @@ from appel_a_communs.site.build import end_build
 from .generator import CatalogueGenerator
 from .reader import add_reader
 from .settings import CATALOGUE_FOLDERS, read_settings
-from .templating import filters, install_translations
+from .templating import filters, install_translations, safe_output
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +86,12 @@ def _options_key(settings: dict[str, Any]) -> str:
 
 
 def translate_templates(generator: Any) -> None:
-    """Every generator's templates speak the call's language (Pelican's, ours)."""
+    """Every generator's templates speak the call's language (Pelican's, ours), and
+    write no character a document may not hold (``templating.safe_output``)."""
     env = getattr(generator, "env", None)
     if env is not None and hasattr(env, "install_gettext_translations"):
         install_translations(env, generator.settings["CATALOGUE_LOCALE"])
+        safe_output(env)
 
 
 class _ReportContentErrors(logging.Filter):

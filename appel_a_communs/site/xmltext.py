@@ -1,0 +1,64 @@
+"""What every writer does to a text before it is written: the one rule of the characters a
+published file cannot hold, whatever field, setting or page the text came from.
+
+The models refuse these characters at the door (issue 24), but a writer does not count on
+it: a value can reach it from the settings, a Pelican page or a field added later. So the
+Atom feeds, the sitemap, the workbook's XML, the SVG badges and every rendered page (the
+templates' output, ``templating.safe_output``) go through ``xml_chars``; the JSON and CSV
+files through ``utf8_text``.
+
+``xml_chars`` removes what XML 1.0 does not allow (C0 controls but tab, line feed and
+carriage return; lone surrogates; U+FFFE and U+FFFF) and what it discourages and HTML
+calls a parse error, which the Nu checker reports (the controls U+007F to U+009F, and
+the noncharacters U+FDD0 to U+FDEF and U+nFFFE, U+nFFFF of every plane). They are
+removed, not replaced by U+FFFD: none of them is text a person typed, and a submission's
+text is cleaned the same way. A text without them comes back as it is (the same object):
+a valid call is written byte for byte as before.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+"""The forbidden characters of the first plane. One class of a few ranges: re scans a
+page at some 300 MB/s with it, and ten times slower with the 32 noncharacters of the
+other planes in the same class, so those are looked for apart (``_ASTRAL``)."""
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _astral(match: re.Match[str]) -> str:
+    character = match[0]
+    return "" if ord(character) & 0xFFFE == 0xFFFE else character
+
+
+def xml_chars(text: str) -> str:
+    """The text less the characters no XML or HTML document may hold (module docstring)."""
+    text = _BMP.sub("", text)
+    if _ASTRAL.search(text) is None:
+        return text
+    return _ASTRAL.sub(_astral, text)
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element's content: ``xml_chars``, then ``&``, ``<`` and ``>``
+    escaped."""
+    return escape(xml_chars(text))
+
+
+def xml_attribute(text: str) -> str:
+    """An XML attribute's value, quoted: ``xml_chars``, then escaped and quoted as
+    ``xml.sax.saxutils.quoteattr`` does (tab, line feed and carriage return as
+    character references, so that a parser gives them back)."""
+    return quoteattr(xml_chars(text))
+
+
+def utf8_text(text: str) -> str:
+    """Text a UTF-8 file can hold: the text less its lone surrogates (which a JSON
+    ``\\u`` escape or a Python setting can make, and UTF-8 cannot encode). For JSON and
+    CSV, whose syntax escapes or quotes every other character."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("", text)
