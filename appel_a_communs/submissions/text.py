@@ -35,9 +35,14 @@ def strip_html(markdown: str) -> str:
     """Raw HTML out of a Markdown text, its words kept; Markdown syntax untouched.
 
     The site sanitises every rendered text anyway (markup.render_markdown); this keeps
-    tags and scripts out of the files maintainers review.
+    tags and scripts out of the files maintainers review. Every ``&`` is escaped first,
+    so that the HTML parser reads no entity reference: ``html.unescape`` then gives back
+    exactly the characters typed (``&lt;script&gt;`` stays those 14 characters, ``&``
+    stays ``&``) and never turns a reference into markup.
     """
-    cleaned = nh3.clean(markdown, tags=set(), clean_content_tags={"script", "style"})
+    cleaned = nh3.clean(
+        markdown.replace("&", "&amp;"), tags=set(), clean_content_tags={"script", "style"}
+    )
     return html.unescape(cleaned)
 
 
