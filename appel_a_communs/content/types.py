@@ -19,6 +19,16 @@ from pydantic import PlainSerializer, PlainValidator, Strict, WithJsonSchema
 
 from appel_a_communs.i18n import M_, Message
 
+MAX_AMOUNT = Decimal("1000000000000")
+"""The largest amount of money (10^12): with two decimals, 15 significant digits, which
+every output shows exactly (Babel's formats, the ODS cells, JSON read as a double)."""
+MAX_DAYS = Decimal("1000000")
+"""The largest number of days of work a pledge may bring (one decimal)."""
+MAX_SLUG = 100
+"""The most characters of a slug or an id: the longest file name the build or ``process``
+writes from one (``<round>-payments.csv``, ``<id>.record.json``, a hidden temporary
+``.<id>.record.json.<pid>.tmp``) stays far below the 255 bytes a file name may have."""
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN, re.ASCII)
 _AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
