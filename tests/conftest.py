@@ -30,6 +30,12 @@ FOLLOWUP = REPO / "tests" / "calls" / "followup"
 """A call of two rounds with reports, payments and a late deliverable (issue 16)."""
 
 
+FORMS_ENDPOINT = "https://formulaires.example.org/appel"
+"""The private form channel of the tests' builds: in the github forms mode, the pledge
+form of a call whose sealed round is open posts there (issue 24); without it, such a
+build stops. A test that wants no endpoint sets CATALOGUE_FORMS_ENDPOINT to ""."""
+
+
 def build_site(content: Path, output: Path, **overrides) -> Path:
     """Build ``content`` into ``output`` in-process with the repo's pelicanconf.py."""
     settings = read_settings(
@@ -39,6 +45,7 @@ def build_site(content: Path, output: Path, **overrides) -> Path:
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(output.parent / f"{output.name}-cache"),
             "CATALOGUE_TODAY": BUILD_DAY,
+            "CATALOGUE_FORMS_ENDPOINT": FORMS_ENDPOINT,
             **overrides,
         },
     )

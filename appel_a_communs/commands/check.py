@@ -28,7 +28,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     from appel_a_communs.commands.site import max_file_size
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
     from appel_a_communs.content.loader import read_page_meta
-    from appel_a_communs.site.forms import FORM_SLUGS
+    from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error
     from appel_a_communs.site.urls import (
         DEFAULT_FOLDERS,
         DEFAULT_PATTERNS,
@@ -71,7 +71,12 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
         load_errors, view = exc.errors, None
     # the pages of rounds and of reports reserve their folders only in a call that has them
     reserved = urls.reserved_slugs(folders, optional_pages(view, urls) if view else [])
-    return [*errors, *page_slug_errors(found, reserved), *load_errors]
+    mode = setting("forms_mode", "github")
+    channel = view and pledge_channel_error(
+        view.catalogue, today, "post" if mode == "post" else "github", setting("forms_endpoint", "")
+    )
+    channel_errors = [channel] if channel else []
+    return [*errors, *page_slug_errors(found, reserved), *load_errors, *channel_errors]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"appel-a-communs check: {exc}", file=sys.stderr)
         return 1
     if errors:
-        print(ContentErrors(errors), file=sys.stderr)
+        # files named from the site (the content folder's parent), as the build names them
+        print(ContentErrors(errors, site=args.content.absolute().parent), file=sys.stderr)
         return 1
     print(f"{args.content}: no content error.")
     return 0

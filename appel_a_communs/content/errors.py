@@ -8,13 +8,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def display_path(path: str | os.PathLike[str]) -> str:
-    """The path as the user typed it: relative to the working directory when inside it."""
+def display_path(path: str | os.PathLike[str], site: str | os.PathLike[str] | None = None) -> str:
+    """The path as its reader knows it: relative to ``site`` (the folder that holds the
+    content folder) when it is given and holds the path, else relative to the working
+    directory when inside it. A build's or a check's messages name files from the site,
+    wherever it was run from: the machine's own layout means nothing to the reader (and
+    says too much in a public CI log)."""
     p = Path(path)
+    for base in (site, Path.cwd()):
+        shown = _relative(p, Path(base)) if base is not None else None
+        if shown is not None:
+            return shown
+    return p.as_posix()
+
+
+def _relative(path: Path, base: Path) -> str | None:
+    """``path`` from ``base``: as written first (a link is named where it is, not where it
+    leads), then both resolved (a base reached through a link); None when outside."""
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
     except (ValueError, OSError):
-        return p.as_posix()
+        return None
 
 
 @dataclass(frozen=True)
@@ -27,7 +45,11 @@ class ContentError:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = display_path(self.path)
+        return self.show()
+
+    def show(self, site: str | os.PathLike[str] | None = None) -> str:
+        """The error as a line, its file named relative to ``site`` (see display_path)."""
+        where = display_path(self.path, site)
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
@@ -38,17 +60,19 @@ class ContentError:
 class ContentErrors(Exception):
     """All the errors of a load, raised together so that a build lists every one at once."""
 
-    def __init__(self, errors: Iterable[ContentError]):
+    def __init__(self, errors: Iterable[ContentError], site: str | os.PathLike[str] | None = None):
+        self.site = site
+        """The folder that holds the content folder: files are named from it."""
         self.errors = sorted(
-            errors, key=lambda e: (display_path(e.path), e.line or 0, e.field or "")
+            errors, key=lambda e: (display_path(e.path, site), e.line or 0, e.field or "")
         )
         super().__init__(self._message())
 
     def __reduce__(self):
         # Rebuilt from its errors (not from the message), e.g. when a worker process sends it.
-        return type(self), (self.errors,)
+        return type(self), (self.errors, self.site)
 
     def _message(self) -> str:
         count = len(self.errors)
         head = f"{count} content error{'s' if count != 1 else ''}:"
-        return "\n".join([head, *(f"  - {e}" for e in self.errors)])
+        return "\n".join([head, *(f"  - {e.show(self.site)}" for e in self.errors)])

@@ -324,16 +324,44 @@ def read_page_meta(path: Path, max_size: int = MAX_FILE_SIZE) -> tuple[PageMeta,
 # --- reading a content folder ----------------------------------------------
 
 
+EDITOR_FILES = (".#", "._")
+"""Hidden names that editors and systems leave beside a file (an Emacs lock, a macOS
+resource fork): passed over even with a content suffix."""
+
+
 def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[ContentError]]:
-    """The content files of a folder, sorted; hidden files and folders are passed over."""
+    """The content files of a kind's folder, sorted.
+
+    Hidden folders and files (a name that starts with a dot: ``.git``, ``.DS_Store``, an
+    editor's swap file) are passed over, but a hidden file with the folder's suffix is
+    named: someone likely meant it, and the call would lack it without a word. A link is
+    read only when it leads inside the site (``link_error``); a link to a folder is named,
+    never followed (no loop, no second copy of a folder)."""
     if not folder.is_dir():
         return [], []
+    content = folder.parent
     found: list[str] = []
-    for parent, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        # strings, not Path objects: 50 000 files sort and join noticeably faster
-        found.extend(os.path.join(parent, n) for n in names if not n.startswith("."))  # noqa: PTH118
-    files, errors = [], []
+    errors: list[ContentError] = []
+    pending = [str(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    if name.lower().endswith(suffixes) and not name.startswith(EDITOR_FILES):
+                        errors.append(_hidden_error(entry.path, folder.name))
+                    continue
+                if entry.is_symlink():
+                    problem = link_error(Path(entry.path), content, in_kind=True)
+                    if problem is not None:
+                        errors.append(problem)
+                        continue
+                if entry.is_dir():
+                    pending.append(entry.path)
+                else:
+                    # strings, not Path objects: 50 000 files sort and join noticeably faster
+                    found.append(entry.path)
+    files = []
     for name in sorted(found):
         path = Path(name)
         if path.suffix.lower() in suffixes:
@@ -347,6 +375,71 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
                 )
             )
     return files, errors
+
+
+def _hidden_error(path: str, folder: str) -> ContentError:
+    return ContentError(
+        path,
+        None,
+        M_(
+            "a hidden file (its name starts with a dot) is not read: rename it without the "
+            "dot to publish it in %(folder)s/, or move it out of the content folder",
+            folder=folder,
+        ),
+    )
+
+
+def link_error(link: Path, content: Path, in_kind: bool = False) -> ContentError | None:
+    """The error of a link in the content folder, or None when it may be read: a link is
+    followed only to a place inside the site (the folder that holds ``content``, or the
+    content folder itself). Leading elsewhere, it could publish any file of the machine
+    that builds (a key, a password file): it is named with where it leads, never read.
+    In a kind's folder (``in_kind``), a link to a folder is named, never followed."""
+    target = Path(os.path.realpath(link))
+    roots = (Path(os.path.realpath(content.absolute().parent)), Path(os.path.realpath(content)))
+    written = link.readlink()
+    if not any(target == root or root in target.parents for root in roots):
+        return ContentError(
+            str(link),
+            None,
+            M_(
+                "is a link to '%(target)s', outside the site: a link is followed only to a "
+                "file inside the site's folder; put the file itself here",
+                target=written,
+            ),
+        )
+    if in_kind and target.is_dir():
+        return ContentError(
+            str(link),
+            None,
+            M_(
+                "is a link to a folder ('%(target)s'), which is not followed: move or copy "
+                "its files here",
+                target=written,
+            ),
+        )
+    return None
+
+
+def links_out(content: Path) -> list[ContentError]:
+    """The links of the content folder outside the kinds' folders (pages, images,
+    campaign.yml, anything Pelican reads or copies) that lead outside the site: named
+    before Pelican writes anything, never followed (see link_error)."""
+    errors = []
+    pending = [str(content)]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if folder == str(content) and entry.name in KINDS:
+                    continue  # read by _files, which names its links
+                if entry.is_symlink():
+                    problem = link_error(Path(entry.path), content)
+                    if problem is not None:
+                        errors.append(problem)
+                elif entry.is_dir():
+                    pending.append(entry.path)
+    return errors
 
 
 class ModelCache:
@@ -554,6 +647,8 @@ def _load_catalogue(
     errors: list[ContentError] = []
     if not content.is_dir():
         raise ContentErrors([ContentError(str(content), None, "content folder not found")])
+    site = content.absolute().parent
+    errors.extend(links_out(content))
 
     collections: dict[str, dict[str, Model]] = {}
     sources: dict[tuple[str, str], Path] = {}
@@ -571,7 +666,7 @@ def _load_catalogue(
                     ContentError(
                         str(path),
                         key,
-                        f"'{ident}' is already used by {other.as_posix()}",
+                        f"'{ident}' is already used by {display_path(other, site)}",
                     )
                 )
                 continue
@@ -612,7 +707,7 @@ def _load_catalogue(
                 ),
             )
         )
-    errors.extend(check_rounds(catalogue))
+    errors.extend(check_rounds(catalogue, partial(display_path, site=site)))
     errors.extend(check_references(catalogue, broken))
     if errors:
         raise ContentErrors(errors)
@@ -762,9 +857,12 @@ def _round_dates(round_: Round) -> str:
     return f"{round_.slug} ({round_.opens or '…'} – {round_.closes or '…'})"
 
 
-def check_rounds(cat: Catalogue) -> list[ContentError]:
+def check_rounds(
+    cat: Catalogue, name: typing.Callable[[Path], str] = display_path
+) -> list[ContentError]:
     """Rounds may not overlap in dates: a pledge's date must say which round it is in. One
-    call, one currency; the slug ``campaign`` names the round of ``campaign.yml`` only."""
+    call, one currency; the slug ``campaign`` names the round of ``campaign.yml`` only.
+    ``name`` names another file in a message (from the site, by the loader)."""
     errors = []
     first = cat.round_list[0] if cat.round_list else None
     for round_ in cat.rounds.values():
@@ -779,7 +877,7 @@ def check_rounds(cat: Catalogue) -> list[ContentError]:
                         "one call, one currency",
                         currency=round_.currency,
                         first=first.currency,
-                        file=display_path(cat.sources[("rounds", first.slug)]),
+                        file=name(cat.sources[("rounds", first.slug)]),
                     ),
                 )
             )
@@ -804,7 +902,7 @@ def check_rounds(cat: Catalogue) -> list[ContentError]:
                     "rounds may not overlap: %(second)s shares days with %(first)s (%(file)s)",
                     second=_round_dates(second),
                     first=_round_dates(first),
-                    file=display_path(cat.sources[("rounds", first.slug)]),
+                    file=name(cat.sources[("rounds", first.slug)]),
                 ),
             )
         )

@@ -10,12 +10,14 @@ backend exports (``post`` mode, read back by ``fetch json``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Any, Literal
 
+from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.loader import Catalogue
-from appel_a_communs.content.models import Model
-from appel_a_communs.i18n import N_, translations
+from appel_a_communs.content.models import Model, Round
+from appel_a_communs.i18n import M_, N_, translations
 from appel_a_communs.submissions.forms import (
     CONTACT_KEYS,
     FORMS,
@@ -205,19 +207,70 @@ def _control(
                    attributes=attributes)  # fmt: skip
 
 
+# --- a sealed round's pledges -------------------------------------------------------
+
+
+def private_round(catalogue: Catalogue, today: date, mode: Mode) -> Round | None:
+    """In the ``github`` mode, the first round whose pledges must not open a public GitHub
+    issue: sealed, and not closed on ``today`` (open, or upcoming: the pledge form lets a
+    pledge name it). Its per-actor amounts are hidden on the site; a pledge typed in an
+    issue of a public repository would show them to anyone. None: nothing to hide now."""
+    if mode != "github":
+        return None
+    return next(
+        (r for r in catalogue.round_list if r.sealed and (r.closes is None or today <= r.closes)),
+        None,
+    )
+
+
+def pledge_channel_error(
+    catalogue: Catalogue, today: date, mode: Mode, endpoint: str
+) -> ContentError | None:
+    """The one error of a site in ``github`` mode with a sealed round open and no private
+    channel for its pledges (CATALOGUE_FORMS_ENDPOINT, the ``post`` mode's endpoint), on
+    the round's file; None when the pledges have somewhere private to go."""
+    round_ = private_round(catalogue, today, mode)
+    if round_ is None or endpoint.startswith(("https://", "http://")):
+        return None
+    source = catalogue.source_of("rounds", round_.slug)
+    return ContentError(
+        str(source) if source else round_.slug,
+        "sealed",
+        M_(
+            "the round is sealed, and in the github forms mode the pledge form would open a "
+            "public GitHub issue, where anyone reads the amount: set CATALOGUE_FORMS_ENDPOINT "
+            "in pelicanconf.py to the http(s) address of a private form backend (as in the "
+            "post forms mode), to which the pledge form then sends pledges"
+        ),
+    )
+
+
 def site_forms(
-    catalogue: Catalogue, mode: Mode, repo: str, endpoint: str, locale: str = DEFAULT_LOCALE
+    catalogue: Catalogue,
+    mode: Mode,
+    repo: str,
+    endpoint: str,
+    locale: str = DEFAULT_LOCALE,
+    today: date | None = None,
 ) -> list[SiteForm]:
     """The forms, one per submission type, in the site's locale (github mode: that of
-    the issue forms too)."""
+    the issue forms too).
+
+    While a sealed round is open (``private_round`` on ``today``), the pledge form of the
+    github mode is the post mode's, sent to ``endpoint``: a pledge never opens a public
+    issue. A build without an endpoint then stops first (``pledge_channel_error``)."""
     _ = translations(locale).gettext
+    private = today is not None and private_round(catalogue, today, mode) is not None
+    if private and not endpoint.startswith(("https://", "http://")):
+        raise ValueError("a sealed round's pledges need an endpoint (pledge_channel_error)")
     forms = []
     for kind in SUBMISSION_TYPES:
+        form_mode: Mode = "post" if private and kind == "pledge" else mode
         model, fields = FORMS[kind]
         if not catalogue.rounds:  # campaign.yml, or no round: no round to choose
             fields = tuple(f for f in fields if f.id not in ROUND_FIELDS)
-        controls = [_control(model, f, catalogue, mode, locale) for f in fields]
-        if mode == "github":
+        controls = [_control(model, f, catalogue, form_mode, locale) for f in fields]
+        if form_mode == "github":
             action, method = f"https://github.com/{repo}/issues/new", "get"
             hidden: tuple[tuple[str, str], ...] = (("template", f"{kind}.yml"),)
             honeypot = None
@@ -238,7 +291,7 @@ def site_forms(
                 slug=FORM_SLUGS[kind],
                 title=_(TITLES[kind][0]),
                 lead=_(LEADS[kind]),
-                mode=mode,
+                mode=form_mode,
                 action=action,
                 method=method,
                 hidden=hidden,

@@ -15,10 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
-from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.content.errors import ContentErrors, display_path
 from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
 from appel_a_communs.content.models import (
     Actor,
@@ -341,7 +342,9 @@ def load_call(
     """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
     catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
     call = compute_rounds(catalogue, today)
-    errors = check_rules(call) + check_reports(catalogue, call)
+    # other files named in a message are named from the site, as the errors' own files
+    name = partial(display_path, site=Path(content).absolute().parent)
+    errors = check_rules(call, name) + check_reports(catalogue, call, name)
     if errors:
         raise ContentErrors(errors)
     return build_view(catalogue, today, call, locale)

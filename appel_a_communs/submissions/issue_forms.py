@@ -66,14 +66,27 @@ def issue_form(kind: str, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
         "*pull request*, then on the site once merged. Your contact details are never "
         "published."
     )
+    notes = [intro]
+    if kind == "pledge":
+        notes.append(_(PUBLIC_PLEDGE))
     return {
         "name": name,
         "description": _("%(form)s: call for commons") % {"form": name},
         "title": f"[{prefix}] ",
         "labels": [submission_label(kind)],
-        "body": [{"type": "markdown", "attributes": {"value": intro}}]
+        "body": [{"type": "markdown", "attributes": {"value": note}} for note in notes]
         + [_element(field, locale) for field in fields],
     }
+
+
+PUBLIC_PLEDGE = N_(
+    "**This issue is public**: anyone can read what you type here, amounts included. "
+    "While a round of the call is sealed (its pledges' amounts hidden), do not pledge "
+    "here: the pledge form of the call's site sends your pledge to the call's team only."
+)
+"""The pledge issue form says it is public, whatever the rounds (the templates do not
+follow the content): a sealed round's site sends its pledges elsewhere (site.forms), but
+the issue form stays reachable from the repository."""
 
 
 TEMPLATE_FOLDER = Path(".github") / "ISSUE_TEMPLATE"

@@ -16,7 +16,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import funding_manifest, jobs
 from appel_a_communs.site.build import end_build, load_for_build
-from appel_a_communs.site.forms import FORM_SLUGS, site_forms
+from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error, site_forms
 from appel_a_communs.site.urls import (
     DEFAULT_FOLDERS,
     Page,
@@ -57,15 +57,22 @@ class CatalogueGenerator(Generator):
             errors.extend(exc.errors)
         view = getattr(self, "view", None) if not errors else None
         errors[:0] = self._page_errors(optional_pages(view, self.urls) if view else [])
+        today = checked.today or date.today()
+        if view is not None:
+            channel = pledge_channel_error(
+                view.catalogue, today, checked.forms_mode, checked.forms_endpoint
+            )
+            errors += [channel] if channel else []
         if errors:
             end_build()  # the build stops here: nothing to keep frozen
-            raise ContentErrors(errors)
+            raise ContentErrors(errors, site=Path(self.path).parent)
         self.forms = site_forms(
             self.view.catalogue,
             checked.forms_mode,
             checked.github_repo,
             checked.forms_endpoint,
             self.settings["CATALOGUE_LOCALE"],
+            today,
         )
         self.context["call"] = self.view
         current = self.view.current_round

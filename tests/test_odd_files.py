@@ -1,0 +1,162 @@
+"""Odd files in content/ are named, never followed or skipped silently; a sealed round's
+pledges never go to a public GitHub issue (issue 24).
+
+Every site here is built from the repository's directory, outside the site: a message
+that names a file by its absolute path (the machine's layout) instead of relative to the
+site shows here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DAY, MINIMAL, REPO, build_site, run_pelican, write
+from test_commands import command
+
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.submissions.issue_forms import issue_form
+
+SECRET = "root:x:0:0:the-secret-of-the-machine:/root:/bin/bash"
+ENDPOINT = "https://forms.example.org/appel"
+SEALED = "name: Édition 2026\nopens: 2026-09-01\ncloses: 2027-03-31\nsealed: true\n"
+ABSOLUTE = re.compile(r"(?<![\w.])/(?:tmp|home|root|etc|work|var|usr)\b")
+
+
+def failed_build(content: Path, tmp_path: Path, **overrides) -> ContentErrors:
+    with pytest.raises(ContentErrors) as info:
+        build_site(content, tmp_path / "out", **overrides)
+    return info.value
+
+
+def test_a_hidden_content_file_is_named_not_skipped(make_content, tmp_path):
+    content = make_content(
+        {
+            "commons/.x.md": "---\ntitle: Caché\n---\nTexte.\n",
+            # what editors and systems leave behind is passed over, as the README says
+            "commons/.covoit.md.swp": "binary",
+            "commons/.DS_Store": "binary",
+            "commons/._covoit.md": "AppleDouble",
+            "commons/.drafts/y.md": "---\ntitle: Brouillon\n---\n",
+        }
+    )
+    error = failed_build(content, tmp_path)
+    assert [(e.path, e.field) for e in error.errors] == [(str(content / "commons/.x.md"), None)]
+    text = str(error)
+    assert "content/commons/.x.md: " in text and "hidden" in text
+    assert "rename" in text
+    assert not ABSOLUTE.search(text), text
+
+
+def test_the_check_command_names_it_relative_to_the_site_too(make_content, tmp_path):
+    content = make_content({"pledges/.p3.yml": "actor: ville\n"})
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1
+    assert "  - content/pledges/.p3.yml: " in done.stderr, done.stderr
+    assert not ABSOLUTE.search(done.stderr + done.stdout), done.stderr
+
+
+def test_a_link_out_of_the_site_is_refused_never_followed(make_content, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    secret = write(outside / "passwd.md", f"---\ntitle: {SECRET}\n---\n{SECRET}\n")
+    content = make_content()
+    (content / "commons/fuite.md").symlink_to(secret)
+    (content / "pages/fuite.md").symlink_to(secret)
+    (content / "challenges/dossier").symlink_to(outside, target_is_directory=True)
+    error = failed_build(content, tmp_path)
+    text = str(error)
+    named = sorted(e.path for e in error.errors)
+    assert named == sorted(
+        str(content / p) for p in ("commons/fuite.md", "pages/fuite.md", "challenges/dossier")
+    ), text
+    assert "content/commons/fuite.md: " in text and "outside the site" in text
+    assert f"'{secret}'" in text  # where it leads, as the link says it
+    assert SECRET not in text
+    assert not (tmp_path / "out").exists() or SECRET not in "".join(
+        p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file()
+    )
+    build = run_pelican(str(content), "-o", str(tmp_path / "out2"), "-s", "pelicanconf.py")
+    assert build.returncode == 1 and SECRET not in build.stdout + build.stderr
+    assert "content/commons/fuite.md" in build.stderr
+
+
+def test_a_link_inside_the_site_is_still_read(make_content, tmp_path):
+    content = make_content()
+    shared = write(tmp_path / "partage" / "velo.md", (content / "commons/covoit.md").read_text())
+    (content / "commons/velo.md").symlink_to(os.path.relpath(shared, content / "commons"))
+    site = build_site(content, tmp_path / "out")
+    assert (site / "communs/velo/index.html").exists()
+
+
+def test_no_content_error_names_an_absolute_path(make_content, tmp_path):
+    content = make_content(
+        {
+            "commons/covoit-bis.md": MINIMAL["commons/covoit.md"].replace(
+                "---", "---\n        slug: covoit", 1
+            ),
+            "rounds/a.yml": "opens: 2026-01-01\ncloses: 2026-12-31\n",
+            "rounds/b.yml": "opens: 2026-06-01\ncloses: 2027-12-31\n",
+        }
+    )
+    text = str(failed_build(content, tmp_path))
+    assert "already used by content/commons/covoit-bis.md" in text, text
+    assert "shares days with a (2026-01-01 – 2026-12-31) (content/rounds/a.yml)" in text, text
+    assert not ABSOLUTE.search(text), text
+
+
+# --- a sealed round's pledge form ------------------------------------------------------
+
+
+def pledge_form(site: Path) -> tuple[str, str]:
+    html = (site / "contribuer/engagement/index.html").read_text()
+    found = re.search(r'<form class="submission-form" action="([^"]*)" method="([^"]*)"', html)
+    assert found, html
+    return found.group(1), found.group(2)
+
+
+def test_a_sealed_rounds_pledge_form_posts_to_the_endpoint_in_github_mode(
+    make_content, tmp_path
+):
+    content = make_content({"rounds/2026.yml": SEALED})
+    site = build_site(content, tmp_path / "out", CATALOGUE_FORMS_ENDPOINT=ENDPOINT)
+    assert pledge_form(site) == (ENDPOINT, "post")
+    html = (site / "contribuer/engagement/index.html").read_text()
+    assert 'name="type" value="pledge"' in html and "github.com" not in html.split("<form")[1]
+    # the other forms still open the prefilled GitHub issue
+    join = (site / "contribuer/rejoindre/index.html").read_text()
+    assert 'action="https://github.com/appel-a-communs/mobilites-du-quotidien/issues/new"' in join
+
+
+def test_a_sealed_round_without_an_endpoint_stops_the_build_with_one_error(
+    make_content, tmp_path
+):
+    content = make_content({"rounds/2026.yml": SEALED})
+    error = failed_build(content, tmp_path, CATALOGUE_FORMS_ENDPOINT="")
+    (only,) = error.errors
+    assert only.path == str(content / "rounds/2026.yml") and only.field == "sealed"
+    text = str(error)
+    assert "content/rounds/2026.yml: sealed: " in text
+    assert "CATALOGUE_FORMS_ENDPOINT" in text and "public" in text
+    assert not ABSOLUTE.search(text), text
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat(), cwd=REPO)
+    assert "content/rounds/2026.yml: sealed: " in done.stderr and done.returncode == 1
+
+
+def test_a_closed_sealed_round_asks_for_nothing(make_content, tmp_path):
+    closed = "opens: 2026-01-01\ncloses: 2026-10-31\nsealed: true\n"
+    content = make_content({"rounds/2026.yml": closed})
+    site = build_site(content, tmp_path / "out", CATALOGUE_FORMS_ENDPOINT="")
+    assert pledge_form(site)[0].startswith("https://github.com/")
+
+
+def test_the_pledge_issue_form_says_it_is_public():
+    def notes(kind: str, locale: str) -> str:
+        body = issue_form(kind, locale)["body"]
+        return "\n".join(e["attributes"]["value"] for e in body if e["type"] == "markdown")
+
+    assert "This issue is public" in notes("pledge", "en") and "sealed" in notes("pledge", "en")
+    assert "Ce ticket est public" in notes("pledge", "fr")
+    assert "sealed" not in notes("join", "en")
