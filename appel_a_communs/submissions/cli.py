@@ -1,8 +1,9 @@
 """``submissions``: fetch submissions into envelopes, and process them into content files.
 
-Exit status: 0 when the tool did its work (rejected submissions included), 1 when the
-tool itself failed (a source unreachable, the content not building, a run in progress),
-2 for a usage error.
+Exit status: 0 when the tool did its work (rejected submissions included, and those
+rejected for a fault of the tool), 1 when the tool itself failed (a source unreachable,
+the content not building, a run in progress, an envelope that could be neither processed
+nor rejected), 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -124,10 +125,16 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
         else:
             processor = Processor(root, args.today)
             if args.dry_run:
-                print(summary(processor.run(dry_run=True), dry_run=True))
+                outcomes = processor.run(dry_run=True)
+                print(summary(outcomes, dry_run=True))
             else:
                 with run_lock(root, args.wait):
-                    print(summary(processor.run()))
+                    outcomes = processor.run()
+                    print(summary(outcomes))
+            for note in processor.notes:  # for maintainers: the summary is a PR's body
+                print(f"submissions: {note}", file=sys.stderr)
+            if any(o.status == "failed" for o in outcomes):
+                return 1  # an envelope neither processed nor rejected: still in the inbox
     except ToolError as exc:
         print(f"submissions: {exc}", file=sys.stderr)
         return 1

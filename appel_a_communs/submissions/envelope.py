@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 from datetime import datetime
@@ -106,15 +108,17 @@ def read_envelope(
         big = too_big(name, path.stat().st_size, max_size)
         if big:
             return None, None, [big]
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as content files may
     except (OSError, UnicodeDecodeError) as exc:
+        # strerror, not str(exc): that names the file by its absolute path
+        reason = (exc.strerror or type(exc).__name__) if isinstance(exc, OSError) else str(exc)
         return (
             None,
             None,
-            [ContentError(name, None, M_("cannot be read: %(reason)s", reason=str(exc)))],
+            [ContentError(name, None, M_("cannot be read: %(reason)s", reason=reason))],
         )
     try:
-        raw = load_json(text) if path.suffix == ".json" else load_mapping(text).data
+        raw = load_json(text) if path.suffix.lower() == ".json" else load_mapping(text).data
     except StrictYAMLError as exc:
         problem = M_("not a valid envelope file: %(problem)s", problem=exc.message)
         return None, None, [ContentError(name, None, problem, exc.line)]
@@ -149,6 +153,27 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+NAME_MAX = 255
+"""Bytes in one file name (ext4, XFS, Btrfs, APFS…): a longer name cannot be written."""
+TEMP_ROOM = len(".") + len(".4194304.tmp")
+"""What ``_temp`` adds to a name: a dot, the process id (Linux's largest has 7 digits)."""
+
+
+def bounded_name(stem: str, suffix: str) -> str:
+    """``stem + suffix``, or, when that and its temporary file would not fit in a file name,
+    ``stem`` cut plus a stable hash of all of it: the names made from ids and inbox names
+    (records, reports), whose contents name the envelope in full."""
+    name = stem + suffix
+    limit = NAME_MAX - TEMP_ROOM
+    if len(os.fsencode(name)) <= limit:
+        return name
+    whole = os.fsencode(stem)
+    digest = hashlib.sha256(whole).hexdigest()[:12]
+    room = limit - len(os.fsencode(suffix)) - len(digest) - 1
+    head = whole[:room].decode("utf-8", "ignore")  # never half a character
+    return f"{head}-{digest}{suffix}"
+
+
 def _temp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
@@ -157,16 +182,31 @@ def _write_temp(path: Path, text: str) -> Path:
     """``text`` on disk (fsynced) in a hidden temporary file beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp(path)
-    with temp.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
+    try:
+        with temp.open("w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:  # a full disk, say: no temporary file left behind
+        _remove(temp)
+        raise
     return temp
+
+
+def _remove(temp: Path) -> None:
+    # a name too long to create, say; else the next run's ``remove_temporaries`` will
+    with contextlib.suppress(OSError):
+        temp.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` all at once: a reader sees the old file or the new."""
-    _write_temp(path, text).replace(path)
+    temp = _write_temp(path, text)
+    try:
+        temp.replace(path)
+    except BaseException:
+        _remove(temp)
+        raise
     _fsync_dir(path.parent)
 
 

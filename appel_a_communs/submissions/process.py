@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -56,6 +57,7 @@ from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.envelope import (
     ENVELOPE_SUFFIXES,
     Envelope,
+    bounded_name,
     envelope_json,
     read_envelope,
     write_atomic,
@@ -79,6 +81,8 @@ FOLDER = {
     "report": "reports",
 }
 SLUG_TRIES = 100
+_TEMP = re.compile(r"\.(.+)\.[0-9]+\.tmp", re.DOTALL)
+"""A temporary file's name (``envelope._temp``): the name of the file being written in it."""
 """How many identifiers a report's title may yield (its slug, then slug-2, slug-3…)."""
 
 
@@ -149,6 +153,8 @@ class Processor:
         self.processed = root / "submissions" / "processed"
         self.rejected = root / "submissions" / "rejected"
         self.today = today or date.today()
+        self.notes: list[str] = []
+        """For maintainers (the CLI prints them on stderr): odd inbox entries, tool faults."""
         try:
             self.catalogue = load_catalogue(
                 self.content, processes=usable_cpus(), max_file_size=self.max_file_size
@@ -170,18 +176,31 @@ class Processor:
         self.pledges_of_actor[pledge.actor].append(pledge)
 
     def envelopes(self) -> list[Path]:
+        """The inbox's envelopes in name order: its files named ``*.json``, ``*.yml`` or
+        ``*.yaml``, in any case (``odd_entries`` names the rest)."""
         if not self.inbox.is_dir():
             return []
-        return sorted(
-            p
-            for p in self.inbox.iterdir()
-            if p.suffix in ENVELOPE_SUFFIXES and not p.name.startswith(".")
-        )
+        return sorted(p for p in self.inbox.iterdir() if _odd_entry(p) is None)
+
+    def odd_entries(self) -> list[str]:
+        """What the inbox holds besides envelopes, each named as the site root sees it, with
+        what to do: never skipped silently (``.gitkeep`` aside, which keeps the folder in
+        git)."""
+        if not self.inbox.is_dir():
+            return []
+        return [
+            f"{_shown(self._relative_path(p))}: not processed: {why}"
+            for p in sorted(self.inbox.iterdir())
+            if (why := _odd_entry(p)) is not None and p.name != ".gitkeep"
+        ]
 
     def run(self, dry_run: bool = False) -> list[Outcome]:
-        """Process the inbox; the caller holds the run lock (``run_lock``) unless dry."""
+        """Process the inbox; the caller holds the run lock (``run_lock``) unless dry.
+        ``notes`` then says, for maintainers, what the inbox holds besides envelopes and
+        which envelope met a fault of the tool."""
         if not dry_run:
             self.remove_temporaries()
+        self.notes = self.odd_entries()
         return [self.process(path, dry_run) for path in self.envelopes()]
 
     def remove_temporaries(self) -> None:
@@ -193,10 +212,65 @@ class Processor:
     # --- one envelope ---------------------------------------------------------------
 
     def process(self, path: Path, dry_run: bool = False) -> Outcome:
+        """One envelope, processed wholly or rejected wholly whatever goes wrong. An
+        unexpected error (a file that cannot be written, a bug, an input too large or too
+        deeply nested for the tool) takes back the files this run wrote for the envelope
+        and rejects it with a report saying so, and the run goes on to the next envelope.
+        If even that fails, the envelope stays in the inbox as it was (status ``failed``)."""
+        outcome = Outcome(path.stem, "?", "rejected")
+        writes = _Writes()
+        try:
+            self._process(path, dry_run, outcome, writes)
+            return outcome
+        except Exception as exc:  # one envelope never stops the others
+            fault = self._fault(exc)
+        if writes.moved:  # settled already; only the catalogue kept in memory may lack it
+            self.notes.append(f"{_shown(path.name)}: {fault} after it was moved")
+            return outcome
+        where = _shown(self._relative_path(path))
+        if not self._undo(writes):
+            outcome.status = "failed"
+            self.notes.append(
+                f"{where}: {fault}, and the files written for it could not all be removed; "
+                "it stays in the inbox: fix the cause and run process again"
+            )
+            return outcome
+        outcome.status, outcome.files, outcome.warnings = "rejected", [], []
+        problem = M_(
+            "could not be processed: %(fault)s. Nothing of this submission was kept. This is "
+            "a fault of the tool, or a submission too large or too deeply nested for it. "
+            "Maintainers: fix the cause, then move submissions/rejected/%(file)s back to "
+            "submissions/inbox/ and run process again",
+            fault=fault,
+            file=path.name,
+        )
+        outcome.errors = [*outcome.errors, ContentError(outcome.id, None, problem)]
+        if dry_run:
+            self.notes.append(f"{where}: {fault}; it would be rejected")
+            return outcome
+        writes = _Writes()
+        try:
+            self._reject(path, outcome, writes)
+        except Exception as exc:  # the report cannot be written either: leave the envelope
+            self._undo(writes)
+            outcome.status = "failed"
+            self.notes.append(
+                f"{where}: {fault}; and it could not be rejected ({self._fault(exc)}): "
+                "it stays in the inbox: fix the cause and run process again"
+            )
+            return outcome
+        report = _shown(self._relative_path(self.report_path(path)))
+        self.notes.append(f"{where}: {fault}; rejected, see {report}")
+        return outcome
+
+    def _process(self, path: Path, dry_run: bool, outcome: Outcome, writes: _Writes) -> None:
+        """``process`` as long as nothing unexpected happens: ``outcome`` says what became of
+        the envelope, ``writes`` what was written for it."""
         raw, envelope, errors = read_envelope(path, self.max_file_size)
         ident = envelope.id if envelope else str((raw or {}).get("id") or path.stem)
         kind = envelope.type if envelope else str((raw or {}).get("type") or "?")
-        outcome = Outcome(ident, kind, "rejected", errors=[_rename(e, ident) for e in errors])
+        outcome.id, outcome.type = ident, kind
+        outcome.errors = [_rename(e, ident) for e in errors]
         if envelope is not None:
             try:
                 item, target, warnings = self.check(envelope)
@@ -224,13 +298,12 @@ class Processor:
                     outcome.status = "added"
                 outcome.files = [relative]
                 if not dry_run:
-                    self._accept(path, envelope, item, target, text, outcome)
-                return outcome
+                    self._accept(path, envelope, item, target, text, outcome, writes)
+                return
             except ContentErrors as exc:
                 outcome.errors = list(exc.errors)
         if not dry_run:
-            self._reject(path, outcome)
-        return outcome
+            self._reject(path, outcome, writes)
 
     def check(self, envelope: Envelope) -> tuple[Model, Path, list[str]]:
         """The content item an envelope implies, where it goes, and what to look at twice."""
@@ -650,18 +723,39 @@ class Processor:
 
     # --- writing --------------------------------------------------------------------
 
+    def record_path(self, ident: str) -> Path:
+        """``submissions/processed/<id>.record.json``, the name cut to fit (``bounded_name``)."""
+        return self.processed / bounded_name(ident, ".record.json")
+
+    def report_path(self, envelope: Path) -> Path:
+        """``submissions/rejected/<name>.report.md``, the name cut to fit (``bounded_name``):
+        an inbox file's name may already be 255 bytes long."""
+        return self.rejected / bounded_name(envelope.stem, ".report.md")
+
     def _accept(
-        self, path: Path, envelope: Envelope, item: Model, target: Path, text: str, outcome: Outcome
+        self,
+        path: Path,
+        envelope: Envelope,
+        item: Model,
+        target: Path,
+        text: str,
+        outcome: Outcome,
+        writes: _Writes,
     ) -> None:
-        write_new(target, text)
+        if write_new(target, text):  # else an interrupted run wrote it: not this run's
+            writes.files.append((target, text))
         record = {
             "id": envelope.id,
             "type": envelope.type,
             "files": outcome.files,
             "warnings": outcome.warnings,
         }
-        write_atomic(self.processed / f"{envelope.id}.record.json", envelope_json(record))
+        record_path, record_text = self.record_path(envelope.id), envelope_json(record)
+        if not _holds(record_path, record_text):
+            write_atomic(record_path, record_text)
+            writes.files.append((record_path, record_text))
         self._move(path, self.processed)
+        writes.moved = True
         folder = FOLDER[envelope.type]
         getattr(self.catalogue, folder)[_slug_of(item)] = item
         self.catalogue.sources[(folder, _slug_of(item))] = target
@@ -671,11 +765,54 @@ class Processor:
             name = item.name if isinstance(item, Actor) else item.title  # type: ignore[union-attr]
             self.folded[folder].setdefault(fold(name), _slug_of(item))
 
-    def _reject(self, path: Path, outcome: Outcome) -> None:
-        write_atomic(
-            self.rejected / f"{path.stem}.report.md", rejection_report(outcome, self.language)
-        )
+    def _reject(self, path: Path, outcome: Outcome, writes: _Writes) -> None:
+        report, text = self.report_path(path), rejection_report(outcome, self.language)
+        write_atomic(report, text)
+        writes.files.append((report, text))
         self._move(path, self.rejected)
+        writes.moved = True
+
+    def _undo(self, writes: _Writes) -> bool:
+        """Remove what this run wrote for an envelope, each file only if it still holds
+        exactly what was written; False if one could not be removed."""
+        done = True
+        for path, text in reversed(writes.files):
+            try:
+                if _holds(path, text):
+                    path.unlink()
+            except OSError:
+                done = False
+        writes.files.clear()
+        return done
+
+    def _fault(self, exc: BaseException) -> str:
+        """An unexpected error in words a maintainer can act on: its kind, what it says and
+        the file it names relative to the site (reports are posted publicly: the paths of
+        the machine that ran ``process`` mean nothing there), never a traceback."""
+        if isinstance(exc, OSError):
+            what = exc.strerror or str(exc)
+            if exc.filename is not None:
+                name = Path(os.fsdecode(exc.filename))
+                temp = _TEMP.fullmatch(name.name)  # the file being written, not its temp
+                name = name.with_name(temp[1]) if temp else name
+                what += f" ({_shown(self._relative_path(name))})"
+        else:
+            what = str(exc)
+        for root in {str(self.root.resolve()), str(self.root.absolute())} - {"/"}:
+            what = what.replace(root + os.sep, "").replace(root, ".")
+        what = " ".join(what.split())
+        what = what if len(what) <= 300 else what[:299] + "…"
+        return f"{type(exc).__name__}: {what}" if what else type(exc).__name__
+
+    def _relative_path(self, path: Path) -> str:
+        """``path`` as the site root sees it, without resolving it (it may not exist, or have
+        a name too long to look up); its name alone if it is outside."""
+        for root in (self.root, self.root.resolve(), self.root.absolute()):
+            try:
+                return path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.name
 
     def _move(self, path: Path, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -686,6 +823,47 @@ class Processor:
             os.close(fd)
         except OSError:
             pass
+
+
+@dataclass
+class _Writes:
+    """What ``process`` wrote for one envelope, to take back if it cannot be settled."""
+
+    files: list[tuple[Path, str]] = field(default_factory=list)
+    moved: bool = False
+    """The envelope has left the inbox: it is settled, nothing is taken back."""
+
+
+def _odd_entry(path: Path) -> str | None:
+    """Why an inbox entry is not an envelope, and what to do; None for an envelope. An
+    envelope is a regular file (not a link) named ``*.json``, ``*.yml`` or ``*.yaml`` in
+    any case; a name starting with a dot is a writer's temporary or hidden file."""
+    if path.name.startswith("."):
+        return (
+            "a name starting with a dot is a temporary or hidden file; if it is an "
+            "envelope, rename it without the leading dot, else remove it"
+        )
+    if path.is_symlink():
+        return "a symbolic link; put the envelope file itself in the inbox"
+    if path.is_dir():
+        return "a folder; move the envelopes it holds into submissions/inbox/, then remove it"
+    if not path.is_file():
+        return "not a regular file; remove it"
+    if path.suffix.lower() not in ENVELOPE_SUFFIXES:
+        return (
+            "an envelope's name ends in .json, .yml or .yaml; rename it if it is one, "
+            "else remove it"
+        )
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not UTF-8 text; rename it"
+    return None
+
+
+def _shown(name: str) -> str:
+    """A file name fit for a message: bytes that are not UTF-8 shown escaped."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _holds(path: Path, text: str) -> bool:

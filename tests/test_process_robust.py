@@ -1,0 +1,374 @@
+"""``process`` never lets one envelope stop the others (issue 24): whatever goes wrong with
+one envelope ends with it processed wholly (content file, record, envelope moved) or
+rejected wholly (a report, the envelope moved, none of its files left), the run goes on to
+the next, and a second run changes nothing. Odd inbox entries are named, never skipped
+silently; an envelope may start with a UTF-8 byte-order mark, as content files may.
+
+Every test runs the real processor through the CLI on a copy of tests/calls/rounds, with
+the faulty envelope between two good ones (the inbox is processed in name order).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+from decimal import InvalidOperation
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, submissions_site
+
+from appel_a_communs.submissions import process as process_module
+from appel_a_communs.submissions.cli import main
+from appel_a_communs.submissions.envelope import read_envelope
+from appel_a_communs.submissions.process import Processor
+
+ROUNDS = REPO / "tests" / "calls" / "rounds"
+TODAY = "2026-11-26"
+FIRST, LAST = "form-0001", "form-9999"
+"""The good envelopes around the faulty one (``form-5…``), in the inbox's order."""
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return submissions_site(tmp_path, ROUNDS)
+
+
+def put(site: Path, ident: str, kind: str, data: dict, *, name: str | None = None) -> Path:
+    envelope = {
+        "id": ident,
+        "type": kind,
+        "submitted_at": "2026-11-20T10:00:00Z",
+        "source": "form",
+        "data": data,
+    }
+    path = site / "submissions" / "inbox" / (name or f"{ident}.json")
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+    return path
+
+
+def around(site: Path) -> None:
+    """The two good envelopes: a join and a new actor."""
+    put(site, FIRST, "join", {"actor": "asso", "common": "nouveau", "role": "user"})
+    put(site, LAST, "register-actor", {"name": "Vélo Club de Brume"})
+
+
+def run(site: Path, capsys) -> tuple[int, str, str]:
+    code = main(["--root", str(site), "process", "--today", TODAY])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under root with a hash of its bytes, lock file aside."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+def records(site: Path) -> dict[str, dict]:
+    return {
+        (r := json.loads(p.read_text(encoding="utf-8")))["id"]: r
+        for p in (site / "submissions/processed").glob("*.record.json")
+    }
+
+
+def assert_settled(site: Path, before: dict[str, str]) -> dict[str, str]:
+    """Each envelope wholly processed or wholly rejected: the inbox is empty, every content
+    file the run added is in a record, every rejected envelope has its report, and every
+    file name fits in 255 bytes. Returns each envelope id's status."""
+    assert not [p.name for p in (site / "submissions/inbox").iterdir()]
+    added = {p for p in tree(site) if p.startswith("content/") and p not in before}
+    recorded = {f for r in records(site).values() for f in r["files"]}
+    assert added <= recorded, added - recorded  # no content file without its record
+    for ident, record in records(site).items():
+        assert (site / "submissions/processed" / f"{ident}.json").is_file()
+        assert all((site / f).is_file() for f in record["files"])
+    status = dict.fromkeys(records(site), "processed")
+    reports = [p.read_text(encoding="utf-8") for p in site.glob("submissions/rejected/*.md")]
+    for envelope in (site / "submissions/rejected").glob("*.json"):
+        ident = json.loads(envelope.read_text(encoding="utf-8"))["id"]
+        assert ident not in status, ident  # not both
+        assert sum(ident in report.splitlines()[0] for report in reports) == 1, ident
+        status[ident] = "rejected"
+    for path in site.rglob("*"):
+        assert len(path.name.encode()) <= 255
+    return status
+
+
+def assert_the_others_processed(site: Path) -> None:
+    assert (site / "content/pledges" / f"{FIRST}.yml").is_file()
+    assert (site / "content/actors/velo-club-de-brume.yml").is_file()
+    assert {FIRST, LAST} <= set(records(site))
+
+
+# --- long names ------------------------------------------------------------------------
+
+LONG_ID = "form-5" + "a" * 229  # 235 characters
+REJECTED_ID = "form-5" + "b" * 244  # 250: the inbox file's name is 255 bytes
+LONG_SLUG = "c" * 245
+COMMON = {
+    "title": "Parking vélo partagé",
+    "summary": "Des arceaux partagés entre voisins.",
+    "challenges": ["mobilite"],
+    "proposed_by": ["asso"],
+    "budget": {"lines": [{"label": "Arceaux", "amount": "4000"}]},
+    "body": "Des arceaux.",
+}
+FAULTY = {
+    "a pledge whose id is 235 characters": (
+        LONG_ID,
+        "pledge",
+        {"actor": "asso", "common": "velo", "money": {"amount": "500"}},
+    ),
+    "a common whose submitted slug is 245 characters": (
+        "form-5",
+        "propose-common",
+        {**COMMON, "slug": LONG_SLUG},
+    ),
+    "a rejected envelope whose id is 250 characters": (
+        REJECTED_ID,
+        "pledge",
+        {"actor": "personne", "common": "velo", "money": {"amount": "500"}},
+    ),
+    "a pledge of 29 digits": (
+        "form-5",
+        "pledge",
+        {"actor": "asso", "common": "velo", "money": {"amount": "9" * 29}},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FAULTY)
+def test_one_faulty_envelope_never_stops_the_others(site, capsys, case):
+    ident, kind, data = FAULTY[case]
+    around(site)
+    put(site, ident, kind, data)
+    before = tree(site)
+    code, out, err = run(site, capsys)
+    assert code == 0, err
+    status = assert_settled(site, before)
+    assert_the_others_processed(site)
+    if case != "a pledge whose id is 235 characters":  # processed, or refused by a limit
+        assert status[ident] == "rejected"
+    if status[ident] == "rejected":
+        assert f"`{ident}` (" in out
+        assert not (site / "content/pledges" / f"{ident}.yml").exists()
+        assert not list((site / "content/commons").glob("cccccccc*"))
+    assert str(site) not in out + err
+    done = tree(site)
+    code, out, err = run(site, capsys)
+    assert code == 0 and tree(site) == done, err
+
+
+def test_a_long_id_gets_a_report_and_a_record_whose_names_fit(site, capsys):
+    """Names made from ids or inbox names are cut, with a stable hash, below 255 bytes;
+    what the files say names the envelope in full."""
+    put(site, REJECTED_ID, "pledge", {"actor": "personne", "common": "velo"})
+    run(site, capsys)
+    [report] = (site / "submissions/rejected").glob("*.report.md")
+    assert len(report.name.encode()) < 255 and report.name.startswith("form-5bbb")
+    assert REJECTED_ID in report.read_text(encoding="utf-8")
+    assert (site / "submissions/rejected" / f"{REJECTED_ID}.json").is_file()
+    # the record of an id too long for `<id>.record.json` (when ids may be that long)
+    processor = Processor(site)
+    path = processor.processed / f"{LONG_ID}.record.json"
+    assert processor.record_path(LONG_ID) != path
+    assert processor.record_path(LONG_ID) == processor.record_path(LONG_ID)  # stable
+    assert len(processor.record_path(LONG_ID).name.encode()) <= 255 - 13  # its temp file too
+    assert processor.record_path("form-1") == processor.processed / "form-1.record.json"
+
+
+# --- faults injected ---------------------------------------------------------------------
+
+
+def test_a_record_that_cannot_be_written_takes_its_content_file_back(site, capsys, monkeypatch):
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+    real = process_module.write_atomic
+
+    def failing(path: Path, text: str) -> None:
+        if path.name == "form-5.record.json":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(process_module, "write_atomic", failing)
+    before = tree(site)
+    code, out, err = run(site, capsys)
+    assert code == 0, err
+    assert assert_settled(site, before)["form-5"] == "rejected"
+    assert_the_others_processed(site)
+    assert not (site / "content/pledges/form-5.yml").exists()
+    report = (site / "submissions/rejected/form-5.report.md").read_text(encoding="utf-8")
+    english = report.split("## English")[1]
+    assert "No space left on device (submissions/processed/form-5.record.json)" in english
+    assert "a fault of the tool" in english
+    assert "move submissions/rejected/form-5.json back to submissions/inbox/" in english
+    assert str(site) not in report + out + err
+    assert "form-5" in err and "No space left on device" in err
+    monkeypatch.undo()
+    done = tree(site)
+    run(site, capsys)
+    assert tree(site) == done
+
+
+def test_a_content_file_written_earlier_is_kept_when_the_record_fails(site, capsys, monkeypatch):
+    """Only what this run wrote is taken back: a file an interrupted run left stays."""
+    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+    run(site, capsys)
+    text = (site / "content/pledges/form-5.yml").read_text(encoding="utf-8")
+    (site / "submissions/processed/form-5.record.json").unlink()
+    (site / "submissions/processed/form-5.json").replace(site / "submissions/inbox/form-5.json")
+    real = process_module.write_atomic
+
+    def failing(path: Path, text: str) -> None:
+        if path.name.endswith(".record.json"):
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(process_module, "write_atomic", failing)
+    run(site, capsys)
+    assert (site / "content/pledges/form-5.yml").read_text(encoding="utf-8") == text
+    assert (site / "submissions/rejected/form-5.report.md").is_file()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        RuntimeError("an unexpected bug"),
+        InvalidOperation([InvalidOperation]),
+        KeyError("money"),
+        RecursionError("maximum recursion depth exceeded"),
+        MemoryError(),
+    ],
+)
+def test_an_unexpected_error_in_check_rejects_that_envelope_only(site, capsys, monkeypatch, fault):
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+    real = Processor.check
+
+    def check(self, envelope):
+        if envelope.id == "form-5":
+            raise fault
+        return real(self, envelope)
+
+    monkeypatch.setattr(Processor, "check", check)
+    before = tree(site)
+    code, out, err = run(site, capsys)
+    assert code == 0, err
+    assert assert_settled(site, before)["form-5"] == "rejected"
+    assert_the_others_processed(site)
+    report = (site / "submissions/rejected/form-5.report.md").read_text(encoding="utf-8")
+    assert type(fault).__name__ in report and "a fault of the tool" in report
+    assert "Traceback" not in out + err
+    dry = main(["--root", str(site), "process", "--dry-run"])  # the inbox is empty now
+    assert dry == 0
+
+
+def test_a_dry_run_names_the_fault_and_writes_nothing(site, capsys, monkeypatch):
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+
+    def check(self, envelope):
+        raise RuntimeError("an unexpected bug")
+
+    monkeypatch.setattr(Processor, "check", check)
+    before = tree(site)
+    assert main(["--root", str(site), "process", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert tree(site) == before
+    assert "`form-5` (pledge)" in out and "RuntimeError" in out
+
+
+def test_a_report_that_cannot_be_written_leaves_the_envelope_in_the_inbox(
+    site, capsys, monkeypatch
+):
+    """Neither processed nor rejected: the envelope waits for the next run, the run goes on
+    and says so on stderr, and the exit status is 1 (the tool failed)."""
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "personne", "common": "velo"})
+    real = process_module.write_atomic
+
+    def failing(path: Path, text: str) -> None:
+        if path.name == "form-5.report.md":
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(process_module, "write_atomic", failing)
+    code, out, err = run(site, capsys)
+    assert code == 1
+    assert_the_others_processed(site)
+    assert (site / "submissions/inbox/form-5.json").is_file()
+    assert not (site / "submissions/rejected").exists() or not list(
+        (site / "submissions/rejected").iterdir()
+    )
+    assert "submissions/inbox/form-5.json" in err and "Read-only file system" in err
+    assert str(site) not in out + err
+    monkeypatch.undo()
+    assert run(site, capsys)[0] == 0
+    assert (site / "submissions/rejected/form-5.report.md").is_file()
+
+
+# --- the inbox ---------------------------------------------------------------------------
+
+
+def test_odd_inbox_entries_are_named_relative_to_the_site(site, capsys):
+    inbox = site / "submissions/inbox"
+    around(site)
+    put(site, "form-2", "join", {"actor": "ville", "common": "velo", "role": "user"}, name="x.JSON")
+    (inbox / "y.Yml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "form-3",
+                "type": "join",
+                "submitted_at": "2026-11-20T10:00:00Z",
+                "source": "form",
+                "data": {"actor": "atelier", "common": "velo", "role": "user"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    put(site, "form-4", "join", {"actor": "asso", "common": "velo"}, name=".hidden.json")
+    (inbox / "folder.json").mkdir()
+    (inbox / "notes.txt").write_text("à lire", encoding="utf-8")
+    (inbox / ".gitkeep").write_text("", encoding="utf-8")
+    code, out, err = run(site, capsys)
+    assert code == 0, err
+    # any case of .json, .yml, .yaml is an envelope
+    assert (site / "content/pledges/form-2.yml").is_file()
+    assert (site / "content/pledges/form-3.yml").is_file()
+    assert (site / "submissions/processed/x.JSON").is_file()
+    # the rest stays, named with what to do
+    left = sorted(p.name for p in inbox.iterdir())
+    assert left == [".gitkeep", ".hidden.json", "folder.json", "notes.txt"]
+    assert "submissions/inbox/.hidden.json" in err and "without the leading dot" in err
+    assert "submissions/inbox/folder.json" in err and "a folder" in err
+    assert "submissions/inbox/notes.txt" in err and ".json" in err
+    assert ".gitkeep" not in err
+    assert str(site) not in out + err
+    # a dry run names them too
+    main(["--root", str(site), "process", "--dry-run"])
+    assert "submissions/inbox/.hidden.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yml"])
+def test_an_envelope_with_a_byte_order_mark_is_accepted(site, capsys, suffix):
+    envelope = {
+        "id": "form-1",
+        "type": "join",
+        "submitted_at": "2026-11-20T10:00:00Z",
+        "source": "form",
+        "data": {"actor": "asso", "common": "nouveau", "role": "user"},
+    }
+    text = json.dumps(envelope) if suffix == ".json" else yaml.safe_dump(envelope)
+    path = site / "submissions/inbox" / f"form-1{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    _, parsed, errors = read_envelope(path)
+    assert errors == [] and parsed is not None and parsed.id == "form-1"
+    code, _, err = run(site, capsys)
+    assert code == 0, err
+    assert (site / "content/pledges/form-1.yml").is_file()
