@@ -61,6 +61,11 @@ def run(site: Path, capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def plain(markdown: str) -> str:
+    """Without the backticks that quote values (their quoting is not this file's concern)."""
+    return markdown.replace("`", "")
+
+
 def tree(root: Path) -> dict[str, str]:
     """Every file under root with a hash of its bytes, lock file aside."""
     return {
@@ -156,7 +161,7 @@ def test_one_faulty_envelope_never_stops_the_others(site, capsys, case):
     if case != "a pledge whose id is 235 characters":  # processed, or refused by a limit
         assert status[ident] == "rejected"
     if status[ident] == "rejected":
-        assert f"`{ident}` (" in out
+        assert f"{ident} (" in plain(out)
         assert not (site / "content/pledges" / f"{ident}.yml").exists()
         assert not list((site / "content/commons").glob("cccccccc*"))
     assert str(site) not in out + err
@@ -204,7 +209,7 @@ def test_a_record_that_cannot_be_written_takes_its_content_file_back(site, capsy
     assert_the_others_processed(site)
     assert not (site / "content/pledges/form-5.yml").exists()
     report = (site / "submissions/rejected/form-5.report.md").read_text(encoding="utf-8")
-    english = report.split("## English")[1]
+    english = plain(report.split("## English")[1])
     assert "No space left on device (submissions/processed/form-5.record.json)" in english
     assert "a fault of the tool" in english
     assert "move submissions/rejected/form-5.json back to submissions/inbox/" in english
@@ -281,7 +286,7 @@ def test_a_dry_run_names_the_fault_and_writes_nothing(site, capsys, monkeypatch)
     assert main(["--root", str(site), "process", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert tree(site) == before
-    assert "`form-5` (pledge)" in out and "RuntimeError" in out
+    assert "form-5 (pledge)" in plain(out) and "RuntimeError" in out
 
 
 def test_a_report_that_cannot_be_written_leaves_the_envelope_in_the_inbox(
