@@ -117,9 +117,7 @@ def pledge_form(site: Path) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-def test_a_sealed_rounds_pledge_form_posts_to_the_endpoint_in_github_mode(
-    make_content, tmp_path
-):
+def test_a_sealed_rounds_pledge_form_posts_to_the_endpoint_in_github_mode(make_content, tmp_path):
     content = make_content({"rounds/2026.yml": SEALED})
     site = build_site(content, tmp_path / "out", CATALOGUE_FORMS_ENDPOINT=ENDPOINT)
     assert pledge_form(site) == (ENDPOINT, "post")
@@ -130,9 +128,7 @@ def test_a_sealed_rounds_pledge_form_posts_to_the_endpoint_in_github_mode(
     assert 'action="https://github.com/appel-a-communs/mobilites-du-quotidien/issues/new"' in join
 
 
-def test_a_sealed_round_without_an_endpoint_stops_the_build_with_one_error(
-    make_content, tmp_path
-):
+def test_a_sealed_round_without_an_endpoint_stops_the_build_with_one_error(make_content, tmp_path):
     content = make_content({"rounds/2026.yml": SEALED})
     error = failed_build(content, tmp_path, CATALOGUE_FORMS_ENDPOINT="")
     (only,) = error.errors

@@ -337,7 +337,10 @@ def test_settings_errors_are_reported_not_raised(make_content, tmp_path):
         ({"CATALOGUE_TODAY": "demain"}, "CATALOGUE_TODAY"),
         ({"CATALOGUE_FORMS_MODE": "fax"}, "CATALOGUE_FORMS_MODE"),
         ({"CATALOGUE_GITHUB_REPO": "pas un dépôt"}, "CATALOGUE_GITHUB_REPO"),
-        ({"CATALOGUE_FORMS_MODE": "post"}, "CATALOGUE_FORMS_ENDPOINT"),
+        (
+            {"CATALOGUE_FORMS_MODE": "post", "CATALOGUE_FORMS_ENDPOINT": ""},
+            "CATALOGUE_FORMS_ENDPOINT",
+        ),
         ({"CATALOGUE_COMMON_URL": "c/{slug}/{x}/"}, "CATALOGUE_COMMON_URL"),
         ({"CATALOGUE_DATA_PATH": "../../ailleurs"}, "CATALOGUE_DATA_PATH"),
         ({"CATALOGUE_FEEDS_PATH": "/tmp/feeds"}, "CATALOGUE_FEEDS_PATH"),
