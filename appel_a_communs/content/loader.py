@@ -40,7 +40,7 @@ from appel_a_communs.content.strict_yaml import (
     load_mapping,
     split_front_matter,
 )
-from appel_a_communs.content.types import check_slug
+from appel_a_communs.content.types import character_problem, check_slug
 from appel_a_communs.i18n import M_
 from appel_a_communs.parallel import map_shares
 
@@ -300,9 +300,17 @@ def build_model(
 
 
 def read_page_meta(path: Path, max_size: int = MAX_FILE_SIZE) -> tuple[PageMeta, str]:
-    """Front matter and Markdown body of an ordinary page (``content/pages/``)."""
+    """Front matter and Markdown body of an ordinary page (``content/pages/``): its body
+    follows the rule of every text (``types.character_problem``), as a challenge's does."""
     doc, body = parse_document(path, markdown=True, max_size=max_size)
-    meta = build_model(PageMeta, path, doc, {}, reserved=())
+    problem = character_problem(body)
+    body_errors = [ContentError(str(path), "body", problem)] if problem else []
+    try:
+        meta = build_model(PageMeta, path, doc, {}, reserved=())
+    except ContentErrors as exc:
+        raise ContentErrors([*exc.errors, *body_errors]) from None
+    if body_errors:
+        raise ContentErrors(body_errors)
     assert isinstance(meta, PageMeta)
     if meta.slug is None:
         try:

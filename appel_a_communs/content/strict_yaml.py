@@ -51,6 +51,7 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
 
+from appel_a_communs.content.types import LINE_SEPARATORS, NOT_XML, character_problem
 from appel_a_communs.i18n import M_, Message
 
 try:
@@ -76,12 +77,10 @@ _BOOL = {
 }
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORBIDDEN = re.compile("[\x85\u2028\u2029]|(?<!^)\ufeff")
-_FORBIDDEN_NAMES = {
-    "\x85": "next-line (U+0085)",
-    "\u2028": "line separator (U+2028)",
-    "\u2029": "paragraph separator (U+2029)",
-    "\ufeff": "byte order mark (U+FEFF)",
-}
+_FORBIDDEN_NAMES = {**LINE_SEPARATORS, "\ufeff": "byte order mark (U+FEFF)"}
+_REFUSED_CHARACTER = re.compile(f"{_FORBIDDEN.pattern}|{Reader.NON_PRINTABLE.pattern}")
+"""What no YAML file may hold as such: the characters YAML 1.1 and 1.2 read differently
+and those YAML wants escaped (XML's forbidden ones among them)."""
 
 Path_ = tuple[str | int, ...]
 
@@ -608,15 +607,38 @@ def _window_error(parser: Any, window: str, start: int, keys: list[str]) -> Stri
 
 def _normalised(text: str) -> str:
     """Line breaks as ``\\n`` (YAML reads them so anyway); characters that YAML 1.1 and
-    1.2 read differently refused."""
+    1.2 read differently, or that YAML wants escaped, refused (``_character_error``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _FORBIDDEN.search(text)
-    if bad:
-        name = _FORBIDDEN_NAMES[bad.group()]
-        line = text.count("\n", 0, bad.start()) + 1
-        raise StrictYAMLError(M_("the text holds a %(name)s character; remove it", name=name), line)
+    error = _character_error(text)
+    if error is not None:
+        raise error
     return text
+
+
+def _character_error(text: str) -> StrictYAMLError | None:
+    """The first refused character of ``text`` (see ``_REFUSED_CHARACTER``), at its line
+    and, when the text reads without it, at its key: a character of a text is refused on
+    its field, whether the file writes it as such or escaped (``"\\x01"``, which the
+    models refuse), in the words the models use (``types.character_problem``)."""
+    bad = _REFUSED_CHARACTER.search(text)
+    if bad is None:
+        return None
+    char = bad.group()
+    line = text.count("\n", 0, bad.start()) + 1
+    if char in _FORBIDDEN_NAMES:
+        message = M_("the text holds a %(name)s character; remove it", name=_FORBIDDEN_NAMES[char])
+    elif NOT_XML.match(char):
+        message = character_problem(char)
+    else:
+        message = M_("invalid YAML: the character U+%(code)04X is not allowed", code=ord(char))
+    try:
+        lines = _read(_REFUSED_CHARACTER.sub("\ufffd", text)).lines
+    except StrictYAMLError:
+        return StrictYAMLError(message, line)
+    # the key whose value holds the line: the last one starting at that line or before
+    before = [path for path, start in lines.items() if start <= line]
+    return StrictYAMLError(message, line, before[-1] if before else ())
 
 
 def load_mapping(text: str, first_line: int = 1) -> Document:

@@ -42,10 +42,23 @@ names one (the site's settings, ``new``, ``labels``, ``submissions fetch github`
 
 def slugify(text: str, size: int = 60) -> str:
     """``Mobilité douce`` → ``mobilite-douce``: the slug a name suggests (ASCII lowercase
-    words joined by single dashes, at most ``size`` characters), for submissions, envelope
-    ids and funding.json's ids alike."""
+    words joined by single dashes, at most ``size`` characters, never more than
+    ``MAX_SLUG``), for submissions, envelope ids and funding.json's ids alike."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    size = min(size, MAX_SLUG)
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:size].strip("-")
+
+
+def clip_slug(slug: str, size: int = MAX_SLUG) -> str:
+    """A slug of at most ``size`` characters: as it is when it fits, else cut and ended by
+    a hash of the whole, so that two long slugs sharing their start stay two, and the same
+    one gives the same result on every run (the ids of imported submissions)."""
+    if len(slug) <= size:
+        return slug
+    import hashlib
+
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:10]
+    return f"{slug[: size - len(digest) - 1].rstrip('-')}-{digest}"
 
 
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
@@ -94,6 +107,16 @@ def check_slug(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(M_("expected a slug, got %(value)s", value=_describe(value)))
     text = str(value)
+    if len(text) > MAX_SLUG:
+        # A file is named after it (a feed adds ``.atom.xml``): a longer one would not fit.
+        raise ValueError(
+            M_(
+                "%(value)s has %(count)d characters: a slug has %(most)d at most",
+                value=_describe(text),
+                count=len(text),
+                most=MAX_SLUG,
+            )
+        )
     if not _SLUG.fullmatch(text):
         raise ValueError(
             M_(
@@ -108,22 +131,64 @@ def check_slug(value: Any) -> str:
 Slug = Annotated[
     str,
     PlainValidator(check_slug),
-    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_SLUG}),
 ]
 
 
 # --- text ------------------------------------------------------------------
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""The characters XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return,
+lone surrogates, U+FFFE and U+FFFF. A feed or a sitemap holding one is not XML at all."""
+LINE_SEPARATORS = {
+    "\x85": "next-line (U+0085)",
+    "\u2028": "line separator (U+2028)",
+    "\u2029": "paragraph separator (U+2029)",
+}
+"""Line breaks that YAML 1.1 and 1.2 read differently and Markdown does not see: refused
+in a YAML file (``strict_yaml``), so in any text, wherever it comes from."""
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 
-def _check_text(value: Any) -> str:
+
+def character_problem(text: str) -> Message | None:
+    """Why a text cannot be kept as it is: a character XML cannot carry, or a line break
+    other than the ordinary one; None when it can. The one rule of every text, whether it
+    comes from a YAML file, a Markdown body or a submission."""
+    bad = NOT_XML.search(text)
+    if bad:
+        return M_(
+            "the text holds the character U+%(code)04X, which pages and feeds cannot "
+            "carry; remove it",
+            code=ord(bad.group()),
+        )
+    separator = _SEPARATOR.search(text)
+    if separator:
+        name = LINE_SEPARATORS[separator.group()]
+        return M_("the text holds a %(name)s character; remove it", name=name)
+    return None
+
+
+def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(M_("expected text, got %(value)s", value=_describe(value)))
     return str(value)
 
 
+def _check_text(value: Any) -> str:
+    text = _text(value)
+    problem = character_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
 def _check_line(value: Any) -> str:
-    text = _check_text(value).strip()
-    if "\n" in text or "\r" in text:
+    raw = _text(value)
+    if NOT_XML.search(raw):
+        raise ValueError(character_problem(raw))
+    text = raw.strip()
+    # U+0085, U+2028 and U+2029 are refused even where strip() would take them away
+    if "\n" in text or "\r" in text or _SEPARATOR.search(raw):
         raise ValueError(M_("must fit on one line"))
     if not text:
         raise ValueError(M_("must not be empty"))
@@ -175,12 +240,21 @@ def _decimal_text(value: Any, what: Message) -> str:
 
 
 def parse_amount(value: Any) -> Decimal:
-    """An amount of money: positive, at most two decimals, ASCII digits, no exponent."""
+    """An amount of money: positive, at most two decimals, ASCII digits, no exponent, at
+    most ``MAX_AMOUNT``."""
     text = _decimal_text(value, M_('an amount such as "2500.50" or 2500'))
     if _AMOUNT.fullmatch(text):
         amount = Decimal(text)
         if amount <= 0:
             raise ValueError(M_("%(value)s must be positive", value=_describe(value)))
+        if amount > MAX_AMOUNT:
+            raise ValueError(
+                M_(
+                    "%(value)s is more than %(most)s, the largest amount allowed",
+                    value=_describe(value),
+                    most=str(MAX_AMOUNT),
+                )
+            )
         return amount
     stripped = text.strip()
     if stripped.startswith("-"):
@@ -210,10 +284,17 @@ def _amount_str(value: Decimal) -> str:
 
 _AMOUNT_SCHEMA = {
     "anyOf": [
-        {"type": "integer", "exclusiveMinimum": 0},
-        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$"},
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": int(MAX_AMOUNT)},
+        {
+            "type": "string",
+            "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$",
+            "maxLength": len(f"{MAX_AMOUNT:.2f}"),
+        },
     ],
-    "description": "An amount: a positive decimal string or integer, two decimals at most.",
+    "description": (
+        f"An amount: a positive decimal string or integer, two decimals at most, "
+        f"{MAX_AMOUNT} at most."
+    ),
 }
 
 Amount = Annotated[
@@ -238,6 +319,14 @@ def parse_days(value: Any) -> Decimal:
     days = Decimal(text)
     if days <= 0:
         raise ValueError(M_("days must be greater than 0"))
+    if days > MAX_DAYS:
+        raise ValueError(
+            M_(
+                "%(value)s is more than %(most)s, the largest number of days allowed",
+                value=_describe(value),
+                most=str(MAX_DAYS),
+            )
+        )
     return days
 
 
@@ -248,8 +337,12 @@ Days = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "integer", "exclusiveMinimum": 0},
-                {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9])?$"},
+                {"type": "integer", "exclusiveMinimum": 0, "maximum": int(MAX_DAYS)},
+                {
+                    "type": "string",
+                    "pattern": r"^(0|[1-9][0-9]*)(\.[0-9])?$",
+                    "maxLength": len(f"{MAX_DAYS:.1f}"),
+                },
             ]
         }
     ),
@@ -357,7 +450,7 @@ def check_url(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(M_("expected a URL, got %(value)s", value=_describe(value)))
     text = value.strip()
-    if _CONTROL.search(text) or any(ch.isspace() for ch in text):
+    if _CONTROL.search(text) or NOT_XML.search(text) or any(ch.isspace() for ch in text):
         raise ValueError(M_("a URL cannot contain spaces or control characters"))
     try:
         parts = urlsplit(text)
@@ -466,6 +559,9 @@ Decision = Literal["eligible", "accepted", "declined", "deferred"]
 """A review's decision (SPEC, "Calls that run for years")."""
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_DAYS",
+    "MAX_SLUG",
     "Amount",
     "Count",
     "Currency",

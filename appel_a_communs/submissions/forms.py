@@ -55,7 +55,10 @@ def _f(id_: str, label: str, **kw: Any) -> FormField:
 SLUG = _f(
     "slug",
     N_("Identifier"),
-    help=N_("optional: lower-case letters, digits and hyphens (e.g. shared-cargo-bikes)"),
+    help=N_(
+        "optional: lower-case letters, digits and hyphens, 100 characters at most "
+        "(e.g. shared-cargo-bikes)"
+    ),
 )
 SUMMARY = _f("summary", N_("Summary"), required=True, help=N_("one line, 200 characters"))
 WEBSITE = _f("website", N_("Website"), help="https://…")

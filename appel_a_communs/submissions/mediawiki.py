@@ -37,7 +37,7 @@ from appel_a_communs.content.errors import ContentErrors, display_path
 from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
-from appel_a_communs.content.types import Line, slugify
+from appel_a_communs.content.types import Line, clip_slug, slugify
 from appel_a_communs.submissions.fetch import (
     FetchError,
     clean_envelope,
@@ -803,7 +803,9 @@ class WikiReport:
 
 
 def envelope_id(host: str, pageid: int) -> str:
-    return f"file-mediawiki-{slugify(host) or 'wiki'}-{pageid}"
+    """``file-mediawiki-<host>-<pageid>``, the same on every run; cut and ended by a hash
+    when a page id too long for a file name would make it longer than ``MAX_SLUG``."""
+    return clip_slug(f"file-mediawiki-{slugify(host) or 'wiki'}-{pageid}")
 
 
 def fetch_mediawiki(

@@ -315,6 +315,8 @@ class Processor:
             for p, value in walk(envelope.data)
             if (problem := text_problem(value))
         ]
+        # a text refused for its characters is refused once: what else is wrong comes next
+        refused_texts = {error.field for error in errors}
         data = normalise(dict(envelope.data), MARKDOWN_PATHS)
         kind = envelope.type
         model, _ = FORMS[kind]
@@ -358,6 +360,8 @@ class Processor:
             item = model.model_validate(data)
         except ValidationError as exc:
             for error in validation_errors(envelope.id, exc, model, None):
+                if error.field in refused_texts:
+                    continue
                 form_field = field_for_path(
                     kind, tuple(error.field.split(".")) if error.field else ()
                 )

@@ -9,6 +9,7 @@ from typing import Any
 
 import nh3
 
+from appel_a_communs.content.types import character_problem
 from appel_a_communs.i18n import M_
 
 # Bidirectional controls can make text read differently from what it is (Trojan Source);
@@ -20,7 +21,13 @@ CONTROL_OK = {"\n", "\t"}
 
 
 def text_problem(value: str) -> str | None:
-    """Why a text is refused, or None."""
+    """Why a submitted text is refused, or None: first what no text may hold, in the words
+    of the models (``types.character_problem``: what XML cannot carry, line separators),
+    then what a submission may not bring (bidi controls, invisible and control
+    characters). It reads the text as sent, before ``normalise`` and nh3 change it."""
+    problem = character_problem(value)
+    if problem:
+        return problem
     for char in value:
         if char in BIDI:
             return M_("contains a bidirectional control character (U+%(code)04X)", code=ord(char))
