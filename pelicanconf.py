@@ -50,5 +50,7 @@ DEFAULT_PAGINATION = False
 # ("en" builds the site in English); CATALOGUE_LOCALE may refine the formats ("fr_CA").
 # Forms open the repository's prefilled GitHub issue forms ("github"), or post to a form
 # backend ("post", with CATALOGUE_FORMS_ENDPOINT). Set the repository of your call here.
+# While a sealed round is open, the pledge form posts to CATALOGUE_FORMS_ENDPOINT in the
+# "github" mode too: a public issue would publish the amount (README, "Running a call").
 CATALOGUE_FORMS_MODE = "github"
 CATALOGUE_GITHUB_REPO = "appel-a-communs/mobilites-du-quotidien"
