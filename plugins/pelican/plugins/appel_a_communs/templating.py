@@ -56,7 +56,8 @@ class SafeTemplate(Template):
     (``xmltext.xml_chars``), whatever a setting, a page or a field gave it: the pages,
     the widgets and the SVG badges. Autoescaping cannot do it (it escapes markup, not
     controls), and filtering each ``{{ }}`` would cost a call per value; a page is
-    scanned once, at some 300 MB/s, and comes back unchanged when it has none."""
+    scanned once (about 0.1 s for the 1 800 pages of a call of 500 commons, some 1 % of
+    its build), and comes back unchanged when it has none."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         return xml_chars(super().render(*args, **kwargs))
