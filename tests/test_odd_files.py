@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,25 @@ def test_a_link_out_of_the_site_is_refused_never_followed(make_content, tmp_path
     build = run_pelican(str(content), "-o", str(tmp_path / "out2"), "-s", "pelicanconf.py")
     assert build.returncode == 1 and SECRET not in build.stdout + build.stderr
     assert "content/commons/fuite.md" in build.stderr
+
+
+def test_a_linked_folder_or_campaign_out_of_the_site_is_never_read(make_content, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-ailleurs"
+    write(outside / "pledges/p9.yml", f"actor: {SECRET}\n")
+    write(outside / "campaign.yml", f"{SECRET}: [\n")
+    content = make_content()
+    shutil.rmtree(content / "pledges")
+    (content / "pledges").symlink_to(outside / "pledges", target_is_directory=True)
+    (content / "campaign.yml").symlink_to(outside / "campaign.yml")
+    (content / "commons/boucle.md").symlink_to("boucle.md")  # a loop: named, not a traceback
+    error = failed_build(content, tmp_path)
+    text = str(error)
+    assert SECRET not in text
+    assert "content/pledges: is a link to " in text and "content/campaign.yml: is a link" in text
+    assert "content/commons/boucle.md: cannot be read" in text, text
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1 and SECRET not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
 
 
 def test_a_link_inside_the_site_is_still_read(make_content, tmp_path):

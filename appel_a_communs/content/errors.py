@@ -31,7 +31,7 @@ def _relative(path: Path, base: Path) -> str | None:
         pass
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
         return None
 
 

@@ -348,27 +348,30 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
     if not folder.is_dir():
         return [], []
     content = folder.parent
+    if folder.is_symlink():  # the folder itself, as content/commons -> elsewhere
+        problem = link_error(folder, content)
+        if problem is not None:
+            return [], [problem]
     found: list[str] = []
     errors: list[ContentError] = []
     pending = [str(folder)]
     while pending:
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    if name.lower().endswith(suffixes) and not name.startswith(EDITOR_FILES):
-                        errors.append(_hidden_error(entry.path, folder.name))
+        for entry in _entries(pending.pop(), errors):
+            name = entry.name
+            if name.startswith("."):
+                if name.lower().endswith(suffixes) and not name.startswith(EDITOR_FILES):
+                    errors.append(_hidden_error(entry.path, folder.name))
+                continue
+            if entry.is_symlink():
+                problem = link_error(Path(entry.path), content, in_kind=True)
+                if problem is not None:
+                    errors.append(problem)
                     continue
-                if entry.is_symlink():
-                    problem = link_error(Path(entry.path), content, in_kind=True)
-                    if problem is not None:
-                        errors.append(problem)
-                        continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-                else:
-                    # strings, not Path objects: 50 000 files sort and join noticeably faster
-                    found.append(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                # strings, not Path objects: 50 000 files sort and join noticeably faster
+                found.append(entry.path)
     files = []
     for name in sorted(found):
         path = Path(name)
@@ -383,6 +386,17 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
                 )
             )
     return files, errors
+
+
+def _entries(folder: str, errors: list[ContentError]) -> list[os.DirEntry[str]]:
+    """What a folder holds; an unreadable one is an error naming it, not a traceback."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        errors.append(ContentError(folder, None, M_("cannot be read: %(reason)s", reason=reason)))
+        return []
 
 
 def _hidden_error(path: str, folder: str) -> ContentError:
@@ -433,20 +447,19 @@ def links_out(content: Path) -> list[ContentError]:
     """The links of the content folder outside the kinds' folders (pages, images,
     campaign.yml, anything Pelican reads or copies) that lead outside the site: named
     before Pelican writes anything, never followed (see link_error)."""
-    errors = []
+    errors: list[ContentError] = []
     pending = [str(content)]
     while pending:
         folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if folder == str(content) and entry.name in KINDS:
-                    continue  # read by _files, which names its links
-                if entry.is_symlink():
-                    problem = link_error(Path(entry.path), content)
-                    if problem is not None:
-                        errors.append(problem)
-                elif entry.is_dir():
-                    pending.append(entry.path)
+        for entry in _entries(folder, errors):
+            if folder == str(content) and entry.name in KINDS:
+                continue  # read by _files, which names its links
+            if entry.is_symlink():
+                problem = link_error(Path(entry.path), content)
+                if problem is not None:
+                    errors.append(problem)
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
     return errors
 
 
@@ -656,7 +669,8 @@ def _load_catalogue(
     if not content.is_dir():
         raise ContentErrors([ContentError(str(content), None, "content folder not found")])
     site = content.absolute().parent
-    errors.extend(links_out(content))
+    links = links_out(content)
+    errors.extend(links)
 
     collections: dict[str, dict[str, Model]] = {}
     sources: dict[tuple[str, str], Path] = {}
@@ -684,7 +698,7 @@ def _load_catalogue(
 
     campaign = None
     campaign_path = content / CAMPAIGN_FILE
-    if campaign_path.exists():
+    if campaign_path.exists() and str(campaign_path) not in {e.path for e in links}:
         try:
             doc, _ = parse_document(campaign_path, markdown=False, max_size=max_size)
             campaign = build_model(Campaign, campaign_path, doc, {}, reserved=())
