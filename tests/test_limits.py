@@ -20,7 +20,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import build_item, parse_text
 from appel_a_communs.content.models import Common
-from appel_a_communs.content.types import MAX_AMOUNT, MAX_DAYS, MAX_SLUG, slugify
+from appel_a_communs.content.types import MAX_AMOUNT, MAX_DAYS, MAX_RATIO, MAX_SLUG, slugify
 from appel_a_communs.site.exact_json import number_text
 from appel_a_communs.site.formatting import format_money, format_number
 from appel_a_communs.site.forms import html_attributes
@@ -139,6 +139,15 @@ def test_a_value_beyond_its_limit_is_refused_by_check_build_and_process(
     put(site, "form-1", *submission)
     report = processed(site, "form-1")
     assert report is not None and f"`{field}" in report and most in report, report
+
+
+def test_a_matching_ratio_beyond_the_limit_is_refused_by_check_and_build(make_content, tmp_path):
+    """A ratio is shown on the round's page: one of 27 digits stopped the build in Babel."""
+    campaign = 'matching:\n  funder: ville\n  pool: "1000"\n  method: proportional\n'
+    content = make_content({"campaign.yml": campaign + f'  ratio: "{"9" * 27}"\n'})
+    for errors in (checked(content), built(content, tmp_path / "out")):
+        found = about(errors, "campaign.yml", "matching.ratio")
+        assert found and str(MAX_RATIO) in found[0].message, [str(e) for e in errors]
 
 
 def test_an_envelope_id_beyond_the_limit_is_refused_on_the_id(make_content, tmp_path):
@@ -262,12 +271,13 @@ def test_real_runs_at_the_exact_boundaries(make_content, tmp_path, over):
     amount = MAX_AMOUNT + Decimal("0.01") if over else MAX_AMOUNT
     days = MAX_DAYS + Decimal("0.1") if over else MAX_DAYS
     slug = "v" * (MAX_SLUG + 1 if over else MAX_SLUG)
+    ratio = MAX_RATIO + Decimal("0.0001") if over else MAX_RATIO
     files = {
         "pledges/p1.yml": pledge_file(money=str(amount)),
         "pledges/p2.yml": pledge_file(skills=str(days)),
         f"commons/{slug}.md": MINIMAL["commons/covoit.md"],
         "campaign.yml": f"allow_overfunding: true\nmatching:\n  funder: ville\n"
-        f'  pool: "{amount}"\n  method: quadratic\n',
+        f'  pool: "{amount}"\n  method: quadratic\n  ratio: "{ratio}"\n',
     }
     content = make_content(files)
     expected = {
@@ -275,6 +285,7 @@ def test_real_runs_at_the_exact_boundaries(make_content, tmp_path, over):
         ("pledges/p2.yml", "skills.days"),
         (f"commons/{slug}.md", "slug"),
         ("campaign.yml", "matching.pool"),
+        ("campaign.yml", "matching.ratio"),
     }
     for errors in (checked(content), built(content, tmp_path / "out")):
         found = {(Path(e.path).relative_to(content).as_posix(), e.field) for e in errors}

@@ -24,6 +24,8 @@ MAX_AMOUNT = Decimal("1000000000000")
 every output shows exactly (Babel's formats, the ODS cells, JSON read as a double)."""
 MAX_DAYS = Decimal("1000000")
 """The largest number of days of work a pledge may bring (one decimal)."""
+MAX_RATIO = Decimal("1000000")
+"""The largest matching ratio (four decimals): a longer one could not even be shown."""
 MAX_SLUG = 100
 """The most characters of a slug or an id: the longest file name the build or ``process``
 writes from one (``<round>-payments.csv``, ``<id>.record.json``, a hidden temporary
@@ -358,7 +360,16 @@ def parse_ratio(value: Any) -> Decimal:
                 value=_describe(value),
             )
         )
-    return Decimal(text)
+    ratio = Decimal(text)
+    if ratio > MAX_RATIO:
+        raise ValueError(
+            M_(
+                "%(value)s is more than %(most)s, the largest ratio allowed",
+                value=_describe(value),
+                most=str(MAX_RATIO),
+            )
+        )
+    return ratio
 
 
 def parse_share(value: Any) -> Decimal:
@@ -370,8 +381,12 @@ def parse_share(value: Any) -> Decimal:
 
 _RATIO_SCHEMA = {
     "anyOf": [
-        {"type": "integer", "minimum": 0},
-        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$"},
+        {"type": "integer", "minimum": 0, "maximum": int(MAX_RATIO)},
+        {
+            "type": "string",
+            "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$",
+            "maxLength": len(f"{MAX_RATIO:.4f}"),
+        },
     ]
 }
 Ratio = Annotated[
@@ -380,11 +395,17 @@ Ratio = Annotated[
     PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema(_RATIO_SCHEMA),
 ]
+_SHARE_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$", "maxLength": 6},
+    ]
+}
 Share = Annotated[
     Decimal,
     PlainValidator(parse_share),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema(_RATIO_SCHEMA),
+    WithJsonSchema(_SHARE_SCHEMA),
 ]
 
 
@@ -561,6 +582,7 @@ Decision = Literal["eligible", "accepted", "declined", "deferred"]
 __all__ = [
     "MAX_AMOUNT",
     "MAX_DAYS",
+    "MAX_RATIO",
     "MAX_SLUG",
     "Amount",
     "Count",
