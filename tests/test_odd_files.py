@@ -148,17 +148,23 @@ def test_a_sealed_rounds_pledge_form_posts_to_the_endpoint_in_github_mode(make_c
     assert 'action="https://github.com/appel-a-communs/mobilites-du-quotidien/issues/new"' in join
 
 
-def test_a_sealed_round_without_an_endpoint_stops_the_build_with_one_error(make_content, tmp_path):
-    content = make_content({"rounds/2026.yml": SEALED})
+@pytest.mark.parametrize("round_file", ["rounds/2026.yml", "campaign.yml"])
+def test_a_sealed_round_without_an_endpoint_stops_the_build_with_one_error(
+    make_content, tmp_path, round_file
+):
+    content = make_content({round_file: SEALED})
     error = failed_build(content, tmp_path, CATALOGUE_FORMS_ENDPOINT="")
     (only,) = error.errors
-    assert only.path == str(content / "rounds/2026.yml") and only.field == "sealed"
+    assert only.path == str(content / round_file) and only.field == "sealed"
     text = str(error)
-    assert "content/rounds/2026.yml: sealed: " in text
+    assert f"content/{round_file}: sealed: " in text
     assert "CATALOGUE_FORMS_ENDPOINT" in text and "public" in text
     assert not ABSOLUTE.search(text), text
     done = command("check", str(content), "--today", BUILD_DAY.isoformat(), cwd=REPO)
-    assert "content/rounds/2026.yml: sealed: " in done.stderr and done.returncode == 1
+    assert f"content/{round_file}: sealed: " in done.stderr and done.returncode == 1
+    # an endpoint that is no address is no channel either
+    error = failed_build(content, tmp_path, CATALOGUE_FORMS_ENDPOINT="formulaires")
+    assert [e.field for e in error.errors] == ["sealed"]
 
 
 def test_a_closed_sealed_round_asks_for_nothing(make_content, tmp_path):
