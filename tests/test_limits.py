@@ -433,6 +433,17 @@ def test_a_submitted_text_is_refused_on_its_field(make_content, tmp_path, kind, 
     assert "(envelope)" not in report
 
 
+def test_a_character_a_yaml_envelope_cannot_hold_is_named_on_its_field(make_content, tmp_path):
+    site = submissions_site(tmp_path, make_content())
+    (site / "submissions" / "inbox" / "form-1.yml").write_text(
+        f"id: form-1\ntype: register-actor\nsubmitted_at: '{WHEN}'\nsource: form\n"
+        "data:\n  name: Club\n  description: a\u2028b\n",
+        encoding="utf-8",
+    )
+    report = processed(site, "form-1")
+    assert report is not None and "- `description`" in report and "U+2028" in report, report
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [

@@ -15,7 +15,12 @@ from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema
 from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.loader import MAX_FILE_SIZE, too_big, validation_errors
 from appel_a_communs.content.models import Model
-from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
+from appel_a_communs.content.strict_yaml import (
+    StrictYAMLError,
+    format_path,
+    load_json,
+    load_mapping,
+)
 from appel_a_communs.content.types import Line, Slug
 from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
@@ -121,7 +126,9 @@ def read_envelope(
         raw = load_json(text) if path.suffix.lower() == ".json" else load_mapping(text).data
     except StrictYAMLError as exc:
         problem = M_("not a valid envelope file: %(problem)s", problem=exc.message)
-        return None, None, [ContentError(name, None, problem, exc.line)]
+        # a character refused in a value is named on its field, as in a JSON envelope
+        path = exc.path[1:] if exc.path[:1] == ("data",) else exc.path
+        return None, None, [ContentError(name, format_path(path) or None, problem, exc.line)]
     if not isinstance(raw, dict):
         return None, None, [ContentError(name, None, M_("an envelope is a mapping of keys"))]
     try:
