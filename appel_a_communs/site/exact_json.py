@@ -29,9 +29,13 @@ def exact_json(data: Any, indent: str | None = None) -> str:
     """JSON of dicts, lists, strings, booleans, integers and Decimals (never a float):
     compact, or indented by two spaces a level when ``indent`` is given (the margin of
     the first level). A lone surrogate, which the UTF-8 file cannot hold, is removed
-    from the strings (``xmltext.utf8_text``)."""
+    (``xmltext.utf8_text``): JSON's syntax is ASCII, so only strings lose it."""
+    return utf8_text(_json(data, indent))
+
+
+def _json(data: Any, indent: str | None) -> str:
     if isinstance(data, str):
-        return encode_basestring(utf8_text(data))
+        return encode_basestring(data)
     if data is None or isinstance(data, bool):
         return "null" if data is None else "true" if data else "false"
     if isinstance(data, Decimal | int):
@@ -40,11 +44,11 @@ def exact_json(data: Any, indent: str | None = None) -> str:
         raise TypeError(f"cannot write {type(data).__name__} as exact JSON")
     inner = None if indent is None else indent + "  "
     if isinstance(data, dict):
-        items = [f"{encode_basestring(utf8_text(str(k)))}:{'' if inner is None else ' '}"
-                 f"{exact_json(v, inner)}" for k, v in data.items()]  # fmt: skip
+        items = [f"{encode_basestring(str(k))}:{'' if inner is None else ' '}"
+                 f"{_json(v, inner)}" for k, v in data.items()]  # fmt: skip
         opening, closing = "{", "}"
     else:
-        items = [exact_json(v, inner) for v in data]
+        items = [_json(v, inner) for v in data]
         opening, closing = "[", "]"
     if inner is None:
         return opening + ",".join(items) + closing

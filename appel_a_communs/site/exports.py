@@ -641,25 +641,28 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def csv_row_writer(out: io.StringIO) -> Callable[[list[str]], object]:
-    """What writes the CSV files' rows: lines end with ``\n``, and a cell is quoted when
-    it holds a delimiter, a quote or a line feed (``csv``'s minimal quoting), or a
-    carriage return, which that quoting leaves bare and every reader takes for the end of
-    the row: a row holding one is written with every cell quoted."""
-    plain = csv.writer(out, lineterminator="\n")
-    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-
-    def write(cells: list[str]) -> object:
-        return (quoted if any("\r" in cell for cell in cells) else plain).writerow(cells)
-
-    return write
+def csv_text(rows: list[list[str]]) -> str:
+    """The CSV files' text: lines end with ``\n``, and a cell is quoted when it holds a
+    delimiter, a quote or a line feed (``csv``'s minimal quoting), or a carriage return,
+    which that quoting leaves bare and readers (``csv``, spreadsheets) take for the end of
+    the row: a row holding one is written again with every cell quoted. Lone surrogates
+    are removed (``xmltext.utf8_text``)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    text = out.getvalue()
+    if "\r" in text:  # only a cell can hold one
+        out = io.StringIO()
+        plain = csv.writer(out, lineterminator="\n")
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for row in rows:
+            (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
+        text = out.getvalue()
+    return utf8_text(text)
 
 
 def pledges_csv(view: CatalogueView) -> str:
     """``data/pledges.csv``: one row per pledge, amounts blank while sealed."""
-    out = io.StringIO()
-    writerow = csv_row_writer(out)
-    writerow(list(PLEDGE_COLUMNS))
+    rows = [list(PLEDGE_COLUMNS)]
     counted = view.counted
     rounds = view.pledge_rounds
     for common in view.commons:
@@ -680,8 +683,8 @@ def pledges_csv(view: CatalogueView) -> str:
                 "means_value": decimal_text(pledge.means.value) if pledge.means else "",
                 "round": rounds.get(pledge.id),
             }
-            writerow([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
-    return utf8_text(out.getvalue())
+            rows.append([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
+    return csv_text(rows)
 
 
 def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from appel_a_communs.funding.followup import SEALED, MoneyStages, money_stages
-from appel_a_communs.site.exports import csv_row_writer, neutralise
+from appel_a_communs.site.exports import csv_text, neutralise
 from appel_a_communs.site.jobs import Job, Output, chunks
 from appel_a_communs.site.urls import (
     STATEMENT_TABLES,
@@ -41,7 +41,7 @@ from appel_a_communs.site.urls import (
     statement_path,
 )
 from appel_a_communs.site.view import CatalogueView, RoundView
-from appel_a_communs.site.xmltext import utf8_text, xml_attribute, xml_chars, xml_text
+from appel_a_communs.site.xmltext import xml_attribute, xml_chars, xml_text
 
 Cell = str | Decimal | date | int | None
 """A cell: text, a Decimal (an amount, or a number such as days or a ratio), a date, a
@@ -282,13 +282,11 @@ def cell_text(cell: Cell, column: Column) -> str:
 
 def sheet_csv(sheet: Sheet) -> str:
     """The table as CSV (UTF-8 once written): a header row of keys, then its rows."""
-    out = io.StringIO()
-    writerow = csv_row_writer(out)
-    writerow(list(sheet.header))
     columns = sheet.columns
-    for row in sheet.rows:
-        writerow([cell_text(cell, column) for cell, column in zip(row, columns, strict=True)])
-    return utf8_text(out.getvalue())
+    return csv_text([list(sheet.header)] + [
+        [cell_text(cell, column) for cell, column in zip(row, columns, strict=True)]
+        for row in sheet.rows
+    ])  # fmt: skip
 
 
 # --- ODS ------------------------------------------------------------------------------------

@@ -51,7 +51,10 @@ def xml_attribute(text: str) -> str:
 def utf8_text(text: str) -> str:
     """Text a UTF-8 file can hold: the text less its lone surrogates (which a JSON
     ``\\u`` escape or a Python setting can make, and UTF-8 cannot encode). For JSON and
-    CSV, whose syntax escapes or quotes every other character."""
-    if _SURROGATE.search(text) is None:
-        return text
-    return _SURROGATE.sub("", text)
+    CSV, whose syntax escapes or quotes every other character. Encoding is how they are
+    looked for: six times faster than a search, and there is almost never one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("", text)
+    return text
