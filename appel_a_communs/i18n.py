@@ -9,7 +9,9 @@ out of date. A language without a catalogue gets the English messages.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -44,16 +46,51 @@ class Message(str):
         self.msgid, self.params = msgid, params or {}
         return self
 
-    def translated(self, catalogue: gettext.NullTranslations) -> str:
+    def translated(
+        self, catalogue: gettext.NullTranslations, quote: Callable[[str], str] | None = None
+    ) -> str:
+        """The message in the catalogue's language. ``quote``, when given, writes each text
+        parameter (a value, which may come from outsiders) for where the message goes, e.g.
+        as a Markdown code span; a Message parameter is our wording, translated the same
+        way; numbers and dates stay as they are (a format may need them so). The quoting
+        replaces the message's own quotation marks around a quoted parameter."""
         params = {
-            k: v.translated(catalogue) if isinstance(v, Message) else v  # values stay
+            k: v.translated(catalogue, quote) if isinstance(v, Message) else _quoted(v, quote)
             for k, v in self.params.items()
         }
         text = catalogue.gettext(self.msgid)
-        try:
-            return text % params if params else text
-        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return str(self)
+        if quote is None:
+            try:
+                return text % params if params else text
+            except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+                return str(self)
+        keys = [
+            k for k, v in self.params.items() if not isinstance(v, Message) and params[k] is not v
+        ]
+        for template in (text, self.msgid):
+            try:
+                return _unquoted(template, keys) % params if params else template
+            except (KeyError, TypeError, ValueError):
+                continue
+        return quote(str(self))
+
+
+QUOTES = (("'", "'"), ('"', '"'), ("“", "”"), ("‘", "’"), ("« ", " »"), ("«\u00a0", "\u00a0»"),
+          ("«\u202f", "\u202f»"))  # fmt: skip
+"""Quotation marks a message puts around a value, dropped when the value is quoted."""
+
+
+def _quoted(value: Any, quote: Callable[[str], str] | None) -> Any:
+    if quote is None or isinstance(value, int | float | Decimal | date):
+        return value
+    return quote(str(value))
+
+
+def _unquoted(template: str, keys: list[str]) -> str:
+    for key in keys:
+        for left, right in QUOTES:
+            template = template.replace(f"{left}%({key})s{right}", f"%({key})s")
+    return template
 
 
 def M_(msgid: str, **params: Any) -> Message:

@@ -5,14 +5,21 @@ it inertly: no link, image, HTML, heading, table or mention can come from submit
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
+from gettext import NullTranslations
 from pathlib import Path
 
 import pytest
 from conftest import REPO, build_site, submissions_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
+from appel_a_communs.i18n import M_, translations
 from appel_a_communs.submissions.cli import main
+from appel_a_communs.submissions.messages import inline_code, visible
 from appel_a_communs.submissions.text import strip_html
 
 BLNS = REPO / "tests/corpora/blns/blns.json"
@@ -105,3 +112,158 @@ def test_a_typed_entity_reference_reaches_content_and_data_as_typed(site, capsys
     page = (built / "communs/commun-echappe/index.html").read_text(encoding="utf-8")
     # On the page the text is Markdown, as in any content file: the references show as text.
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- quoted inertly -------------------------------------------------------------------
+
+HOSTILE = [
+    "[x](https://e.vil) @octocat",
+    "<img src=x onerror=alert(1)>",
+    "# heading",
+    "| a | b |\n|---|---|",
+    "www.e.vil",
+    "<https://e.vil>",
+    "ceo@e.vil",
+    "nul\x00here",
+    "soh\x01here",
+    "crlf\r\n# heading",
+    "five `````backticks````` run",
+    "`` `",
+    "#123 @octocat a5c3785ed8d6a35868bc169f07e40e889087fd2e",
+    "*em* __strong__ ~~gone~~",
+    "![i](https://e.vil/i.png)",
+    "<!-- hidden -->",
+    "line\u2028separator",
+    "```\nfence\n```",
+    "[ref]: https://e.vil",
+    "&lt;b&gt;&#64;octocat",
+    " ",
+    "",
+]
+"""Values that render as something live in GitHub-flavoured Markdown if quoted carelessly."""
+
+BACKTICK_ID = "github-1`` ` ```"
+LIVE = {"link_open", "image", "html_inline", "html_block", "table_open", "s_open", "em_open"}
+# GitHub links @login, #123 and commit hashes in text, never inside code.
+REFERENCE = re.compile(r"@[A-Za-z0-9]|#[0-9]|\b[0-9a-f]{7,40}\b")
+# Words of the hostile values that our own wording never uses.
+FOREIGN = ("e.vil", "octocat", "onerror", "heading", "backticks", "hidden", "fence", "---")
+GFM = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(
+    ["linkify", "table", "strikethrough"]
+)
+
+
+def flat(markdown: str) -> list[Token]:
+    out = []
+    for token in GFM.parse(markdown):
+        out.append(token)
+        out.extend(token.children or ())
+    return out
+
+
+def assert_inert(markdown: str, headings: int, strong: int, foreign: bool = True) -> list[str]:
+    """The Markdown's live parts are ours only; returns its code spans' contents."""
+    tokens = flat(markdown)
+    types = [t.type for t in tokens]
+    assert not LIVE & set(types), [t for t in tokens if t.type in LIVE]
+    assert types.count("heading_open") == headings, markdown
+    assert types.count("strong_open") == strong, markdown
+    for token in tokens:
+        if token.type == "text":
+            assert not REFERENCE.search(token.content), token.content
+            if foreign:
+                assert not any(word in token.content for word in FOREIGN), token.content
+    shown = [c for c in markdown if c != "\n"]
+    assert not [c for c in shown if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")]
+    return [t.content for t in tokens if t.type == "code_inline"]
+
+
+def hostile_inbox(site: Path, values: list[str], prefix: str) -> None:
+    """Each value as a referenced actor, a challenge, a data key, an envelope id, a type,
+    a date and a source; and as the names of an actor and a common that are accepted."""
+    for i, value in enumerate(values):
+        put(site, f"{prefix}a{i}", {"id": f"form-{prefix}a{i}", "data": {"actor": value,
+            "common": "covoit", "role": "user"}})  # fmt: skip
+        put(site, f"{prefix}b{i}", {"id": f"form-{prefix}b{i}", "type": "propose-common",
+            "data": {"title": f"T{prefix}{i}", "summary": "S", "challenges": [value],
+                     "proposed_by": ["asso"], value or "k": 1}})  # fmt: skip
+        put(site, f"{prefix}c{i}", {"id": value})
+        put(site, f"{prefix}d{i}", {"id": f"form-{prefix}d{i}", "type": value})
+        put(site, f"{prefix}e{i}", {"id": f"form-{prefix}e{i}", "submitted_at": value})
+        put(site, f"{prefix}f{i}", {"id": f"form-{prefix}f{i}", "source": value})
+
+
+def test_reports_and_summaries_quote_submitted_values_inertly(site, capsys):
+    hostile_inbox(site, HOSTILE, "h")
+    put(site, "backticks", {"id": BACKTICK_ID})
+    put(site, "near", {"id": "form-near", "type": "register-actor",  # looks like asso
+        "data": {"name": "**Association** @Roule", "kind": "association"}})  # fmt: skip
+    put(site, "near2", {"id": "form-near2", "type": "propose-common", "data": {
+        "title": "_Covoiturage_ <ouvert>", "summary": "S", "challenges": ["mobilite"],
+        "proposed_by": ["asso"]}})  # fmt: skip
+    dry = process(site, capsys, "--dry-run")
+    out = process(site, capsys)
+    for text in (dry, out):
+        # title, counts, added, to check, rejected
+        code = assert_inert(text, headings=4, strong=1)
+        assert "**Association** @Roule" in "\n".join(code)
+        assert "[x](https://e.vil) @octocat" in code and BACKTICK_ID in code
+    reports = sorted((site / "submissions/rejected").glob("*.report.md"))
+    assert len(reports) == 6 * len(HOSTILE) + 1
+    for report in reports:
+        text = report.read_text(encoding="utf-8")
+        code = assert_inert(text, headings=3, strong=0)
+        assert "## Français" in text and "## English" in text
+    text = (site / "submissions/rejected/backticks.report.md").read_text(encoding="utf-8")
+    assert GFM.parse(text)[1].children[1].content == BACKTICK_ID  # the title's code span
+    text = (site / "submissions/rejected/ha0.report.md").read_text(encoding="utf-8")
+    code = assert_inert(text, headings=3, strong=0)
+    assert "'[x](https://e.vil) @octocat'" in code  # shown as the value pydantic saw
+    nul = (site / "submissions/rejected/hc7.report.md").read_text(encoding="utf-8")
+    assert "nul\\u0000here" in assert_inert(nul, headings=3, strong=0)
+    crlf = (site / "submissions/rejected/hc9.report.md").read_text(encoding="utf-8")
+    assert "crlf\\r\\n# heading" in assert_inert(crlf, headings=3, strong=0)
+
+
+@pytest.mark.skipif(not BLNS.is_file(), reason="the Big List of Naughty Strings is not vendored")
+def test_the_big_list_of_naughty_strings_is_quoted_inertly(site, capsys):
+    naughty = json.loads(BLNS.read_text(encoding="utf-8"))
+    for i, value in enumerate(naughty):  # one envelope each, for its own id
+        put(site, f"n{i}", {"id": value, "type": value, "submitted_at": value, "source": value})
+    put(site, "lists", {"id": "form-lists", "type": "propose-common", "data": {
+        "title": "T", "summary": "S", "challenges": naughty, "proposed_by": naughty}})  # fmt: skip
+    put(site, "keys", {"id": "form-keys", "data": dict.fromkeys(naughty, 1)})
+    out = process(site, capsys)
+    assert_inert(out, headings=2, strong=1, foreign=False)  # title, rejected
+    reports = sorted((site / "submissions/rejected").glob("*.report.md"))
+    assert len(reports) == len(naughty) + 2
+    for report in reports:
+        assert_inert(report.read_text(encoding="utf-8"), headings=3, strong=0, foreign=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", " ", "\n", "\x00", "\u2028", "x", "@a", "é"])
+                | st.text(max_size=5)).map("".join))  # fmt: skip
+def test_any_value_is_one_code_span_showing_it(value):
+    tokens = GFM.parseInline(f"a {inline_code(value)} b")[0].children
+    assert [t.type for t in tokens] == ["text", "code_inline", "text"], (value, tokens)
+    assert tokens[1].content == (visible(value) or " ")
+
+
+def test_message_parameters_are_quoted_and_our_wording_is_not():
+    message = M_(
+        "'%(slug)s' is taken: %(file)s exists; %(hint)s (%(count)d)",
+        slug="a*b*",
+        file="x",
+        hint=M_("next round '%(round)s' opens", round="r"),
+        count=3,
+    )
+    assert message.translated(NullTranslations(), inline_code) == (
+        "`a*b*` is taken: `x` exists; next round `r` opens (3)"
+    )
+    assert str(message) == "'a*b*' is taken: x exists; next round 'r' opens (3)"
+    near = M_("« %(name)s » looks like the existing '%(other)s' (%(file)s)",
+              name="@Asso", other="asso", file="content/actors/asso.yml")  # fmt: skip
+    assert near.translated(translations("fr"), inline_code) == (
+        "`@Asso` ressemble à `asso`, qui existe déjà (`content/actors/asso.yml`)"
+    )

@@ -789,12 +789,12 @@ JOIN_VALUES = {
                 JOIN_VALUES["role"], JOIN_VALUES["role"] + "\n\n### Remarques\n\nMerci."
             ),
             "role",
-            "“### Remarques” is not a section of this form",
+            "`### Remarques` is not a section of this form",
         ),
         (
             lambda body: body.replace(JOIN_VALUES["role"], "Mécène"),
             "role",
-            "“Mécène” is not one of the options",
+            "`Mécène` is not one of the options",
         ),
         (
             lambda body: body.replace("\n\nasso\n\n", "\n\nasso\nville\n\n"),
@@ -804,7 +804,7 @@ JOIN_VALUES = {
         (
             lambda body: body.replace(f"### {JOIN_LABELS['actor']}", "### Acteur"),
             "actor",
-            f"the required section “### {JOIN_LABELS['actor']}” is missing",
+            f"the required section “### `{JOIN_LABELS['actor']}`” is missing",
         ),
     ],
 )
@@ -829,7 +829,7 @@ def test_an_unreadable_issue_is_rejected_with_its_id_and_field(
 
     report = (site / "submissions/rejected/github-12.report.md").read_text(encoding="utf-8")
     assert "Traceback" not in out + err + report
-    assert "`github-12`" in report and "`github-12` (join)" in out
+    assert "`github-12`" in report and "`github-12` (`join`)" in out
     assert f"- `{field_id}`: the issue body does not fit its form: " in report
     assert problem in report
     assert report.count("\n- `") == 2  # one line in French, one in English: nothing else
@@ -1031,6 +1031,6 @@ def test_an_envelope_fetched_before_the_field_was_named_is_still_explained(site,
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0
 
     report = (site / "submissions/rejected/github-3.report.md").read_text(encoding="utf-8")
-    assert "- `(envelope)`: the issue body does not fit its form: the required section" in report
+    assert "- (envelope): the issue body does not fit its form: `the required section" in report
     assert "unknown key" not in report
     capsys.readouterr()

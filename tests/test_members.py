@@ -53,7 +53,7 @@ def test_an_actor_without_members_is_flagged_not_verified(site, capsys):  # noqa
     put(site, "github-3", "pledge", PLEDGE, source="github-issue", **_author("someone"))
     code, out = process(site, capsys=capsys)
     assert code == 0 and (site / "content/pledges/github-3.yml").exists()
-    assert "not verified: 'ville' lists no members" in out
+    assert "not verified: `ville` lists no members" in out
     assert "someone" not in out
     record = json.loads((site / "submissions/processed/github-3.record.json").read_text())
     assert any("not verified" in w for w in record["warnings"])
@@ -63,7 +63,7 @@ def test_an_unknown_author_is_flagged_when_the_actor_has_members(locked, capsys)
     put(locked, "form-4", "pledge", PLEDGE)  # a web form says nothing of who sent it
     code, out = process(locked, capsys=capsys)
     assert code == 0 and (locked / "content/pledges/form-4.yml").exists()
-    assert "not verified: 'ville' lists members, but the author" in out
+    assert "not verified: `ville` lists members, but the author" in out
 
 
 def test_only_github_vouches_for_an_author(locked, capsys):
@@ -152,7 +152,7 @@ def test_reports_name_files_relative_to_the_site_root(locked, capsys, monkeypatc
         assert str(locked) not in text and str(locked.parent) not in text
     assert any("content/actors/ville.yml" in r for r in reports)
     assert any("content/actors/asso.yml" in r for r in reports)  # taken by
-    assert any("(content/" in r for r in reports)  # a round rule names the files
+    assert any("(`content/" in r for r in reports)  # a round rule names the files
 
 
 @pytest.mark.parametrize("login", ["my-app[bot]", "old--account", "trailing-"])
@@ -165,7 +165,7 @@ def test_any_login_github_gives_is_an_author_and_never_printed(locked, capsys, l
     code, out = process(locked, capsys=capsys)
     assert code == 0 and (locked / "content/pledges/github-8.yml").exists()
     report = (locked / "submissions/rejected/github-7.report.md").read_text()
-    assert "may commit 'ville'" in report
+    assert "may commit `ville`" in report
     assert login not in report + out
 
 

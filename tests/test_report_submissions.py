@@ -267,7 +267,7 @@ def test_the_form_in_a_browser_opens_the_issue_form_that_parses_back(
     out = process(site, capsys)
     assert "`content/reports/carto-2026-07-01-releves-faits.md`" in out
     # coop, carto's proposer, lists no members: anyone may, and the summary says so
-    assert "not verified: the actors proposing 'carto' list no members" in out
+    assert "not verified: the actors proposing `carto` list no members" in out
     assert "someone" not in out
 
 
@@ -284,7 +284,7 @@ def test_spending_above_the_money_secured_is_refused_naming_both_files(site, cap
     assert reports(site) == OLD_REPORTS  # nothing written
     report = rejection(site, "github-1")
     new = "content/reports/covoit-2025-12-01-un-euro-de-trop.md"
-    assert "`spent`" in report and "17001.00 EUR" in report and "17000.00 EUR secured" in report
+    assert "`spent`" in report and "`17001.00 EUR`" in report and "`17000.00 EUR` secured" in report
     assert new in report and "content/commons/covoit.md" in report  # both files named
     assert "content/reports/covoit-2025-final.md" in report
     assert MEMBER not in report
@@ -302,7 +302,7 @@ def test_a_round_spends_only_its_own_money(site, capsys):
         "spent": [{"label": "Maintenance", "amount": "3000.01"}]}, login=MEMBER)  # fmt: skip
     process(site, capsys)
     report = rejection(site, "github-1")
-    assert "in round '2026'" in report and "content/commons/covoit.md" in report
+    assert "in round `2026`" in report and "content/commons/covoit.md" in report
     assert "content/reports/covoit-2026-11-20-maintenance.md" in report
     assert "covoit-2025-final.md" not in report  # 2025's reports are not 2026's
 
@@ -313,10 +313,10 @@ def test_an_unknown_budget_line_is_named_with_the_lines_of_that_round(site, caps
     put(site, "github-1", fields_to_data("report", data), login=MEMBER)
     process(site, capsys)
     report = rejection(site, "github-1")
-    assert "`spent[1].label`" in report and "'Développement'" in report
-    assert "`spent[2].label`" in report and "'Café'" in report
+    assert "`spent[1].label`: no line `Développement`" in report
+    assert "`spent[2].label`: no line `Café`" in report
     assert "`spent[0]" not in report  # Maintenance is a line of 2026
-    assert "its lines: 'Maintenance'" in report
+    assert "its lines: `'Maintenance'`" in report
     assert reports(site) == OLD_REPORTS
 
 
@@ -336,10 +336,10 @@ def test_an_unknown_common_or_round_is_named(site, capsys):
     put(site, "github-2", {"common": "covoit", "title": "X", "round": "2030"}, login=MEMBER)
     put(site, "github-3", {"common": "covoit", "title": "X", "date": "2024-06-01"}, login=MEMBER)
     process(site, capsys)
-    assert "`common`" in rejection(site, "github-1") and "no common 'velo'" in rejection(
+    assert "`common`" in rejection(site, "github-1") and "no common `velo`" in rejection(
         site, "github-1"
     )
-    assert "no round '2030' (rounds: 2025, 2026)" in rejection(site, "github-2")
+    assert "no round `2030` (rounds: `2025, 2026`)" in rejection(site, "github-2")
     # before any round of covoit had opened: no round to report on
     assert "no round had opened by 2024-06-01" in rejection(site, "github-3")
     assert reports(site) == OLD_REPORTS
@@ -405,7 +405,7 @@ def test_with_no_members_anyone_may_publish_flagged_and_no_contact_is_written(si
         "spent": [{"label": "Relevés de terrain", "amount": "8000"}],
         "body": "Tout est relevé."}, contact=CONTACT)  # fmt: skip
     out = process(site, capsys)
-    assert "not verified: the actors proposing 'carto' list no members" in out
+    assert "not verified: the actors proposing `carto` list no members" in out
     written = site / "content/reports/carto-2026-07-01-releves.md"
     text = written.read_text(encoding="utf-8")
     assert text.startswith("---\ncommon: carto\n") and text.endswith("---\nTout est relevé.\n")
@@ -524,5 +524,5 @@ def test_a_campaign_call_has_no_round_to_choose_or_write(campaign, capsys):
     text = (campaign / "content/reports/covoit-2026-11-20-tout.md").read_text(encoding="utf-8")
     assert "round" not in text and "not verified" in out
     report = rejection(campaign, "form-2")
-    assert "spend 2500.51 EUR" in report and "2500.50 EUR secured" in report
+    assert "spend `2500.51 EUR`" in report and "`2500.50 EUR` secured" in report
     assert "in round" not in report

@@ -103,18 +103,18 @@ def test_a_pledge_in_no_round_is_refused_naming_the_date_and_the_rounds(site, ca
     out = process(site, capsys)
     assert not (site / "content/pledges/form-1.yml").exists()
     assert (
-        "- `date`: no round is open on 2025-08-01 (rounds: 2025 (2025-01-01 – 2025-06-30), "
-        "2026-2027 (2026-09-01 – 2027-06-30)); pledges go to the open round, '2026-2027' "
+        "- `date`: no round is open on 2025-08-01 (rounds: `2025 (2025-01-01 – 2025-06-30), "
+        "2026-2027 (2026-09-01 – 2027-06-30)`); pledges go to the open round, `2026-2027` "
         "(2026-09-01 to 2027-06-30)" in report(site, "form-1")
     )
-    assert "`form-1` (pledge)" in out
+    assert "`form-1` (`pledge`)" in out
 
 
 def test_between_rounds_a_pledge_is_told_when_the_next_round_opens(site, capsys):
     put(site, "form-1", money("asso", "covoit", "1000"), when="2026-07-14T10:00:00Z")
     process(site, capsys, today="2026-07-15")
     assert "- `date`: no round is open on 2026-07-14 (rounds: " in report(site, "form-1")
-    assert "; the next round, '2026-2027', opens on 2026-09-01" in report(site, "form-1")
+    assert "; the next round, `2026-2027`, opens on 2026-09-01" in report(site, "form-1")
 
 
 def test_after_the_last_round_a_pledge_is_told_none_is_announced(site, capsys):
@@ -130,14 +130,14 @@ def test_a_round_that_has_closed_is_refused_for_submissions(site, capsys):
     process(site, capsys)
     assert not list((site / "content/pledges").glob("form-*"))
     assert (
-        "- `round`: round '2025' closed on 2025-06-30; pledges go to the open round, "
-        "'2026-2027' (2026-09-01 to 2027-06-30)" in report(site, "form-1")
+        "- `round`: round `2025` closed on 2025-06-30; pledges go to the open round, "
+        "`2026-2027` (2026-09-01 to 2027-06-30)" in report(site, "form-1")
     )
     assert (
-        "- `date`: 2025-05-02 is in round '2025', which closed on 2025-06-30; pledges go to "
+        "- `date`: 2025-05-02 is in round `2025`, which closed on 2025-06-30; pledges go to "
         "the open round" in report(site, "form-2")
     )
-    assert "- `round`: no round '2024' (rounds: 2025, 2026-2027)" in report(site, "form-3")
+    assert "- `round`: no round `2024` (rounds: `2025, 2026-2027`)" in report(site, "form-3")
 
 
 def test_a_maintainers_file_may_still_name_a_closed_round(site, capsys):
@@ -169,10 +169,10 @@ def test_the_allowance_of_the_pledges_round_applies(site, capsys):
     assert (site / "content/pledges/form-1.yml").is_file()
     refused = report(site, "form-2")
     assert (
-        "- `allowance`: the money pledged (27500.50 EUR, conditional pledges included, in "
-        "content/pledges/p2026-ville-covoit.yml, content/pledges/form-1.yml, "
-        "content/pledges/form-2.yml) is more than the allowance of 20000 EUR "
-        "(content/actors/ville.yml)" in refused
+        "- `allowance`: the money pledged (`27500.50 EUR`, conditional pledges included, in "
+        "`content/pledges/p2026-ville-covoit.yml, content/pledges/form-1.yml, "
+        "content/pledges/form-2.yml`) is more than the allowance of `20000 EUR` "
+        "(`content/actors/ville.yml`)" in refused
     )
     assert "3000" not in refused and "p2025-ville-covoit" not in refused
 
@@ -184,7 +184,7 @@ def test_a_round_allowance_applies_in_its_round(site, capsys):
     put(site, "form-2", money("ville", "covoit", "0.01"), when="2026-11-21T10:00:00Z")
     process(site, capsys)
     assert (site / "content/pledges/form-1.yml").is_file()
-    assert "is more than the allowance of 4000 EUR" in report(site, "form-2")
+    assert "is more than the allowance of `4000 EUR`" in report(site, "form-2")
 
 
 def test_the_cap_per_actor_and_common_is_that_of_the_pledges_round(site, capsys):
@@ -196,9 +196,9 @@ def test_the_cap_per_actor_and_common_is_that_of_the_pledges_round(site, capsys)
     process(site, capsys)
     assert (site / "content/pledges/form-1.yml").is_file()
     assert (
-        "'ville' pledges 6000.01 EUR to 'covoit' (content/pledges/p2026-ville-covoit.yml, "
-        "content/pledges/form-1.yml, content/pledges/form-2.yml), more than "
-        "max_per_actor_per_common, 6000 EUR (rounds/2026-2027.yml)" in report(site, "form-2")
+        "`ville` pledges `6000.01 EUR` to `covoit` (`content/pledges/p2026-ville-covoit.yml, "
+        "content/pledges/form-1.yml, content/pledges/form-2.yml`), more than "
+        "max_per_actor_per_common, `6000 EUR` (`rounds/2026-2027.yml`)" in report(site, "form-2")
     )
 
 
@@ -209,10 +209,10 @@ def test_over_funding_is_measured_against_the_budget_of_the_pledges_round(site, 
     process(site, capsys)
     assert (site / "content/pledges/form-1.yml").is_file()
     assert (
-        "- `budget`: secured money, 15001.01 EUR (content/pledges/form-1.yml, "
-        "content/pledges/form-2.yml, content/pledges/p2026-ville-covoit.yml), is above its "
-        "stretch goal, 15000 EUR; allow_overfunding is false in rounds/2026-2027.yml "
-        "(content/commons/covoit.md)" in report(site, "form-2")
+        "- `budget`: secured money, `15001.01 EUR` (`content/pledges/form-1.yml, "
+        "content/pledges/form-2.yml, content/pledges/p2026-ville-covoit.yml`), is above its "
+        "stretch goal, `15000 EUR`; allow_overfunding is false in `rounds/2026-2027.yml` "
+        "(`content/commons/covoit.md`)" in report(site, "form-2")
     )
 
 
@@ -221,7 +221,7 @@ def test_an_archived_common_takes_no_pledge_in_the_open_round(site, capsys):
     path.write_text(path.read_text().replace("stage: accepted", "stage: archived"))
     put(site, "form-1", {"actor": "asso", "common": "velo", "role": "user"}, kind="join")
     process(site, capsys)
-    assert "- `common`: 'velo' is archived and takes no more pledges" in report(site, "form-1")
+    assert "- `common`: `velo` is archived and takes no more pledges" in report(site, "form-1")
 
 
 def test_the_processors_today_says_where_pledges_go(site):

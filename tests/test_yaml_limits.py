@@ -155,17 +155,17 @@ def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, 
         "flow": "indented more than its key",
         "key": "'?' followed by text",
         "block": "without text",
-        "kind": "'charity' is not one of: 'company', 'startup',",
+        "kind": "`'charity'` is not one of: `'company', 'startup',",
     }
     for name, report in reports.items():
         french, english = report.split("## English")
-        fr_lines = [line for line in french.splitlines() if line.startswith("- `")]
-        en_lines = [line for line in english.splitlines() if line.startswith("- `")]
+        fr_lines = [line for line in french.splitlines() if line.startswith("- ")]
+        en_lines = [line for line in english.splitlines() if line.startswith("- ")]
         assert len(fr_lines) == len(en_lines) == 1, report
         (fr,), (en,) = fr_lines, en_lines
         assert expected[name] in en, (name, en)
         assert fr != en, (name, fr)
-        message = en.split("`: ", 1)[1]
+        message = en.split(": ", 1)[1]
         for phrase in ENGLISH.findall(re.sub(r"'[^']*'|\([^)]*\)", "''", message)):
             assert phrase not in fr, (name, phrase, fr)
         assert " or " not in fr and "invalid" not in fr and "allowed" not in fr, (name, fr)

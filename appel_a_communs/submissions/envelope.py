@@ -39,7 +39,10 @@ def _check_datetime(value: Any) -> datetime:
         except ValueError:
             pass
     raise ValueError(
-        M_("%(value)r is not an ISO 8601 date and time (e.g. 2026-10-01T14:30:00Z)", value=value)
+        M_(
+            "%(value)s is not an ISO 8601 date and time (e.g. 2026-10-01T14:30:00Z)",
+            value=repr(value),
+        )
     )
 
 

@@ -1,15 +1,30 @@
 """What the processor tells people: the rejection report posted on a submission's issue,
-and the summary of a run that becomes a pull request's body."""
+and the summary of a run that becomes a pull request's body.
+
+Both are GitHub-flavoured Markdown that a bot posts, so every value that may come from a
+submission (a submitted value inside an error, a field name, the envelope's id, type and
+date, a file name, a near-duplicate name) is written by ``inline_code``: a code span, in
+which GitHub makes no link, image, HTML, heading, table, emphasis or mention. Our own
+wording stays plain.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from gettext import NullTranslations
 
 from babel import Locale
 
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.i18n import M_, language_of, translate, translations
+from appel_a_communs.i18n import M_, Message, language_of, translations
+
+QUOTED_MAX = 300
+"""Characters of a value quoted in full; a longer one is cut (a GitHub comment holds 65 536)."""
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+"""Controls, format characters (bidi, zero width), surrogates, private and unassigned code
+points, line and paragraph separators: shown as escapes, never copied through."""
 
 
 @dataclass
@@ -23,15 +38,50 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def visible(value: str) -> str:
+    """The value on one line, its invisible characters shown as escapes (``\\n``,
+    ``\\u0000``): a NUL or a newline is shown, never copied into a comment."""
+    return "".join(
+        ESCAPES.get(c) or (f"\\u{ord(c):04X}" if unicodedata.category(c) in HIDDEN else c)
+        for c in value
+    )
+
+
+def inline_code(value: str) -> str:
+    """``value`` as a Markdown code span, whatever it holds: nothing in it is read as
+    Markdown or HTML, and GitHub links no @mention, #reference or URL inside it.
+
+    The fence is one backtick longer than the longest run of backticks in the value, and
+    padded with a space where CommonMark would otherwise read the value's own backticks
+    or spaces at either end as part of the fence. Values longer than ``QUOTED_MAX``
+    characters are cut, with an ellipsis after the span.
+    """
+    text = visible(value[:QUOTED_MAX]) or " "
+    runs = [len(run) for run in "".join(c if c == "`" else " " for c in text).split()]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = "`" in (text[0], text[-1]) or (text[0] == text[-1] == " " and text.strip(" ") != "")
+    space = " " if pad else ""
+    return f"{fence}{space}{text}{space}{fence}" + ("…" if len(value) > QUOTED_MAX else "")
+
+
+def quoted(text: str, catalogue: NullTranslations) -> str:
+    """A message of ours in the catalogue's language, its parameters as code spans; a
+    text that is no Message (a library's wording, of unknown provenance) is quoted whole.
+    (A parameter's own Message is ours too: translated, not quoted.)"""
+    if isinstance(text, Message):
+        return text.translated(catalogue, inline_code)
+    return inline_code(text)
+
+
 def _error_lines(errors: list[ContentError], catalogue: NullTranslations) -> list[str]:
     lines = []
     for error in errors:
         line = M_(
-            "- `%(field)s`: %(message)s",
+            "- %(field)s: %(message)s",
             field=error.field or M_("(envelope)"),
-            message=error.message,
+            message=error.message,  # a plain text (no Message) is quoted whole
         )
-        lines.append(translate(line, catalogue))
+        lines.append(quoted(line, catalogue))
     return lines
 
 
@@ -47,7 +97,7 @@ def rejection_report(outcome: Outcome, language: str = "fr") -> str:
     titles, sections = [], []
     for lang in languages:
         catalogue = translations(lang)
-        titles.append(translate(M_("Submission `%(id)s` rejected", id=outcome.id), catalogue))
+        titles.append(quoted(M_("Submission %(id)s rejected", id=outcome.id), catalogue))
         intro = M_(
             "The submission (%(type)s) was not recorded. Fix these fields and submit it again:",
             type=outcome.type,
@@ -55,7 +105,7 @@ def rejection_report(outcome: Outcome, language: str = "fr") -> str:
         sections += [
             f"## {_language_name(lang)}",
             "",
-            translate(intro, catalogue),
+            quoted(intro, catalogue),
             "",
             *_error_lines(outcome.errors, catalogue),
             "",
@@ -83,16 +133,20 @@ def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
         lines += ["Aucune soumission en attente. / No submission waiting.", ""]
     if added:
         lines += ["### Ajoutées / Added", ""]
-        lines += [f"- `{o.id}` ({o.type}): " + ", ".join(f"`{f}`" for f in o.files) for o in added]
+        lines += [
+            f"- {inline_code(o.id)} ({inline_code(o.type)}): "
+            + ", ".join(inline_code(f) for f in o.files)
+            for o in added
+        ]
         lines.append("")
     if warnings:
         lines += ["### À vérifier / To check", ""]
-        lines += [f"- `{o.id}`: {w}" for o, w in warnings]
+        lines += [f"- {inline_code(o.id)}: {quoted(w, NullTranslations())}" for o, w in warnings]
         lines.append("")
     if rejected:
         lines += ["### Refusées / Rejected", ""]
         for o in rejected:
-            lines.append(f"- `{o.id}` ({o.type}):")
+            lines.append(f"- {inline_code(o.id)} ({inline_code(o.type)}):")
             lines += ["  " + line for line in _error_lines(o.errors, NullTranslations())]
         lines.append("")
     return "\n".join(lines)
