@@ -239,8 +239,7 @@ def test_amounts_check_build_and_process_agree(processor, amount):
 @settings(max_examples=300, deadline=None)
 @given(days=around(MAX_DAYS, Decimal("0.1")))
 def test_days_check_build_and_process_agree(processor, days):
-    text = str(days.normalize()) if days == days.to_integral_value() else f"{days:.1f}"
-    text = str(int(days)) if days == days.to_integral_value() else text
+    text = str(int(days)) if days == days.to_integral_value() else f"{days:.1f}"
     content = fields(content_verdict("pledges", "p9", pledge_file(skills=text)))
     data = {"actor": "asso", "common": "covoit", "skills": {"days": text, "description": "x"}}
     submitted = fields(process_verdict(processor, "pledge", data))
