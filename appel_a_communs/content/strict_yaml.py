@@ -51,7 +51,7 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
 
-from appel_a_communs.content.types import LINE_SEPARATORS, NOT_XML, character_problem
+from appel_a_communs.content.types import FORBIDDEN, LINE_SEPARATORS, character_problem
 from appel_a_communs.i18n import M_, Message
 
 try:
@@ -628,7 +628,7 @@ def _character_error(text: str) -> StrictYAMLError | None:
     line = text.count("\n", 0, bad.start()) + 1
     if char in _FORBIDDEN_NAMES:
         message = M_("the text holds a %(name)s character; remove it", name=_FORBIDDEN_NAMES[char])
-    elif NOT_XML.match(char):
+    elif FORBIDDEN.match(char):
         message = character_problem(char)
     else:
         message = M_("invalid YAML: the character U+%(code)04X is not allowed", code=ord(char))

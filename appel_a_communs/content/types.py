@@ -139,9 +139,16 @@ Slug = Annotated[
 
 # --- text ------------------------------------------------------------------
 
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""The characters XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return,
-lone surrogates, U+FFFE and U+FFFF. A feed or a sitemap holding one is not XML at all."""
+_ASTRAL = "".join(f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 17))
+FORBIDDEN = re.compile("[^ -~\t\n\r\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd" + _ASTRAL + "]")
+"""The characters no published file may hold, the one set of the models (which refuse
+them) and of the writers (``site.xmltext``, which remove any that reach them anyway): what
+XML 1.0 cannot carry (C0 controls but tab, line feed and carriage return; lone surrogates;
+U+FFFE, U+FFFF), which makes a feed or a sitemap no XML at all, and what HTML calls a
+parse error and the Nu checker a forbidden code point (the controls U+007F to U+009F, the
+noncharacters U+FDD0 to U+FDEF and U+nFFFE, U+nFFFF of every plane). None of them is text
+a person types. Written as every character but those allowed, printable ASCII first: one
+scan settles a page, and most of it on the first range."""
 LINE_SEPARATORS = {
     "\x85": "next-line (U+0085)",
     "\u2028": "line separator (U+2028)",
@@ -156,17 +163,17 @@ def character_problem(text: str) -> Message | None:
     """Why a text cannot be kept as it is: a character XML cannot carry, or a line break
     other than the ordinary one; None when it can. The one rule of every text, whether it
     comes from a YAML file, a Markdown body or a submission."""
-    bad = NOT_XML.search(text)
+    separator = _SEPARATOR.search(text)
+    if separator:  # U+0085 is a C1 control too: named as the line break it is
+        name = LINE_SEPARATORS[separator.group()]
+        return M_("the text holds a %(name)s character; remove it", name=name)
+    bad = FORBIDDEN.search(text)
     if bad:
         return M_(
             "the text holds the character U+%(code)04X, which pages and feeds cannot "
             "carry; remove it",
             code=ord(bad.group()),
         )
-    separator = _SEPARATOR.search(text)
-    if separator:
-        name = LINE_SEPARATORS[separator.group()]
-        return M_("the text holds a %(name)s character; remove it", name=name)
     return None
 
 
@@ -186,12 +193,12 @@ def _check_text(value: Any) -> str:
 
 def _check_line(value: Any) -> str:
     raw = _text(value)
-    if NOT_XML.search(raw):
-        raise ValueError(character_problem(raw))
     text = raw.strip()
     # U+0085, U+2028 and U+2029 are refused even where strip() would take them away
     if "\n" in text or "\r" in text or _SEPARATOR.search(raw):
         raise ValueError(M_("must fit on one line"))
+    if FORBIDDEN.search(raw):
+        raise ValueError(character_problem(raw))
     if not text:
         raise ValueError(M_("must not be empty"))
     return text
@@ -471,7 +478,7 @@ def check_url(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(M_("expected a URL, got %(value)s", value=_describe(value)))
     text = value.strip()
-    if _CONTROL.search(text) or NOT_XML.search(text) or any(ch.isspace() for ch in text):
+    if _CONTROL.search(text) or FORBIDDEN.search(text) or any(ch.isspace() for ch in text):
         raise ValueError(M_("a URL cannot contain spaces or control characters"))
     try:
         parts = urlsplit(text)
