@@ -314,10 +314,13 @@ class Call:
         return None
 
 
-def build_hostile(call: Call, tmp_path: Path, rounds: int = 6) -> tuple[Path, list[str]]:
+def build_hostile(call: Call, tmp_path: Path, rounds: int = 8) -> tuple[Path, list[str]]:
     """Build the call, writing every refused value benign, and again until it builds.
-    Returns the output and the refusals that name no hostile field: a refusal of an item's
-    file without its field takes all the item's strings out (all benign), and is a finding."""
+
+    Returns the output and the findings: refusals that name no field, or a field that holds
+    no string of the corpus, once nothing else is left to refuse (before, they may follow
+    from another file's refusal: a pledge to a refused common). Such an item is then
+    written benign as a whole, so that the rest of the corpus still gets built."""
     content = tmp_path / "content"
     out = tmp_path / "out"  # the same each time: its cache spares reading unchanged files
     findings: list[str] = []
@@ -327,23 +330,19 @@ def build_hostile(call: Call, tmp_path: Path, rounds: int = 6) -> tuple[Path, li
         try:
             return build_site(content, out), findings
         except ContentErrors as exc:
-            progress = False
+            explained = [(w, e) for e in exc.errors if (w := call.where(content, e))]
+            for where, error in explained:
+                call.refused.setdefault(where, str(error))
+            if explained:
+                continue
+            benign = set(call.whole)
             for error in exc.errors:
-                where = call.where(content, error)
-                if where is not None:
-                    call.refused.setdefault(where, str(error))
-                    progress = True
-                    continue
                 item = call.item_of(content, error)
-                if error.field is None or item is None:
-                    findings.append(f"a refusal that names no field: {error}")
-                if item is not None and not call.whole.get(item):
-                    call.whole[item] = str(error)
-                    progress = True
-            if not progress:
-                raise AssertionError(
-                    f"refused, with no hostile value left to remove:\n{exc}"
-                ) from None
+                if item is None or item in benign:
+                    message = f"refused, with no string left to take out:\n{exc}"
+                    raise AssertionError(message) from None
+                call.whole.setdefault(item, str(error))
+                findings.append(f"refused, naming no field that holds the string: {error}")
     raise AssertionError(f"still refused after {rounds} builds")
 
 
