@@ -468,7 +468,18 @@ def check_outputs(output: Path, theme: dict[str, Counter[str]]) -> list[str]:
                     problems.append(f"{relative}: scripts the theme did not write: {dict(extra)}")
             elif name.endswith((".xml", ".atom", ".svg")):
                 counts["xml"] += 1
-                _xml(data)
+                root = _xml(data)
+                if name.endswith(".svg"):  # an image the pages show: no script, no handler
+                    problems += audit_page(relative, root)
+                    problems += [f"{relative}: <script>" for _ in root.iter("{*}script")]
+                for element in root.iter("{*}content", "{*}summary", "{*}title"):
+                    if element.get("type") == "html" and (element.text or "").strip():
+                        # what a feed reader renders as HTML
+                        fragment = lxml.html.document_fromstring(element.text)
+                        problems += audit_page(f"{relative} (HTML of an entry)", fragment)
+                        extra = scripts_of(fragment)
+                        if extra:
+                            problems.append(f"{relative}: scripts in an entry: {dict(extra)}")
             elif name.endswith(".json"):
                 counts["json"] += 1
                 _strict_json(data.decode("utf-8"))
@@ -545,6 +556,13 @@ def test_the_checks_find_what_they_look_for(tmp_path, theme):
         '<script type="application/ld+json">{"a": </script>\x01</body></html>',
     )
     write(out / "feeds/x.atom.xml", "<?xml version='1.0'?><feed>\ufffe</feed>")
+    write(
+        out / "feeds/y.atom.xml",
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+        "&lt;a href='javascript:x()'&gt;a&lt;/a&gt;&lt;script&gt;x()&lt;/script&gt;"
+        "</content></entry></feed>",
+    )
+    write(out / "badges/y.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>')
     write(out / "badges/x.svg", "<svg><text>a &nbsp; b</text></svg>")
     write(out / "data/x.json", '{"a": NaN}')
     write(out / "data/x.csv", "a,b\n1,2,3\n")
@@ -554,7 +572,15 @@ def test_the_checks_find_what_they_look_for(tmp_path, theme):
         assert words in problems, words
     (out / "index.html").write_text((out / "index.html").read_text().replace("\x01", ""))
     problems = "\n".join(check_outputs(out, theme))
-    for words in ("onclick=", "jAvascript", "scripts the theme did not write", "JSON-LD"):
+    for words in (
+        "onclick=",
+        "jAvascript",
+        "scripts the theme did not write",
+        "JSON-LD",
+        "y.atom.xml (HTML of an entry): href='javascript:x()'",
+        "y.atom.xml: scripts in an entry",
+        "y.svg: onload=",
+    ):
         assert words in problems, words
 
 
