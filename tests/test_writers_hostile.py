@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -31,6 +32,7 @@ from appel_a_communs.site.exact_json import exact_json
 from appel_a_communs.site.jobs import Output, compact_json, robots_text, write_sitemap
 from appel_a_communs.site.jsonld import script_text
 from appel_a_communs.site.statements import Column, Sheet, odf_row, rows_xml, sheet_csv, workbook
+from appel_a_communs.site.xmltext import xml_chars
 
 BLNS = REPO / "tests" / "corpora" / "blns" / "blns.json"
 
@@ -82,7 +84,9 @@ def forbidden(character: str) -> bool:
 
 
 def kept(text: str) -> str:
-    return "".join(c for c in text if not forbidden(c))
+    """Each forbidden character replaced by U+FFFD: never removed, which would join what
+    it separated (``java\x01script:`` must not become ``javascript:``)."""
+    return "".join("\ufffd" if forbidden(c) else c for c in text)
 
 
 def as_xml_text(text: str) -> str:
@@ -92,8 +96,8 @@ def as_xml_text(text: str) -> str:
 
 
 def encodable(text: str) -> str:
-    """What a UTF-8 file can hold: the text less its lone surrogates."""
-    return "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
+    """What a UTF-8 file can hold: each lone surrogate replaced by U+FFFD."""
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
 
 
 def strict_xml(text: str | bytes) -> etree._Element:
@@ -175,7 +179,7 @@ def test_json_writers_give_back_every_string_a_utf8_file_can_hold():
     for write in (compact_json, exact_json):
         text = write({"texts": HOSTILE, "key\ud800": "v"})
         text.encode("utf-8")  # written as UTF-8: a lone surrogate would stop the build
-        assert json.loads(text) == {"texts": [encodable(t) for t in HOSTILE], "key": "v"}
+        assert json.loads(text) == {"texts": [encodable(t) for t in HOSTILE], "key\ufffd": "v"}
 
 
 def test_json_ld_stays_inside_its_script_element():
@@ -320,3 +324,24 @@ def test_the_nu_checker_finds_no_error_in_the_hostile_pages(hostile_site):
     errors = [line for line in result.stderr.splitlines()
               if line.strip() and 'Backslash ("\\") used as path segment' not in line]  # fmt: skip
     assert not errors, "\n".join(errors[:30])
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        '<a href="java&#1;script:alert(1)">x</a>',
+        "[x](java&#1;script:alert(1))",
+        "<a href=java&#1&#2&#3&#4&#5&#6&#7&#8&#11&#12script:javascript:alert(1)>XXX</a>",
+    ],
+)
+def test_a_character_taken_out_never_joins_a_live_link(markdown):
+    """nh3 decodes ``&#1;`` and keeps ``java\\x01script:`` as a relative address; removing
+    the control afterwards (the page's filter, a feed's) would make it ``javascript:``.
+    The writers replace it by U+FFFD instead, in the rendered text and in the page."""
+    from appel_a_communs.site.markup import render_markdown
+
+    html = render_markdown(markdown)
+    for written in (html, xml_chars(html)):
+        hrefs = re.findall(r"href=\"([^\"]*)\"", written)
+        assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+        no_forbidden(written)

@@ -14,6 +14,8 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from appel_a_communs.site.xmltext import xml_chars
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4",
@@ -53,12 +55,17 @@ def render_markdown(text: str | None, *, allow_placeholders: bool = False) -> st
     if not text:
         return ""
     html = _converter().reset().convert(text)
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="nofollow noopener noreferrer ugc",
-        attribute_filter=None if allow_placeholders else _drop_placeholders,
-        strip_comments=True,
+    # nh3 decodes character references (``&#1;``) into the characters they name: those a
+    # page cannot hold are replaced here (xmltext: never removed, which could join
+    # ``java`` and ``script:``), so that the HTML is whole wherever it is written.
+    return xml_chars(
+        nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS),
+            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            link_rel="nofollow noopener noreferrer ugc",
+            attribute_filter=None if allow_placeholders else _drop_placeholders,
+            strip_comments=True,
+        )
     )

@@ -7,12 +7,12 @@ Atom feeds, the sitemap, the workbook's XML, the SVG badges and every rendered p
 templates' output, ``templating.safe_output``) go through ``xml_chars``; the JSON and CSV
 files through ``utf8_text``.
 
-``xml_chars`` removes what XML 1.0 does not allow (C0 controls but tab, line feed and
-carriage return; lone surrogates; U+FFFE and U+FFFF) and what it discourages and HTML
-calls a parse error, which the Nu checker reports (the controls U+007F to U+009F, and
-the noncharacters U+FDD0 to U+FDEF and U+nFFFE, U+nFFFF of every plane). They are
-removed, not replaced by U+FFFD: none of them is text a person typed, and a submission's
-text is cleaned the same way. A text without them comes back as it is (the same object):
+``xml_chars`` replaces by U+FFFD (the replacement character) each character of
+``content.types.FORBIDDEN``, the set the models refuse: what XML 1.0 does not allow, and
+what HTML calls a parse error. Replaced, never removed: removing one would join what it
+separated, and a sanitised ``<a href="java&#1;script:…">`` (a harmless relative address,
+once nh3 has decoded the reference) would become a live ``javascript:`` link. A text
+without them comes back as it is (the same object):
 a valid call is written byte for byte as before.
 """
 
@@ -27,8 +27,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def xml_chars(text: str) -> str:
-    """The text less the characters no XML or HTML document may hold (module docstring)."""
-    return FORBIDDEN.sub("", text)
+    """The text with each character no XML or HTML document may hold replaced by U+FFFD
+    (module docstring)."""
+    return FORBIDDEN.sub("\ufffd", text)
 
 
 def xml_text(text: str) -> str:
@@ -45,12 +46,12 @@ def xml_attribute(text: str) -> str:
 
 
 def utf8_text(text: str) -> str:
-    """Text a UTF-8 file can hold: the text less its lone surrogates (which a JSON
+    """Text a UTF-8 file can hold: each lone surrogate replaced by U+FFFD (a JSON
     ``\\u`` escape or a Python setting can make, and UTF-8 cannot encode). For JSON and
     CSV, whose syntax escapes or quotes every other character. Encoding is how they are
     looked for: six times faster than a search, and there is almost never one."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("", text)
+        return _SURROGATE.sub("\ufffd", text)
     return text
