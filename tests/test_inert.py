@@ -4,12 +4,14 @@ it inertly: no link, image, HTML, heading, table or mention can come from submit
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
 from gettext import NullTranslations
 from pathlib import Path
 
+import nh3
 import pytest
 from conftest import REPO, build_site, submissions_site
 from hypothesis import given, settings
@@ -75,12 +77,84 @@ def test_html_is_removed_and_entity_references_stay_as_typed(typed, kept):
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<")
+        # U+FEFF is refused before (text_problem: invisible); the HTML parser drops it
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<\ufeff")
         | st.sampled_from(["&", "lt;", "gt;", "amp;", "#60;", "#x3C;", "nbsp", ";", "\n", "\t"])
     ).map("".join)
 )
 def test_text_without_tags_is_kept_exactly(text):
     assert strip_html(text) == text
+
+
+# Elements whose contents the HTML parser reads as text (raw text, RCDATA, plaintext, CDATA
+# in foreign content): kept as text, they came back as tags once entities were decoded.
+RAW_TEXT_TAGS = ["xmp", "noembed", "textarea", "title", "iframe", "noframes", "plaintext",
+                 "noscript", "style", "script"]  # fmt: skip
+
+
+def has_tag(text: str) -> bool:
+    """Whether nh3 would strip something from the text: a tag, a comment, a declaration."""
+    return html.unescape(nh3.clean(text.replace("&", "&amp;"), tags=set())) != text
+
+
+@pytest.mark.parametrize("tag", RAW_TEXT_TAGS)
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "&lt;script&gt;",
+        "<{tag}><script>alert(1)</script></{tag}>",
+    ],
+)
+def test_raw_text_elements_never_come_back_as_markup(tag, inner):
+    cleaned = strip_html(f"Bonjour <{tag}>{inner.format(tag=tag)}</{tag}> fin")
+    assert "<" not in cleaned and "&amp;" not in cleaned, cleaned
+    assert cleaned.startswith("Bonjour ")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<svg><![CDATA[<script>alert(1)</script>]]></svg>",
+        "<math><mtext><xmp><img src=x onerror=alert(1)></xmp></mtext></math>",
+        "<xmp><xmp><script>alert(1)</script></xmp></xmp>",
+        "<plaintext><b>x</b>",
+    ],
+)
+def test_nested_and_foreign_text_never_comes_back_as_markup(typed):
+    cleaned = strip_html(typed)
+    assert "<" not in cleaned and not has_tag(cleaned), cleaned
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["<", ">", "/", "&", "lt;", "amp;", "<!--", "-->", "<![CDATA[", "]]>", "<svg>",
+             "<math>", "<mtext>", "<script>", "</script>", "<b>", "x", " ", "\n", "="]
+            + [f"<{t}>" for t in RAW_TEXT_TAGS] + [f"</{t}>" for t in RAW_TEXT_TAGS]
+        )
+        | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=4)
+    ).map("".join)
+)  # fmt: skip
+def test_stripped_text_holds_no_tag_and_is_stable(text):
+    """Control characters are refused before (``text_problem``), ``\\r`` made ``\\n``."""
+    cleaned = strip_html(text)
+    assert not has_tag(cleaned), (text, cleaned)
+    assert strip_html(cleaned) == cleaned, (text, cleaned)
+
+
+def test_a_raw_text_element_in_a_submission_writes_no_markup(site, capsys):
+    put(site, "form-1", {"id": "form-1", "type": "register-actor", "data": {
+        "name": "Club Xmp", "kind": "association",
+        "description": "Bonjour <xmp><script>alert(1)</script></xmp> et <noembed><img src=x "
+                       "onerror=alert(1)></noembed>fin"}})  # fmt: skip
+    process(site, capsys)
+    written = [p.read_text(encoding="utf-8") for p in (site / "content/actors").iterdir()]
+    club = [text for text in written if "Club Xmp" in text]
+    assert club and "Bonjour" in club[0] and "fin" in club[0]
+    assert "<script" not in club[0] and "<img" not in club[0] and "alert" not in club[0]
 
 
 def test_a_typed_entity_reference_reaches_content_and_data_as_typed(site, capsys):
@@ -267,3 +341,9 @@ def test_message_parameters_are_quoted_and_our_wording_is_not():
     assert near.translated(translations("fr"), inline_code) == (
         "`@Asso` ressemble à `asso`, qui existe déjà (`content/actors/asso.yml`)"
     )
+
+
+def test_text_that_never_settles_keeps_no_tag(monkeypatch):
+    """The last guard: were the passes to run out, no ``<`` is left to open a tag."""
+    monkeypatch.setattr("appel_a_communs.submissions.text.MAX_PASSES", 1)
+    assert strip_html("a <<b>b> c") == "a \ufffdb> c"  # one pass leaves "a <b> c"

@@ -38,6 +38,27 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+# Elements whose contents the HTML parser reads as text, not markup: raw text (``style``,
+# ``xmp``, ``iframe``, ``noembed``, ``noframes``, ``noscript``), RCDATA (``title``,
+# ``textarea``), ``plaintext`` (to the end), script data, and the CDATA sections of foreign
+# content (``svg``, ``math``); ``template`` holds an inert fragment. Kept as text, a
+# ``<script>`` inside them would come back as a tag once entities are decoded: they go,
+# contents and all.
+TEXT_CONTENT_TAGS = {
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "title",
+    "textarea", "plaintext", "svg", "math", "template",
+}  # fmt: skip
+MAX_PASSES = 16
+
+
+def _strip_once(markdown: str) -> str:
+    """One pass of nh3 with entity references read as text (every ``&`` escaped first)."""
+    cleaned = nh3.clean(
+        markdown.replace("&", "&amp;"), tags=set(), clean_content_tags=TEXT_CONTENT_TAGS
+    )
+    return html.unescape(cleaned)
+
+
 def strip_html(markdown: str) -> str:
     """Raw HTML out of a Markdown text, its words kept; Markdown syntax untouched.
 
@@ -46,11 +67,21 @@ def strip_html(markdown: str) -> str:
     so that the HTML parser reads no entity reference: ``html.unescape`` then gives back
     exactly the characters typed (``&lt;script&gt;`` stays those 14 characters, ``&``
     stays ``&``) and never turns a reference into markup.
+
+    Whatever the parser read as text (see ``TEXT_CONTENT_TAGS``) must not come back as
+    markup: the cleaning is repeated until the text no longer changes, so that what is
+    returned holds nothing nh3 would strip. Each pass that changes the text removes
+    markup and makes it shorter; should that ever fail to settle, every ``<`` left is
+    replaced by U+FFFD (the writers' rule for what must not stay, see site/xmltext.py)
+    rather than let a tag through.
     """
-    cleaned = nh3.clean(
-        markdown.replace("&", "&amp;"), tags=set(), clean_content_tags={"script", "style"}
-    )
-    return html.unescape(cleaned)
+    text = markdown
+    for _ in range(MAX_PASSES):
+        cleaned = _strip_once(text)
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text.replace("<", "\ufffd")
 
 
 def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
