@@ -73,7 +73,7 @@ def test_a_link_out_of_the_site_is_refused_never_followed(make_content, tmp_path
     assert named == sorted(
         str(content / p) for p in ("commons/fuite.md", "pages/fuite.md", "challenges/dossier")
     ), text
-    assert "content/commons/fuite.md: " in text and "outside the site" in text
+    assert "content/commons/fuite.md: " in text and "outside the content folder" in text
     assert f"'{secret}'" in text  # where it leads, as the link says it
     assert SECRET not in text
     assert not (tmp_path / "out").exists() or SECRET not in "".join(
@@ -103,9 +103,9 @@ def test_a_linked_folder_or_campaign_out_of_the_site_is_never_read(make_content,
     assert "Traceback" not in done.stderr
 
 
-def test_a_link_inside_the_site_is_still_read(make_content, tmp_path):
+def test_a_link_inside_content_is_still_read(make_content, tmp_path):
     content = make_content()
-    shared = write(tmp_path / "partage" / "velo.md", (content / "commons/covoit.md").read_text())
+    shared = write(content / "partage" / "velo.md", (content / "commons/covoit.md").read_text())
     (content / "commons/velo.md").symlink_to(os.path.relpath(shared, content / "commons"))
     site = build_site(content, tmp_path / "out")
     assert (site / "communs/velo/index.html").exists()
@@ -182,3 +182,85 @@ def test_the_pledge_issue_form_says_it_is_public():
     assert "This issue is public" in notes("pledge", "en") and "sealed" in notes("pledge", "en")
     assert "Ce ticket est public" in notes("pledge", "fr")
     assert "sealed" not in notes("join", "en")
+
+
+# --- links to folders, links out of content/, hidden pages (security review) ---------------
+
+
+def test_a_link_to_a_folder_or_a_loop_is_named_everywhere_in_content(make_content, tmp_path):
+    content = make_content({"images/logo.svg": "<svg/>", "news/.gitkeep": ""})
+    (content / "pages/loop").symlink_to("../commons", target_is_directory=True)
+    (content / "pages/me").symlink_to(".", target_is_directory=True)
+    (content / "images/tout").symlink_to("..", target_is_directory=True)
+    (content / "news/pages").symlink_to("../pages", target_is_directory=True)
+    links = ("images/tout", "news/pages", "pages/loop", "pages/me")
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1, done.stdout
+    for link in links:
+        assert f"  - content/{link}: is a link to a folder" in done.stderr, done.stderr
+    error = failed_build(content, tmp_path)
+    assert sorted(e.path for e in error.errors) == [str(content / p) for p in links], str(error)
+    assert not ABSOLUTE.search(str(error)), str(error)
+    build = run_pelican(str(content), "-o", str(tmp_path / "out2"), "-s", "pelicanconf.py")
+    assert build.returncode == 1
+    assert "content/pages/me: is a link to a folder" in build.stderr, build.stderr
+    assert not ABSOLUTE.search(build.stdout + build.stderr), build.stdout + build.stderr
+
+
+def test_a_link_to_the_sites_private_files_is_refused(make_content, tmp_path):
+    """The site's folder also holds .git/, .env and submissions/processed/ (envelopes with
+    contact details): a link is followed only to a file inside content/."""
+    site = tmp_path
+    write(site / "submissions/processed/github-12.json", '{"contact": "ada@example.org"}')
+    write(site / ".env", "GITHUB_TOKEN=ghp_the-token\n")
+    write(site / ".git/config", "[core]\n\tthe-git-config = 1\n")
+    content = make_content({"media/logo.svg": "<svg/>"})
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images/c.json").symlink_to("../../submissions/processed/github-12.json")
+    (content / "images/env.txt").symlink_to("../../.env")
+    (content / "images/git").symlink_to("../../.git", target_is_directory=True)
+    (content / "images/logo.svg").symlink_to("../media/logo.svg")  # inside content/: read
+    refused = ("images/c.json", "images/env.txt", "images/git")
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1
+    assert "  - content/images/env.txt: is a link to '../../.env', outside the content " in (
+        done.stderr
+    ), done.stderr
+    error = failed_build(content, tmp_path)
+    assert sorted(e.path for e in error.errors) == [str(content / p) for p in refused]
+    text = str(error)
+    assert "content/images/c.json: is a link to '../../submissions/processed/" in text, text
+    out = tmp_path / "out"
+    written = "".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+    for secret in ("ada@example.org", "the-token", "the-git-config"):
+        assert secret not in text + written
+
+
+def test_a_link_inside_content_is_read(make_content, tmp_path):
+    content = make_content({"media/logo.svg": "<svg/>"})
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images/logo.svg").symlink_to("../media/logo.svg")
+    site = build_site(content, tmp_path / "out")
+    assert (site / "images/logo.svg").read_text() == "<svg/>"
+
+
+@pytest.mark.parametrize("folder", ["pages", "news"])
+def test_a_hidden_page_is_named_as_a_hidden_file(make_content, tmp_path, folder):
+    content = make_content(
+        {
+            f"{folder}/.brouillon.md": "---\ntitle: Brouillon\n---\nTexte.\n",
+            f"{folder}/.drafts/y.md": "---\ntitle: Brouillon\n---\n",  # passed over
+            f"{folder}/.#a-propos.md": "lock",  # an Emacs lock: passed over
+        }
+    )
+    error = failed_build(content, tmp_path)
+    assert [(e.path, e.field) for e in error.errors] == [
+        (str(content / f"{folder}/.brouillon.md"), None)
+    ], str(error)
+    assert f"content/{folder}/.brouillon.md: a hidden file (its name starts with a dot)" in str(
+        error
+    )
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1
+    assert f"  - content/{folder}/.brouillon.md: a hidden file" in done.stderr, done.stderr
+    assert "slug" not in done.stderr, done.stderr

@@ -27,7 +27,7 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     addresses, which no page may take); the build alone checks the settings themselves."""
     from appel_a_communs.commands.site import max_file_size
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
-    from appel_a_communs.content.loader import read_page_meta
+    from appel_a_communs.content.loader import link_error, read_page_meta
     from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error
     from appel_a_communs.site.urls import (
         DEFAULT_FOLDERS,
@@ -45,7 +45,13 @@ def check_content(content: Path, today: date, constants: dict | None = None) -> 
     pages = content / PAGES_FOLDER
     found = []
     if pages.is_dir():
+        # what Pelican reads: no hidden name, no link the loader refuses (both are named
+        # by load_call, as the build names them)
         for page in sorted(p for p in pages.rglob("*") if p.suffix in MARKDOWN_SUFFIXES):
+            if any(part.startswith(".") for part in page.relative_to(pages).parts) or (
+                page.is_symlink() and link_error(page, content) is not None
+            ):
+                continue
             try:
                 meta, _ = read_page_meta(page, max_size)
                 found.append((str(page), meta.slug))

@@ -20,7 +20,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
-from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND, KINDS, ContentKind
+from appel_a_communs.content.kinds import (
+    CAMPAIGN_FILE,
+    CAMPAIGN_ROUND,
+    KINDS,
+    MARKDOWN_SUFFIXES,
+    ContentKind,
+)
 from appel_a_communs.content.models import (
     Actor,
     Campaign,
@@ -343,8 +349,8 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
     Hidden folders and files (a name that starts with a dot: ``.git``, ``.DS_Store``, an
     editor's swap file) are passed over, but a hidden file with the folder's suffix is
     named: someone likely meant it, and the call would lack it without a word. A link is
-    read only when it leads inside the site (``link_error``); a link to a folder is named,
-    never followed (no loop, no second copy of a folder)."""
+    read only when it leads to a file inside the content folder (``link_error``); a link
+    to a folder is named, never followed (no loop, no second copy of a folder)."""
     if not folder.is_dir():
         return [], []
     content = folder.parent
@@ -363,7 +369,7 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Co
                     errors.append(_hidden_error(entry.path, folder.name))
                 continue
             if entry.is_symlink():
-                problem = link_error(Path(entry.path), content, in_kind=True)
+                problem = link_error(Path(entry.path), content)
                 if problem is not None:
                     errors.append(problem)
                     continue
@@ -411,26 +417,28 @@ def _hidden_error(path: str, folder: str) -> ContentError:
     )
 
 
-def link_error(link: Path, content: Path, in_kind: bool = False) -> ContentError | None:
+def link_error(link: Path, content: Path) -> ContentError | None:
     """The error of a link in the content folder, or None when it may be read: a link is
-    followed only to a place inside the site (the folder that holds ``content``, or the
-    content folder itself). Leading elsewhere, it could publish any file of the machine
-    that builds (a key, a password file): it is named with where it leads, never read.
-    In a kind's folder (``in_kind``), a link to a folder is named, never followed."""
+    followed only to a file inside the content folder (a file linked from elsewhere in
+    ``content``). The site's folder also holds ``.git/``, ``.env`` and the processed
+    envelopes (contact details, kept out of git), and anywhere else is the machine that
+    builds (a key, a password file): a link leading there is named with where it leads,
+    never read. A link to a folder is named, never followed (no loop, no second copy of a
+    folder), wherever it leads."""
     target = Path(os.path.realpath(link))
-    roots = (Path(os.path.realpath(content.absolute().parent)), Path(os.path.realpath(content)))
+    root = Path(os.path.realpath(content))
     written = link.readlink()
-    if not any(target == root or root in target.parents for root in roots):
+    if root not in target.parents and target != root:
         return ContentError(
             str(link),
             None,
             M_(
-                "is a link to '%(target)s', outside the site: a link is followed only to a "
-                "file inside the site's folder; put the file itself here",
+                "is a link to '%(target)s', outside the content folder: a link is followed "
+                "only to a file inside content/; put the file itself here",
                 target=written,
             ),
         )
-    if in_kind and target.is_dir():
+    if target.is_dir():
         return ContentError(
             str(link),
             None,
@@ -443,17 +451,27 @@ def link_error(link: Path, content: Path, in_kind: bool = False) -> ContentError
     return None
 
 
-def links_out(content: Path) -> list[ContentError]:
-    """The links of the content folder outside the kinds' folders (pages, images,
-    campaign.yml, anything Pelican reads or copies) that lead outside the site: named
-    before Pelican writes anything, never followed (see link_error)."""
+def odd_files(content: Path) -> list[ContentError]:
+    """The odd files of the content folder outside the kinds' folders (pages, news,
+    images, campaign.yml, anything Pelican reads or copies), named before Pelican reads
+    anything: links it may not follow (see ``link_error``), and hidden files with a
+    Markdown suffix (the kinds' rule, see ``_files``). Hidden folders and other hidden
+    files are passed over: the plugin makes Pelican skip every hidden name
+    (IGNORE_FILES), and every link named here (``plugin.configure``)."""
     errors: list[ContentError] = []
     pending = [str(content)]
     while pending:
         folder = pending.pop()
         for entry in _entries(folder, errors):
             if folder == str(content) and entry.name in KINDS:
-                continue  # read by _files, which names its links
+                continue  # read by _files, which names its odd files
+            if entry.name.startswith("."):
+                name = entry.name.lower()
+                meant = name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(EDITOR_FILES)
+                if meant and folder != str(content):  # content/ itself publishes no page
+                    top = Path(entry.path).relative_to(content).parts[0]
+                    errors.append(_hidden_error(entry.path, top))
+                continue
             if entry.is_symlink():
                 problem = link_error(Path(entry.path), content)
                 if problem is not None:
@@ -669,7 +687,7 @@ def _load_catalogue(
     if not content.is_dir():
         raise ContentErrors([ContentError(str(content), None, "content folder not found")])
     site = content.absolute().parent
-    links = links_out(content)
+    links = odd_files(content)
     errors.extend(links)
 
     collections: dict[str, dict[str, Model]] = {}

@@ -53,7 +53,31 @@ def configure(pelican: Any) -> None:
     # The catalogue folders are read by the core only.
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = [*settings.get(key, []), *CATALOGUE_FOLDERS]
+    _skip_odd_files(settings)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(locale)}
+
+
+def _skip_odd_files(settings: dict[str, Any]) -> None:
+    """Pelican reads pages/ and news/ and copies images/ itself, following every link
+    (a loop 40 levels deep) and reading hidden files: it skips hidden names, as the
+    catalogue's folders do, and every link the catalogue refuses (``odd_files``), which
+    the build then names with every other content error. Skipped links stop the build,
+    so skipping a refused file's name wherever it occurs loses nothing."""
+    import glob
+
+    from appel_a_communs.content.loader import odd_files
+
+    ignored = [*settings.get("IGNORE_FILES", []), ".*"]
+    content = Path(settings["PATH"])
+    folders = []
+    for error in odd_files(content) if content.is_dir() else []:
+        path = Path(error.path)
+        if path.is_symlink():
+            folders.append(path.relative_to(content).as_posix())
+            ignored.append(glob.escape(path.name))
+    settings["IGNORE_FILES"] = ignored
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        settings[key] = [*settings.get(key, []), *folders]
 
 
 def _configure_jinja(settings: dict[str, Any]) -> None:
