@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from lxml import etree
+from markdown_it import MarkdownIt
 from pelican import Pelican
 from pelican.settings import read_settings
 
@@ -113,6 +117,50 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under root with a hash of its bytes, lock file aside: two trees compare
+    equal when a run changed nothing (a rerun is idempotent, a refusal writes nothing)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+# --- hostile input and the strict readers of what comes out (issue 24) --------------------
+
+BLNS = REPO / "tests" / "corpora" / "blns" / "blns.json"
+"""The Big List of Naughty Strings, vendored with its licence and source (README there)."""
+
+
+@functools.cache
+def naughty_strings() -> tuple[str, ...]:
+    """The Big List of Naughty Strings, read once per session. Vendored, never optional:
+    a test that skipped without it would pass having checked nothing."""
+    return tuple(json.loads(BLNS.read_text(encoding="utf-8")))
+
+
+def strict_xml(data: str | bytes) -> etree._Element:
+    """The document read by lxml with no recovery (any well-formedness error raises), no
+    entity expansion and no network; ``huge_tree`` only lifts lxml's size limits, which a
+    hostile build's feeds may pass without being ill-formed."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(data, parser)
+
+
+@functools.cache
+def gfm() -> MarkdownIt:
+    """Markdown as GitHub renders it in an issue comment or a pull request body: CommonMark
+    with raw HTML, tables, strikethrough and bare addresses made links (linkify). No
+    fallback: linkify-it-py is in the test extra, and without it bare links would go
+    unchecked, so its absence fails the test."""
+    import linkify_it  # noqa: F401  (markdown-it would only fail at the first bare link)
+
+    return MarkdownIt("gfm-like")
 
 
 MINIMAL = {

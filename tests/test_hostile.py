@@ -29,10 +29,9 @@ from typing import Any
 
 import html5lib
 import lxml.html
-import markdown_it
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, build_site, write
+from conftest import MINIMAL, build_site, gfm, naughty_strings, strict_xml, write
 from lxml import etree
 from pydantic import BaseModel
 
@@ -44,8 +43,7 @@ from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES
 
-CORPUS_FILE = REPO / "tests" / "corpora" / "blns" / "blns.json"
-STRINGS: list[str] = json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
+STRINGS: list[str] = list(naughty_strings())
 N = len(STRINGS)
 
 # --- the free-text fields, read from the models ------------------------------------------
@@ -371,11 +369,6 @@ def _strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
-def _xml(data: bytes) -> etree._Element:
-    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
-    return etree.fromstring(data, parser)
-
-
 def _pattern(relative: str) -> str:
     """A page's template: its address with the item numbers taken out (c12 → c#)."""
     return re.sub(r"\d+", "#", relative)
@@ -468,7 +461,7 @@ def check_outputs(output: Path, theme: dict[str, Counter[str]]) -> list[str]:
                     problems.append(f"{relative}: scripts the theme did not write: {dict(extra)}")
             elif name.endswith((".xml", ".atom", ".svg")):
                 counts["xml"] += 1
-                root = _xml(data)
+                root = strict_xml(data)
                 if name.endswith(".svg"):  # an image the pages show: no script, no handler
                     problems += audit_page(relative, root)
                     problems += [f"{relative}: <script>" for _ in root.iter("{*}script")]
@@ -494,7 +487,7 @@ def check_outputs(output: Path, theme: dict[str, Counter[str]]) -> list[str]:
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     for member in archive.namelist():
                         if member.endswith(".xml"):
-                            _xml(archive.read(member))
+                            strict_xml(archive.read(member))
         except Exception as exc:  # any parser's refusal is a finding, named with its file
             problems.append(f"{relative}: {type(exc).__name__}: {str(exc)[:300]}")
     for kind in ("html", "xml", "json", "csv", "ods"):
@@ -705,21 +698,12 @@ links, images, raw HTML; bare addresses too, through linkify)."""
 
 def live_markdown(text: str) -> list[str]:
     """The tokens of a GitHub-flavoured rendering that no quoted value may produce."""
-    md = markdown_it.MarkdownIt("gfm-like") if _linkify() else markdown_it.MarkdownIt("commonmark")
     found = []
-    for token in md.parse(text):
+    for token in gfm().parse(text):
         for t in [token, *(token.children or [])]:
             if t.type in LIVE:
                 found.append(f"{t.type}: {(t.content or t.attrs.get('href', ''))!r:.80}")
     return found
-
-
-def _linkify() -> bool:
-    try:
-        import linkify_it  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")

@@ -13,18 +13,15 @@ from pathlib import Path
 
 import nh3
 import pytest
-from conftest import REPO, build_site, submissions_site
+from conftest import build_site, gfm, naughty_strings, submissions_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from appel_a_communs.i18n import M_, translations
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.messages import inline_code, visible
 from appel_a_communs.submissions.text import strip_html
-
-BLNS = REPO / "tests/corpora/blns/blns.json"
 
 
 @pytest.fixture
@@ -222,14 +219,11 @@ LIVE = {"link_open", "image", "html_inline", "html_block", "table_open", "s_open
 REFERENCE = re.compile(r"@[A-Za-z0-9]|#[0-9]|\b[0-9a-f]{7,40}\b")
 # Words of the hostile values that our own wording never uses.
 FOREIGN = ("e.vil", "octocat", "onerror", "heading", "backticks", "hidden", "fence", "---")
-GFM = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(
-    ["linkify", "table", "strikethrough"]
-)
 
 
 def flat(markdown: str) -> list[Token]:
     out = []
-    for token in GFM.parse(markdown):
+    for token in gfm().parse(markdown):
         out.append(token)
         out.extend(token.children or ())
     return out
@@ -289,7 +283,7 @@ def test_reports_and_summaries_quote_submitted_values_inertly(site, capsys):
         code = assert_inert(text, headings=3, strong=0)
         assert "## Français" in text and "## English" in text
     text = (site / "submissions/rejected/backticks.report.md").read_text(encoding="utf-8")
-    assert GFM.parse(text)[1].children[1].content == BACKTICK_ID  # the title's code span
+    assert gfm().parse(text)[1].children[1].content == BACKTICK_ID  # the title's code span
     text = (site / "submissions/rejected/ha0.report.md").read_text(encoding="utf-8")
     code = assert_inert(text, headings=3, strong=0)
     assert "'[x](https://e.vil) @octocat'" in code  # shown as the value pydantic saw
@@ -299,9 +293,8 @@ def test_reports_and_summaries_quote_submitted_values_inertly(site, capsys):
     assert "crlf\\r\\n# heading" in assert_inert(crlf, headings=3, strong=0)
 
 
-@pytest.mark.skipif(not BLNS.is_file(), reason="the Big List of Naughty Strings is not vendored")
 def test_the_big_list_of_naughty_strings_is_quoted_inertly(site, capsys):
-    naughty = json.loads(BLNS.read_text(encoding="utf-8"))
+    naughty = list(naughty_strings())
     for i, value in enumerate(naughty):  # one envelope each, for its own id
         put(site, f"n{i}", {"id": value, "type": value, "submitted_at": value, "source": value})
     put(site, "lists", {"id": "form-lists", "type": "propose-common", "data": {
@@ -319,7 +312,7 @@ def test_the_big_list_of_naughty_strings_is_quoted_inertly(site, capsys):
 @given(st.lists(st.sampled_from(["`", "``", " ", "\n", "\x00", "\u2028", "x", "@a", "é"])
                 | st.text(max_size=5)).map("".join))  # fmt: skip
 def test_any_value_is_one_code_span_showing_it(value):
-    tokens = GFM.parseInline(f"a {inline_code(value)} b")[0].children
+    tokens = gfm().parseInline(f"a {inline_code(value)} b")[0].children
     assert [t.type for t in tokens] == ["text", "code_inline", "text"], (value, tokens)
     assert tokens[1].content == (visible(value) or " ")
 

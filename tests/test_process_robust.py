@@ -11,14 +11,13 @@ the faulty envelope between two good ones (the inbox is processed in name order)
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 from decimal import InvalidOperation
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, submissions_site
+from conftest import REPO, submissions_site, tree
 
 from appel_a_communs.submissions import process as process_module
 from appel_a_communs.submissions.cli import main
@@ -64,15 +63,6 @@ def run(site: Path, capsys) -> tuple[int, str, str]:
 def plain(markdown: str) -> str:
     """Without the backticks that quote values (their quoting is not this file's concern)."""
     return markdown.replace("`", "")
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file under root with a hash of its bytes, lock file aside."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock"
-    }
 
 
 def records(site: Path) -> dict[str, dict]:

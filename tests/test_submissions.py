@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, build_site, write
+from conftest import MINIMAL, REPO, build_site, tree, write
 
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
@@ -60,15 +59,6 @@ def put(
 def process(site: Path, *args: str, capsys=None) -> tuple[int, str]:
     code = main(["--root", str(site), "process", "--today", "2026-11-26", *args])
     return code, capsys.readouterr().out if capsys else ""
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file under root with a hash of its bytes, lock file aside."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock"
-    }
 
 
 COMMON = {

@@ -24,8 +24,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import REPO, build_site
-from lxml import etree
+from conftest import REPO, build_site, naughty_strings, strict_xml
 
 from appel_a_communs.site.atom import AtomEntry, atom_document
 from appel_a_communs.site.exact_json import exact_json
@@ -33,8 +32,6 @@ from appel_a_communs.site.jobs import Output, compact_json, robots_text, write_s
 from appel_a_communs.site.jsonld import script_text
 from appel_a_communs.site.statements import Column, Sheet, odf_row, rows_xml, sheet_csv, workbook
 from appel_a_communs.site.xmltext import xml_chars
-
-BLNS = REPO / "tests" / "corpora" / "blns" / "blns.json"
 
 EXPLICIT = [
     "",
@@ -61,9 +58,7 @@ ODD = ["\ud800", "\ufffe", "\uffff", "\u2028", "\u2029"]
 
 def hostile_corpus() -> list[str]:
     strings = [*EXPLICIT, *(f"a{c}b" for c in CONTROLS + ODD), "".join(CONTROLS + ODD)]
-    if BLNS.exists():
-        strings += json.loads(BLNS.read_text(encoding="utf-8"))
-    return list(dict.fromkeys(strings))
+    return list(dict.fromkeys([*strings, *naughty_strings()]))
 
 
 HOSTILE = hostile_corpus()
@@ -98,12 +93,6 @@ def as_xml_text(text: str) -> str:
 def encodable(text: str) -> str:
     """What a UTF-8 file can hold: each lone surrogate replaced by U+FFFD."""
     return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
-
-
-def strict_xml(text: str | bytes) -> etree._Element:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
-    return etree.fromstring(data, parser)
 
 
 def no_forbidden(text: str) -> None:
