@@ -51,7 +51,12 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken
 
-from appel_a_communs.content.types import FORBIDDEN, LINE_SEPARATORS, character_problem
+from appel_a_communs.content.types import (
+    FORBIDDEN,
+    LINE_SEPARATORS,
+    SURROGATE,
+    character_problem,
+)
 from appel_a_communs.i18n import M_, Message
 
 try:
@@ -75,8 +80,7 @@ _BOOL = {
     "False": False,
     "FALSE": False,
 }
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_FORBIDDEN = re.compile("[\x85\u2028\u2029]|(?<!^)\ufeff")
+_FORBIDDEN = re.compile(f"[{''.join(LINE_SEPARATORS)}]|(?<!^)\ufeff")
 _FORBIDDEN_NAMES = {**LINE_SEPARATORS, "\ufeff": "byte order mark (U+FEFF)"}
 _REFUSED_CHARACTER = re.compile(f"{_FORBIDDEN.pattern}|{Reader.NON_PRINTABLE.pattern}")
 """What no YAML file may hold as such: the characters YAML 1.1 and 1.2 read differently
@@ -360,7 +364,7 @@ def _scalar(event: ScalarEvent, line: int, path: Path_) -> Any:
         # readers disagree about the lines of spaces of a block text without text
         message = M_("a block text ('|' or '>') without text; write '' for an empty text")
         raise StrictYAMLError(message, line, path)
-    if event.style == '"' and _SURROGATE.search(event.value):
+    if event.style == '"' and SURROGATE.search(event.value):
         raise StrictYAMLError(
             M_("a \\u escape names a lone surrogate, not a character"), line, path
         )
@@ -467,7 +471,7 @@ class _Builder:
             raise StrictYAMLError(M_("merge keys (<<) are not allowed"), line, parent.path)
         if not event.style and key in _NULL:
             raise StrictYAMLError(M_("a key is missing (or is null)"), line, parent.path)
-        if _SURROGATE.search(key):
+        if SURROGATE.search(key):
             raise StrictYAMLError(M_("a \\u escape names a lone surrogate"), line, parent.path)
         if key in parent.value:
             raise StrictYAMLError(M_("duplicate key '%(key)s'", key=key), line, (*parent.path, key))
@@ -743,7 +747,7 @@ def _has_surrogate(value: Any) -> bool:
     while todo:
         item = todo.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item):
+            if SURROGATE.search(item):
                 return True
         elif isinstance(item, dict):
             todo.extend(item)
@@ -771,8 +775,8 @@ def _json_line(text: str, kind: str) -> int | None:
         group, token = match.lastgroup, match.group()
         found = False
         if group == "string":
-            if kind == "surrogate" and ("\\u" in token or _SURROGATE.search(token)):
-                found = bool(_SURROGATE.search(json.loads(token)))
+            if kind == "surrogate" and ("\\u" in token or SURROGATE.search(token)):
+                found = bool(SURROGATE.search(json.loads(token)))
             elif expect_key and objects and objects[-1] is not None:
                 objects[-1].append((json.loads(token), match.start()))
             expect_key = False

@@ -36,7 +36,6 @@ _SLUG = re.compile(SLUG_PATTERN, re.ASCII)
 _AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
 _DAYS = re.compile(r"(0|[1-9][0-9]*)(\.[0-9])?", re.ASCII)
 _RATIO = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,4})?", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", re.ASCII)
 """A GitHub repository, OWNER/NAME (``fullmatch``): the one check of every place that
 names one (the site's settings, ``new``, ``labels``, ``submissions fetch github``)."""
@@ -142,13 +141,14 @@ Slug = Annotated[
 _ASTRAL = "".join(f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 17))
 FORBIDDEN = re.compile("[^ -~\t\n\r\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd" + _ASTRAL + "]")
 """The characters no published file may hold, the one set of the models (which refuse
-them) and of the writers (``site.xmltext``, which remove any that reach them anyway): what
-XML 1.0 cannot carry (C0 controls but tab, line feed and carriage return; lone surrogates;
-U+FFFE, U+FFFF), which makes a feed or a sitemap no XML at all, and what HTML calls a
-parse error and the Nu checker a forbidden code point (the controls U+007F to U+009F, the
-noncharacters U+FDD0 to U+FDEF and U+nFFFE, U+nFFFF of every plane). None of them is text
-a person types. Written as every character but those allowed, printable ASCII first: one
-scan settles a page, and most of it on the first range."""
+them) and of the writers (``site.xmltext``, which replace any that reach them anyway by
+U+FFFD: its docstring says why never remove): what XML 1.0 cannot carry (C0 controls but
+tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF), which makes a feed
+or a sitemap no XML at all, and what HTML calls a parse error and the Nu checker a
+forbidden code point (the controls U+007F to U+009F, the noncharacters U+FDD0 to U+FDEF
+and U+nFFFE, U+nFFFF of every plane). None of them is text a person types. Written as
+every character but those allowed, printable ASCII first: one scan settles a page, and most
+of it on the first range."""
 LINE_SEPARATORS = {
     "\x85": "next-line (U+0085)",
     "\u2028": "line separator (U+2028)",
@@ -156,7 +156,10 @@ LINE_SEPARATORS = {
 }
 """Line breaks that YAML 1.1 and 1.2 read differently and Markdown does not see: refused
 in a YAML file (``strict_yaml``), so in any text, wherever it comes from."""
-_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR = re.compile(f"[{''.join(LINE_SEPARATORS)}]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate (a JSON or YAML ``\\u`` escape can make one; UTF-8 cannot encode it):
+what ``strict_yaml`` refuses by name and ``site.xmltext.utf8_text`` replaces."""
 
 
 def character_problem(text: str) -> Message | None:
@@ -478,7 +481,7 @@ def check_url(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(M_("expected a URL, got %(value)s", value=_describe(value)))
     text = value.strip()
-    if _CONTROL.search(text) or FORBIDDEN.search(text) or any(ch.isspace() for ch in text):
+    if FORBIDDEN.search(text) or any(ch.isspace() for ch in text):
         raise ValueError(M_("a URL cannot contain spaces or control characters"))
     try:
         parts = urlsplit(text)

@@ -5,9 +5,10 @@ feedgenerator's ``Atom1Feed`` writes (``tests/test_feed_widget.py`` compares the
 sites), except that a feed without entries is dated with the build day, not the clock: a
 build is the same on every run.
 
-A character XML cannot hold, from whatever field, is removed rather than make the whole
-feed unreadable: the document goes through ``xmltext.xml_chars`` once (escaping neither
-makes nor takes such characters), which costs less than once for each of its texts."""
+A character XML cannot hold, from whatever field, is replaced by U+FFFD rather than make
+the whole feed unreadable (``site/xmltext.py`` says why replaced, never removed): the
+document goes through ``xmltext.xml_chars`` once (escaping neither makes nor takes such
+characters), which costs less than once for each of its texts."""
 
 from __future__ import annotations
 

@@ -28,8 +28,9 @@ def number_text(value: Decimal | int) -> str:
 def exact_json(data: Any, indent: str | None = None) -> str:
     """JSON of dicts, lists, strings, booleans, integers and Decimals (never a float):
     compact, or indented by two spaces a level when ``indent`` is given (the margin of
-    the first level). A lone surrogate, which the UTF-8 file cannot hold, is removed
-    (``xmltext.utf8_text``): JSON's syntax is ASCII, so only strings lose it."""
+    the first level). A lone surrogate, which the UTF-8 file cannot hold, is replaced by
+    U+FFFD (``xmltext.utf8_text``, which says why): JSON's syntax is ASCII, so only
+    strings hold one."""
     return utf8_text(_json(data, indent))
 
 

@@ -646,7 +646,7 @@ def csv_text(rows: list[list[str]]) -> str:
     delimiter, a quote or a line feed (``csv``'s minimal quoting), or a carriage return,
     which that quoting leaves bare and readers (``csv``, spreadsheets) take for the end of
     the row: a row holding one is written again with every cell quoted. Lone surrogates
-    are removed (``xmltext.utf8_text``)."""
+    are replaced by U+FFFD (``xmltext.utf8_text``, which says why)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     text = out.getvalue()

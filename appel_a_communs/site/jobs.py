@@ -46,8 +46,8 @@ def chunks(items: list[Any], size: int) -> list[list[Any]]:
 def compact_json(data: Any) -> str:
     """Data files are for programs: compact JSON, which the C encoder writes (an indented
     one goes through the pure-Python encoder, several times slower at 50 000 pledges).
-    A lone surrogate, which UTF-8 cannot hold, is removed (``xmltext.utf8_text``): JSON's
-    syntax is ASCII, so only strings lose it."""
+    A lone surrogate, which UTF-8 cannot hold, is replaced by U+FFFD (``xmltext.utf8_text``,
+    which says why): JSON's syntax is ASCII, so only strings hold one."""
     return utf8_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 

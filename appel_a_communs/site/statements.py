@@ -301,8 +301,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 @lru_cache(maxsize=8192)
 def _escape(text: str) -> str:
     """Text for XML content (``xmltext.xml_text``: the characters XML cannot hold are
-    removed, & < > escaped), as odfpy writes a text node once ``odf_row`` has removed
-    the same characters (odfpy itself would make them U+FFFD). Slugs, statuses and
+    replaced by U+FFFD, as ``site/xmltext.py`` says why; & < > escaped), as odfpy writes
+    a text node once ``odf_row`` has replaced the same characters. Slugs, statuses and
     currencies repeat on every row: each is escaped once."""
     return xml_text(text)
 
@@ -351,8 +351,7 @@ def _cell_writer(column: Column, currency: str) -> Callable[[Cell], str]:
         if cell is None or cell == "":
             return "<table:table-cell/>"
         text = cell_text(cell, column)
-        # A text of nothing but removed characters: an empty paragraph, as odfpy writes it.
-        paragraph = f"<text:p>{escaped}</text:p>" if (escaped := _escape(text)) else "<text:p/>"
+        paragraph = f"<text:p>{_escape(text)}</text:p>"  # a non-empty cell has a text
         if not value:
             return f"<table:table-cell{opening}>{paragraph}</table:table-cell>"
         return f'<table:table-cell{opening} {value}="{text}">{paragraph}</table:table-cell>'

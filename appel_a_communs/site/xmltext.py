@@ -18,12 +18,9 @@ a valid call is written byte for byte as before.
 
 from __future__ import annotations
 
-import re
 from xml.sax.saxutils import escape, quoteattr
 
-from appel_a_communs.content.types import FORBIDDEN
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from appel_a_communs.content.types import FORBIDDEN, SURROGATE
 
 
 def xml_chars(text: str) -> str:
@@ -53,5 +50,5 @@ def utf8_text(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
+        return SURROGATE.sub("\ufffd", text)
     return text

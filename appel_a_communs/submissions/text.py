@@ -17,14 +17,14 @@ from appel_a_communs.i18n import M_
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 INVISIBLE = set("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061"
                 "\u2062\u2063\u2064\u3164\ufeff\uffa0")  # fmt: skip
-CONTROL_OK = {"\n", "\t"}
 
 
 def text_problem(value: str) -> str | None:
     """Why a submitted text is refused, or None: first what no text may hold, in the words
-    of the models (``types.character_problem``: what XML cannot carry, line separators),
-    then what a submission may not bring (bidi controls, invisible and control
-    characters). It reads the text as sent, before ``normalise`` and nh3 change it."""
+    of the models (``types.character_problem``: what XML cannot carry, which holds every
+    control character but tab and line breaks, and line separators), then what a
+    submission may not bring (bidi controls, invisible characters). It reads the text as
+    sent, before ``normalise`` and nh3 change it."""
     problem = character_problem(value)
     if problem:
         return problem
@@ -33,8 +33,6 @@ def text_problem(value: str) -> str | None:
             return M_("contains a bidirectional control character (U+%(code)04X)", code=ord(char))
         if char in INVISIBLE:
             return M_("contains an invisible character (U+%(code)04X)", code=ord(char))
-        if unicodedata.category(char) == "Cc" and char not in CONTROL_OK and char != "\r":
-            return M_("contains a control character (U+%(code)04X)", code=ord(char))
     return None
 
 
