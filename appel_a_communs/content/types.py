@@ -50,16 +50,26 @@ def slugify(text: str, size: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:size].strip("-")
 
 
-def clip_slug(slug: str, size: int = MAX_SLUG) -> str:
-    """A slug of at most ``size`` characters: as it is when it fits, else cut and ended by
-    a hash of the whole, so that two long slugs sharing their start stay two, and the same
-    one gives the same result on every run (the ids of imported submissions)."""
-    if len(slug) <= size:
-        return slug
+def clip(text: str, size: int) -> str:
+    """``text`` when its UTF-8 form holds at most ``size`` bytes, else cut (never in the
+    middle of a character, nor before a dash) and ended by ``-`` and a hash of the whole, so
+    that two long texts sharing their start stay two, and the same one gives the same result
+    on every run. Bytes, not characters: a file name is limited in bytes (a slug's bytes are
+    its characters). The one cut of the ids of imported submissions (``clip_slug``) and of
+    the file names made from ids and inbox names (``envelope.bounded_name``)."""
+    whole = text.encode("utf-8", "surrogateescape")  # a file name may hold any bytes
+    if len(whole) <= size:
+        return text
     import hashlib
 
-    digest = hashlib.sha256(slug.encode()).hexdigest()[:10]
-    return f"{slug[: size - len(digest) - 1].rstrip('-')}-{digest}"
+    digest = hashlib.sha256(whole).hexdigest()[:10]
+    head = whole[: size - len(digest) - 1].decode("utf-8", "ignore").rstrip("-")
+    return f"{head}-{digest}"
+
+
+def clip_slug(slug: str, size: int = MAX_SLUG) -> str:
+    """A slug of at most ``size`` characters (``clip``): the ids of imported submissions."""
+    return clip(slug, size)
 
 
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +21,7 @@ from appel_a_communs.content.strict_yaml import (
     load_json,
     load_mapping,
 )
-from appel_a_communs.content.types import Line, Slug
+from appel_a_communs.content.types import Line, Slug, clip
 from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
 
@@ -165,33 +165,42 @@ def _fsync_dir(folder: Path) -> None:
 
 NAME_MAX = 255
 """Bytes in one file name (ext4, XFS, Btrfs, APFS…): a longer name cannot be written."""
-TEMP_ROOM = len(".") + len(".4194304.tmp")
-"""What ``_temp`` adds to a name: a dot, the process id (Linux's largest has 7 digits)."""
+MAX_PID = 4194304
+"""Linux's largest process id (``/proc/sys/kernel/pid_max`` at most): 7 digits."""
+TEMP_GLOB = ".*.tmp"
+"""What every temporary file's name matches (``temp_of``), to find those of a killed run."""
+_TEMP = re.compile(r"\.(.+)\.[0-9]+\.tmp", re.DOTALL)
+
+
+def temp_of(path: Path, pid: int | None = None) -> Path:
+    """The hidden temporary file in which ``path`` is written (by the process ``pid``, this
+    one by default) before it takes its name: no reader ever sees half a file, and the
+    loader skips it (its name starts with a dot)."""
+    return path.with_name(f".{path.name}.{os.getpid() if pid is None else pid}.tmp")
+
+
+def temp_target(name: str) -> str | None:
+    """The name of the file a temporary file (``temp_of``) was for; None if ``name`` is not
+    a temporary file's."""
+    found = _TEMP.fullmatch(name)
+    return found[1] if found else None
+
+
+TEMP_ROOM = len(temp_of(Path("x"), MAX_PID).name) - len("x")
+"""What ``temp_of`` adds to a name, at most."""
 
 
 def bounded_name(stem: str, suffix: str) -> str:
     """``stem + suffix``, or, when that and its temporary file would not fit in a file name,
-    ``stem`` cut plus a stable hash of all of it: the names made from ids and inbox names
+    ``stem`` cut (``types.clip``) so that they do: the names made from ids and inbox names
     (records, reports), whose contents name the envelope in full."""
-    name = stem + suffix
-    limit = NAME_MAX - TEMP_ROOM
-    if len(os.fsencode(name)) <= limit:
-        return name
-    whole = os.fsencode(stem)
-    digest = hashlib.sha256(whole).hexdigest()[:12]
-    room = limit - len(os.fsencode(suffix)) - len(digest) - 1
-    head = whole[:room].decode("utf-8", "ignore")  # never half a character
-    return f"{head}-{digest}{suffix}"
-
-
-def _temp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    return clip(stem, NAME_MAX - TEMP_ROOM - len(os.fsencode(suffix))) + suffix
 
 
 def _write_temp(path: Path, text: str) -> Path:
     """``text`` on disk (fsynced) in a hidden temporary file beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp(path)
+    temp = temp_of(path)
     try:
         with temp.open("w", encoding="utf-8") as out:
             out.write(text)

@@ -11,8 +11,10 @@ wording stays plain.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from gettext import NullTranslations
+from typing import Literal
 
 from babel import Locale
 
@@ -27,15 +29,25 @@ HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 points, line and paragraph separators: shown as escapes, never copied through."""
 
 
+Status = Literal["added", "unchanged", "rejected", "failed"]
+"""What became of an envelope: ``added``; ``unchanged`` (an earlier, interrupted run wrote
+it already); ``rejected`` (with a report); ``failed``: neither processed nor rejected, it
+stays in the inbox until a maintainer fixes the cause (``Outcome.fault``)."""
+
+
 @dataclass
 class Outcome:
     id: str
     type: str
-    status: str
-    """added, unchanged (already written by an earlier, interrupted run) or rejected."""
+    status: Status
     files: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    inbox: str = ""
+    """The envelope's file, named from the site (``submissions/inbox/<name>``)."""
+    fault: str = ""
+    """Why a ``failed`` envelope could be neither processed nor rejected: a tool's error,
+    whose text may hold submitted values (a file name made from an id)."""
 
 
 def visible(value: str) -> str:
@@ -113,22 +125,26 @@ def rejection_report(outcome: Outcome, language: str = "fr") -> str:
     return "\n".join([f"# {' / '.join(titles)}", "", *sections])
 
 
-def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
-    """A Markdown summary fit for a pull-request body; contact details never appear."""
+def summary(
+    outcomes: list[Outcome], dry_run: bool = False, left: Sequence[tuple[str, str]] = ()
+) -> str:
+    """A Markdown summary fit for a pull-request body; contact details never appear. What
+    stays in the inbox is in it too, not only in the log of the run: the envelopes that
+    could be neither processed nor rejected (``failed``), and ``left``, the inbox's other
+    entries (a file named from the site, and what to do)."""
     added = [o for o in outcomes if o.status in ("added", "unchanged")]
     rejected = [o for o in outcomes if o.status == "rejected"]
+    failed = [o for o in outcomes if o.status == "failed"]
     warnings = [(o, w) for o in outcomes for w in o.warnings]
     title = (
         "Soumissions (essai à blanc) / Submissions (dry run)"
         if dry_run
         else "Soumissions / Submissions"
     )
-    lines = [
-        f"## {title}",
-        "",
-        f"**{len(added)} ajoutée(s) / added, {len(rejected)} refusée(s) / rejected**",
-        "",
-    ]
+    counts = f"{len(added)} ajoutée(s) / added, {len(rejected)} refusée(s) / rejected"
+    if failed:
+        counts += f", {len(failed)} non traitée(s) / not processed"
+    lines = [f"## {title}", "", f"**{counts}**", ""]
     if not outcomes:
         lines += ["Aucune soumission en attente. / No submission waiting.", ""]
     if added:
@@ -148,5 +164,15 @@ def summary(outcomes: list[Outcome], dry_run: bool = False) -> str:
         for o in rejected:
             lines.append(f"- {inline_code(o.id)} ({inline_code(o.type)}):")
             lines += ["  " + line for line in _error_lines(o.errors, NullTranslations())]
+        lines.append("")
+    if failed or left:
+        lines += ["### Non traitées / Not processed", ""]
+        lines += [
+            f"- {inline_code(o.id)} ({inline_code(o.type)}), {inline_code(o.inbox)}: "
+            f"{inline_code(o.fault)}; reste dans la boîte / stays in the inbox (corriger la "
+            "cause puis relancer / fix the cause, then run process again)"
+            for o in failed
+        ]
+        lines += [f"- {inline_code(name)}: {why}" for name, why in left]
         lines.append("")
     return "\n".join(lines)

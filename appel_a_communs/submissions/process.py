@@ -8,8 +8,9 @@ never overwrites), then the record, then the envelope moved out of the inbox, la
 from __future__ import annotations
 
 import fcntl
+import glob
+import json
 import os
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from appel_a_communs.commands.site import (
     site_constants,
     site_language,
 )
-from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import (
     Catalogue,
@@ -56,20 +57,18 @@ from appel_a_communs.i18n import M_, Message
 from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.envelope import (
     ENVELOPE_SUFFIXES,
+    TEMP_GLOB,
     Envelope,
     bounded_name,
     envelope_json,
     read_envelope,
+    temp_target,
     write_atomic,
     write_new,
 )
 from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
-from appel_a_communs.submissions.messages import (  # noqa: F401 (re-exported)
-    Outcome,
-    rejection_report,
-    summary,
-)
+from appel_a_communs.submissions.messages import Outcome, rejection_report
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 
 FOLDER = {
@@ -81,8 +80,6 @@ FOLDER = {
     "report": "reports",
 }
 SLUG_TRIES = 100
-_TEMP = re.compile(r"\.(.+)\.[0-9]+\.tmp", re.DOTALL)
-"""A temporary file's name (``envelope._temp``): the name of the file being written in it."""
 """How many identifiers a report's title may yield (its slug, then slug-2, slug-3…)."""
 
 
@@ -155,6 +152,11 @@ class Processor:
         self.today = today or date.today()
         self.notes: list[str] = []
         """For maintainers (the CLI prints them on stderr): odd inbox entries, tool faults."""
+        self.left: list[tuple[str, str]] = []
+        """The inbox's entries that are no envelope (``odd_entries``), for the summary."""
+        self.taken: dict[str, str] = {}
+        """The ids of the envelopes this run processed, each with its envelope's file (named
+        from the site): a second envelope bearing one is refused (``_taken_by``)."""
         try:
             self.catalogue = load_catalogue(
                 self.content, processes=usable_cpus(), max_file_size=self.max_file_size
@@ -182,32 +184,34 @@ class Processor:
             return []
         return sorted(p for p in self.inbox.iterdir() if _odd_entry(p) is None)
 
-    def odd_entries(self) -> list[str]:
+    def odd_entries(self) -> list[tuple[str, str]]:
         """What the inbox holds besides envelopes, each named as the site root sees it, with
         what to do: never skipped silently (``.gitkeep`` aside, which keeps the folder in
         git)."""
         if not self.inbox.is_dir():
             return []
         return [
-            f"{_shown(self._relative_path(p))}: not processed: {why}"
+            (self._named(p), why)
             for p in sorted(self.inbox.iterdir())
             if (why := _odd_entry(p)) is not None and p.name != ".gitkeep"
         ]
 
     def run(self, dry_run: bool = False) -> list[Outcome]:
         """Process the inbox; the caller holds the run lock (``run_lock``) unless dry.
-        ``notes`` then says, for maintainers, what the inbox holds besides envelopes and
-        which envelope met a fault of the tool."""
+        ``left`` then holds what the inbox holds besides envelopes, and ``notes`` says it,
+        for maintainers, with which envelope met a fault of the tool."""
         if not dry_run:
             self.remove_temporaries()
-        self.notes = self.odd_entries()
+        self.left = self.odd_entries()
+        self.notes = [f"{name}: not processed: {why}" for name, why in self.left]
         return [self.process(path, dry_run) for path in self.envelopes()]
 
     def remove_temporaries(self) -> None:
         """Temporary files of a killed run: under the lock nobody else is writing them."""
         for folder in (self.content, self.root / "submissions"):
-            for temp in folder.rglob(".*.tmp"):
-                temp.unlink(missing_ok=True)
+            for temp in folder.rglob(TEMP_GLOB):
+                if temp_target(temp.name) is not None:
+                    temp.unlink(missing_ok=True)
 
     # --- one envelope ---------------------------------------------------------------
 
@@ -217,19 +221,26 @@ class Processor:
         deeply nested for the tool) takes back the files this run wrote for the envelope
         and rejects it with a report saying so, and the run goes on to the next envelope.
         If even that fails, the envelope stays in the inbox as it was (status ``failed``)."""
-        outcome = Outcome(path.stem, "?", "rejected")
+        outcome = Outcome(path.stem, "?", "rejected", inbox=self._named(path))
         writes = _Writes()
         try:
             self._process(path, dry_run, outcome, writes)
             return outcome
         except Exception as exc:  # one envelope never stops the others
-            fault = self._fault(exc)
+            return self._settle_fault(path, self._fault(exc), dry_run, outcome, writes)
+
+    def _settle_fault(
+        self, path: Path, fault: str, dry_run: bool, outcome: Outcome, writes: _Writes
+    ) -> Outcome:
+        """After an unexpected error (``fault``, in words): the files written for the
+        envelope taken back (``writes``) and the envelope rejected with a report saying so;
+        if either cannot be done, it stays in the inbox (``failed``)."""
         if writes.moved:  # settled already; only the catalogue kept in memory may lack it
             self.notes.append(f"{_shown(path.name)}: {fault} after it was moved")
             return outcome
-        where = _shown(self._relative_path(path))
+        where = outcome.inbox
         if not self._undo(writes):
-            outcome.status = "failed"
+            outcome.status, outcome.fault = "failed", fault
             self.notes.append(
                 f"{where}: {fault}, and the files written for it could not all be removed; "
                 "it stays in the inbox: fix the cause and run process again"
@@ -250,17 +261,17 @@ class Processor:
             return outcome
         writes = _Writes()
         try:
-            self._reject(path, outcome, writes)
+            report = self._reject(path, outcome, writes)
         except Exception as exc:  # the report cannot be written either: leave the envelope
             self._undo(writes)
-            outcome.status = "failed"
+            outcome.status, outcome.errors = "failed", []
+            outcome.fault = f"{fault}; and it could not be rejected ({self._fault(exc)})"
             self.notes.append(
-                f"{where}: {fault}; and it could not be rejected ({self._fault(exc)}): "
-                "it stays in the inbox: fix the cause and run process again"
+                f"{where}: {outcome.fault}: it stays in the inbox: fix the cause and run "
+                "process again"
             )
             return outcome
-        report = _shown(self._relative_path(self.report_path(path)))
-        self.notes.append(f"{where}: {fault}; rejected, see {report}")
+        self.notes.append(f"{where}: {fault}; rejected, see {self._named(report)}")
         return outcome
 
     def _process(self, path: Path, dry_run: bool, outcome: Outcome, writes: _Writes) -> None:
@@ -278,6 +289,7 @@ class Processor:
                 text = content_text(item, KINDS[target.parent.name].markdown)
                 self._round_trip(target, text, envelope.id)
                 relative = target.relative_to(self.root).as_posix()
+                self._taken_by(envelope.id, path, relative)
                 if target.exists():
                     if target.read_text(encoding="utf-8") != text:
                         raise ContentErrors(
@@ -297,13 +309,51 @@ class Processor:
                 else:
                     outcome.status = "added"
                 outcome.files = [relative]
+                where = outcome.inbox
                 if not dry_run:
                     self._accept(path, envelope, item, target, text, outcome, writes)
+                    where = self._named(self.processed / path.name)
+                self.taken[envelope.id] = where
                 return
             except ContentErrors as exc:
                 outcome.errors = list(exc.errors)
         if not dry_run:
             self._reject(path, outcome, writes)
+
+    def _taken_by(self, ident: str, path: Path, relative: str) -> None:
+        """Refuse an envelope whose id another envelope has taken: one processed by this
+        run, or one whose record (``record_path``) names another envelope file. Two
+        envelopes never share an id (a record, a pledge file is named by it); the same
+        envelope processed again (an interrupted run, an envelope put back in the inbox)
+        is its own id's owner. A record written before records named their envelope is
+        this envelope's if it lists the same file (``relative``)."""
+        other = self.taken.get(ident)
+        if other is None:
+            try:
+                record = json.loads(self.record_path(ident).read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # no record (or none readable): the id is free
+                return
+            if not isinstance(record, dict):
+                return
+            name = record.get("envelope")
+            if name == path.name or (name is None and record.get("files") == [relative]):
+                return
+            processed = self.processed / name if isinstance(name, str) else None
+            other = self._named(processed or self.record_path(ident))
+        raise ContentErrors(
+            [
+                ContentError(
+                    ident,
+                    "id",
+                    M_(
+                        "'%(id)s' is the id of another submission, %(file)s: two submissions "
+                        "never share an id; give this one another id and submit it again",
+                        id=ident,
+                        file=other,
+                    ),
+                )
+            ]
+        )
 
     def check(self, envelope: Envelope) -> tuple[Model, Path, list[str]]:
         """The content item an envelope implies, where it goes, and what to look at twice."""
@@ -392,7 +442,7 @@ class Processor:
                         M_(
                             "'%(slug)s' is taken by %(file)s",
                             slug=slug,
-                            file=self._relative(source),
+                            file=self._named(source),
                         ),
                     )
                 ]
@@ -423,7 +473,7 @@ class Processor:
         if actor.members and login is not None:
             if any(same_login(login, member) for member in actor.members):
                 return [], []
-            where = self._relative(self.catalogue.source_of("actors", pledge.actor))
+            where = self._named(self.catalogue.source_of("actors", pledge.actor))
             return [
                 ContentError(
                     envelope.id,
@@ -474,8 +524,8 @@ class Processor:
         relevant.sources[("reports", report.slug)] = target
         errors += [
             ContentError(envelope.id, e.field, e.message)
-            for e in check_reports(relevant, call, self._relative)
-            if _about(e, report, target, self._relative(target))
+            for e in check_reports(relevant, call, self._named)
+            if _about(e, report, target, self._named(target))
         ]
         if errors:
             raise ContentErrors(errors)
@@ -555,7 +605,7 @@ class Processor:
         members = [m for s in listing for m in cat.actors[s].members]
         if login is not None and any(same_login(login, member) for member in members):
             return [], []
-        files = ", ".join(self._relative(cat.source_of("actors", s)) for s in listing)
+        files = ", ".join(self._named(cat.source_of("actors", s)) for s in listing)
         if login is None:
             why = M_(
                 "only the members listed in %(files)s may publish a report of '%(common)s', "
@@ -573,15 +623,15 @@ class Processor:
             )
         return [ContentError(envelope.id, "common", why)], []
 
-    def _relative(self, path: Path | None) -> str:
-        """A file named as the site root sees it: reports travel to issue comments, where
-        the paths of the machine that ran ``process`` mean nothing (and say too much)."""
+    def _named(self, path: Path | str | None) -> str:
+        """A file named as the site root sees it (``display_path``), its bytes that are not
+        UTF-8 shown escaped: reports travel to issue comments, where the paths of the
+        machine that ran ``process`` mean nothing (and say too much), so a file outside the
+        site is named by its name alone."""
         if path is None:
             return "?"
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.name
+        shown = display_path(path, site=self.root)
+        return _shown(Path(path).name if Path(shown).is_absolute() else shown)
 
     def _references(self, ident: str, item: Model) -> Iterator[ContentError]:
         rounds = self.catalogue.round_list if self.catalogue.rounds else []
@@ -690,12 +740,12 @@ class Processor:
         sub = round_catalogue(relevant, round_, [pledge.common], self.today)
         # no round rule depends on matching, whose funder need not be among these actors
         sub = replace(sub, campaign=round_.model_copy(update={"matching": None}))
-        errors = check_round_rules(sub, compute_funding(sub, self.today), self._relative)
+        errors = check_round_rules(sub, compute_funding(sub, self.today), self._named)
         return [
             ContentError(
                 pledge.id,
                 e.field,
-                M_("%(problem)s (%(file)s)", problem=e.message, file=self._relative(Path(e.path))),
+                M_("%(problem)s (%(file)s)", problem=e.message, file=self._named(Path(e.path))),
             )
             for e in errors
         ]
@@ -709,7 +759,7 @@ class Processor:
         if other is None or other == _slug_of(item):
             return []
         path = self.catalogue.source_of(folder, other)
-        where = self._relative(path) if path else other
+        where = self._named(path) if path else other
         return [
             M_(
                 "« %(name)s » looks like the existing '%(other)s' (%(file)s)",
@@ -732,9 +782,19 @@ class Processor:
         return self.processed / bounded_name(ident, ".record.json")
 
     def report_path(self, envelope: Path) -> Path:
-        """``submissions/rejected/<name>.report.md``, the name cut to fit (``bounded_name``):
-        an inbox file's name may already be 255 bytes long."""
-        return self.rejected / bounded_name(envelope.stem, ".report.md")
+        """``submissions/rejected/<stem>.report.md``, the name cut to fit (``bounded_name``:
+        an inbox file's name may already be 255 bytes long). When ``rejected/`` holds
+        another envelope of the same stem (``x.json`` and ``x.yml``), whose report that
+        name may be, ``<name>.report.md`` (the full file name): one report never replaces
+        another's."""
+        stem, name = envelope.stem, envelope.name
+        same_stem = self.rejected.glob(glob.escape(stem) + ".*") if self.rejected.is_dir() else ()
+        if any(
+            p.stem == stem and p.name != name and p.suffix.lower() in ENVELOPE_SUFFIXES
+            for p in same_stem
+        ):
+            stem = name
+        return self.rejected / bounded_name(stem, ".report.md")
 
     def _accept(
         self,
@@ -751,6 +811,7 @@ class Processor:
         record = {
             "id": envelope.id,
             "type": envelope.type,
+            "envelope": path.name,
             "files": outcome.files,
             "warnings": outcome.warnings,
         }
@@ -769,12 +830,14 @@ class Processor:
             name = item.name if isinstance(item, Actor) else item.title  # type: ignore[union-attr]
             self.folded[folder].setdefault(fold(name), _slug_of(item))
 
-    def _reject(self, path: Path, outcome: Outcome, writes: _Writes) -> None:
+    def _reject(self, path: Path, outcome: Outcome, writes: _Writes) -> Path:
+        """The report written, then the envelope moved to ``rejected/``: the report's path."""
         report, text = self.report_path(path), rejection_report(outcome, self.language)
         write_atomic(report, text)
         writes.files.append((report, text))
         self._move(path, self.rejected)
         writes.moved = True
+        return report
 
     def _undo(self, writes: _Writes) -> bool:
         """Remove what this run wrote for an envelope, each file only if it still holds
@@ -797,9 +860,9 @@ class Processor:
             what = exc.strerror or str(exc)
             if exc.filename is not None:
                 name = Path(os.fsdecode(exc.filename))
-                temp = _TEMP.fullmatch(name.name)  # the file being written, not its temp
-                name = name.with_name(temp[1]) if temp else name
-                what += f" ({_shown(self._relative_path(name))})"
+                target = temp_target(name.name)  # the file being written, not its temp
+                name = name.with_name(target) if target else name
+                what += f" ({self._named(name)})"
         else:
             what = str(exc)
         for root in {str(self.root.resolve()), str(self.root.absolute())} - {"/"}:
@@ -807,16 +870,6 @@ class Processor:
         what = " ".join(what.split())
         what = what if len(what) <= 300 else what[:299] + "…"
         return f"{type(exc).__name__}: {what}" if what else type(exc).__name__
-
-    def _relative_path(self, path: Path) -> str:
-        """``path`` as the site root sees it, without resolving it (it may not exist, or have
-        a name too long to look up); its name alone if it is outside."""
-        for root in (self.root, self.root.resolve(), self.root.absolute()):
-            try:
-                return path.relative_to(root).as_posix()
-            except ValueError:
-                continue
-        return path.name
 
     def _move(self, path: Path, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
