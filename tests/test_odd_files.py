@@ -264,3 +264,40 @@ def test_a_hidden_page_is_named_as_a_hidden_file(make_content, tmp_path, folder)
     assert done.returncode == 1
     assert f"  - content/{folder}/.brouillon.md: a hidden file" in done.stderr, done.stderr
     assert "slug" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("pelicanconf", "publishconf"),
+    [
+        ('import os\nCATALOGUE_FORMS_ENDPOINT = os.environ.get("ENDPOINT", "")\n', None),
+        (
+            'CATALOGUE_FORMS_ENDPOINT = ""\n',
+            f'from pelicanconf import *\nCATALOGUE_FORMS_ENDPOINT = "{ENDPOINT}"\n',
+        ),
+        ("from settings_of_the_call import *\n", None),
+    ],
+    ids=["from-the-environment", "in-publishconf", "imported"],
+)
+def test_check_raises_no_sealed_error_it_cannot_know(
+    make_content, tmp_path, pelicanconf, publishconf
+):
+    """An endpoint that pelicanconf.py computes (from the environment), or that
+    publishconf.py sets, is one ``check`` cannot read: the build may pass, so check says
+    so in a note, never in an error the build would not give."""
+    content = make_content({"rounds/2026.yml": SEALED})
+    write(tmp_path / "pelicanconf.py", pelicanconf)
+    if publishconf:
+        write(tmp_path / "publishconf.py", publishconf)
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert "sealed" not in done.stderr
+    assert "note: " in done.stdout and "CATALOGUE_FORMS_ENDPOINT" in done.stdout, done.stdout
+    build_site(content, tmp_path / "out", CATALOGUE_FORMS_ENDPOINT=ENDPOINT)  # passes
+
+
+def test_check_still_names_a_sealed_round_whose_endpoint_it_reads(make_content, tmp_path):
+    content = make_content({"rounds/2026.yml": SEALED})
+    write(tmp_path / "pelicanconf.py", 'CATALOGUE_FORMS_ENDPOINT = "formulaires"\n')
+    write(tmp_path / "publishconf.py", 'from pelicanconf import *\nSITEURL = "https://x.org"\n')
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.returncode == 1 and "content/rounds/2026.yml: sealed: " in done.stderr

@@ -210,6 +210,13 @@ def _control(
 # --- a sealed round's pledges -------------------------------------------------------
 
 
+def has_endpoint(endpoint: object) -> bool:
+    """Whether CATALOGUE_FORMS_ENDPOINT is a form backend the forms can post to: an
+    http(s) address. The one rule of the post mode's settings, of a sealed round's pledge
+    form and of ``appel-a-communs check``, so that they never disagree."""
+    return isinstance(endpoint, str) and endpoint.startswith(("https://", "http://"))
+
+
 def private_round(catalogue: Catalogue, today: date, mode: Mode) -> Round | None:
     """In the ``github`` mode, the first round whose pledges must not open a public GitHub
     issue: sealed, and not closed on ``today`` (open, or upcoming: the pledge form lets a
@@ -230,7 +237,7 @@ def pledge_channel_error(
     channel for its pledges (CATALOGUE_FORMS_ENDPOINT, the ``post`` mode's endpoint), on
     the round's file; None when the pledges have somewhere private to go."""
     round_ = private_round(catalogue, today, mode)
-    if round_ is None or endpoint.startswith(("https://", "http://")):
+    if round_ is None or has_endpoint(endpoint):
         return None
     source = catalogue.source_of("rounds", round_.slug)
     return ContentError(
@@ -261,7 +268,7 @@ def site_forms(
     issue. A build without an endpoint then stops first (``pledge_channel_error``)."""
     _ = translations(locale).gettext
     private = today is not None and private_round(catalogue, today, mode) is not None
-    if private and not endpoint.startswith(("https://", "http://")):
+    if private and not has_endpoint(endpoint):
         raise ValueError("a sealed round's pledges need an endpoint (pledge_channel_error)")
     forms = []
     for kind in SUBMISSION_TYPES:

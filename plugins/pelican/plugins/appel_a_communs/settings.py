@@ -17,6 +17,7 @@ from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import MAX_FILE_SIZE
 from appel_a_communs.content.types import GITHUB_REPO, FileSize
+from appel_a_communs.site.forms import has_endpoint
 from appel_a_communs.site.funding_manifest import is_email
 from appel_a_communs.site.urls import (
     DEFAULT_FOLDERS,
@@ -73,9 +74,7 @@ class CatalogueSettings(BaseModel):
     def _forms_deliver_somewhere(self) -> CatalogueSettings:
         if self.forms_mode == "github" and not GITHUB_REPO.fullmatch(self.github_repo):
             raise ValueError("github_repo: must be OWNER/NAME for the github forms mode")
-        if self.forms_mode == "post" and not self.forms_endpoint.startswith(
-            ("https://", "http://")
-        ):
+        if self.forms_mode == "post" and not has_endpoint(self.forms_endpoint):
             raise ValueError("forms_endpoint: must be an http(s) URL for the post forms mode")
         if self.funding_email and not is_email(self.funding_email):
             raise ValueError("funding_email: must be an email address such as call@example.org")
