@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from appel_a_communs.commands.site import Constants, SiteSettingsError, site_constants
-from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
+from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
 
 ENDPOINT = "CATALOGUE_FORMS_ENDPOINT"
 
@@ -95,7 +95,7 @@ def check_content(
         # the build may have an endpoint check cannot read: a note, never a false error
         channel_errors = []
         if notes is not None:
-            where = display_path(Path(channel.path), content.absolute().parent)
+            where = display_path(Path(channel.path), site_of(content))
             notes.append(
                 f"{ENDPOINT} is not a plain value of pelicanconf.py (computed, imported, or "
                 f"set in publishconf.py): check cannot tell whether the sealed round of "
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if errors:
         # files named from the site (the content folder's parent), as the build names them
-        print(ContentErrors(errors, site=args.content.absolute().parent), file=sys.stderr)
+        print(ContentErrors(errors, site=site_of(args.content)), file=sys.stderr)
         return 1
     for note in notes:
         print(f"note: {note}")

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def site_of(content: str | os.PathLike[str]) -> Path:
+    """The site: the folder that holds the content folder (its settings, ``submissions/``),
+    from which every message names files (``display_path``)."""
+    return Path(content).absolute().parent
+
+
 def display_path(path: str | os.PathLike[str], site: str | os.PathLike[str] | None = None) -> str:
     """The path as its reader knows it: relative to ``site`` (the folder that holds the
     content folder) when it is given and holds the path, else relative to the working

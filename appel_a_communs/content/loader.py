@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
+from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
 from appel_a_communs.content.kinds import (
     CAMPAIGN_FILE,
     CAMPAIGN_ROUND,
@@ -686,7 +686,7 @@ def _load_catalogue(
     errors: list[ContentError] = []
     if not content.is_dir():
         raise ContentErrors([ContentError(str(content), None, "content folder not found")])
-    site = content.absolute().parent
+    site = site_of(content)
     links = odd_files(content)
     errors.extend(links)
 

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
-from appel_a_communs.content.errors import ContentErrors, display_path
+from appel_a_communs.content.errors import ContentErrors, display_path, site_of
 from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
 from appel_a_communs.content.models import (
     Actor,
@@ -343,7 +343,7 @@ def load_call(
     catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
     call = compute_rounds(catalogue, today)
     # other files named in a message are named from the site, as the errors' own files
-    name = partial(display_path, site=Path(content).absolute().parent)
+    name = partial(display_path, site=site_of(content))
     errors = check_rules(call, name) + check_reports(catalogue, call, name)
     if errors:
         raise ContentErrors(errors)

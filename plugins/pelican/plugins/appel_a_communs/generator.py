@@ -12,7 +12,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from appel_a_communs.content.errors import ContentError, ContentErrors
+from appel_a_communs.content.errors import ContentError, ContentErrors, site_of
 from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import funding_manifest, jobs
 from appel_a_communs.site.build import end_build, load_for_build
@@ -65,7 +65,7 @@ class CatalogueGenerator(Generator):
             errors += [channel] if channel else []
         if errors:
             end_build()  # the build stops here: nothing to keep frozen
-            raise ContentErrors(errors, site=Path(self.path).parent)
+            raise ContentErrors(errors, site=site_of(self.path))
         self.forms = site_forms(
             self.view.catalogue,
             checked.forms_mode,
