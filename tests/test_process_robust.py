@@ -11,7 +11,9 @@ the faulty envelope between two good ones (the inbox is processed in name order)
 from __future__ import annotations
 
 import errno
+import fnmatch
 import json
+import os
 from decimal import InvalidOperation
 from pathlib import Path
 
@@ -19,9 +21,18 @@ import pytest
 import yaml
 from conftest import REPO, submissions_site, tree
 
+from appel_a_communs.content.types import MAX_SLUG, clip, clip_slug
 from appel_a_communs.submissions import process as process_module
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.envelope import read_envelope
+from appel_a_communs.submissions.envelope import (
+    MAX_PID,
+    NAME_MAX,
+    TEMP_ROOM,
+    bounded_name,
+    read_envelope,
+    temp_of,
+    temp_target,
+)
 from appel_a_communs.submissions.process import Processor
 
 ROUNDS = REPO / "tests" / "calls" / "rounds"
@@ -174,24 +185,32 @@ def test_a_long_id_gets_a_report_and_a_record_whose_names_fit(site, capsys):
     path = processor.processed / f"{LONG_ID}.record.json"
     assert processor.record_path(LONG_ID) != path
     assert processor.record_path(LONG_ID) == processor.record_path(LONG_ID)  # stable
-    assert len(processor.record_path(LONG_ID).name.encode()) <= 255 - 13  # its temp file too
+    record = processor.record_path(LONG_ID)
+    temp = temp_of(record, MAX_PID)  # its temporary file fits too
+    assert len(temp.name.encode()) <= NAME_MAX and temp_target(temp.name) == record.name
     assert processor.record_path("form-1") == processor.processed / "form-1.record.json"
 
 
 # --- faults injected ---------------------------------------------------------------------
 
 
-def test_a_record_that_cannot_be_written_takes_its_content_file_back(site, capsys, monkeypatch):
-    around(site)
-    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+def fail_writing(monkeypatch, name: str, code: int = errno.EROFS) -> None:
+    """``process`` cannot write the files whose name matches ``name`` (a glob pattern): the
+    error the system would raise (a full disk, a read-only file system), the rest written."""
     real = process_module.write_atomic
 
     def failing(path: Path, text: str) -> None:
-        if path.name == "form-5.record.json":
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        if fnmatch.fnmatchcase(path.name, name):
+            raise OSError(code, os.strerror(code), str(path))
         real(path, text)
 
     monkeypatch.setattr(process_module, "write_atomic", failing)
+
+
+def test_a_record_that_cannot_be_written_takes_its_content_file_back(site, capsys, monkeypatch):
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "asso", "common": "velo", "money": {"amount": "500"}})
+    fail_writing(monkeypatch, "form-5.record.json", errno.ENOSPC)
     before = tree(site)
     code, out, err = run(site, capsys)
     assert code == 0, err
@@ -218,14 +237,7 @@ def test_a_content_file_written_earlier_is_kept_when_the_record_fails(site, caps
     text = (site / "content/pledges/form-5.yml").read_text(encoding="utf-8")
     (site / "submissions/processed/form-5.record.json").unlink()
     (site / "submissions/processed/form-5.json").replace(site / "submissions/inbox/form-5.json")
-    real = process_module.write_atomic
-
-    def failing(path: Path, text: str) -> None:
-        if path.name.endswith(".record.json"):
-            raise OSError(errno.EIO, "Input/output error", str(path))
-        real(path, text)
-
-    monkeypatch.setattr(process_module, "write_atomic", failing)
+    fail_writing(monkeypatch, "*.record.json", errno.EIO)
     run(site, capsys)
     assert (site / "content/pledges/form-5.yml").read_text(encoding="utf-8") == text
     assert (site / "submissions/rejected/form-5.report.md").is_file()
@@ -286,14 +298,7 @@ def test_a_report_that_cannot_be_written_leaves_the_envelope_in_the_inbox(
     and says so on stderr, and the exit status is 1 (the tool failed)."""
     around(site)
     put(site, "form-5", "pledge", {"actor": "personne", "common": "velo"})
-    real = process_module.write_atomic
-
-    def failing(path: Path, text: str) -> None:
-        if path.name == "form-5.report.md":
-            raise OSError(errno.EROFS, "Read-only file system", str(path))
-        real(path, text)
-
-    monkeypatch.setattr(process_module, "write_atomic", failing)
+    fail_writing(monkeypatch, "form-5.report.md")
     code, out, err = run(site, capsys)
     assert code == 1
     assert_the_others_processed(site)
@@ -367,3 +372,93 @@ def test_an_envelope_with_a_byte_order_mark_is_accepted(site, capsys, suffix):
     code, _, err = run(site, capsys)
     assert code == 0, err
     assert (site / "content/pledges/form-1.yml").is_file()
+
+
+# --- one id, one envelope ------------------------------------------------------------------
+
+
+def test_a_second_envelope_with_a_taken_id_is_rejected_never_overwrites(site, capsys):
+    """Two envelopes sharing an id (hand-placed, or a form export whose ids collide): the
+    first is processed, the second rejected with a report naming the id and the other file;
+    the first one's record is never overwritten, and a rerun changes nothing."""
+    put(site, "dup-1", "register-actor", {"name": "Vélo Club de Brume"}, name="a06.json")
+    put(site, "dup-1", "register-actor", {"name": "Atelier du Vent"}, name="a07.json")
+    dry = main(["--root", str(site), "process", "--today", TODAY, "--dry-run"])
+    out = plain(capsys.readouterr().out)
+    assert dry == 0 and "1 ajoutée(s) / added, 1 refusée(s) / rejected" in out
+    before = tree(site)
+    code, out, err = run(site, capsys)
+    assert code == 0, err
+    assert "1 ajoutée(s) / added, 1 refusée(s) / rejected" in plain(out)
+    [record] = records(site).values()
+    assert record["files"] == ["content/actors/velo-club-de-brume.yml"]
+    assert not (site / "content/actors/atelier-du-vent.yml").exists()
+    assert (site / "submissions/processed/a06.json").is_file()
+    assert (site / "submissions/rejected/a07.json").is_file()
+    report = plain((site / "submissions/rejected/a07.report.md").read_text(encoding="utf-8"))
+    english = report.split("## English")[1]
+    assert "dup-1" in english and "submissions/processed/a06.json" in english
+    assert not [p for p in tree(site) if p.startswith("content/") and p not in before][1:]
+    done = tree(site)
+    assert run(site, capsys)[0] == 0 and tree(site) == done
+    # the same envelope put back (a maintainer's rerun) is still its own id's owner
+    (site / "submissions/processed/a06.json").replace(site / "submissions/inbox/a06.json")
+    code, out, err = run(site, capsys)
+    assert code == 0 and "1 ajoutée(s) / added, 0 refusée(s)" in plain(out), out + err
+    assert tree(site) == done
+
+
+def test_rejected_envelopes_sharing_a_stem_keep_a_report_each(site, capsys):
+    inbox = site / "submissions/inbox"
+    put(site, "form-1", "pledge", {"actor": "personne", "common": "velo"}, name="x.json")
+    envelope = {
+        "id": "form-2",
+        "type": "pledge",
+        "submitted_at": "2026-11-20T10:00:00Z",
+        "source": "form",
+        "data": {"actor": "nobody", "common": "velo"},
+    }
+    (inbox / "x.yml").write_text(yaml.safe_dump(envelope), encoding="utf-8")
+    code, _, err = run(site, capsys)
+    assert code == 0, err
+    reports = {
+        p.name: p.read_text(encoding="utf-8").splitlines()[0]
+        for p in (site / "submissions/rejected").glob("*.report.md")
+    }
+    assert len(reports) == 2, reports
+    assert sorted("form-1" in title for title in reports.values()) == [False, True]
+    assert "form-1" in reports["x.report.md"]  # the first keeps the usual name
+    assert "form-2" in reports["x.yml.report.md"]  # the second is named by its whole name
+
+
+# --- what the summary says ------------------------------------------------------------------
+
+
+def test_the_summary_names_what_was_not_processed(site, capsys, monkeypatch):
+    """The summary is the pull request's body: an envelope left in the inbox (status
+    ``failed``) and the odd inbox entries are in it, not only on stderr, quoted inertly."""
+    around(site)
+    put(site, "form-5", "pledge", {"actor": "personne", "common": "velo"})
+    (site / "submissions/inbox/[x](https:e.vil) @octocat.txt").write_text("", encoding="utf-8")
+    fail_writing(monkeypatch, "form-5.report.md")
+    code, out, _ = run(site, capsys)
+    assert code == 1
+    counts = "2 ajoutée(s) / added, 0 refusée(s) / rejected, 1 non traitée(s) / not processed"
+    assert f"**{counts}**" in out
+    section = out.split("### Non traitées / Not processed")[1]
+    assert "- `form-5` (`pledge`), `submissions/inbox/form-5.json`: `OSError: " in section
+    assert "Read-only file system" in section and "stays in the inbox" in section
+    assert "`submissions/inbox/[x](https:e.vil) @octocat.txt`: " in section
+    assert str(site) not in out
+
+
+def test_one_cut_for_ids_and_file_names():
+    """``types.clip`` counts bytes (a file name's limit), never cuts a character in two, and
+    ends a cut text with a hash of the whole; ``clip_slug`` and ``bounded_name`` are it."""
+    name = "é" * 200  # 400 bytes
+    cut = clip(name, 100)
+    assert len(cut.encode()) <= 100 and cut.startswith("é" * 44) and cut != clip("é" * 201, 100)
+    assert clip(name, 400) == name and clip_slug("a-" * 60) == clip("a-" * 60, MAX_SLUG)
+    bounded = bounded_name(name, ".report.md")
+    assert bounded == clip(name, NAME_MAX - TEMP_ROOM - len(".report.md")) + ".report.md"
+    assert len(temp_of(Path(bounded), MAX_PID).name.encode()) <= NAME_MAX
