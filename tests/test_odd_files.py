@@ -301,3 +301,34 @@ def test_check_still_names_a_sealed_round_whose_endpoint_it_reads(make_content, 
     write(tmp_path / "publishconf.py", 'from pelicanconf import *\nSITEURL = "https://x.org"\n')
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 1 and "content/rounds/2026.yml: sealed: " in done.stderr
+
+
+def next_steps(page: Path) -> str:
+    html = page.read_text()
+    found = re.search(r'<section class="section notice" aria-labelledby="next-title">.*?</section>',
+                      html, re.S)  # fmt: skip
+    assert found, html
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+def test_the_forms_index_says_what_each_forms_button_does(make_content, tmp_path):
+    content = make_content({"rounds/2026.yml": SEALED})
+    site = build_site(content, tmp_path / "out", CATALOGUE_FORMS_ENDPOINT=ENDPOINT)
+    index = next_steps(site / "contribuer/index.html")
+    assert "ouvre sur GitHub un formulaire déjà rempli" in index, index
+    pledge = re.search(
+        r"<h1[^>]*>(.*?)</h1>", (site / "contribuer/engagement/index.html").read_text()
+    )
+    assert pledge and f"sauf celui de <em>{pledge.group(1)}</em>" in index, index
+    assert "envoie votre soumission à la seule équipe de l’appel" in index, index
+    # each form's own page says what its own button does
+    assert "GitHub" not in next_steps(site / "contribuer/engagement/index.html")
+    assert "sauf" not in next_steps(site / "contribuer/rejoindre/index.html")
+    # a pull request is read by whoever can see the repository, not by anyone
+    assert "chacun peut lire" not in index and "quiconque peut voir le dépôt" in index, index
+
+
+def test_the_forms_index_of_one_mode_says_it_once(make_content, tmp_path):
+    site = build_site(make_content(), tmp_path / "out")
+    index = next_steps(site / "contribuer/index.html")
+    assert "ouvre sur GitHub un formulaire déjà rempli" in index and "sauf" not in index
