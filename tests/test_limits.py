@@ -5,7 +5,9 @@ whatever they accept every output shows exactly."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -14,13 +16,27 @@ import pytest
 from conftest import BUILD_DAY, MINIMAL, build_site, submissions_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from appel_a_communs.commands.check import check_content
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import build_item, parse_text
 from appel_a_communs.content.models import Common
-from appel_a_communs.content.types import MAX_AMOUNT, MAX_DAYS, MAX_RATIO, MAX_SLUG, slugify
+from appel_a_communs.content.types import (
+    MAX_AMOUNT,
+    MAX_DAYS,
+    MAX_RATIO,
+    MAX_SLUG,
+    MAX_URL,
+    Amount,
+    Days,
+    Ratio,
+    Share,
+    check_url,
+    parse_amount,
+    slugify,
+)
 from appel_a_communs.site.exact_json import number_text
 from appel_a_communs.site.formatting import format_money, format_number
 from appel_a_communs.site.forms import html_attributes
@@ -455,6 +471,95 @@ def test_yaml_refusals_of_a_character_name_the_field(make_content, tmp_path, tex
         {
             "challenges/mobilite.md": MINIMAL["challenges/mobilite.md"].replace(
                 "title: Mobilité rurale", text
+
+
+# --- the forms' and schemas' patterns hold the maximum; the model says why --------------
+
+FORM_NUMBERS = [
+    ("pledge", "money_amount", MAX_AMOUNT, 2),
+    ("pledge", "means_value", MAX_AMOUNT, 2),
+    ("pledge", "skills_days", MAX_DAYS, 1),
+    ("register-actor", "allowance", MAX_AMOUNT, 2),
+    ("propose-common", "existing_funding", MAX_AMOUNT, 2),
+]
+
+
+def decimal_texts(most: Decimal, places: int) -> st.SearchStrategy[str]:
+    """Texts of the models' shape (no leading zero, at most ``places`` decimals) around
+    ``most``, written with any number of decimals up to ``places``."""
+    step = Decimal(1).scaleb(-places)
+    return st.tuples(around(most, step), st.integers(0, places)).map(
+        lambda pair: (
+            f"{pair[0]:.{places}f}"
+            if pair[0] != pair[0].quantize(Decimal(1).scaleb(-pair[1]))
+            else f"{pair[0]:.{pair[1]}f}"
+        )
+    )
+
+
+@pytest.mark.parametrize(("kind", "field_id", "most", "places"), FORM_NUMBERS)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_form_pattern_accepts_what_the_model_accepts(kind, field_id, most, places, data):
+    model, form_fields = FORMS[kind]
+    attributes = html_attributes(model, {f.id: f for f in form_fields}[field_id])
+    pattern = re.compile(attributes["pattern"])  # an HTML pattern matches the whole value
+    text = data.draw(decimal_texts(most, places))
+    accepted = Decimal(text) <= most
+    assert bool(pattern.fullmatch(text)) == accepted, (attributes["pattern"], text)
+    if accepted:
+        assert len(text) <= int(attributes["maxlength"])
+
+
+def test_an_amount_beyond_the_maximum_fails_the_form_and_the_model_says_why():
+    model, form_fields = FORMS["pledge"]
+    by_id = {f.id: f for f in form_fields}
+    for field_id in ("money_amount", "money_total_at_least"):
+        attributes = html_attributes(model, by_id[field_id])
+        assert not re.fullmatch(attributes["pattern"], "9999999999999.99"), field_id
+        assert re.fullmatch(attributes["pattern"], "1000000000000.00"), field_id
+        assert attributes["maxlength"] == str(len("1000000000000.00")), field_id
+    total = html_attributes(model, by_id["money_total_at_least"])
+    assert re.fullmatch(total["pattern"], "minimum") and re.fullmatch(total["pattern"], "stretch")
+    with pytest.raises(ValueError, match="the largest amount allowed"):
+        parse_amount("9999999999999.99")
+
+
+@pytest.mark.parametrize(
+    ("kind", "most", "places"),
+    [(Amount, MAX_AMOUNT, 2), (Days, MAX_DAYS, 1), (Ratio, MAX_RATIO, 4), (Share, 1, 4)],
+    ids=["amount", "days", "ratio", "share"],
+)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_schema_pattern_accepts_what_the_model_accepts(kind, most, places, data):
+    schema = TypeAdapter(kind).json_schema()
+    string = next(s for s in schema["anyOf"] if s["type"] == "string")
+    text = data.draw(decimal_texts(Decimal(most), places))
+    accepted = Decimal(text) <= most
+    assert bool(re.search(string["pattern"], text)) == accepted, (string["pattern"], text)
+    if accepted:
+        assert len(text) <= string["maxLength"]
+
+
+def test_url_inputs_carry_the_models_length():
+    for kind, (model, form_fields) in FORMS.items():
+        for form_field in form_fields:
+            attributes = html_attributes(model, form_field)
+            if attributes.get("type") == "url":
+                assert attributes["maxlength"] == str(MAX_URL), (kind, form_field.id)
+    with pytest.raises(ValueError, match="too long"):
+        check_url("https://e.org/" + "a" * (MAX_URL - len("https://e.org/") + 1))
+    assert check_url("https://e.org/" + "a" * (MAX_URL - len("https://e.org/")))
+
+
+def test_the_built_forms_carry_the_bounded_patterns(make_content, tmp_path):
+    site = build_site(make_content(), tmp_path / "out")
+    page = (site / "contribuer" / "proposer-un-commun" / "index.html").read_text()
+    model, form_fields = FORMS["propose-common"]
+    funding = html_attributes(model, {f.id: f for f in form_fields}["existing_funding"])
+    assert f'pattern="{html.escape(funding["pattern"])}"' in page
+    assert not re.fullmatch(funding["pattern"], "9999999999999.99")
             )
         }
     )

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from appel_a_communs.content.types import (
+    AMOUNT_OR_GOAL_SCHEMA,
     ActorKind,
     Amount,
     ChallengeStatus,
@@ -217,7 +218,9 @@ class Actor(Model):
 class Condition(Model):
     """An assurance pledge counts only if these hold for the common's counted money."""
 
-    total_at_least: Amount | GoalName | None = None
+    total_at_least: Amount | GoalName | None = Field(
+        None, json_schema_extra=AMOUNT_OR_GOAL_SCHEMA
+    )  # the plain validator below leaves no schema: the forms' pattern and maxlength
     funders_at_least: Count | None = None
 
     @field_validator("total_at_least", mode="plain")

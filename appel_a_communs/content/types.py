@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from annotated_types import Gt
 from pydantic import PlainSerializer, PlainValidator, Strict, WithJsonSchema
 
-from appel_a_communs.i18n import M_, Message
+from appel_a_communs.i18n import M_, N_, Message
 
 MAX_AMOUNT = Decimal("1000000000000")
 """The largest amount of money (10^12): with two decimals, 15 significant digits, which
@@ -26,6 +26,8 @@ MAX_DAYS = Decimal("1000000")
 """The largest number of days of work a pledge may bring (one decimal)."""
 MAX_RATIO = Decimal("1000000")
 """The largest matching ratio (four decimals): a longer one could not even be shown."""
+MAX_URL = 2000
+"""The most characters of a web address (``check_url``, and the forms' ``maxlength``)."""
 MAX_SLUG = 100
 """The most characters of a slug or an id: the longest file name the build or ``process``
 writes from one (``<round>-payments.csv``, ``<id>.record.json``, a hidden temporary
@@ -33,9 +35,29 @@ writes from one (``<round>-payments.csv``, ``<id>.record.json``, a hidden tempor
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN, re.ASCII)
-_AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?", re.ASCII)
-_DAYS = re.compile(r"(0|[1-9][0-9]*)(\.[0-9])?", re.ASCII)
-_RATIO = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,4})?", re.ASCII)
+
+
+def decimal_pattern(places: int, most: Decimal | None = None) -> str:
+    """The one shape of the models' decimal numbers: ASCII digits, no leading zero, at most
+    ``places`` decimals. With ``most`` (a power of ten), only the numbers up to it: fewer
+    integer digits, or ``most`` itself with zero decimals. The models match the unbounded
+    shape, so that a number too large is refused as such ("more than the largest amount");
+    the JSON schemas, and so the site's forms (``site.forms.html_pattern``), the bounded
+    one, so that a person learns the limit before sending."""
+    repeat = "" if places == 1 else f"{{1,{places}}}"
+    decimals = f"[0-9]{repeat}"
+    if most is None:
+        return rf"(0|[1-9][0-9]*)(\.{decimals})?"
+    digits = len(str(int(most))) - 1
+    if most != Decimal(10) ** digits:
+        raise ValueError(f"{most} is not a power of ten")
+    below = "0" if digits == 0 else f"0|[1-9][0-9]{{0,{digits - 1}}}"
+    return rf"({below})(\.{decimals})?|{int(most)}(\.0{repeat})?"
+
+
+_AMOUNT = re.compile(decimal_pattern(2), re.ASCII)
+_DAYS = re.compile(decimal_pattern(1), re.ASCII)
+_RATIO = re.compile(decimal_pattern(4), re.ASCII)
 GITHUB_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", re.ASCII)
 """A GitHub repository, OWNER/NAME (``fullmatch``): the one check of every place that
 names one (the site's settings, ``new``, ``labels``, ``submissions fetch github``)."""
@@ -261,6 +283,36 @@ def _decimal_text(value: Any, what: Message) -> str:
     raise ValueError(M_("expected %(what)s, got %(value)s", what=what, value=_describe(value)))
 
 
+_TOO_MUCH_MONEY = N_("%(value)s is more than %(most)s, the largest amount allowed")
+_TOO_MANY_DAYS = N_("%(value)s is more than %(most)s, the largest number of days allowed")
+_TOO_LARGE_RATIO = N_("%(value)s is more than %(most)s, the largest ratio allowed")
+
+
+def _at_most(number: Decimal, most: Decimal, value: Any, too_large: str) -> Decimal:
+    """``number`` if it is at most ``most``, else refused with ``too_large`` (one message
+    per kind, for its translation): the one check of the maxima of amounts, days and
+    ratios."""
+    if number > most:
+        raise ValueError(M_(too_large, value=_describe(value), most=str(most)))
+    return number
+
+
+def decimal_schema(most: Decimal, places: int, positive: bool = True) -> dict[str, Any]:
+    """The JSON schema of a decimal number up to ``most``: an integer, or a string of the
+    bounded ``decimal_pattern`` no longer than ``most`` written with all its decimals."""
+    return {
+        "anyOf": [
+            {"type": "integer", "exclusiveMinimum" if positive else "minimum": 0,
+             "maximum": int(most)},
+            {
+                "type": "string",
+                "pattern": f"^(?:{decimal_pattern(places, most)})$",
+                "maxLength": len(f"{most:.{places}f}"),
+            },
+        ]
+    }  # fmt: skip
+
+
 def parse_amount(value: Any) -> Decimal:
     """An amount of money: positive, at most two decimals, ASCII digits, no exponent, at
     most ``MAX_AMOUNT``."""
@@ -269,15 +321,7 @@ def parse_amount(value: Any) -> Decimal:
         amount = Decimal(text)
         if amount <= 0:
             raise ValueError(M_("%(value)s must be positive", value=_describe(value)))
-        if amount > MAX_AMOUNT:
-            raise ValueError(
-                M_(
-                    "%(value)s is more than %(most)s, the largest amount allowed",
-                    value=_describe(value),
-                    most=str(MAX_AMOUNT),
-                )
-            )
-        return amount
+        return _at_most(amount, MAX_AMOUNT, value, _TOO_MUCH_MONEY)
     stripped = text.strip()
     if stripped.startswith("-"):
         reason = M_("must be positive")
@@ -305,19 +349,21 @@ def _amount_str(value: Decimal) -> str:
 
 
 _AMOUNT_SCHEMA = {
-    "anyOf": [
-        {"type": "integer", "exclusiveMinimum": 0, "maximum": int(MAX_AMOUNT)},
-        {
-            "type": "string",
-            "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$",
-            "maxLength": len(f"{MAX_AMOUNT:.2f}"),
-        },
-    ],
+    **decimal_schema(MAX_AMOUNT, 2),
     "description": (
         f"An amount: a positive decimal string or integer, two decimals at most, "
         f"{MAX_AMOUNT} at most."
     ),
 }
+
+AMOUNT_OR_GOAL_SCHEMA = {
+    **_AMOUNT_SCHEMA["anyOf"][1],
+    "pattern": f"^(?:{decimal_pattern(2, MAX_AMOUNT)}|minimum|stretch)$",
+    "description": "An amount (as Amount's, an integer too), or a goal: minimum or stretch.",
+}
+"""The schema of a condition's ``total_at_least``, whose plain validator has none. A
+string only: with an integer among its kinds, the form's input would ask for a numeric
+keyboard (``inputmode``), on which no one can type ``minimum``."""
 
 Amount = Annotated[
     Decimal,
@@ -341,33 +387,14 @@ def parse_days(value: Any) -> Decimal:
     days = Decimal(text)
     if days <= 0:
         raise ValueError(M_("days must be greater than 0"))
-    if days > MAX_DAYS:
-        raise ValueError(
-            M_(
-                "%(value)s is more than %(most)s, the largest number of days allowed",
-                value=_describe(value),
-                most=str(MAX_DAYS),
-            )
-        )
-    return days
+    return _at_most(days, MAX_DAYS, value, _TOO_MANY_DAYS)
 
 
 Days = Annotated[
     Decimal,
     PlainValidator(parse_days),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "exclusiveMinimum": 0, "maximum": int(MAX_DAYS)},
-                {
-                    "type": "string",
-                    "pattern": r"^(0|[1-9][0-9]*)(\.[0-9])?$",
-                    "maxLength": len(f"{MAX_DAYS:.1f}"),
-                },
-            ]
-        }
-    ),
+    WithJsonSchema(decimal_schema(MAX_DAYS, 1)),
 ]
 
 
@@ -380,16 +407,7 @@ def parse_ratio(value: Any) -> Decimal:
                 value=_describe(value),
             )
         )
-    ratio = Decimal(text)
-    if ratio > MAX_RATIO:
-        raise ValueError(
-            M_(
-                "%(value)s is more than %(most)s, the largest ratio allowed",
-                value=_describe(value),
-                most=str(MAX_RATIO),
-            )
-        )
-    return ratio
+    return _at_most(Decimal(text), MAX_RATIO, value, _TOO_LARGE_RATIO)
 
 
 def parse_share(value: Any) -> Decimal:
@@ -399,28 +417,14 @@ def parse_share(value: Any) -> Decimal:
     return share
 
 
-_RATIO_SCHEMA = {
-    "anyOf": [
-        {"type": "integer", "minimum": 0, "maximum": int(MAX_RATIO)},
-        {
-            "type": "string",
-            "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$",
-            "maxLength": len(f"{MAX_RATIO:.4f}"),
-        },
-    ]
-}
+_RATIO_SCHEMA = decimal_schema(MAX_RATIO, 4, positive=False)
 Ratio = Annotated[
     Decimal,
     PlainValidator(parse_ratio),
     PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema(_RATIO_SCHEMA),
 ]
-_SHARE_SCHEMA = {
-    "anyOf": [
-        {"type": "integer", "minimum": 0, "maximum": 1},
-        {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$", "maxLength": 6},
-    ]
-}
+_SHARE_SCHEMA = decimal_schema(Decimal(1), 4, positive=False)
 Share = Annotated[
     Decimal,
     PlainValidator(parse_share),
@@ -506,7 +510,7 @@ def check_url(value: Any) -> str:
         )
     if not parts.hostname:
         raise ValueError(M_("%(value)s has no host name", value=_describe(text)))
-    if len(text) > 2000:
+    if len(text) > MAX_URL:
         raise ValueError(M_("URL is too long (2000 characters at most)"))
     return text
 
@@ -514,7 +518,9 @@ def check_url(value: Any) -> str:
 Url = Annotated[
     str,
     PlainValidator(check_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"}),
+    WithJsonSchema(
+        {"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": MAX_URL}
+    ),
 ]
 
 
@@ -600,10 +606,12 @@ Decision = Literal["eligible", "accepted", "declined", "deferred"]
 """A review's decision (SPEC, "Calls that run for years")."""
 
 __all__ = [
+    "AMOUNT_OR_GOAL_SCHEMA",
     "MAX_AMOUNT",
     "MAX_DAYS",
     "MAX_RATIO",
     "MAX_SLUG",
+    "MAX_URL",
     "Amount",
     "Count",
     "Currency",
