@@ -471,6 +471,11 @@ def test_yaml_refusals_of_a_character_name_the_field(make_content, tmp_path, tex
         {
             "challenges/mobilite.md": MINIMAL["challenges/mobilite.md"].replace(
                 "title: Mobilité rurale", text
+            )
+        }
+    )
+    errors = about(checked(content), "challenges/mobilite.md", "title")
+    assert errors and words in errors[0].message and errors[0].line == 2
 
 
 # --- the forms' and schemas' patterns hold the maximum; the model says why --------------
@@ -560,8 +565,3 @@ def test_the_built_forms_carry_the_bounded_patterns(make_content, tmp_path):
     funding = html_attributes(model, {f.id: f for f in form_fields}["existing_funding"])
     assert f'pattern="{html.escape(funding["pattern"])}"' in page
     assert not re.fullmatch(funding["pattern"], "9999999999999.99")
-            )
-        }
-    )
-    errors = about(checked(content), "challenges/mobilite.md", "title")
-    assert errors and words in errors[0].message and errors[0].line == 2
