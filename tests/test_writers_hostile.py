@@ -195,7 +195,7 @@ def test_robots_txt_names_a_hostile_site_on_one_line():
     for name in HOSTILE:
         out = Output(Path(), "https://e.test", "d", "s", "b", "f", name, "fr")
         text = robots_text(out)
-        text.encode("utf-8")
+        no_forbidden(text)
         assert text.splitlines()[1] == "User-agent: *"
 
 
@@ -218,12 +218,14 @@ def test_the_badge_template_writes_a_well_formed_svg_whatever_its_texts():
         assert texts == [as_xml_text(text), as_xml_text("50 %" + text)]
 
 
-SITE_NAME = "Appel <b>&amp;</b> \"x\" 'y' </script><!-- \x01\x0b\x1f\x7f\x85\ufffe\uffff\ufdd0 fin"
+SITE_NAME = (
+    "Appel <b>&amp;</b> \"x\" 'y' </script><!-- \x01\x0b\x1f\x7f\x85\ufffe\uffff\ufdd0\ud800 fin"
+)
 
 
 def not_refused(text: str) -> str:
     """The text less what the models refuse in a page (``types.FORBIDDEN``, the very set
-    the writers remove, and the line separators U+0085, U+2028, U+2029): the page brings
+    the writers replace by U+FFFD, and the line separators U+0085, U+2028, U+2029): the page brings
     the rest of the corpus, and the site name brings what only the writers stand against
     (the settings are not checked by the models)."""
     return "".join(c for c in text if c not in "\x85\u2028\u2029" and not forbidden(c))
@@ -245,7 +247,8 @@ def hostile_site(tmp_path_factory) -> Path:
     page = "---\ntitle: Hostile\n---\n" + PAGE_BODY + "\n"
     (root / "content" / "pages" / "hostile.md").write_text(page, encoding="utf-8")
     return build_site(root / "content", root / "output", SITENAME=SITE_NAME,
-                      SITEURL="https://e.test/site")  # fmt: skip
+                      SITEURL="https://e.test/site",
+                      CATALOGUE_FUNDING_EMAIL="appel@e.test")  # fmt: skip
 
 
 def test_a_build_with_hostile_settings_and_page_writes_only_well_formed_files(hostile_site):
@@ -278,6 +281,22 @@ def test_a_build_with_hostile_settings_and_page_writes_only_well_formed_files(ho
             path.read_text(encoding="utf-8")
         assert name
     assert {".xml", ".svg", ".html", ".json", ".csv", ".ods"} <= kinds
+
+
+def test_every_file_of_the_hostile_site_holds_only_what_a_document_can(hostile_site):
+    """The site name reaches robots.txt, the funding.json manifests, the data files and
+    the workbooks' titles, not only the pages: each writes it with U+FFFD for what it
+    cannot hold (a lone surrogate made the manifests' build stop with a traceback)."""
+    manifests = list(hostile_site.rglob("funding.json"))
+    assert manifests
+    for path in hostile_site.rglob("*"):
+        if path.is_file() and path.suffix not in (".ods", ".png", ".ico", ".woff2"):
+            text = path.read_text(encoding="utf-8")
+            no_forbidden(text)
+    robots = (hostile_site / "robots.txt").read_text(encoding="utf-8")
+    assert robots.splitlines()[0] == "# " + " ".join(kept(SITE_NAME).split())
+    descriptions = [json.loads(path.read_bytes())["entity"]["description"] for path in manifests]
+    assert all(kept(SITE_NAME) in description for description in descriptions)
 
 
 def test_the_hostile_site_name_shows_as_text_on_the_pages(hostile_site):

@@ -13,7 +13,7 @@ from typing import Any
 
 from appel_a_communs.i18n import language_of, translations
 from appel_a_communs.site.urls import SiteUrls
-from appel_a_communs.site.xmltext import utf8_text, xml_text
+from appel_a_communs.site.xmltext import utf8_text, xml_chars, xml_text
 
 Job = Callable[[], object]
 
@@ -34,6 +34,16 @@ class Output:
     widgets: str = "widgets"
     funding_email: str = ""
     """CATALOGUE_FUNDING_EMAIL: the address the funding.json manifests give (none without)."""
+
+    def __post_init__(self) -> None:
+        """The settings' texts, which no model checks, with each character no published
+        file may hold replaced by U+FFFD (``xmltext.xml_chars``), here where the build
+        reads them once: robots.txt, the manifests, the sitemap and the workbooks' titles
+        write them as they are (a lone surrogate in SITENAME stopped the manifests' build
+        with a traceback, U+0001 reached robots.txt, U+FFFE funding.json). The pages have
+        theirs from the templates, whose output goes through the same rule."""
+        for name in ("site", "sitename", "funding_email"):
+            object.__setattr__(self, name, xml_chars(getattr(self, name)))
 
     def address(self, url: str) -> str:
         return f"{self.site}/{url}"
