@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
@@ -12,7 +13,8 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -80,11 +82,16 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
-def submissions_site(tmp_path: Path, call: Path) -> Path:
-    """A site folder holding a copy of a test call and an empty inbox (tests/calls/ is
-    never written)."""
+def submissions_site(tmp_path: Path, call: Path | Mapping[str, str]) -> Path:
+    """A site folder holding a test call and an empty inbox: a copy of a call's folder
+    (tests/calls/ is never written), or a call's files (``MINIMAL``) written there, for a
+    module's fixture, which cannot use ``make_content``."""
     root = tmp_path / "site"
-    shutil.copytree(call, root / "content")
+    if isinstance(call, Path):
+        shutil.copytree(call, root / "content")
+    else:
+        for name, text in call.items():
+            write(root / "content" / name, text)
     (root / "submissions" / "inbox").mkdir(parents=True)
     return root
 
@@ -150,6 +157,14 @@ def strict_xml(data: str | bytes) -> etree._Element:
         data = data.encode("utf-8")
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
     return etree.fromstring(data, parser)
+
+
+def ods_parts(data: bytes) -> dict[str, etree._Element]:
+    """Every XML part of an OpenDocument file, each read by ``strict_xml``: a spreadsheet
+    program refuses the whole workbook for one ill-formed part."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [name for name in archive.namelist() if name.endswith(".xml")]
+        return {name: strict_xml(archive.read(name)) for name in names}
 
 
 @functools.cache
@@ -295,6 +310,21 @@ def nu_checker() -> list[str]:
     if not jar.is_file() or not java:
         tool_missing("the Nu Html Checker is not available (vnu-jar from npm, and java)")
     return [str(java), "-jar", str(jar)]
+
+
+def nu_errors(*paths: Path | str, skip_non_html: bool = False) -> list[str]:
+    """The Nu Html Checker's errors on the pages or folders ``paths``, one a line
+    (``"file":line.col: error: …``); empty when every page is valid. Skipped (or failed,
+    see ``tool_missing``) where the checker is missing."""
+    command = [*nu_checker(), *(["--skip-non-html"] if skip_non_html else [])]
+    result = subprocess.run(
+        [*command, "--errors-only", "--format", "gnu", *map(str, paths)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode and not errors:  # a checker that failed without saying why
+        errors.append(f"the Nu Html Checker stopped with code {result.returncode}")
+    return errors
 
 
 # --- the browser (Debian Chromium through Playwright) -----------------------------------

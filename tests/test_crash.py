@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO, write
+from conftest import MINIMAL, REPO, submissions_site
 
 from appel_a_communs.content.loader import load_catalogue
 
@@ -22,11 +22,8 @@ COUNT = 240
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
     """A site with an inbox of valid and invalid envelopes of every kind."""
-    root = tmp_path_factory.mktemp("pristine") / "site"
-    for name, text in MINIMAL.items():
-        write(root / "content" / name, text)
+    root = submissions_site(tmp_path_factory.mktemp("pristine"), MINIMAL)
     inbox = root / "submissions" / "inbox"
-    inbox.mkdir(parents=True)
     for i in range(COUNT):
         kind, data = [
             ("register-actor", {"name": f"Acteur {i}", "kind": "association"}),

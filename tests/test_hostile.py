@@ -20,7 +20,6 @@ import re
 import shutil
 import types
 import typing
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -31,7 +30,16 @@ import html5lib
 import lxml.html
 import pytest
 import yaml
-from conftest import MINIMAL, build_site, gfm, naughty_strings, strict_xml, write
+from conftest import (
+    MINIMAL,
+    build_site,
+    gfm,
+    naughty_strings,
+    ods_parts,
+    strict_xml,
+    submissions_site,
+    write,
+)
 from lxml import etree
 from pydantic import BaseModel
 
@@ -484,10 +492,7 @@ def check_outputs(output: Path, theme: dict[str, Counter[str]]) -> list[str]:
                     problems.append(f"{relative}: rows of {dict(widths)} columns")
             elif name.endswith(".ods"):
                 counts["ods"] += 1
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    for member in archive.namelist():
-                        if member.endswith(".xml"):
-                            strict_xml(archive.read(member))
+                ods_parts(data)
         except Exception as exc:  # any parser's refusal is a finding, named with its file
             problems.append(f"{relative}: {type(exc).__name__}: {str(exc)[:300]}")
     for kind in ("html", "xml", "json", "csv", "ods"):
@@ -712,11 +717,8 @@ def processed(tmp_path_factory) -> Iterator[tuple[Path, dict[str, bytes], int, s
     type, and the malformed envelopes; processed once through the CLI. Without fsync: the
     run's 8 000 writes would wait a minute on the disk, and what a killed run leaves is
     tests/test_crash.py's business."""
-    root = tmp_path_factory.mktemp("submissions") / "site"
-    for name, text in MINIMAL.items():
-        write(root / "content" / name, text)
+    root = submissions_site(tmp_path_factory.mktemp("submissions"), MINIMAL)
     inbox = root / "submissions" / "inbox"
-    inbox.mkdir(parents=True)
     files = malformed(STRINGS)
     for kind in SUBMISSION_TYPES:
         for i in range(N):

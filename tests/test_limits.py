@@ -183,12 +183,7 @@ def test_an_envelope_id_beyond_the_limit_is_refused_on_the_id(make_content, tmp_
 @pytest.fixture(scope="module")
 def processor(tmp_path_factory) -> Processor:
     """A processor of the small call, for ``Processor.check`` (which writes nothing)."""
-    root = tmp_path_factory.mktemp("limits") / "site"
-    for name, text in MINIMAL.items():
-        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "content" / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    (root / "submissions" / "inbox").mkdir(parents=True)
-    return Processor(root, BUILD_DAY)
+    return Processor(submissions_site(tmp_path_factory.mktemp("limits"), MINIMAL), BUILD_DAY)
 
 
 def content_verdict(folder: str, stem: str, text: str) -> list[ContentError]:
