@@ -332,3 +332,20 @@ def test_the_forms_index_of_one_mode_says_it_once(make_content, tmp_path):
     site = build_site(make_content(), tmp_path / "out")
     index = next_steps(site / "contribuer/index.html")
     assert "ouvre sur GitHub un formulaire déjà rempli" in index and "sauf" not in index
+
+
+def test_a_link_to_nothing_outside_the_kinds_is_named_once_relative_to_the_site(
+    make_content, tmp_path
+):
+    content = make_content()
+    (content / "pages/perdu.md").symlink_to("absent.md")
+    (content / "pages/boucle.md").symlink_to("boucle.md")
+    expected = [
+        "  - content/pages/boucle.md: cannot be read: Too many levels of symbolic links",
+        "  - content/pages/perdu.md: cannot be read: No such file or directory",
+    ]
+    done = command("check", str(content), "--today", BUILD_DAY.isoformat())
+    assert done.stderr.splitlines()[1:] == expected, done.stderr
+    build = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    assert build.returncode == 1 and all(line in build.stderr for line in expected)
+    assert not ABSOLUTE.search(build.stdout + build.stderr), build.stdout + build.stderr

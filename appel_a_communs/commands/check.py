@@ -56,7 +56,7 @@ def check_content(
         # by load_call, as the build names them)
         for page in sorted(p for p in pages.rglob("*") if p.suffix in MARKDOWN_SUFFIXES):
             if any(part.startswith(".") for part in page.relative_to(pages).parts) or (
-                page.is_symlink() and link_error(page, content) is not None
+                page.is_symlink() and (not page.exists() or link_error(page, content))
             ):
                 continue
             try:

@@ -473,12 +473,23 @@ def odd_files(content: Path) -> list[ContentError]:
                     errors.append(_hidden_error(entry.path, top))
                 continue
             if entry.is_symlink():
-                problem = link_error(Path(entry.path), content)
+                problem = link_error(Path(entry.path), content) or _unreadable(entry.path)
                 if problem is not None:
                     errors.append(problem)
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
     return errors
+
+
+def _unreadable(path: str) -> ContentError | None:
+    """A link that leads nowhere (to no file, or round in a loop), named here: Pelican
+    would warn about it by its absolute path before the reader named it."""
+    try:
+        Path(path).stat()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return ContentError(path, None, M_("cannot be read: %(reason)s", reason=reason))
+    return None
 
 
 class ModelCache:
