@@ -20,8 +20,10 @@ from pydantic import PlainSerializer, PlainValidator, Strict, WithJsonSchema
 from appel_a_communs.i18n import M_, N_, Message
 
 MAX_AMOUNT = Decimal("1000000000000")
-"""The largest amount of money (10^12): with two decimals, 15 significant digits, which
-every output shows exactly (Babel's formats, the ODS cells, JSON read as a double)."""
+"""The largest amount of money (10^12): with two decimals, 15 significant digits, so that
+every output shows one amount exactly (Babel's formats, the ODS cells, JSON read as a
+double). Totals may exceed it: exact in the data files' strings, the CSV files and the
+workbooks; as a JSON number read as a double, exact up to 2^53 cents (about 9 x 10^13)."""
 MAX_DAYS = Decimal("1000000")
 """The largest number of days of work a pledge may bring (one decimal)."""
 MAX_RATIO = Decimal("1000000")
