@@ -417,6 +417,34 @@ def test_a_page_body_follows_the_text_rule(make_content, tmp_path):
         assert about(errors, "pages/a-propos.md", "body"), [str(e) for e in errors]
 
 
+REPORT = """---
+common: covoit
+date: 2026-10-01
+title: Premier bilan
+---
+Tout va bien.
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["pages/a-propos.md", "challenges/mobilite.md", "commons/covoit.md", "reports/covoit-1.md"],
+)
+@pytest.mark.parametrize("char", ["\x02", "\ufffe", "\u2028"])
+def test_a_character_refused_in_a_markdown_body_is_named_on_its_line(
+    make_content, tmp_path, name, char
+):
+    """As a YAML error is: the line of the file where the character is, not the body's."""
+    text = textwrap.dedent(MINIMAL.get(name, REPORT)).lstrip("\n")
+    text = text.rstrip("\n") + f"\n\nUne ligne\n\nLa fautive{char} est là.\n\nFin.\n"
+    line = text[: text.index(char)].count("\n") + 1
+    content = make_content({name: text})
+    for errors in (checked(content), built(content, tmp_path / "out")):
+        found = about(errors, name, "body")
+        assert found and found[0].line == line, [str(e) for e in errors]
+        assert f"{name}:{line}: body:" in str(found[0])
+
+
 @pytest.mark.parametrize(
     ("kind", "data", "field", "words"),
     [

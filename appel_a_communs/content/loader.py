@@ -264,14 +264,32 @@ def parse_document(
 
 
 def parse_text(path: Path, text: str, markdown: bool) -> tuple[Document, str]:
-    """Parse a content file's text; ``path`` only names it in errors."""
+    """Parse a content file's text; ``path`` only names it in errors. A Markdown body's
+    line is the document's line of ``body`` (``body_line``), so that an error on the body
+    names its line in the file, as a YAML error does."""
     try:
         if markdown:
             yaml_text, body, first_line = split_front_matter(text)
-            return load_mapping(yaml_text, first_line), body
+            doc = load_mapping(yaml_text, first_line)
+            start = first_line + yaml_text.count("\n") + 1  # past the closing ---
+            # a ``body:`` key in the front matter (refused: build_model) keeps its own line
+            doc.lines.setdefault(("body",), body_line(body, start))
+            return doc, body
         return load_mapping(text), ""
     except StrictYAMLError as exc:
         raise ContentErrors([_yaml_error(path, exc)]) from None
+
+
+def body_line(body: str, start: int) -> int:
+    """The line of the file where a Markdown body beginning at line ``start`` breaks the
+    rule of every text (``types.character_problem``), or ``start`` when it does not. Lines
+    end at line feeds, as ``split_front_matter`` reads them."""
+    if character_problem(body) is None:
+        return start
+    for number, line in enumerate(body.split("\n")):
+        if character_problem(line) is not None:
+            return start + number
+    return start
 
 
 def build_model(
@@ -310,7 +328,8 @@ def read_page_meta(path: Path, max_size: int = MAX_FILE_SIZE) -> tuple[PageMeta,
     follows the rule of every text (``types.character_problem``), as a challenge's does."""
     doc, body = parse_document(path, markdown=True, max_size=max_size)
     problem = character_problem(body)
-    body_errors = [ContentError(str(path), "body", problem)] if problem else []
+    line = doc.line_of(("body",))
+    body_errors = [ContentError(str(path), "body", problem, line)] if problem else []
     try:
         meta = build_model(PageMeta, path, doc, {}, reserved=())
     except ContentErrors as exc:
