@@ -182,7 +182,10 @@ def test_link_placeholders_are_not_honoured(hostile_site, url):
     for text in ("lien-placeholder", "lien-static", "lien-js-md", "lien-data", "lien-js-html"):
         if text in links:
             assert links[text] is None, (text, links[text])
-    assert "lien-placeholder" in links  # the text is still there, without a target
+    # the text is still there, without a target, and not as a link without address
+    # (a rel without href is invalid HTML)
+    assert "lien-placeholder" in html
+    assert "lien-placeholder" not in links
 
 
 def test_a_common_cannot_set_pelican_metadata(make_content, tmp_path):
