@@ -115,6 +115,16 @@ def test_the_browser_enforces_required_fields_and_patterns(browser, base_url):
         page.fill("#f-money_amount", "12,50")
         page.click("button[type=submit]")
         assert page.locator("#f-money_amount:invalid").count() == 1
+        page.fill("#f-money_amount", "9999999999999.99")  # beyond the largest amount
+        assert page.locator("#f-money_amount:invalid").count() == 1
+        page.fill("#f-money_amount", "1000000000000.00")
+        assert page.locator("#f-money_amount:invalid").count() == 0
+        page.fill("#f-money_total_at_least", "1000000000000.01")
+        assert page.locator("#f-money_total_at_least:invalid").count() == 1
+        page.fill("#f-money_total_at_least", "minimum")
+        assert page.locator("#f-money_total_at_least:invalid").count() == 0
+        page.fill("#f-skills_days", "1000000.1")
+        assert page.locator("#f-skills_days:invalid").count() == 1
         page.goto(f"{base_url}/contribuer/proposer-un-commun/")
         page.fill("#f-slug", "Pas Un Slug")
         assert page.locator("#f-slug:invalid").count() == 1
