@@ -244,6 +244,24 @@ def test_a_link_inside_content_is_read(make_content, tmp_path):
     assert (site / "images/logo.svg").read_text() == "<svg/>"
 
 
+def test_hidden_files_are_not_published_but_a_well_known_folder_is(make_content, tmp_path):
+    """Editors' and systems' hidden files stay out of the site; ``.well-known/`` (RFC 8615:
+    security.txt, a funding list of the site's own) is the one hidden folder published."""
+    content = make_content(
+        {
+            "images/logo.svg": "<svg/>",
+            "images/.DS_Store": "finder",
+            "images/.cache/x.svg": "<svg/>",
+            ".well-known/security.txt": "Contact: mailto:appel@example.org\n",
+        }
+    )
+    site = build_site(content, tmp_path / "out", STATIC_PATHS=["images", ".well-known"])
+    assert (site / "images/logo.svg").exists()
+    assert not (site / "images/.DS_Store").exists()
+    assert not (site / "images/.cache").exists()
+    assert (site / ".well-known/security.txt").read_text().startswith("Contact:")
+
+
 @pytest.mark.parametrize("folder", ["pages", "news"])
 def test_a_hidden_page_is_named_as_a_hidden_file(make_content, tmp_path, folder):
     content = make_content(

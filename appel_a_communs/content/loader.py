@@ -470,13 +470,19 @@ def link_error(link: Path, content: Path) -> ContentError | None:
     return None
 
 
-def odd_files(content: Path) -> list[ContentError]:
+PUBLIC_HIDDEN = ".well-known"
+"""The one hidden folder a site publishes (RFC 8615: ``security.txt``, a funding list of
+its own…): read and copied like any other."""
+
+
+def odd_files(content: Path, hidden: set[str] | None = None) -> list[ContentError]:
     """The odd files of the content folder outside the kinds' folders (pages, news,
     images, campaign.yml, anything Pelican reads or copies), named before Pelican reads
     anything: links it may not follow (see ``link_error``), and hidden files with a
     Markdown suffix (the kinds' rule, see ``_files``). Hidden folders and other hidden
-    files are passed over: the plugin makes Pelican skip every hidden name
-    (IGNORE_FILES), and every link named here (``plugin.configure``)."""
+    files are passed over, their names added to ``hidden``: the plugin makes Pelican
+    skip them (IGNORE_FILES), and every link named here (``plugin.configure``); but
+    ``.well-known`` (``PUBLIC_HIDDEN``) is read as any folder."""
     errors: list[ContentError] = []
     pending = [str(content)]
     while pending:
@@ -484,7 +490,9 @@ def odd_files(content: Path) -> list[ContentError]:
         for entry in _entries(folder, errors):
             if folder == str(content) and entry.name in KINDS:
                 continue  # read by _files, which names its odd files
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") and entry.name != PUBLIC_HIDDEN:
+                if hidden is not None:
+                    hidden.add(entry.name)
                 name = entry.name.lower()
                 meant = name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(EDITOR_FILES)
                 if meant and folder != str(content):  # content/ itself publishes no page

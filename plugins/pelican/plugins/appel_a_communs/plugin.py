@@ -59,18 +59,22 @@ def configure(pelican: Any) -> None:
 
 def _skip_odd_files(settings: dict[str, Any]) -> None:
     """Pelican reads pages/ and news/ and copies images/ itself, following every link
-    (a loop 40 levels deep) and reading hidden files: it skips hidden names, as the
-    catalogue's folders do, and every link the catalogue refuses (``odd_files``), which
-    the build then names with every other content error. Skipped links stop the build,
-    so skipping a refused file's name wherever it occurs loses nothing."""
+    (a loop 40 levels deep) and reading hidden files: it skips the hidden names, but
+    ``.well-known``, as the catalogue's folders do, and every link the catalogue refuses
+    (``odd_files``), which the build then names with every other content error. Skipped
+    links stop the build, so skipping a refused file's name wherever it occurs loses
+    nothing."""
     import glob
 
     from appel_a_communs.content.loader import odd_files
 
-    ignored = [*settings.get("IGNORE_FILES", []), ".*"]
     content = Path(settings["PATH"])
+    hidden: set[str] = set()
+    errors = odd_files(content, hidden) if content.is_dir() else []
+    # by name, not ".*": a site's .well-known/ (loader.PUBLIC_HIDDEN) is published
+    ignored = [*settings.get("IGNORE_FILES", []), *map(glob.escape, sorted(hidden))]
     folders = []
-    for error in odd_files(content) if content.is_dir() else []:
+    for error in errors:
         path = Path(error.path)
         if path.is_symlink():
             folders.append(path.relative_to(content).as_posix())
