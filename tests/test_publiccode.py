@@ -24,11 +24,8 @@ from appel_a_communs.submissions import publiccode
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.messages import summary
 from appel_a_communs.submissions.process import Processor
-from appel_a_communs.submissions.publiccode import (
-    PubliccodeInvalid,
-    check_publiccode,
-    parse_publiccode,
-)
+from appel_a_communs.submissions.publiccode import parse_publiccode
+from appel_a_communs.submissions.publiccode_standard import PubliccodeInvalid, check_publiccode
 
 CORPUS = REPO / "tests" / "corpora" / "publiccode-parser-go"
 DATA = CORPUS / "testdata"
