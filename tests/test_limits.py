@@ -21,8 +21,8 @@ from pydantic import TypeAdapter
 from appel_a_communs.commands.check import check_content
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
-from appel_a_communs.content.loader import build_item, parse_text
 from appel_a_communs.content.models import Common
+from appel_a_communs.content.reading import build_item, parse_text
 from appel_a_communs.content.types import (
     MAX_AMOUNT,
     MAX_DAYS,
@@ -187,7 +187,7 @@ def processor(tmp_path_factory) -> Processor:
 
 
 def content_verdict(folder: str, stem: str, text: str) -> list[ContentError]:
-    """The errors ``check`` and the build give one file: both read it so (loader._read_file)."""
+    """The errors ``check`` and the build give one file: both read it so (reading.read_file)."""
     kind = KINDS[folder]
     path = Path("content") / folder / f"{stem}{kind.suffix}"
     try:

@@ -186,7 +186,7 @@ def test_results_come_back_in_order_from_every_process(forking):
 def readers(tmp_path, monkeypatch):
     """Every folder is read in processes, however few its files; returns the pids that
     read files, one line per share."""
-    real = loader._read_files
+    real = loader.read_files  # the loader's name for reading.read_files: the one it calls
     log = tmp_path / "readers.log"
     log.touch()
 
@@ -197,7 +197,7 @@ def readers(tmp_path, monkeypatch):
         return real(name, paths, **options)
 
     monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(loader, "_read_files", recording)
+    monkeypatch.setattr(loader, "read_files", recording)
     return lambda: {int(line) for line in log.read_text().split()}
 
 

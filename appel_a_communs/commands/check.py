@@ -33,8 +33,9 @@ def check_content(
     An error that hangs on a setting check cannot read (``computed``) is never reported:
     the build may pass; ``notes`` receives a word about it instead."""
     from appel_a_communs.commands.site import max_file_size
+    from appel_a_communs.content.folders import link_error
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
-    from appel_a_communs.content.loader import link_error, read_page_meta
+    from appel_a_communs.content.reading import read_page_meta
     from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error
     from appel_a_communs.site.urls import (
         DEFAULT_FOLDERS,

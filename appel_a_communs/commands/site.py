@@ -58,7 +58,7 @@ def max_file_size(constants: dict[str, Any]) -> int:
     ``pelican`` never read different limits."""
     from pydantic import TypeAdapter, ValidationError
 
-    from appel_a_communs.content.loader import MAX_FILE_SIZE
+    from appel_a_communs.content.reading import MAX_FILE_SIZE
     from appel_a_communs.content.types import FileSize
 
     name = "CATALOGUE_MAX_FILE_SIZE"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from appel_a_communs.content.loader import Catalogue
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.models import Common, Matching, Pledge
 from appel_a_communs.funding.matching import proportional_marginals, quadratic_marginals
 

@@ -19,8 +19,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError, display_path
-from appel_a_communs.content.loader import Catalogue
 from appel_a_communs.content.models import Budget, Common, Deliverable, Pledge, Report
 from appel_a_communs.content.rounds import is_campaign
 from appel_a_communs.funding.engine import counted_pledges, goals, percent

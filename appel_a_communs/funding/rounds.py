@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError, display_path
-from appel_a_communs.content.loader import Catalogue
 from appel_a_communs.content.models import Common, Round
 from appel_a_communs.content.rounds import (
     RoundState,

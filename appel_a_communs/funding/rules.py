@@ -10,9 +10,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError, display_path
 from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND
-from appel_a_communs.content.loader import Catalogue
 from appel_a_communs.content.models import Pledge, Round
 from appel_a_communs.funding.engine import Funding
 from appel_a_communs.i18n import M_

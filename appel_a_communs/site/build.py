@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from appel_a_communs.content.loader import MAX_FILE_SIZE, cycle_collection_paused
+from appel_a_communs.content.cache import cycle_collection_paused
+from appel_a_communs.content.reading import MAX_FILE_SIZE
 
 
 def load_for_build(

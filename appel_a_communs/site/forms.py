@@ -14,8 +14,8 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.content.loader import Catalogue
 from appel_a_communs.content.models import Model, Round
 from appel_a_communs.i18n import M_, N_, translations
 from appel_a_communs.submissions.forms import (

@@ -19,8 +19,9 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
+from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentErrors, display_path, site_of
-from appel_a_communs.content.loader import MAX_FILE_SIZE, Catalogue, load_catalogue
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.content.models import (
     Actor,
     Budget,
@@ -31,6 +32,7 @@ from appel_a_communs.content.models import (
     Review,
     Round,
 )
+from appel_a_communs.content.reading import MAX_FILE_SIZE
 from appel_a_communs.content.rounds import review_round
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
 from appel_a_communs.funding.eligibility import Checklist, check_eligibility

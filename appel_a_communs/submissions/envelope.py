@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, PlainValidator, ValidationError, WithJsonSchema, model_validator
 
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.content.loader import MAX_FILE_SIZE, too_big, validation_errors
 from appel_a_communs.content.models import Model
+from appel_a_communs.content.reading import MAX_FILE_SIZE, too_big
 from appel_a_communs.content.strict_yaml import (
     StrictYAMLError,
     format_path,
@@ -22,6 +22,7 @@ from appel_a_communs.content.strict_yaml import (
     load_mapping,
 )
 from appel_a_communs.content.types import Line, Slug, clip
+from appel_a_communs.content.validation import validation_errors
 from appel_a_communs.i18n import M_
 from appel_a_communs.submissions.forms import SubmissionType
 

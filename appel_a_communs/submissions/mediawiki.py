@@ -34,10 +34,10 @@ import requests
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from appel_a_communs.content.errors import ContentErrors, display_path
-from appel_a_communs.content.loader import validation_errors
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json, load_mapping
 from appel_a_communs.content.types import Line, clip_slug, slugify
+from appel_a_communs.content.validation import validation_errors
 from appel_a_communs.submissions.fetch import (
     FetchError,
     clean_envelope,

@@ -30,17 +30,13 @@ from appel_a_communs.commands.site import (
     site_constants,
     site_language,
 )
+from appel_a_communs.content.catalogue import Catalogue
+from appel_a_communs.content.checks import item_references
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
 from appel_a_communs.content.kinds import KINDS
-from appel_a_communs.content.loader import (
-    Catalogue,
-    build_item,
-    item_references,
-    load_catalogue,
-    parse_text,
-    validation_errors,
-)
+from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.content.models import Actor, Model, Pledge, Report, Round
+from appel_a_communs.content.reading import build_item, parse_text
 from appel_a_communs.content.rounds import (
     is_campaign,
     open_or_next_round,
@@ -49,6 +45,7 @@ from appel_a_communs.content.rounds import (
 )
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login, slugify
+from appel_a_communs.content.validation import validation_errors
 from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue

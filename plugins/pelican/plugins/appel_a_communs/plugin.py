@@ -66,7 +66,7 @@ def _skip_odd_files(settings: dict[str, Any]) -> None:
     nothing."""
     import glob
 
-    from appel_a_communs.content.loader import odd_files
+    from appel_a_communs.content.folders import odd_files
 
     content = Path(settings["PATH"])
     hidden: set[str] = set()

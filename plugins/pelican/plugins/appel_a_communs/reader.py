@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pelican.readers import BaseReader
 
 from appel_a_communs.content.errors import ContentErrors
-from appel_a_communs.content.loader import MAX_FILE_SIZE, read_page_meta
+from appel_a_communs.content.reading import MAX_FILE_SIZE, read_page_meta
 from appel_a_communs.site.markup import render_markdown
 
 

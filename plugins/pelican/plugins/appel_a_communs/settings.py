@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS
-from appel_a_communs.content.loader import MAX_FILE_SIZE
+from appel_a_communs.content.reading import MAX_FILE_SIZE
 from appel_a_communs.content.types import GITHUB_REPO, FileSize
 from appel_a_communs.site.forms import has_endpoint
 from appel_a_communs.site.funding_manifest import is_email

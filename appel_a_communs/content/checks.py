@@ -1,0 +1,211 @@
+"""The checks over a whole catalogue, once every file is read: every slug a file names
+exists, every amount is in the call's currency, rounds neither overlap nor mix currencies.
+``item_references`` is the one check the build and the submission processor share."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from appel_a_communs.content.catalogue import Catalogue
+from appel_a_communs.content.errors import ContentError, display_path
+from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND, KINDS
+from appel_a_communs.content.models import Common, Model, Pledge, Report, Round
+from appel_a_communs.content.rounds import overlapping, pledge_round
+from appel_a_communs.i18n import M_
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A problem with what one item names: a slug that does not exist, a foreign currency."""
+
+    field: str
+    message: str
+    """What is wrong, in words a submitter reads too (``no actor 'x'``)."""
+    detail: str
+    """What a maintainer reads in the build: the file expected (after the message), or the
+    whole story of a currency (instead of it)."""
+    folder: str | None = None
+    """The folder the missing slug was looked for in (None: not a missing slug)."""
+    slug: str | None = None
+
+
+def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
+    """What one challenge, common, pledge or report names that the call lacks: the one check that
+    both the build and the submission processor run (each words it for its readers)."""
+    currency = cat.currency
+    origin = f"content/{CAMPAIGN_FILE}" if cat.campaign else "the default, EUR"
+
+    def foreign(field_name: str, code: str) -> Reference:
+        return Reference(
+            field_name,
+            M_("the call's currency is %(currency)s", currency=currency),
+            f"{code} differs from the call's currency {currency} ({origin}); "
+            "one campaign, one currency",
+        )
+
+    def missing(field_name: str, folder: str, slug: str) -> Reference:
+        expected = f"expected content/{folder}/{slug}{KINDS[folder].suffix}"
+        message = {
+            "challenges": M_("no challenge '%(slug)s'", slug=slug),
+            "commons": M_("no common '%(slug)s'", slug=slug),
+            "actors": M_("no actor '%(slug)s'", slug=slug),
+        }[folder]
+        return Reference(field_name, message, expected, folder, slug)
+
+    rounds = {r.slug for r in cat.round_list}
+    # campaign.yml beside rounds/ is reported once, on campaign.yml: no round is checked
+    # against a set of rounds the maintainer is about to change
+    both = cat.campaign is not None and bool(cat.rounds)
+
+    def no_round(field_name: str, slug: str) -> Reference:
+        return Reference(
+            field_name,
+            M_("no round '%(slug)s'", slug=slug),
+            f"expected content/rounds/{slug}.yml"
+            if cat.rounds or not cat.campaign
+            else f"this call has one round, '{CAMPAIGN_ROUND}' (content/{CAMPAIGN_FILE})",
+            "rounds",
+            slug,
+        )
+
+    if isinstance(item, Common):
+        for slug in item.budgets:
+            if slug not in rounds and not both:
+                yield no_round(f"budgets.{slug}", slug)
+        for i, review in enumerate(item.reviews):
+            if review.round is not None and review.round not in rounds and not both:
+                yield no_round(f"reviews[{i}].round", review.round)
+        for i, ref in enumerate(item.challenges):
+            if ref not in cat.challenges:
+                yield missing(f"challenges[{i}]", "challenges", ref)
+        for i, ref in enumerate(item.proposed_by):
+            if ref not in cat.actors:
+                yield missing(f"proposed_by[{i}]", "actors", ref)
+        if item.budget and item.budget.currency and item.budget.currency != currency:
+            yield foreign("budget.currency", item.budget.currency)
+        for slug, budget in item.budgets.items():
+            if budget.currency and budget.currency != currency:
+                yield foreign(f"budgets.{slug}.currency", budget.currency)
+    elif isinstance(item, Report):
+        if item.common not in cat.commons:
+            yield missing("common", "commons", item.common)
+        if item.round is not None and item.round not in rounds and not both:
+            yield no_round("round", item.round)
+    elif isinstance(item, Pledge):
+        if item.actor not in cat.actors:
+            yield missing("actor", "actors", item.actor)
+        if item.common not in cat.commons:
+            yield missing("common", "commons", item.common)
+        if item.money and item.money.currency and item.money.currency != currency:
+            yield foreign("money.currency", item.money.currency)
+        if both:
+            pass
+        elif item.round is not None and item.round not in rounds:
+            yield no_round("round", item.round)
+        elif cat.rounds and pledge_round(cat.round_list, item) is None:
+            message = M_(
+                "no round is open on %(date)s (rounds: %(rounds)s)",
+                date=item.date,
+                rounds=", ".join(_round_dates(r) for r in cat.round_list),
+            )
+            yield Reference("date", message, message)
+
+
+def check_references(
+    cat: Catalogue, broken: dict[str, set[str]] | None = None
+) -> list[ContentError]:
+    """Every slug a file names must exist, and every amount be in the call's currency.
+
+    A reference to a file that exists but is invalid (``broken``) is not reported
+    again: that file's own errors say what to fix.
+    """
+    errors: list[ContentError] = []
+    broken = broken or {}
+    for folder in ("commons", "pledges", "reports"):
+        for key, item in getattr(cat, folder).items():
+            for ref in item_references(cat, item):
+                if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):
+                    source = str(cat.sources[(folder, key)])
+                    message = ref.detail if ref.folder is None else f"{ref.message} ({ref.detail})"
+                    errors.append(ContentError(source, ref.field, message))
+    for round_ in cat.round_list:
+        source = str(cat.sources[("rounds", round_.slug)])
+        if round_.matching and round_.matching.funder not in cat.actors:
+            errors.append(
+                ContentError(
+                    source,
+                    "matching.funder",
+                    f"no actor '{round_.matching.funder}' (expected content/actors/"
+                    f"{round_.matching.funder}.yml)",
+                )
+            )
+        for slug in round_.allowances:
+            if slug not in cat.actors and slug not in broken.get("actors", ()):
+                errors.append(
+                    ContentError(
+                        source,
+                        f"allowances.{slug}",
+                        f"no actor '{slug}' (expected content/actors/{slug}.yml)",
+                    )
+                )
+    return errors
+
+
+def _round_dates(round_: Round) -> str:
+    """A round and its dates, in no language: ``2025 (2025-01-01 – 2025-06-30)``."""
+    return f"{round_.slug} ({round_.opens or '…'} – {round_.closes or '…'})"
+
+
+def check_rounds(
+    cat: Catalogue, name: typing.Callable[[Path], str] = display_path
+) -> list[ContentError]:
+    """Rounds may not overlap in dates: a pledge's date must say which round it is in. One
+    call, one currency; the slug ``campaign`` names the round of ``campaign.yml`` only.
+    ``name`` names another file in a message (from the site, by the loader)."""
+    errors = []
+    first = cat.round_list[0] if cat.round_list else None
+    for round_ in cat.rounds.values():
+        source = str(cat.sources[("rounds", round_.slug)])
+        if first is not None and round_.currency != first.currency:
+            errors.append(
+                ContentError(
+                    source,
+                    "currency",
+                    M_(
+                        "%(currency)s differs from %(first)s, the currency of %(file)s: "
+                        "one call, one currency",
+                        currency=round_.currency,
+                        first=first.currency,
+                        file=name(cat.sources[("rounds", first.slug)]),
+                    ),
+                )
+            )
+        if round_.slug == CAMPAIGN_ROUND:
+            errors.append(
+                ContentError(
+                    source,
+                    "slug",
+                    M_(
+                        "'%(slug)s' names the round of campaign.yml: give this round "
+                        "another name (its file name)",
+                        slug=CAMPAIGN_ROUND,
+                    ),
+                )
+            )
+    for first, second in overlapping(cat.round_list):
+        errors.append(
+            ContentError(
+                str(cat.sources[("rounds", second.slug)]),
+                "opens",
+                M_(
+                    "rounds may not overlap: %(second)s shares days with %(first)s (%(file)s)",
+                    second=_round_dates(second),
+                    first=_round_dates(first),
+                    file=name(cat.sources[("rounds", first.slug)]),
+                ),
+            )
+        )
+    return errors
