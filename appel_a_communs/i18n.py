@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 LOCALE_DIR = Path(__file__).with_name("locale")
+DEFAULT_LOCALE = "fr"
+"""The language of a site that names none (pelicanconf's DEFAULT_LANG unset), of its
+issue forms, labels and reports: the one default, wherever a language may be left out."""
 DOMAIN = "messages"
 # Marker functions the extractor knows, beside gettext/ngettext/pgettext/_.
 KEYWORDS = {"N_": None, "pN_": ((1, "c"), 2), "M_": None}

@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from appel_a_communs.commands import main
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.scaffold import NewSite, write_site
-from appel_a_communs.submissions.forms import SUBMISSION_TYPES
+from appel_a_communs.vocabulary.forms import SUBMISSION_TYPES
 
 DAY = date(2026, 12, 1)
 

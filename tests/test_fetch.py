@@ -14,8 +14,8 @@ from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.i18n import translations
 from appel_a_communs.submissions import fetch as fetch_module
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.forms import FORMS
-from appel_a_communs.submissions.issue_forms import issue_form, option_text, submission_label
+from appel_a_communs.submissions.issue_forms import issue_form, submission_label
+from appel_a_communs.vocabulary.forms import FORMS, option_text
 
 
 def render_body(kind: str, values: dict[str, str | list[str]]) -> str:

@@ -99,7 +99,7 @@ def test_github_mode_prefills_the_issue_form_which_parses_back_into_content(
 
 
 def fields_to_data_for(kind, fields):
-    from appel_a_communs.submissions.forms import fields_to_data
+    from appel_a_communs.vocabulary.forms import fields_to_data
 
     return fields_to_data(kind, fields)
 

@@ -49,7 +49,7 @@ from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES
+from appel_a_communs.vocabulary.forms import FORMS, SUBMISSION_TYPES
 
 STRINGS: list[str] = list(naughty_strings())
 N = len(STRINGS)

@@ -20,8 +20,8 @@ from conftest import REPO, SAMPLE, build_site
 
 from appel_a_communs.content.types import NeedKind
 from appel_a_communs.i18n import check_po, extract, load_po, translations
-from appel_a_communs.submissions.forms import FORMS
-from appel_a_communs.submissions.issue_forms import issue_form, option_text
+from appel_a_communs.submissions.issue_forms import issue_form
+from appel_a_communs.vocabulary.forms import FORMS, option_text
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -263,7 +263,7 @@ def test_english_site_forms_prefill_the_english_issue_forms(neutral_sites):
 
 def test_extraction_sees_templates_and_code():
     sources = {location for message in extract(REPO) for location, _ in message.locations}
-    expected = {"theme/templates/base.html", "appel_a_communs/site/labels.py",
+    expected = {"theme/templates/base.html", "appel_a_communs/vocabulary/labels.py",
                 "appel_a_communs/site/forms.py", "appel_a_communs/site/jobs.py"}  # fmt: skip
     assert expected <= sources
 

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES, fields_to_data
 from appel_a_communs.submissions.issue_body import (
     MAX_REPEATED_HEADINGS,
     NO_RESPONSE,
@@ -26,7 +25,8 @@ from appel_a_communs.submissions.issue_body import (
     load_template,
     parse_issue_body,
 )
-from appel_a_communs.submissions.issue_forms import issue_form, option_text, submission_label
+from appel_a_communs.submissions.issue_forms import issue_form, submission_label
+from appel_a_communs.vocabulary.forms import FORMS, SUBMISSION_TYPES, fields_to_data, option_text
 
 FORM_FIELDS = {kind: {f.id: f for f in fields} for kind, (_, fields) in FORMS.items()}
 

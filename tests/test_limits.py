@@ -42,8 +42,8 @@ from appel_a_communs.site.formatting import format_money, format_number
 from appel_a_communs.site.forms import html_attributes
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.envelope import Envelope
-from appel_a_communs.submissions.forms import FORMS
 from appel_a_communs.submissions.process import Processor
+from appel_a_communs.vocabulary.forms import FORMS
 
 WHEN = "2026-11-20T10:00:00Z"
 

@@ -35,7 +35,7 @@ from pytest_httpserver import HTTPServer
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.site.forms import site_forms
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.forms import FORMS, fields_to_data
+from appel_a_communs.vocabulary.forms import FORMS, fields_to_data
 
 TEMPLATE = REPO / ".github" / "ISSUE_TEMPLATE" / "report.yml"
 TODAY = "2026-11-26"

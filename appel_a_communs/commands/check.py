@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from appel_a_communs.commands.site import Constants, SiteSettingsError, site_constants
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
+from appel_a_communs.content.settings import Constants, SiteSettingsError, site_constants
 
 ENDPOINT = "CATALOGUE_FORMS_ENDPOINT"
 
@@ -32,10 +32,10 @@ def check_content(
     addresses, which no page may take); the build alone checks the settings themselves.
     An error that hangs on a setting check cannot read (``computed``) is never reported:
     the build may pass; ``notes`` receives a word about it instead."""
-    from appel_a_communs.commands.site import max_file_size
     from appel_a_communs.content.folders import link_error
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
     from appel_a_communs.content.reading import read_page_meta
+    from appel_a_communs.content.settings import max_file_size
     from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error
     from appel_a_communs.site.urls import (
         DEFAULT_FOLDERS,

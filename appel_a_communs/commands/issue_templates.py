@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from appel_a_communs.commands.site import SiteSettingsError, site_language
-from appel_a_communs.submissions.issue_forms import DEFAULT_LOCALE, sync_issue_forms
+from appel_a_communs.content.settings import SiteSettingsError, site_language
+from appel_a_communs.i18n import DEFAULT_LOCALE
+from appel_a_communs.submissions.issue_forms import sync_issue_forms
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

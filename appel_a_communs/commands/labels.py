@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from appel_a_communs.commands.site import SiteSettingsError, site_language
+from appel_a_communs.content.settings import SiteSettingsError, site_language
 from appel_a_communs.content.types import GITHUB_REPO
-from appel_a_communs.i18n import translations
-from appel_a_communs.submissions.issue_forms import DEFAULT_LOCALE, TITLES, submission_label
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
+from appel_a_communs.submissions.issue_forms import submission_label
+from appel_a_communs.vocabulary.forms import TITLES
 
 COLOR = "1d76db"
 TIMEOUT = 20

@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from appel_a_communs.i18n import DEFAULT_LOCALE
 from appel_a_communs.scaffold import LANGUAGES, NewSite, ScaffoldError, write_site
 
 
@@ -14,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="a new or empty folder")
     parser.add_argument("--name", help="the call's name (the site's title)")
     parser.add_argument("--repo", help="the GitHub repository of the site, OWNER/NAME")
-    parser.add_argument("--lang", default="fr", choices=LANGUAGES, help="default: fr")
+    parser.add_argument(
+        "--lang", default=DEFAULT_LOCALE, choices=LANGUAGES, help=f"default: {DEFAULT_LOCALE}"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

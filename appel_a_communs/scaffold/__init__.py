@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from appel_a_communs.content.types import GITHUB_REPO
+from appel_a_communs.i18n import DEFAULT_LOCALE
 
 HERE = Path(__file__).parent
 LANGUAGES = ("fr", "en")
@@ -73,7 +74,7 @@ class NewSite:
     folder: Path
     name: str | None = None
     repo: str | None = None
-    lang: str = "fr"
+    lang: str = DEFAULT_LOCALE
     today: date | None = None
 
     def check(self) -> None:

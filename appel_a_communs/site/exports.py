@@ -26,7 +26,7 @@ from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
 from appel_a_communs.content.models import Common, Model, Report
 from appel_a_communs.funding.engine import CommonFunding
 from appel_a_communs.funding.followup import RoundFollowUp
-from appel_a_communs.i18n import translate, translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, translate, translations
 from appel_a_communs.site.view import CatalogueView, RoundView
 from appel_a_communs.site.xmltext import utf8_text
 
@@ -413,7 +413,9 @@ def funding_figures(funding: CommonFunding) -> dict[str, Any]:
     }
 
 
-def commons_records(view: CatalogueView, url_of: UrlOf, locale: str = "fr") -> list[dict[str, Any]]:
+def commons_records(
+    view: CatalogueView, url_of: UrlOf, locale: str = DEFAULT_LOCALE
+) -> list[dict[str, Any]]:
     """One object per common for ``data/commons.json``; ``locale`` is the language of
     the eligibility checklist's explanations."""
     catalogue = translations(locale)

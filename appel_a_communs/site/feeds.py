@@ -27,9 +27,9 @@ from appel_a_communs.site.formatting import (
     format_number,
     plural_count,
 )
-from appel_a_communs.site.labels import label
 from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.view import CatalogueView
+from appel_a_communs.vocabulary.labels import label
 
 FEED_LENGTH = 50
 

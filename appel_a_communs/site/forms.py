@@ -1,6 +1,6 @@
 """The site's submission forms, generated from the form definitions and the models.
 
-Labels, help and required marks come from ``submissions/forms.py``; HTML validation
+Labels, help and required marks come from ``vocabulary/forms.py``; HTML validation
 attributes (pattern, type, maxlength, min) from the models' JSON Schema; choices of
 challenges, commons and actors from the current content. The same field ids are the
 issue form's ids (``github`` mode prefills the GitHub issue form) and the names a form
@@ -17,15 +17,16 @@ from typing import Any, Literal
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.models import Model, Round
-from appel_a_communs.i18n import M_, N_, translations
-from appel_a_communs.submissions.forms import (
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, N_, translations
+from appel_a_communs.vocabulary.forms import (
     CONTACT_KEYS,
     FORMS,
     HONEYPOT,
     SUBMISSION_TYPES,
+    TITLES,
     FormField,
+    option_text,
 )
-from appel_a_communs.submissions.issue_forms import DEFAULT_LOCALE, TITLES, option_text
 
 Mode = Literal["github", "post"]
 FORM_SLUGS = {

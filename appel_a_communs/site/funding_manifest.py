@@ -83,7 +83,7 @@ import nh3
 
 from appel_a_communs.content.models import Budget, Common
 from appel_a_communs.content.types import slugify
-from appel_a_communs.i18n import translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.urls import SiteUrls
 
@@ -176,7 +176,7 @@ class ManifestSite:
     urls: SiteUrls
     email: str
     sitename: str
-    locale: str = "fr"
+    locale: str = DEFAULT_LOCALE
     data: str = "data"
     own_list: str | None = None
     """The text of the ``.well-known`` list the site ships itself ("" when it cannot be
@@ -197,7 +197,7 @@ def manifest_site(
     urls: SiteUrls,
     email: str,
     sitename: str,
-    locale: str = "fr",
+    locale: str = DEFAULT_LOCALE,
     data: str = "data",
     own_list: str | None = None,
 ) -> ManifestSite | None:

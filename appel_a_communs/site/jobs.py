@@ -151,7 +151,7 @@ def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job
     ``render`` turns the badge's geometry into SVG (the theme's ``badge.svg``)."""
     from appel_a_communs.site.charts import badge
     from appel_a_communs.site.formatting import format_percent
-    from appel_a_communs.site.labels import label
+    from appel_a_communs.vocabulary.labels import label
 
     folder = out.folder / out.badges
     folder.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,7 @@ from markupsafe import Markup
 
 from appel_a_communs.content.models import Actor, Challenge, Common
 from appel_a_communs.content.types import spdx_licensing
-from appel_a_communs.i18n import translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.site.exact_json import exact_json
 from appel_a_communs.site.urls import Page, SiteUrls
 from appel_a_communs.site.view import CatalogueView, StatementLine
@@ -121,7 +121,7 @@ def common_jsonld(
     common: Common,
     address: UrlOf,
     sitename: str,
-    locale: str = "fr",
+    locale: str = DEFAULT_LOCALE,
 ) -> Json:
     """The common as its page presents it (see the module's docstring)."""
     page = address(urls.url("common", common.slug))
@@ -294,7 +294,11 @@ def statement_lines(
 
 
 def funding_grants(
-    view: CatalogueView, urls: SiteUrls, common: Common, address: UrlOf, locale: str = "fr"
+    view: CatalogueView,
+    urls: SiteUrls,
+    common: Common,
+    address: UrlOf,
+    locale: str = DEFAULT_LOCALE,
 ) -> list[Json]:
     """The common's ``MonetaryGrant``s (see the module's docstring): per funder, its
     statement's secured money to the common in the round (``view.statements``); in a sealed

@@ -52,7 +52,7 @@ from appel_a_communs.funding.rounds import (
     compute_rounds,
     shown_funding,
 )
-from appel_a_communs.i18n import translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.site.charts import BarChart, BarInput, FlowChart, bar_chart, flow_chart
 from appel_a_communs.site.reporting import RoundReport, round_reports
 
@@ -337,7 +337,7 @@ def load_call(
     content: Path | str,
     today: date,
     cache_folder: Path | None = None,
-    locale: str = "fr",
+    locale: str = DEFAULT_LOCALE,
     processes: int = 1,
     max_file_size: int = MAX_FILE_SIZE,
 ) -> CatalogueView:
@@ -366,7 +366,7 @@ page's lists and charts speak of the round the call runs now."""
 
 
 def build_view(
-    catalogue: Catalogue, today: date, call: CallFunding | None = None, locale: str = "fr"
+    catalogue: Catalogue, today: date, call: CallFunding | None = None, locale: str = DEFAULT_LOCALE
 ) -> CatalogueView:
     """What the templates show; ``locale`` names the few labels computed here.
 

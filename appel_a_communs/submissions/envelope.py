@@ -24,7 +24,7 @@ from appel_a_communs.content.strict_yaml import (
 from appel_a_communs.content.types import Line, Slug, clip
 from appel_a_communs.content.validation import validation_errors
 from appel_a_communs.i18n import M_
-from appel_a_communs.submissions.forms import SubmissionType
+from appel_a_communs.vocabulary.forms import SubmissionType
 
 ENVELOPE_SUFFIXES = (".json", ".yml", ".yaml")
 Source = Literal["github-issue", "form", "file"]

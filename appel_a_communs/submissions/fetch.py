@@ -13,17 +13,11 @@ from typing import Any
 import requests
 import urllib3
 
-from appel_a_communs.commands.site import site_language
 from appel_a_communs.content.errors import display_path
+from appel_a_communs.content.settings import site_language
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json
 from appel_a_communs.content.types import slugify
 from appel_a_communs.submissions.envelope import envelope_json, write_atomic
-from appel_a_communs.submissions.forms import (
-    CONTACT_KEYS,
-    HONEYPOT,
-    SUBMISSION_TYPES,
-    fields_to_data,
-)
 from appel_a_communs.submissions.issue_body import (
     UNREADABLE,
     IssueFormError,
@@ -33,6 +27,12 @@ from appel_a_communs.submissions.issue_body import (
 )
 from appel_a_communs.submissions.issue_forms import LABEL_PREFIX, issue_form
 from appel_a_communs.submissions.process import ToolError
+from appel_a_communs.vocabulary.forms import (
+    CONTACT_KEYS,
+    HONEYPOT,
+    SUBMISSION_TYPES,
+    fields_to_data,
+)
 
 TIMEOUT = 20
 META_KEYS = {"id", "_id", "type", "form", "form_name", "submitted_at", "created_at", "_date",

@@ -7,34 +7,15 @@ from typing import Any
 
 import yaml
 
-from appel_a_communs.i18n import N_, translations
-from appel_a_communs.site.labels import label
-from appel_a_communs.submissions.forms import FORMS, SUBMISSION_TYPES, FormField
+from appel_a_communs.i18n import DEFAULT_LOCALE, N_, translations
+from appel_a_communs.vocabulary.forms import FORMS, SUBMISSION_TYPES, TITLES, FormField, option_text
 
-# The name of each form, and the prefix of its issues' titles.
-TITLES = {
-    "register-actor": (N_("Register my organisation"), N_("Registration")),
-    "propose-challenge": (N_("Propose a challenge"), N_("Challenge")),
-    "propose-common": (N_("Propose a common"), N_("Common")),
-    "join": (N_("Join a common"), N_("Join")),
-    "pledge": (N_("Make a pledge"), N_("Pledge")),
-    "report": (N_("Publish a report"), N_("Report")),
-}
-DEFAULT_LOCALE = "fr"
-OPTION_GROUPS = {"kind": "kind_one", "maturity": "maturity", "resource_types": "resource_type",
-                 "role": "role"}  # fmt: skip
 LABEL_PREFIX = "submission:"
 
 
 def submission_label(kind: str) -> str:
     """The issue label that tells which form an issue came from."""
     return LABEL_PREFIX + kind
-
-
-def option_text(field: FormField, value: str, locale: str = DEFAULT_LOCALE) -> str:
-    """A dropdown choice as people read it, the value kept in brackets for the parser."""
-    group = OPTION_GROUPS.get(field.id)
-    return f"{label(value, group, locale)} ({value})" if group else value
 
 
 def _element(field: FormField, locale: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Literal
 from babel import Locale
 
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.i18n import M_, Message, language_of, translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, Message, language_of, translations
 
 QUOTED_MAX = 300
 """Characters of a value quoted in full; a longer one is cut (a GitHub comment holds 65 536)."""
@@ -102,7 +102,7 @@ def _language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def rejection_report(outcome: Outcome, language: str = "fr") -> str:
+def rejection_report(outcome: Outcome, language: str = DEFAULT_LOCALE) -> str:
     """Why a submission was refused, field by field: in the site's language (the gettext
     catalogue, like the rest of the interface), then in English."""
     languages = [language_of(language)] + (["en"] if language_of(language) != "en" else [])

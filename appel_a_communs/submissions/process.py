@@ -24,12 +24,6 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from appel_a_communs.commands.site import (
-    SiteSettingsError,
-    max_file_size,
-    site_constants,
-    site_language,
-)
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.checks import item_references
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
@@ -42,6 +36,12 @@ from appel_a_communs.content.rounds import (
     open_or_next_round,
     pledge_round,
     round_state,
+)
+from appel_a_communs.content.settings import (
+    SiteSettingsError,
+    max_file_size,
+    site_constants,
+    site_language,
 )
 from appel_a_communs.content.strict_yaml import format_path
 from appel_a_communs.content.types import same_login, slugify
@@ -63,10 +63,10 @@ from appel_a_communs.submissions.envelope import (
     write_atomic,
     write_new,
 )
-from appel_a_communs.submissions.forms import FORMS, MARKDOWN_PATHS, field_for_path
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
 from appel_a_communs.submissions.messages import Outcome, rejection_report
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
+from appel_a_communs.vocabulary.forms import FORMS, MARKDOWN_PATHS, field_for_path
 
 FOLDER = {
     "register-actor": "actors",

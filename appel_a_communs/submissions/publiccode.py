@@ -233,7 +233,7 @@ def fetch_publiccode(
 ) -> FetchResult:
     """One propose-common envelope per valid publiccode.yml of ``sources``; an invalid or
     unreadable one is listed, and the others are still fetched."""
-    from appel_a_communs.commands.site import SiteSettingsError, site_language
+    from appel_a_communs.content.settings import SiteSettingsError, site_language
 
     try:
         language = site_language(root)

@@ -11,7 +11,7 @@ from typing import Any
 from pelican import signals
 
 from appel_a_communs.content.errors import ContentError, ContentErrors
-from appel_a_communs.i18n import available_languages, language_of, locale_tags
+from appel_a_communs.i18n import DEFAULT_LOCALE, available_languages, language_of, locale_tags
 from appel_a_communs.site.build import end_build
 
 from .generator import CatalogueGenerator
@@ -30,7 +30,7 @@ def configure(pelican: Any) -> None:
         checked = checked.model_copy(update={"cache": bool(settings.get("LOAD_CONTENT_CACHE"))})
     settings.update(checked.as_settings())
     settings["CATALOGUE_SETTINGS"] = checked
-    locale = checked.locale or settings.get("DEFAULT_LANG") or "fr"
+    locale = checked.locale or settings.get("DEFAULT_LANG") or DEFAULT_LOCALE
     try:
         settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = locale_tags(locale)
     except ValueError as exc:

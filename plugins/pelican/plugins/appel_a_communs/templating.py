@@ -16,9 +16,9 @@ from appel_a_communs.site.formatting import (
     format_percent,
     plural_count,
 )
-from appel_a_communs.site.labels import label
 from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.xmltext import xml_chars
+from appel_a_communs.vocabulary.labels import label
 
 
 def filters(locale: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ its group (``Other`` is "Autre" as a need and "Autres" as a group of actors).
 
 from __future__ import annotations
 
-from appel_a_communs.i18n import pN_, translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, pN_, translations
 
 LABELS: dict[str, dict[str, str]] = {
     "challenge_status": {
@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def label(value: str, group: str, locale: str = "fr") -> str:
+def label(value: str, group: str, locale: str = DEFAULT_LOCALE) -> str:
     """The display label of an enumeration value; the value itself when none is known."""
     message = LABELS.get(group, {}).get(value)
     if message is None:

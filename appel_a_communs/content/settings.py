@@ -1,5 +1,8 @@
-"""What the commands read of a site's ``pelicanconf.py``: its plain constants, without
-running the file (a command that checks a site must not execute it)."""
+"""What the commands and the submissions read of a site's ``pelicanconf.py``: its plain
+constants, without running the file (a command that checks a site must not execute it).
+
+It lives with the content, below the site and the submissions, so that processing a
+submission reads the site's language and limits without importing the command line."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import ast
 from pathlib import Path
 from typing import Any
 
-DEFAULT_LANGUAGE = "fr"
+from appel_a_communs.i18n import DEFAULT_LOCALE
 
 
 class SiteSettingsError(Exception):
@@ -49,7 +52,7 @@ def site_constants(root: Path) -> Constants:
 def site_language(root: Path, constants: dict[str, Any] | None = None) -> str:
     """The site's DEFAULT_LANG, which its issue forms, labels and reports must speak."""
     value = (site_constants(root) if constants is None else constants).get("DEFAULT_LANG")
-    return value if isinstance(value, str) and value else DEFAULT_LANGUAGE
+    return value if isinstance(value, str) and value else DEFAULT_LOCALE
 
 
 def max_file_size(constants: dict[str, Any]) -> int:

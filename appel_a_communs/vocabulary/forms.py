@@ -3,7 +3,9 @@
 One list per submission type says which model field each form field fills (its
 ``path``) and how a form's flat text becomes content data. Choices and required
 marks come from the models; issue templates, site forms and the parser of fetched
-submissions all read these lists, so that the field ids are the same everywhere.
+submissions all read these lists, so that the field ids are the same everywhere; the
+forms' titles and their choices' wording are here too, so that a site's HTML form and
+the issue form it prefills read alike.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any, Literal, get_args
 
 from appel_a_communs.content.models import Actor, Challenge, Common, Model, Pledge, Report
 from appel_a_communs.content.types import ActorKind, Maturity, ResourceType, Role
-from appel_a_communs.i18n import N_
+from appel_a_communs.i18n import DEFAULT_LOCALE, N_
+from appel_a_communs.vocabulary.labels import label
 
 SubmissionType = Literal[
     "register-actor", "propose-challenge", "propose-common", "join", "pledge", "report"
@@ -421,3 +424,22 @@ def field_for_path(kind: str, path: tuple[str | int, ...]) -> str | None:
         if names[: len(field.path)] == field.path:
             return field.id
     return None
+
+
+# The name of each form, and the prefix of its issues' titles.
+TITLES = {
+    "register-actor": (N_("Register my organisation"), N_("Registration")),
+    "propose-challenge": (N_("Propose a challenge"), N_("Challenge")),
+    "propose-common": (N_("Propose a common"), N_("Common")),
+    "join": (N_("Join a common"), N_("Join")),
+    "pledge": (N_("Make a pledge"), N_("Pledge")),
+    "report": (N_("Publish a report"), N_("Report")),
+}
+OPTION_GROUPS = {"kind": "kind_one", "maturity": "maturity", "resource_types": "resource_type",
+                 "role": "role"}  # fmt: skip
+
+
+def option_text(field: FormField, value: str, locale: str = DEFAULT_LOCALE) -> str:
+    """A dropdown choice as people read it, the value kept in brackets for the parser."""
+    group = OPTION_GROUPS.get(field.id)
+    return f"{label(value, group, locale)} ({value})" if group else value
