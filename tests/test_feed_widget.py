@@ -16,7 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FOLLOWUP, SAMPLE, axe, build_site, no_js_page, nu_errors, serve, write
+from conftest import FOLLOWUP, REPO, SAMPLE, axe, build_site, no_js_page, nu_errors, serve, write
 
 SITE = "https://communs.example.org/appel"
 URN = "urn:appel-a-communs:"
@@ -212,6 +212,63 @@ def test_the_common_page_links_its_feed(followup_site):
     assert link and link.group(1) == alternate.group(1) and link.group(2).strip()
     target = posixpath.normpath(posixpath.join("communs/covoit", link.group(1)))
     assert (followup_site / target).is_file()
+
+
+class _FeedLinks(HTMLParser):
+    """The Atom feeds a page links to: its ``<link rel="alternate">`` and its visible links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("link", "a") and (found.get("href") or "").endswith(".atom.xml"):
+            assert tag == "a" or found.get("type") == "application/atom+xml"
+            self.hrefs.append(found["href"] or "")
+
+
+@pytest.fixture(scope="module")
+def scaffolded_english_site(tmp_path_factory) -> Path:
+    """The sample call built as ``appel-a-communs new --lang en`` sets a site: the English
+    interface and the English addresses (``commons/``, ``challenges/``…)."""
+    from appel_a_communs.scaffold import ENGLISH_URLS
+
+    output = tmp_path_factory.mktemp("scaffolded-english") / "output"
+    urls = {f"CATALOGUE_{kind}_URL": url for kind, url in ENGLISH_URLS.items()}
+    return build_site(SAMPLE, output, DEFAULT_LANG="en", **urls)
+
+
+@pytest.mark.parametrize("which", ["english_site", "scaffolded_english_site"])
+def test_an_english_site_links_and_writes_its_feeds_at_english_paths(request, which):
+    """Every feed a page links to is a file of the site, named in English (issue 25: the
+    templates linked ``communs/<slug>.atom.xml`` whatever the language); the feeds written
+    are the same English ones (a challenge's feed is written, not linked)."""
+    site = request.getfixturevalue(which)
+    linked = set()
+    for page in site.rglob("*.html"):
+        parser = _FeedLinks()
+        parser.feed(page.read_text(encoding="utf-8"))
+        here = posixpath.dirname(page.relative_to(site).as_posix())
+        linked |= {posixpath.normpath(posixpath.join(here, href)) for href in parser.hrefs}
+    written = {path.relative_to(site).as_posix() for path in site.rglob("*.atom.xml")}
+    assert linked and not linked - written  # every link leads to a feed of the site
+    pages = "communs" if which == "english_site" else "commons"  # the site's common pages
+    commons = {path.parent.name for path in (site / pages).glob("*/index.html")}
+    expected = {"feeds/commons.atom.xml", "feeds/pledges.atom.xml"}
+    expected |= {f"feeds/commons/{slug}.atom.xml" for slug in commons}
+    assert len(commons) > 5 and linked == expected
+    challenges = written - linked
+    assert challenges and all(re.fullmatch(r"feeds/challenges/[^/]+\.atom\.xml", path)
+                              for path in challenges)  # fmt: skip
+
+
+def test_no_template_writes_a_feed_path():
+    """A feed's address comes from ``SiteUrls.feed_url`` (the template global ``feed_url``),
+    where the writer takes it too: a path in a template would part from the file."""
+    templates = REPO / "theme" / "templates"
+    assert [path.name for path in templates.rglob("*") if path.is_file()
+            and ".atom.xml" in path.read_text(encoding="utf-8")] == []  # fmt: skip
 
 
 def test_a_published_feed_and_widget_give_absolute_addresses(published_site):

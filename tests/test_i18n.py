@@ -245,7 +245,7 @@ def test_the_language_setting_sets_lang_formats_and_feeds(neutral_sites):
     assert re.search(r"€\d{1,3}(,\d{3})+", english) and not re.search(r"\d\u202f\d{3}", english)
     assert re.search(r"\d\u202f\d{3}\u00a0€", french)
     assert "November" in english or "October" in english or "September" in english
-    feed = (neutral_sites["en"] / "feeds" / "engagements.atom.xml").read_text(encoding="utf-8")
+    feed = (neutral_sites["en"] / "feeds" / "pledges.atom.xml").read_text(encoding="utf-8")
     assert 'xml:lang="en"' in feed and "New pledges" in feed and "pledges to" in feed
     assert re.search(r"\b\d+\.5 days of skills", feed)  # a fractional number of days is plural
     badge = next((neutral_sites["en"] / "badges").glob("*.svg")).read_text(encoding="utf-8")

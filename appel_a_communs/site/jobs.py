@@ -199,7 +199,8 @@ def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., st
 
 def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
     """Atom feeds: new commons, new pledges, and both for each challenge; and for each
-    common, ``communs/<slug>.atom.xml``: what became of it (``feeds.followed_entries``)."""
+    common, what became of it (``feeds.followed_entries``). Each is written where
+    ``urls.feed_url`` says, the address the pages link to."""
     from appel_a_communs.site.atom import AtomEntry, atom_document
     from appel_a_communs.site.feeds import (
         common_entries,
@@ -208,12 +209,11 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
         pledge_entries,
     )
 
-    (out.folder / out.feeds / "defis").mkdir(parents=True, exist_ok=True)
-    (out.folder / out.feeds / "communs").mkdir(parents=True, exist_ok=True)
+    for folder in sorted(urls.feed_folders()):
+        (out.folder / folder).mkdir(parents=True, exist_ok=True)
     _ = translations(out.locale).gettext
 
-    def write(name: str, title: str, entries: Callable[[], list[Any]], link: str = "") -> None:
-        path = f"{out.feeds}/{name}"
+    def write(path: str, title: str, entries: Callable[[], list[Any]], link: str = "") -> None:
         text = atom_document(
             title=f"{title} · {out.sitename}",
             subtitle=title,
@@ -239,14 +239,14 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
     def write_commons(commons: list[Any]) -> None:
         for c in commons:
             entries = partial(followed_entries, view, urls.url, out.locale, c.slug)
-            write(f"communs/{c.slug}.atom.xml", c.title, entries, urls.url("common", c.slug))
+            write(urls.feed_url("common", c.slug), c.title, entries, urls.url("common", c.slug))
 
     return [
-        partial(write, "communs.atom.xml", _("New commons"),
+        partial(write, urls.feed_url("commons"), _("New commons"),
                 partial(common_entries, view, urls.url)),
-        partial(write, "engagements.atom.xml", _("New pledges"),
+        partial(write, urls.feed_url("pledges"), _("New pledges"),
                 partial(pledge_entries, view, urls.url, out.locale)),
-        *(partial(write, f"defis/{c.slug}.atom.xml", c.title,
+        *(partial(write, urls.feed_url("challenge", c.slug), c.title,
                   partial(challenge_entries, c.slug))
           for c in view.challenges),
         *(partial(write_commons, chunk) for chunk in chunks(view.commons, 100)),

@@ -6,10 +6,13 @@ and what each template receives, so that a theme only formats them.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from appel_a_communs.i18n import language_of
 
 DEFAULT_PATTERNS = {
     "challenges": "defis/",
@@ -99,6 +102,31 @@ DEFAULT_FOLDERS = {
 (``CATALOGUE_<NAME>_PATH``)."""
 
 
+FEED_NAMES = {
+    "fr": {
+        "commons": "communs.atom.xml",
+        "pledges": "engagements.atom.xml",
+        "challenge": "defis/{slug}.atom.xml",
+        "common": "communs/{slug}.atom.xml",
+    },
+    "en": {
+        "commons": "commons.atom.xml",
+        "pledges": "pledges.atom.xml",
+        "challenge": "challenges/{slug}.atom.xml",
+        "common": "commons/{slug}.atom.xml",
+    },
+}
+"""Each Atom feed's name in the feeds folder, in the site's language (as the scaffold names
+an English site's folders ``commons/``, ``challenges/``): the new commons, the new pledges,
+and one feed per challenge and per common (``{slug}``). A language without its own names
+(its interface falls back to English) takes the English ones."""
+
+
+def feed_names(locale: str) -> Mapping[str, str]:
+    """The feed names of a site whose language is ``locale`` (``fr``, ``en_GB``…)."""
+    return FEED_NAMES.get(language_of(locale), FEED_NAMES["en"])
+
+
 STATEMENT_TABLES = ("commons", "pledges", "actors", "payments", "matching")
 """The tables of a round's statement for the funder: the workbook's sheets, one CSV each."""
 
@@ -127,6 +155,10 @@ class SiteUrls:
     """Page kind → URL pattern, relative to the site's root."""
     forms_slugs: Mapping[str, str]
     """Submission type → the slug of its form page under the forms page."""
+    feeds: str = DEFAULT_FOLDERS["feeds"]
+    """The folder of the Atom feeds (``CATALOGUE_FEEDS_PATH``), relative to the site's root."""
+    feed_names: Mapping[str, str] = field(default_factory=lambda: FEED_NAMES["fr"])
+    """Feed kind → its name in that folder (``feed_names``: the site's language)."""
 
     def url(self, kind: str, slug: str | None = None) -> str:
         pattern = self.patterns[kind]
@@ -134,6 +166,21 @@ class SiteUrls:
 
     def form_url(self, kind: str) -> str:
         return f"{self.url('forms')}{self.forms_slugs[kind]}/"
+
+    def feed_url(self, kind: str, slug: str | None = None) -> str:
+        """A feed's address relative to the site's root, which is also where it is saved
+        (relative to the output folder): pages link and the feed writer writes the same
+        path. ``kind`` is one of ``FEED_NAMES``' keys; ``slug`` for a challenge's or a
+        common's feed."""
+        name = self.feed_names[kind]
+        return f"{self.feeds}/{name.format(slug=slug) if slug is not None else name}"
+
+    def feed_folders(self) -> set[str]:
+        """The folders the feeds are written in, relative to the output folder."""
+        return {
+            posixpath.dirname(self.feed_url(kind, "x" if "{slug}" in name else None))
+            for kind, name in self.feed_names.items()
+        }
 
     def top_folders(self, pages: Iterable[Page] = ()) -> set[str]:
         """The first folder of every catalogue page: no ordinary page may take it. The
@@ -185,6 +232,7 @@ class SiteUrls:
             "actor_statement_path": actor_statement_path,
             "STATEMENT_TABLES": STATEMENT_TABLES,
             "form_url": self.form_url,
+            "feed_url": self.feed_url,
             **{name: self.url(kind) for kind, name in names.items()},
         }
 

@@ -22,6 +22,7 @@ from appel_a_communs.site.urls import (
     Page,
     SiteUrls,
     catalogue_pages,
+    feed_names,
     optional_pages,
     page_slug_errors,
 )
@@ -40,7 +41,12 @@ class CatalogueGenerator(Generator):
 
     def generate_context(self) -> None:
         checked = self.checked
-        self.urls = SiteUrls(checked.urls, FORM_SLUGS)
+        self.urls = SiteUrls(
+            checked.urls,
+            FORM_SLUGS,
+            feeds=checked.feeds_path,
+            feed_names=feed_names(self.settings["CATALOGUE_LOCALE"]),
+        )
         errors: list[ContentError] = []
         cache = Path(self.settings["CACHE_PATH"]) / "catalogue" if checked.cache else None
         self.processes = checked.processes or usable_cpus()
