@@ -3,7 +3,7 @@
 GitHub bodies are at most 65 536 characters, and anyone can open an issue: a body made of
 comments, headings, fences or code spans must not make the section search re-read the
 text for every pair of candidate headings. The work is counted, not timed: the walks'
-steps and the lines given to ``_strip_comments``, for bodies of each adversarial kind at
+steps and the lines given to ``strip_comments``, for bodies of each adversarial kind at
 two sizes. And the shortcut the search takes is checked against the plain reading.
 """
 
@@ -15,15 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appel_a_communs.submissions import issue_body
-from appel_a_communs.submissions.issue_body import (
-    IssueFormError,
-    _Lines,
-    _value,
-    form_fields,
-    parse_issue_body,
-)
+from appel_a_communs.submissions import issue_body, issue_comments
+from appel_a_communs.submissions.issue_body import _fits, _value, parse_issue_body
+from appel_a_communs.submissions.issue_comments import BodyLines
 from appel_a_communs.submissions.issue_forms import issue_form
+from appel_a_communs.submissions.issue_template import IssueFormError, form_fields
 
 GITHUB_MAX_BODY = 65536
 PLEDGE = issue_form("pledge")
@@ -113,10 +109,10 @@ def work(monkeypatch, body: str) -> int:
 
     with monkeypatch.context() as patch:
         for name in ("literal", "rest", "event"):
-            patch.setattr(issue_body._Walk, name, counted(getattr(issue_body._Walk, name)))
-        patch.setattr(issue_body._Lines, "fits", counted(issue_body._Lines.fits))
-        strip = issue_body._strip_comments
-        patch.setattr(issue_body, "_strip_comments", counted(strip, lambda lines: len(lines)))
+            patch.setattr(issue_comments._Walk, name, counted(getattr(issue_comments._Walk, name)))
+        patch.setattr(issue_body, "_fits", counted(issue_body._fits))
+        strip = issue_body.strip_comments
+        patch.setattr(issue_body, "strip_comments", counted(strip, lambda lines: len(lines)))
         with contextlib.suppress(IssueFormError):
             parse_issue_body(PLEDGE, body)
     return count
@@ -152,7 +148,7 @@ for _field, _multiple in zip(FIELDS, [False, False, True, False], strict=True):
     order=st.randoms(use_true_random=False),
 )
 def test_the_search_tells_valid_sections_as_reading_them_does(lines, order):
-    body = _Lines(lines)
+    body = BodyLines(lines)
     sections = [
         (field, start, until)
         for field in FIELDS
@@ -166,4 +162,4 @@ def test_the_search_tells_valid_sections_as_reading_them_does(lines, order):
             fits = True
         except IssueFormError:
             fits = False
-        assert body.fits(field, start, until, ()) == fits, (field["id"], start, until)
+        assert _fits(body, field, start, until, ()) == fits, (field["id"], start, until)

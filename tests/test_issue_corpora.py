@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from appel_a_communs.submissions.cli import main
-from appel_a_communs.submissions.issue_body import form_fields, load_template
+from appel_a_communs.submissions.issue_template import form_fields, load_template
 
 CORPORA = Path(__file__).parent / "corpora"
 GITHUB = CORPORA / "github-issue-parser" / "fixtures"

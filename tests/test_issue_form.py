@@ -19,13 +19,11 @@ from appel_a_communs.submissions.cli import main
 from appel_a_communs.submissions.issue_body import (
     MAX_REPEATED_HEADINGS,
     NO_RESPONSE,
-    IssueFormError,
     Value,
-    form_fields,
-    load_template,
     parse_issue_body,
 )
 from appel_a_communs.submissions.issue_forms import issue_form, submission_label
+from appel_a_communs.submissions.issue_template import IssueFormError, form_fields, load_template
 from appel_a_communs.vocabulary.forms import FORMS, SUBMISSION_TYPES, fields_to_data, option_text
 
 FORM_FIELDS = {kind: {f.id: f for f in fields} for kind, (_, fields) in FORMS.items()}

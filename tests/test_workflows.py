@@ -15,7 +15,7 @@ import yaml
 from conftest import REPO
 
 from appel_a_communs.scaffold import ACTIONS, NewSite, repository_files, tool_version, write_site
-from appel_a_communs.submissions.issue_body import form_fields, load_template
+from appel_a_communs.submissions.issue_template import form_fields, load_template
 from appel_a_communs.vocabulary.forms import FORMS, SUBMISSION_TYPES
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))

@@ -18,14 +18,9 @@ from appel_a_communs.content.settings import site_language
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json
 from appel_a_communs.content.types import slugify
 from appel_a_communs.submissions.envelope import envelope_json, write_atomic
-from appel_a_communs.submissions.issue_body import (
-    UNREADABLE,
-    IssueFormError,
-    load_template,
-    parse_issue_body,
-    unreadable_entry,
-)
+from appel_a_communs.submissions.issue_body import UNREADABLE, parse_issue_body, unreadable_entry
 from appel_a_communs.submissions.issue_forms import LABEL_PREFIX, issue_form
+from appel_a_communs.submissions.issue_template import IssueFormError, load_template
 from appel_a_communs.submissions.process import ToolError
 from appel_a_communs.vocabulary.forms import (
     CONTACT_KEYS,
