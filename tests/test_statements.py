@@ -503,3 +503,41 @@ def write_call(tmp_path: Path) -> Path:
     write(root / "pledges/p1.yml", "actor: ville\ncommon: covoit\ndate: 2026-10-01\n"
           'money:\n  amount: "10"\n')  # fmt: skip
     return root
+
+
+def workbook_title(path: Path) -> str:
+    """The workbook's title, as a spreadsheet shows it (meta.xml's dc:title)."""
+    with zipfile.ZipFile(path) as archive:
+        meta = ElementTree.fromstring(archive.read("meta.xml"))
+    found = meta.find(".//{http://purl.org/dc/elements/1.1/}title")
+    assert found is not None and found.text
+    return found.text
+
+
+def test_an_unnamed_campaign_is_not_named_by_its_slug(tmp_path):
+    """A ``campaign.yml`` without a name: its workbook is titled like its pages, by the
+    site's name alone, never by the internal slug ``campaign`` (``view.round_name``)."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "calls" / "compat-2026", content)
+    campaign = content / "campaign.yml"
+    campaign.write_text(campaign.read_text().replace("name: Campagne 2026\n", ""))
+    site = build_site(content, tmp_path / "out")
+    title = workbook_title(site / "data" / statement_path("campaign"))
+    assert "campaign" not in title.lower()
+    assert "·" not in title
+    report = (site / "financement" / "rapport" / "index.html").read_text()
+    assert "campaign" not in re.search(r"<h1>(.*?)</h1>", report).group(1)
+
+
+def test_a_named_round_is_named_alike_on_its_page_its_widget_and_its_workbook(followup_site):
+    """One function names a round: the current round of the follow-up call reads the
+    same in its funding page's heading, a common's card and its workbook's title."""
+    name = "Édition 2026"
+    page = (followup_site / "financement" / "index.html").read_text()
+    heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert heading.endswith(f"&nbsp;: {name}")
+    assert f"<span>{name}</span>" in (followup_site / "widgets" / "covoit.html").read_text()
+    title = workbook_title(followup_site / "data" / statement_path("2026"))
+    assert title.endswith(f" · {name}")

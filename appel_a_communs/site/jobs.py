@@ -180,7 +180,6 @@ def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., st
     folder = out.folder / out.widgets
     folder.mkdir(parents=True, exist_ok=True)
     up = "../" * len(PurePosixPath(out.widgets).parts)
-    names = {r.slug: r.round.name or r.slug for r in view.rounds if r.round is not None}
 
     def write(commons: list[Any]) -> None:
         for common in commons:
@@ -189,7 +188,8 @@ def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., st
             html = render(
                 common=common,
                 funding=view.funding.commons[common.slug],
-                round_name=names.get(shown) if view.catalogue.rounds else None,
+                # only a call of rounds/ names its round on the card, as on the page
+                round_name=view.round_name(shown) if view.catalogue.rounds else None,
                 link=out.address(url) if out.site else up + url,
             )
             (folder / f"{common.slug}.html").write_text(html, encoding="utf-8")

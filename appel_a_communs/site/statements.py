@@ -518,8 +518,7 @@ def statement_jobs(view: CatalogueView, urls: SiteUrls, out: Output) -> list[Job
 
     found: list[Job] = []
     for each in statement_rounds(view):
-        name = each.round.name if each.round is not None and each.round.name else each.slug
-        title = " · ".join(part for part in (out.sitename, name) if part)
+        title = " · ".join(part for part in (out.sitename, view.round_name(each.slug)) if part)
         found.append(partial(write_workbook, view, each, folder, title, common_url))
         found.append(partial(write_tables, view, each, folder, common_url))
     slugs = [a.slug for a in view.actors if view.statements[a.slug].lines]

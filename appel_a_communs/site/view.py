@@ -299,9 +299,11 @@ class CatalogueView:
         return common.budget
 
     def round_name(self, slug: str | None) -> str | None:
-        """How the pages name a round: its name, else its slug when the call has files in
-        rounds/ (a file's name names it); None for a ``campaign.yml`` without a name, or a
-        call without rounds (its one round needs no name)."""
+        """How a round is named everywhere, the one place that decides it: pages (through
+        ``call.round_name`` in the templates), data, feeds, widgets and workbook titles.
+        Its name, else its slug when the call has files in rounds/ (a file's name names
+        it); None for a ``campaign.yml`` without a name, or a call without rounds (its one
+        round needs no name): ``campaign`` is an internal slug, never shown."""
         found = next((r for r in self.rounds if r.slug == slug), None) if slug else None
         if found is None or found.round is None:
             return None
