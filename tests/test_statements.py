@@ -529,6 +529,21 @@ def test_an_unnamed_campaign_is_not_named_by_its_slug(tmp_path):
     assert "·" not in title
     report = (site / "financement" / "rapport" / "index.html").read_text()
     assert "campaign" not in re.search(r"<h1>(.*?)</h1>", report).group(1)
+    # closed, with its funding manifests: their yearly history names it by its year
+    closed = build_site(
+        content,
+        tmp_path / "closed",
+        CATALOGUE_TODAY=date(2027, 2, 15),
+        SITEURL="https://appel.example",
+        CATALOGUE_FUNDING_EMAIL="appel@example.org",
+    )
+    histories = [
+        entry
+        for manifest in closed.rglob("funding.json")
+        for entry in json.loads(manifest.read_text())["funding"].get("history", [])
+    ]
+    assert histories
+    assert all(entry["description"].startswith("2027") for entry in histories), histories
 
 
 def test_a_named_round_is_named_alike_on_its_page_its_widget_and_its_workbook(followup_site):

@@ -389,7 +389,8 @@ def history(view: Any, common: Common, _: Callable[[str], str]) -> list[dict[str
             continue
         key = (day.year, view.currency)
         income, matched, names = years.get(key, (Decimal(0), False, []))
-        name = view.round_name(each.slug) or each.slug
+        # an unnamed campaign.yml has no name to show (never its internal slug): its year
+        name = view.round_name(each.slug) or str(day.year)
         years[key] = (income + secured + matching, matched or matching > 0, [*names, name])
     found = []
     for (year, currency), (income, matched, names) in sorted(years.items()):
