@@ -124,8 +124,7 @@ def test_an_atom_feed_of_hostile_texts_is_well_formed_and_keeps_what_xml_can_hol
 
 
 def test_the_sitemap_of_hostile_urls_is_well_formed(tmp_path):
-    out = Output(tmp_path, "https://e.test/\x02", "data", "schemas", "badges", "feeds",
-                 "Site", "fr")  # fmt: skip
+    out = Output(tmp_path, "https://e.test/\x02", "data", "schemas", "badges", "Site", "fr")
     write_sitemap(out, HOSTILE)
     root = strict_xml((tmp_path / "sitemap.xml").read_bytes())
     locs = [loc.text or "" for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
@@ -188,7 +187,7 @@ def test_csv_statements_of_hostile_texts_read_back_as_written():
 
 def test_robots_txt_names_a_hostile_site_on_one_line():
     for name in HOSTILE:
-        out = Output(Path(), "https://e.test", "d", "s", "b", "f", name, "fr")
+        out = Output(Path(), "https://e.test", "d", "s", "b", name, "fr")
         text = robots_text(out)
         no_forbidden(text)
         assert text.splitlines()[1] == "User-agent: *"

@@ -28,7 +28,6 @@ class Output:
     data: str
     schemas: str
     badges: str
-    feeds: str
     sitename: str
     locale: str
     widgets: str = "widgets"

@@ -184,7 +184,6 @@ class CatalogueGenerator(Generator):
             data=checked.data_path,
             schemas=checked.schemas_path,
             badges=checked.badges_path,
-            feeds=checked.feeds_path,
             widgets=checked.widgets_path,
             funding_email=checked.funding_email,
             sitename=self.settings["SITENAME"],
