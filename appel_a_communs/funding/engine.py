@@ -73,6 +73,12 @@ class CommonFunding:
         return self.stretch > 0
 
     @property
+    def has_minimum_goal(self) -> bool:
+        """Whether its minimum goal is a goal of its own, below the stretch goal: the bar
+        marks it and the legend names it only then."""
+        return distinct_minimum(self.minimum, self.stretch)
+
+    @property
     def goal(self) -> Decimal:
         """The goal the bar's text speaks of: the minimum, or the stretch when all lines are."""
         return self.minimum if self.minimum > 0 else self.stretch
@@ -161,6 +167,12 @@ def _width(part: Decimal, scale: Decimal) -> Decimal:
     return min(HUNDRED, part * HUNDRED / scale).quantize(CENT, rounding=ROUND_DOWN)
 
 
+def distinct_minimum(minimum: Decimal, stretch: Decimal) -> bool:
+    """Whether a minimum goal stands on its own, below the stretch goal: the one rule for
+    marking it on a bar, a chart or a legend."""
+    return 0 < minimum < stretch
+
+
 def progress_bar(minimum: Decimal, stretch: Decimal, secured: Decimal, pending: Decimal):
     """The bar of a common with a goal; None when it has no budget."""
     if stretch <= 0:
@@ -172,7 +184,7 @@ def progress_bar(minimum: Decimal, stretch: Decimal, secured: Decimal, pending: 
         scale=scale,
         secured_width=secured_width,
         pending_width=pending_width,
-        minimum_at=_width(minimum, scale) if 0 < minimum < stretch else None,
+        minimum_at=_width(minimum, scale) if distinct_minimum(minimum, stretch) else None,
         stretch_at=_width(stretch, scale),
     )
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from appel_a_communs.funding.engine import distinct_minimum
+
 ZERO = Decimal(0)
 STEP = Decimal("0.01")
 
@@ -86,7 +88,7 @@ def bar_chart(inputs: list[BarInput], label_width: int = 300) -> BarChart:
                 pending_x=_n(bar_x + secured),
                 pending_width=_n(pending),
                 minimum_x=_n(bar_x + result.minimum * unit)
-                if 0 < result.minimum < result.stretch
+                if distinct_minimum(result.minimum, result.stretch)
                 else None,
                 stretch_x=_n(bar_x + result.stretch * unit),
                 text_y=_n(top + bar_height - 3),

@@ -248,11 +248,22 @@ def page_slug_errors(pages: Iterable[tuple[str, str | None]], reserved: set[str]
             )
 
 
-@dataclass(frozen=True)
 class Page:
-    url: str
-    template: str
-    variables: dict[str, Any]
+    """A catalogue page: its URL, its template and its context (``site.pages``), whose
+    fields are the template's variables."""
+
+    __slots__ = ("context", "template", "url")
+
+    def __init__(self, url: str, template: str, context: Any) -> None:
+        from appel_a_communs.site.pages import PageContext, ViewPage
+
+        self.url = url
+        self.template = template
+        self.context = context if isinstance(context, PageContext) else ViewPage(context)
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return self.context.variables()
 
     @property
     def save_as(self) -> str:
@@ -262,13 +273,23 @@ class Page:
     def indexed(self) -> bool:
         """Whether search engines are asked to index it (and the sitemap lists it): a
         page whose template receives ``indexed`` False says noindex."""
-        return self.variables.get("indexed", True)
+        return self.context.indexed
 
 
-def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[str]) -> list[Page]:
-    """Every catalogue page: its URL, its template and what the template receives."""
-    funding = view.funding
+def catalogue_pages(
+    view: Any,
+    urls: SiteUrls,
+    forms: list[Any],
+    schemas: list[str],
+    manifests: Mapping[str, str] | None = None,
+) -> list[Page]:
+    """Every catalogue page: its URL, its template and what the template receives;
+    ``manifests``: each common's funding.json, from the site's root (none: unpublished)."""
+    from appel_a_communs.site.pages.actor import actor_page
+    from appel_a_communs.site.pages.common import common_page
+
     url = urls.url
+    published = dict(manifests or {})
     pages = [Page(url("challenges"), "challenges", {"nav_current": "challenges"})]
     pages += [
         Page(url("challenge", c.slug), "challenge", {"challenge": c, "nav_current": "challenges"})
@@ -276,17 +297,11 @@ def catalogue_pages(view: Any, urls: SiteUrls, forms: list[Any], schemas: list[s
     ]
     pages.append(Page(url("commons"), "commons", {"nav_current": "commons"}))
     pages += [
-        Page(url("common", c.slug), "common",
-             {"common": c, "funding": funding.commons[c.slug], "nav_current": "commons"})
-        for c in view.commons
-    ]  # fmt: skip
+        Page(url("common", c.slug), "common", common_page(view, c, published)) for c in view.commons
+    ]
     pages += report_pages(view, urls)
     pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
-    pages += [
-        Page(url("actor", a.slug), "actor",
-             {"actor": a, "funding": funding.actors[a.slug], "nav_current": "actors"})
-        for a in view.actors
-    ]  # fmt: skip
+    pages += [Page(url("actor", a.slug), "actor", actor_page(view, a)) for a in view.actors]
     pages += [
         Page(url("actor_statement", a.slug), "actor_statement",
              {"actor": a, "statement": view.statements[a.slug], "nav_current": "actors"})

@@ -260,6 +260,11 @@ class CatalogueView:
         return self.funding.sealed
 
     @property
+    def several_rounds(self) -> bool:
+        """The call has several rounds: its pages name the round of each figure."""
+        return len(self.rounds) > 1
+
+    @property
     def currency(self) -> str:
         return self.catalogue.currency
 

@@ -124,7 +124,9 @@ class CatalogueGenerator(Generator):
         from appel_a_communs.site.statements import statement_jobs
 
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
-        pages = catalogue_pages(self.view, self.urls, self.forms, sorted(schemas()))
+        pages = catalogue_pages(
+            self.view, self.urls, self.forms, sorted(schemas()), self.context["funding_manifests"]
+        )
         out = self._output()
         badge = self.env.get_template("badge.svg")
         work = [partial(self._write, writer, page) for page in pages]
@@ -219,17 +221,18 @@ class CatalogueGenerator(Generator):
         cells: dict[str, Any] = {}
         links: dict[tuple[str, str, str], Any] = {}
 
-        def pledge_cells(pledge: Any) -> Any:
-            html = cells.get(pledge.id)
+        def pledge_cells(line: Any) -> Any:
+            html = cells.get(line.id)
             if html is None:
-                html = cells[pledge.id] = macros.pledge_row_cells(pledge)
+                html = cells[line.id] = macros.pledge_row_cells(line)
             return html
 
-        def pledge_link(who: str, slug: str, siteurl: str) -> Any:
+        def pledge_link(who: str, slug: str, name: str, siteurl: str) -> Any:
             # SITEURL is relative to each page's depth when RELATIVE_URLS is on.
             html = links.get((who, slug, siteurl))
             if html is None:
-                html = links[(who, slug, siteurl)] = macros.pledge_link_cell(who, slug, siteurl)
+                html = macros.pledge_link_cell(who, slug, name, siteurl)
+                links[(who, slug, siteurl)] = html
             return html
 
         return pledge_cells, pledge_link

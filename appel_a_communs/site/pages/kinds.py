@@ -1,0 +1,14 @@
+"""Which context each catalogue template receives: the registry that
+``tests/test_page_contexts.py`` holds every template to."""
+
+from __future__ import annotations
+
+from appel_a_communs.site.pages import PageContext
+from appel_a_communs.site.pages.actor import ActorPage
+from appel_a_communs.site.pages.common import CommonPage
+
+CONTEXTS: dict[str, type[PageContext]] = {
+    "common": CommonPage,
+    "actor": ActorPage,
+}
+"""Template name (without ``.html``) → the context its pages receive."""
