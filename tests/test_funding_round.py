@@ -160,7 +160,7 @@ def test_data_files_cover_every_pledge_and_actor(sample_site):
 
 
 def test_csv_cells_cannot_be_formulas():
-    from appel_a_communs.site.exports import neutralise
+    from appel_a_communs.site.tables import neutralise
 
     assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert neutralise("@SUM") == "'@SUM" and neutralise("2026-10-01") == "2026-10-01"

@@ -30,7 +30,16 @@ from conftest import FOLLOWUP, REPO, build_site, write
 from python_calamine import CalamineWorkbook
 
 from appel_a_communs.site import statements
-from appel_a_communs.site.statements import COLUMNS, Column, odf_row, rows_xml
+from appel_a_communs.site.statements import statement_tables
+from appel_a_communs.site.tables import (
+    DATE,
+    INTEGER,
+    PLACES,
+    Column,
+    Table,
+    odf_row,
+    rows_xml,
+)
 from appel_a_communs.site.urls import STATEMENT_TABLES, actor_statement_path, statement_path
 from appel_a_communs.site.view import load_call
 
@@ -87,17 +96,17 @@ def as_text(value, column: Column) -> str:
     """A cell read by calamine, written as its CSV writes it."""
     if value == "":
         return ""
-    if column.kind == "date":
+    if column.kind == DATE:
         assert isinstance(value, date), (column.key, value)
         return value.isoformat()
-    if column.kind in ("amount", "number", "int"):
+    if column.kind in (*PLACES, INTEGER):
         assert isinstance(value, int | float) and not isinstance(value, bool), (column, value)
         number = Decimal(repr(value))
-        if column.kind == "int":
+        if column.kind == INTEGER:
             return str(int(number))
-        if column.places is None:
+        if PLACES[column.kind] is None:
             return format(number.normalize(), "f")
-        return f"{number:.{column.places}f}"
+        return f"{number:.{PLACES[column.kind]}f}"
     assert isinstance(value, str), (column.key, value)
     return value
 
@@ -112,7 +121,7 @@ def check_workbook_against_csv(folder: Path, slug: str | None) -> dict[str, list
     tables = {}
     for name in STATEMENT_TABLES:
         rows = csv_rows(folder / statement_path(slug, name))
-        columns = COLUMNS[name]
+        columns = statement_tables()[name].csv_columns
         assert rows[0] == [c.key for c in columns]
         assert sheets[name][0] == rows[0]
         assert len(sheets[name]) == len(rows), name
@@ -127,7 +136,7 @@ def check_workbook_against_csv(folder: Path, slug: str | None) -> dict[str, list
                     assert (kind, value, text) == ("currency", expected, expected)
                 elif column.kind == "date":
                     assert (kind, value) == ("date", expected)
-                elif column.kind in ("number", "int"):
+                elif column.kind in (*PLACES, INTEGER):
                     assert (kind, value) == ("float", expected)
                 else:
                     assert (kind, value, text) == ("string", None, expected)
@@ -177,7 +186,7 @@ def check_against_data_files(site: Path, slug: str | None) -> dict[str, list[dic
         check_money(row, [p for p in pledges if p["common"] == row["slug"]])
 
     # pledges: the round's rows of pledges.csv, the same cells but the round
-    keys = [c.key for c in COLUMNS["pledges"]]
+    keys = statement_tables()["pledges"].header
     assert [[r[k] for k in keys] for r in tables["pledges"]] == [
         [r[k] for k in keys] for r in pledges
     ]
@@ -336,16 +345,17 @@ def test_the_writer_writes_what_odfpy_writes_for_the_same_cells(followup_site, s
         view = load_call(content, date(2026, 11, 26))
         for each in statements.statement_rounds(view):
             for sheet in statements.round_tables(view, each).values():
+                table = sheet.table
                 for row in sheet.rows:
                     written = io.StringIO()
-                    odf_row(row, sheet.columns, sheet.currency).toXml(1, written)
-                    assert rows_xml([row], sheet.columns, sheet.currency) == written.getvalue()
+                    odf_row(table.cells(row), table.csv_columns, sheet.currency).toXml(1, written)
+                    assert rows_xml(table, [row], sheet.currency) == written.getvalue()
     odd = ("a < b & c > d", "'=1+1", "tab\there", "x\x07y")
-    columns = (Column("text", "text"),)
+    table = Table("t", (Column("text", "text", lambda text: text),))
     for text in odd:
         written = io.StringIO()
-        odf_row((text,), columns, "EUR").toXml(1, written)
-        assert rows_xml([(text,)], columns, "EUR") == written.getvalue()
+        odf_row((text,), table.csv_columns, "EUR").toXml(1, written)
+        assert rows_xml(table, [text], "EUR") == written.getvalue()
 
 
 def test_the_workbook_is_a_valid_package_written_the_same_every_time(followup_site):

@@ -19,6 +19,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 import html5lib
@@ -29,7 +30,18 @@ from appel_a_communs.site.atom import AtomEntry, atom_document
 from appel_a_communs.site.exact_json import exact_json
 from appel_a_communs.site.jobs import Output, compact_json, robots_text, write_sitemap
 from appel_a_communs.site.jsonld import script_text
-from appel_a_communs.site.statements import Column, Sheet, odf_row, rows_xml, sheet_csv, workbook
+from appel_a_communs.site.statements import sheet_csv
+from appel_a_communs.site.tables import (
+    AMOUNT,
+    TEXT,
+    Column,
+    Sheet,
+    Table,
+    neutralise,
+    odf_row,
+    rows_xml,
+    workbook,
+)
 from appel_a_communs.site.xmltext import xml_chars
 
 EXPLICIT = [
@@ -132,9 +144,11 @@ def test_the_sitemap_of_hostile_urls_is_well_formed(tmp_path):
 
 
 def test_the_workbook_of_hostile_texts_is_well_formed_xml_and_keeps_what_xml_can_hold():
-    columns = (Column("title", "text"), Column("amount", "amount"))
+    table = Table(
+        "t", (Column("title", TEXT, itemgetter(0)), Column("amount", AMOUNT, itemgetter(1)))
+    )
     rows = [(text, Decimal("1.50")) for text in HOSTILE]
-    data = workbook([Sheet("commons", columns, rows, "EUR")], title="Site\x01 · " + HOSTILE[-1])
+    data = workbook([Sheet("commons", table, rows, "EUR")], title="Site\x01 · " + HOSTILE[-1])
     parts = ods_parts(data)
     content, meta = parts["content.xml"], parts["meta.xml"]
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -144,18 +158,16 @@ def test_the_workbook_of_hostile_texts_is_well_formed_xml_and_keeps_what_xml_can
         first = row.find(f"{{{table_ns}}}table-cell")
         paragraph = first.find(f"{{{text_ns}}}p")
         cells.append(paragraph.text or "" if paragraph is not None else "")
-    from appel_a_communs.site.exports import neutralise
-
     assert cells[1:] == [as_xml_text(neutralise(text)) if text else "" for text in HOSTILE]
     assert "".join(meta.itertext()).find(as_xml_text("Site\x01 · " + HOSTILE[-1])) >= 0
 
 
 def test_the_fast_row_writer_still_writes_what_odfpy_writes_for_hostile_cells():
-    columns = (Column("text", "text"),)
+    table = Table("t", (Column("text", TEXT, itemgetter(0)),))
     for text in HOSTILE:
         written = io.StringIO()
-        odf_row((text,), columns, "EUR").toXml(1, written)
-        assert rows_xml([(text,)], columns, "EUR") == written.getvalue(), repr(text)
+        odf_row((text,), table.csv_columns, "EUR").toXml(1, written)
+        assert rows_xml(table, [(text,)], "EUR") == written.getvalue(), repr(text)
 
 
 def test_json_writers_give_back_every_string_a_utf8_file_can_hold():
@@ -174,11 +186,9 @@ def test_json_ld_stays_inside_its_script_element():
 
 
 def test_csv_statements_of_hostile_texts_read_back_as_written():
-    sheet = Sheet("commons", (Column("title", "text"),), [(t,) for t in HOSTILE], "EUR")
-    text = sheet_csv(sheet)
+    table = Table("t", (Column("title", TEXT, itemgetter(0)),))
+    text = sheet_csv(Sheet("commons", table, [(t,) for t in HOSTILE], "EUR"))
     text.encode("utf-8")
-    from appel_a_communs.site.exports import neutralise
-
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [row[0] if row else "" for row in rows[1:]] == [
         neutralise(encodable(t)) for t in HOSTILE

@@ -346,8 +346,13 @@ def parse_amount(value: Any) -> Decimal:
     )
 
 
-def _amount_str(value: Decimal) -> str:
-    return f"{value:.2f}"
+def amount_text(value: Decimal, places: int | None = 2) -> str:
+    """An amount as every file writes it (a model's JSON, the data files, the CSV files,
+    the workbooks' cells, the exact JSON numbers): exact, never through a float, with
+    ``places`` decimals (two for money, one for days), or as it is for a ratio or a share
+    (``places`` None: ``0.25``, ``1``). One function, so that a file cannot write an
+    amount otherwise than the next."""
+    return format(value, "f") if places is None else f"{value:.{places}f}"
 
 
 _AMOUNT_SCHEMA = {
@@ -370,7 +375,7 @@ keyboard (``inputmode``), on which no one can type ``minimum``."""
 Amount = Annotated[
     Decimal,
     PlainValidator(parse_amount),
-    PlainSerializer(_amount_str, return_type=str, when_used="json"),
+    PlainSerializer(amount_text, return_type=str, when_used="json"),
     WithJsonSchema(_AMOUNT_SCHEMA),
 ]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from appel_a_communs.content.types import amount_text
 from appel_a_communs.site.xmltext import utf8_text
 
 
@@ -20,9 +21,7 @@ def number_text(value: Decimal | int) -> str:
     if value == value.to_integral_value():
         return str(int(value))
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:
-        return f"{value:.2f}"
-    return format(value, "f")
+    return amount_text(value, 2 if isinstance(exponent, int) and exponent >= -2 else None)
 
 
 def exact_json(data: Any, indent: str | None = None) -> str:

@@ -12,23 +12,41 @@ runs now, as they were before rounds existed; what spans rounds is added beside 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable, Iterator, Mapping, Set
+from dataclasses import replace
 from functools import cache
-from typing import Any
+from operator import attrgetter
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 
 from appel_a_communs.content.kinds import CAMPAIGN_SCHEMA, KINDS, PAGE_SCHEMA
-from appel_a_communs.content.models import Common, Model, Report
-from appel_a_communs.funding.engine import CommonFunding
-from appel_a_communs.funding.followup import RoundFollowUp
+from appel_a_communs.content.models import Common, Model, Pledge
+from appel_a_communs.funding.followup import SEALED
 from appel_a_communs.i18n import DEFAULT_LOCALE, translate, translations
+from appel_a_communs.site.tables import (
+    AMOUNT,
+    AMOUNTS,
+    BOOLEAN,
+    DATA,
+    DATE,
+    DAYS,
+    INTEGER,
+    PERCENT,
+    RATIO,
+    RECORD,
+    RECORDS,
+    TEXT,
+    TEXTS,
+    URL,
+    Column,
+    Table,
+    record_model,
+    table_csv,
+    table_records,
+)
 from appel_a_communs.site.view import CatalogueView, RoundView
-from appel_a_communs.site.xmltext import utf8_text
 
 UrlOf = Callable[[str, str], str]
 """(kind, slug) → the page's URL, kind being challenge, common or actor."""
@@ -36,702 +54,566 @@ RoundUrlOf = Callable[[str], str]
 """A round's slug → the URL of its funding page (the current round's: the funding page)."""
 
 
-def decimal_text(value: Decimal | None, places: int = 2) -> str | None:
-    if value is None:
-        return None
-    return f"{value:.{places}f}"
+# --- the pledges: pledges.csv, a common's data file, a round's statement -------------------
 
 
-def plain_decimal(value: Decimal | None) -> str | None:
-    """A ratio or a share as its file gives it (``1``, ``0.25``): no places added."""
-    return None if value is None else format(value, "f")
+class PledgeFacts(NamedTuple):
+    """What a pledge's row needs besides the pledge, the same for every row of a table."""
 
-
-# --- the records, as models: the data files' schemas come from them -----------------------
-
-Decimal_ = str | None
-"""An amount as a decimal string (never a float), or null."""
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class UnlockGapRecord(Record):
-    amount: str
-    releases: str
-
-
-class SpendingRecord(Record):
-    label: str
-    amount: str
-    """The budget line's amount in that round."""
-    spent: str
-    """What the round's reports spent on it."""
-
-
-class FollowUpFigures(Record):
-    """What became of a common's money in one round (SPEC, "After the money"): the common's
-    totals, public while sealed as ``secured`` is."""
-
-    pledged: Decimal_
-    confirmed: Decimal_
-    """Confirmed or paid."""
-    paid: Decimal_
-    """Null while the round is sealed, as ``pledged`` and ``confirmed``: split by status,
-    a common's money would show an actor's amount."""
-    spent: str
-    """Spent, according to the common's reports on that round."""
-    minimum_reached_on: str | None
-    spending: list[SpendingRecord]
-
-
-class ProgressRecord(Record):
-    delivered: int
-    total: int
-    late: list[str]
-    """The titles of the deliverables whose due date has passed undone."""
-
-
-class SpentRecord(Record):
-    label: str
-    amount: str
-
-
-class ReportRecord(Record):
-    slug: str
-    url: str
-    date: str
-    round: str | None
-    """The round it reports on (``funding.followup.report_round``): ``campaign`` for a call
-    with ``campaign.yml``, null for a call without rounds."""
-    title: str
-    spent: list[SpentRecord]
-
-
-class RoundResultRecord(FollowUpFigures):
-    """A common's result in one round it takes part in (amounts are public: they are the
-    common's, not an actor's), and what became of its money there."""
-
-    round: str
-    status: str
-    minimum: str
-    stretch: str
-    secured: str
-    pending: str
-    percent_minimum: Decimal_
-    funders: int
-    skills_days: str
-    means_value: str
-    matching_estimate: Decimal_
-    existing_funding: str
-
-
-class ReviewRecord(Record):
-    date: str
-    round: str | None
-    """The round the review belongs to (its ``round`` key, else the round of its date)."""
-    decision: str
-    reasons: str | None
-    """Short Markdown, as the common's file gives it."""
-    by: str | None
-
-
-class CriterionRecord(Record):
-    criterion: str
-    """open_license, min_working_group, challenge or budget."""
-    met: bool
-    why: str
-    """In the site's language."""
-
-
-class CommonRecord(Record):
-    """A common in ``data/commons.json``: the SPEC's fields, then ours. The top-level
-    figures are the common's result in the current round, or in the last round it took
-    part in (``round``); ``rounds`` gives its result in each round."""
-
-    slug: str
-    title: str
-    url: str
-    challenges: list[str]
-    stage: str
-    status: str
+    counted: Set[str]
+    """The pledges that count (``CatalogueView.counted``)."""
+    rounds: Mapping[str, str | None]
+    """Pledge id → its round (``CatalogueView.pledge_rounds``)."""
     currency: str
-    minimum: str
-    stretch: str
-    secured: str
-    pending: str
-    percent_minimum: Decimal_
-    funders: int
-    skills_days: str
-    means_value: str
-    matching_estimate: Decimal_
-    existing_funding: str
-    unlock_gap: UnlockGapRecord | None
+
+
+class PledgeRow(NamedTuple):
+    pledge: Pledge
+    facts: PledgeFacts
+
+
+def _money(get: Callable[[Any], Any]) -> Callable[[PledgeRow], Any]:
+    """A money pledge's value (None for a pledge of skills or means only)."""
+    return lambda row: None if (money := row.pledge.money) is None else get(money)
+
+
+def _money_row(get: Callable[[PledgeRow], Any]) -> Callable[[PledgeRow], Any]:
+    return lambda row: None if row.pledge.money is None else get(row)
+
+
+PLEDGES = Table("PledgeRecord", (
+    Column("id", TEXT, lambda row: row.pledge.id),
+    Column("date", DATE, lambda row: row.pledge.date),
+    Column("actor", TEXT, lambda row: row.pledge.actor),
+    Column("common", TEXT, lambda row: row.pledge.common),
+    Column("role", TEXT, lambda row: row.pledge.role),
+    Column("amount", AMOUNT, _money(lambda money: money.amount), nullable=True),
+    Column("currency", TEXT, _money_row(lambda row: row.facts.currency), in_json=False),
+    Column("money_status", TEXT, _money(lambda money: money.status), nullable=True),
+    Column("conditional", BOOLEAN, _money(lambda money: bool(money.condition)), nullable=True),
+    Column("counted", BOOLEAN, _money_row(lambda row: row.pledge.id in row.facts.counted),
+           nullable=True),
+    Column("skills_days", DAYS, lambda row: row.pledge.skills.days if row.pledge.skills else None,
+           nullable=True),
+    Column("skills_description", TEXT,
+           lambda row: row.pledge.skills.description if row.pledge.skills else None,
+           nullable=True, in_csv=False),
+    Column("means_description", TEXT,
+           lambda row: row.pledge.means.description if row.pledge.means else None,
+           nullable=True, in_csv=False),
+    Column("means_value", AMOUNT, lambda row: row.pledge.means.value if row.pledge.means else None,
+           nullable=True),
+    Column("round", TEXT, lambda row: row.facts.rounds.get(row.pledge.id), nullable=True),
+))  # fmt: skip
+"""A pledge, amounts None while sealed: ``data/pledges.csv`` (every column a cell holds),
+the ``pledges`` of ``data/commons/<slug>.json`` (every column but ``currency``), and the
+``pledges`` sheet of a round's statement (``statements``: all of pledges.csv's but
+``round``). A new column goes at the end: a program that reads columns by position keeps
+working."""
+
+
+def pledge_facts(view: CatalogueView, currency: str | None = None) -> PledgeFacts:
+    """The facts of the call's pledges (``currency``: a round's, if not the call's)."""
+    return PledgeFacts(view.counted, view.pledge_rounds, currency or view.currency)
+
+
+def pledge_rows(view: CatalogueView, facts: PledgeFacts | None = None) -> Iterator[PledgeRow]:
+    """The view's pledges, common by common (``view`` may be a round's: the facts are
+    then the call's, with the round's currency)."""
+    facts = facts or pledge_facts(view)
+    for common in view.commons:
+        for pledge in view.pledges_by_common.get(common.slug, []):
+            yield PledgeRow(pledge, facts)
+
+
+def pledges_csv(view: CatalogueView) -> str:
+    """``data/pledges.csv``: one row per pledge, amounts blank while sealed."""
+    return table_csv(PLEDGES, pledge_rows(view))
+
+
+def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
+    """The pledges of one common, amounts null while sealed."""
+    facts = pledge_facts(view)
+    pledges = view.pledges_by_common.get(slug, [])
+    return table_records(PLEDGES, (PledgeRow(pledge, facts) for pledge in pledges))
+
+
+# --- a common's results: commons.json and data/commons/<slug>.json -------------------------
+
+FUNDING = (
+    Column("status", TEXT, lambda f: f.status),
+    Column("minimum", AMOUNT, lambda f: f.minimum),
+    Column("stretch", AMOUNT, lambda f: f.stretch),
+    Column("secured", AMOUNT, lambda f: f.secured),
+    Column("pending", AMOUNT, lambda f: f.pending),
+    Column("percent_minimum", PERCENT, lambda f: f.percent_minimum, nullable=True),
+    Column("funders", INTEGER, lambda f: f.funders),
+    Column("skills_days", DAYS, lambda f: f.skills_days),
+    Column("means_value", AMOUNT, lambda f: f.means_value),
+    Column("matching_estimate", AMOUNT, lambda f: f.matching_estimate, nullable=True),
+    Column("existing_funding", AMOUNT, lambda f: f.existing_funding),
+)
+"""The figures of a common's funding in one round (a ``CommonFunding``), as every data
+file writes them."""
+
+SPENDING = Table("SpendingRecord", (
+    Column("label", TEXT, lambda line: line.label),
+    Column("amount", AMOUNT, lambda line: line.amount),  # the budget line's, in that round
+    Column("spent", AMOUNT, lambda line: line.spent),  # what the round's reports spent on it
+))  # fmt: skip
+
+FOLLOW_UP = (
+    Column("pledged", AMOUNT, lambda follow: follow.money.pledged, nullable=True),
+    Column("confirmed", AMOUNT, lambda follow: follow.money.confirmed, nullable=True),
+    # paid: null while the round is sealed, as pledged and confirmed: split by status, a
+    # common's money would show an actor's amount
+    Column("paid", AMOUNT, lambda follow: follow.money.paid, nullable=True),
+    Column("spent", AMOUNT, lambda follow: follow.spent),  # according to its reports
+    Column("minimum_reached_on", DATE, lambda follow: follow.minimum_reached_on, nullable=True),
+    Column("spending", RECORDS, lambda follow: follow.lines, table=SPENDING),
+)
+"""What became of a common's money in one round (SPEC, "After the money", a
+``RoundFollowUp``): the common's totals, public while sealed as ``secured`` is."""
+
+NO_FOLLOW_UP = SimpleNamespace(money=SEALED, spent=None, minimum_reached_on=None, lines=())
+"""The follow-up of a common in no round: every figure null."""
+
+
+class RoundResult(NamedTuple):
     round: str | None
-    """The round of the figures above; null for a call without rounds."""
-    rounds: list[RoundResultRecord]
-    reviews: list[ReviewRecord]
+    funding: Any
+    """Its ``CommonFunding`` in the round."""
+    follow: Any
+    """Its ``RoundFollowUp`` in the round."""
+
+
+ROUND_RESULTS = Table(
+    "RoundResultRecord",
+    (
+        *(column.of(attrgetter("follow")) for column in FOLLOW_UP),
+        Column("round", TEXT, lambda result: result.round),
+        *(column.of(attrgetter("funding")) for column in FUNDING),
+    ),
+    doc="""A common's result in one round it takes part in (amounts are public: they are the
+    common's, not an actor's), and what became of its money there.""",
+)
+
+UNLOCK_GAP = Table("UnlockGapRecord", (
+    Column("amount", AMOUNT, lambda gap: gap.amount),
+    Column("releases", AMOUNT, lambda gap: gap.releases),
+))  # fmt: skip
+
+REVIEWS = Table("ReviewRecord", (
+    Column("date", DATE, lambda entry: entry.review.date),
+    # the review's round key, else the round of its date
+    Column("round", TEXT, lambda entry: entry.round, nullable=True),
+    Column("decision", TEXT, lambda entry: entry.review.decision),
+    Column("reasons", TEXT, lambda entry: entry.review.reasons, nullable=True),  # Markdown
+    Column("by", TEXT, lambda entry: entry.review.by, nullable=True),
+))  # fmt: skip
+
+CRITERIA = Table("CriterionRecord", (
+    # open_license, min_working_group, challenge or budget
+    Column("criterion", TEXT, lambda row: row[0].name),
+    Column("met", BOOLEAN, lambda row: row[0].met),
+    Column("why", TEXT, lambda row: translate(row[0].why, row[1])),  # in the site's language
+))  # fmt: skip
+"""Rows: (criterion, the site's gettext catalogue)."""
+
+PROGRESS = Table("ProgressRecord", (
+    Column("delivered", INTEGER, lambda progress: progress.delivered),
+    Column("total", INTEGER, lambda progress: progress.total),
+    # the titles of the deliverables whose due date has passed undone
+    Column("late", TEXTS, lambda progress: [d.title for d in progress.late]),
+))  # fmt: skip
+
+SPENT = Table("SpentRecord", (
+    Column("label", TEXT, lambda item: item.label),
+    Column("amount", AMOUNT, lambda item: item.amount),
+))  # fmt: skip
+
+
+class ReportRow(NamedTuple):
+    report: Any
+    round: str | None
+    """The round it reports on (``funding.followup.report_round``): ``campaign`` for a
+    call with ``campaign.yml``, None for a call without rounds."""
+    url: str
+
+
+REPORTS = Table("ReportRecord", (
+    Column("slug", TEXT, lambda row: row.report.slug),
+    Column("url", URL, lambda row: row.url),
+    Column("date", DATE, lambda row: row.report.date),
+    Column("round", TEXT, lambda row: row.round, nullable=True),
+    Column("title", TEXT, lambda row: row.report.title),
+    Column("spent", RECORDS, lambda row: row.report.spent, table=SPENT),
+))  # fmt: skip
+
+
+class CommonRow(NamedTuple):
+    """What a common's record is made of."""
+
+    common: Common
+    url: str
+    funding: Any
+    """Its ``CommonFunding`` in the round of its figures."""
+    round: str | None
+    """The round of its figures: the current one, or the last it took part in (None for
+    a call without rounds)."""
+    results: list[RoundResult]
+    reviews: list[Any]
+    checklist: Any
+    """Its eligibility ``Checklist`` in the current round; None when that round sets no
+    criterion, or when the common does not take part in it."""
+    criteria: list[tuple[Any, Any]]
+    shown: Any
+    """Its follow-up in the round of its figures (``NO_FOLLOW_UP`` in none)."""
+    progress: Any
+    reports: list[ReportRow]
     """Oldest first."""
-    eligible: bool | None
-    """Whether it meets every criterion of the current round; null when that round sets
-    none, or when the common does not take part in it."""
-    eligibility: list[CriterionRecord]
-    """The current round's checklist ([] when ``eligible`` is null)."""
-    pledged: Decimal_
-    """What became of the money in the round of the figures above, as in ``rounds``
-    (null: a common in no round, or a sealed round's pledged, confirmed and paid)."""
-    confirmed: Decimal_
-    paid: Decimal_
-    spent: Decimal_
-    minimum_reached_on: str | None
-    spending: list[SpendingRecord]
-    progress: ProgressRecord
-    reports: list[ReportRecord]
-    """Every report of the common, oldest first."""
 
 
-class FacilitatorRecord(Record):
-    name: str
-    organisation: str | None = None
-    url: str | None = None
+def _shown(row: CommonRow) -> Any:
+    return row.shown
 
 
-class ChallengeRecord(Record):
-    slug: str
-    title: str
-    url: str
-    summary: str
-    status: str
-    deadline: str | None
-    themes: list[str]
-    facilitator: FacilitatorRecord | None
-    commons: list[str]
+COMMONS = Table(
+    "CommonRecord",
+    (
+        Column("slug", TEXT, lambda row: row.common.slug),
+        Column("title", TEXT, lambda row: row.common.title),
+        Column("url", URL, lambda row: row.url),
+        Column("challenges", TEXTS, lambda row: list(row.common.challenges)),
+        Column("stage", TEXT, lambda row: row.common.stage),
+        FUNDING[0].of(attrgetter("funding")),
+        Column("currency", TEXT, lambda row: row.funding.currency),
+        *(column.of(attrgetter("funding")) for column in FUNDING[1:]),
+        Column(
+            "unlock_gap",
+            RECORD,
+            lambda row: row.funding.unlock_gap,
+            nullable=True,
+            table=UNLOCK_GAP,
+        ),
+        Column("round", TEXT, lambda row: row.round, nullable=True),
+        Column("rounds", RECORDS, lambda row: row.results, table=ROUND_RESULTS),
+        Column("reviews", RECORDS, lambda row: row.reviews, table=REVIEWS),  # oldest first
+        Column(
+            "eligible",
+            BOOLEAN,
+            lambda row: row.checklist.eligible if row.checklist is not None else None,
+            nullable=True,
+        ),
+        # the current round's checklist ([] when eligible is null)
+        Column("eligibility", RECORDS, lambda row: row.criteria, table=CRITERIA),
+        # what became of the money in the round of the figures (null: a common in no
+        # round, or a sealed round's pledged, confirmed and paid)
+        *(column.of(_shown) for column in FOLLOW_UP[:3]),
+        replace(FOLLOW_UP[3].of(_shown), nullable=True),  # null: in no round
+        *(column.of(_shown) for column in FOLLOW_UP[4:]),
+        Column("progress", RECORD, lambda row: row.progress, table=PROGRESS),
+        Column("reports", RECORDS, lambda row: row.reports, table=REPORTS),
+    ),
+    doc="""A common in ``data/commons.json``: the SPEC's fields, then ours. The top-level
+    figures are the common's result in the current round, or in the last round it took
+    part in (``round``); ``rounds`` gives its result in each round.""",
+)
 
 
-class SupportRecord(Record):
-    slug: str
-    roles: list[str]
-
-
-class ActorRoundRecord(Record):
-    """An actor's record in one round it pledged in: null amounts while that round is
-    sealed; a closed round's stay public."""
-
-    round: str
-    allowance: Decimal_
-    allocated: Decimal_
-    remaining: Decimal_
-    secured: Decimal_
-    skills_days: str
-    means_value: Decimal_
-    activations: int
-    commons: int
-    """Commons it supports in that round."""
-
-
-class EngagementTotalRecord(Record):
-    """An actor's engagement over every round: an amount is null when a sealed round
-    would be part of it; a common supported in several rounds counts once."""
-
-    commons: int
-    allocated: Decimal_
-    secured: Decimal_
-    skills_days: str
-    means_value: Decimal_
-    activations: int
-
-
-class ActorRecord(Record):
-    """Per-actor amounts are null while a sealed round is open. The top-level figures are
-    the current round's; ``rounds`` and ``total`` span the call (``rounds`` is [] and
-    ``total`` null for a call without rounds)."""
-
-    slug: str
-    name: str
-    kind: str
-    territory: str | None
-    website: str | None
-    url: str
-    allowance: Decimal_
-    allocated: Decimal_
-    remaining: Decimal_
-    secured: Decimal_
-    skills_days: str
-    means_value: Decimal_
-    activations: int
-    commons: list[SupportRecord]
-    rounds: list[ActorRoundRecord]
-    total: EngagementTotalRecord | None
-
-
-class PledgeRecord(Record):
-    id: str
-    date: str
-    actor: str
-    common: str
-    role: str
-    amount: Decimal_
-    money_status: str | None
-    conditional: bool | None
-    counted: bool | None
-    skills_days: str | None
-    skills_description: str | None
-    means_description: str | None
-    means_value: Decimal_
-    round: str | None
-    """The round the pledge belongs to; null for a call without rounds."""
-
-
-class RoundMatchingRecord(Record):
-    method: str
-    funder: str
-    pool: str
-    ratio: str
-    cap: str | None
-    """The share of the pool one common may receive at most, as the round's file gives it
-    (``0.25``); null without a cap."""
-    min_funders: int
-    total: str
-    """The sum of every common's matching estimate: what the pool pays out (an estimate
-    while the round is open)."""
-
-
-class RoundTotalsRecord(Record):
-    commons: int
-    minimum: str
-    stretch: str
-    secured: str
-    pending: str
-    allocated: str
-    skills_days: str
-    means_value: str
-
-
-class EligibilityRecord(Record):
-    open_license: bool
-    min_working_group: int | None
-    challenge: bool
-    budget: bool
-
-
-class RoundRecord(Record):
-    """A round in ``data/rounds.json``. Its totals are public; the ``allowances`` of
-    each actor are {} while the round is sealed."""
-
-    slug: str
-    name: str | None
-    url: str
-    state: str
-    """upcoming, open or closed."""
-    current: bool
-    opens: str | None
-    closes: str | None
-    currency: str
-    sealed: bool
-    """Whether its per-actor amounts are hidden now (a sealed round that is still open)."""
-    reviews: list[str]
-    eligibility: EligibilityRecord | None
-    allowances: dict[str, str]
-    matching: RoundMatchingRecord | None
-    totals: RoundTotalsRecord
-    commons: list[str]
-    """The commons taking part in it."""
-
-
-class CommonFile(Record):
-    """``data/commons/<slug>.json``: a common's content, its funding and its pledges."""
-
-    funding: CommonRecord
-    content: dict[str, Any]
-    pledges: list[PledgeRecord]
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def round_result_record(
-    slug: str | None, funding: CommonFunding, follow: RoundFollowUp
-) -> dict[str, Any]:
-    """A common's result in one round, from its ``CommonFunding`` and its follow-up there."""
-    return {"round": slug, **funding_figures(funding), **follow_up_figures(follow)}
-
-
-def follow_up_figures(follow: RoundFollowUp) -> dict[str, Any]:
-    money = follow.money
-    return {
-        "pledged": decimal_text(money.pledged),
-        "confirmed": decimal_text(money.confirmed),
-        "paid": decimal_text(money.paid),
-        "spent": decimal_text(follow.spent),
-        "minimum_reached_on": iso(follow.minimum_reached_on),
-        "spending": [
-            {"label": line.label, "amount": decimal_text(line.amount),
-             "spent": decimal_text(line.spent)}
-            for line in follow.lines
-        ],
-    }  # fmt: skip
-
-
-NO_FOLLOW_UP = {
-    "pledged": None,
-    "confirmed": None,
-    "paid": None,
-    "spent": None,
-    "minimum_reached_on": None,
-    "spending": [],
-}
-"""The follow-up figures of a common in no round."""
-
-
-def report_record(report: Report, round_slug: str | None, url_of: UrlOf) -> dict[str, Any]:
-    return {
-        "slug": report.slug,
-        "url": url_of("report", report.slug),
-        "date": report.date.isoformat(),
-        "round": round_slug,
-        "title": report.title,
-        "spent": [{"label": s.label, "amount": decimal_text(s.amount)} for s in report.spent],
-    }
-
-
-def funding_figures(funding: CommonFunding) -> dict[str, Any]:
-    """The figures of a common's funding in one round, as every data file writes them."""
-    return {
-        "status": funding.status,
-        "minimum": decimal_text(funding.minimum),
-        "stretch": decimal_text(funding.stretch),
-        "secured": decimal_text(funding.secured),
-        "pending": decimal_text(funding.pending),
-        "percent_minimum": decimal_text(funding.percent_minimum),
-        "funders": funding.funders,
-        "skills_days": decimal_text(funding.skills_days, 1),
-        "means_value": decimal_text(funding.means_value),
-        "matching_estimate": decimal_text(funding.matching_estimate),
-        "existing_funding": decimal_text(funding.existing_funding),
-    }
+def common_rows(view: CatalogueView, url_of: UrlOf, locale: str) -> Iterator[CommonRow]:
+    """A ``CommonRow`` per common; ``locale`` is the language of the eligibility
+    checklist's explanations."""
+    catalogue = translations(locale)
+    for common in view.commons:
+        slug = common.slug
+        checklist = view.eligibility.get(slug)
+        follow = view.follow_up[slug]
+        shown = follow.in_round(view.shown_rounds.get(slug)) if follow.rounds else None
+        reports = [ReportRow(report, each.round, url_of("report", report.slug))
+                   for each in follow.rounds for report in each.reports]  # fmt: skip
+        yield CommonRow(
+            common=common,
+            url=url_of("common", slug),
+            funding=view.funding.commons[slug],
+            round=view.shown_rounds.get(slug),
+            results=[
+                RoundResult(r.slug, result, follow.in_round(r.slug))
+                for r, result in view.round_results.get(slug, [])
+            ],
+            reviews=view.reviews.get(slug, []),
+            checklist=checklist,
+            criteria=[(c, catalogue) for c in checklist.criteria] if checklist else [],
+            shown=shown or NO_FOLLOW_UP,
+            progress=follow.progress,
+            reports=sorted(reports, key=lambda row: (row.report.date, row.report.slug)),
+        )
 
 
 def commons_records(
     view: CatalogueView, url_of: UrlOf, locale: str = DEFAULT_LOCALE
 ) -> list[dict[str, Any]]:
-    """One object per common for ``data/commons.json``; ``locale`` is the language of
+    """One record per common for ``data/commons.json``; ``locale`` is the language of
     the eligibility checklist's explanations."""
-    catalogue = translations(locale)
-    records = []
-    for common in view.commons:
-        funding = view.funding.commons[common.slug]
-        gap = funding.unlock_gap
-        checklist = view.eligibility.get(common.slug)
-        follow = view.follow_up[common.slug]
-        shown = follow.in_round(view.shown_rounds.get(common.slug)) if follow.rounds else None
-        progress = follow.progress
-        records.append(
-            {
-                "slug": common.slug,
-                "title": common.title,
-                "url": url_of("common", common.slug),
-                "challenges": list(common.challenges),
-                "stage": common.stage,
-                "currency": funding.currency,
-                **funding_figures(funding),
-                "unlock_gap": {
-                    "amount": decimal_text(gap.amount),
-                    "releases": decimal_text(gap.releases),
-                }
-                if gap
-                else None,
-                "round": view.shown_rounds.get(common.slug),
-                "rounds": [
-                    round_result_record(r.slug, result, follow.in_round(r.slug))
-                    for r, result in view.round_results.get(common.slug, [])
-                ],
-                "reviews": [
-                    {
-                        "date": entry.review.date.isoformat(),
-                        "round": entry.round,
-                        "decision": entry.review.decision,
-                        "reasons": entry.review.reasons,
-                        "by": entry.review.by,
-                    }
-                    for entry in view.reviews.get(common.slug, [])
-                ],
-                "eligible": checklist.eligible if checklist is not None else None,
-                "eligibility": [
-                    {"criterion": c.name, "met": c.met, "why": translate(c.why, catalogue)}
-                    for c in checklist.criteria
-                ]
-                if checklist is not None
-                else [],
-                **(follow_up_figures(shown) if shown else NO_FOLLOW_UP),
-                "progress": {
-                    "delivered": progress.delivered,
-                    "total": progress.total,
-                    "late": [d.title for d in progress.late],
-                },
-                "reports": sorted(
-                    (
-                        report_record(report, each.round, url_of)
-                        for each in follow.rounds
-                        for report in each.reports
-                    ),
-                    key=lambda r: (r["date"], r["slug"]),
-                ),
-            }
-        )
-    return [CommonRecord(**r).model_dump(mode="json") for r in records]
+    return table_records(COMMONS, common_rows(view, url_of, locale))
 
 
-def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
-    """One object per challenge for ``data/challenges.json``."""
-    return [
-        ChallengeRecord(
-            slug=challenge.slug,
-            title=challenge.title,
-            url=url_of("challenge", challenge.slug),
-            summary=challenge.summary,
-            status=challenge.status,
-            deadline=challenge.deadline.isoformat() if challenge.deadline else None,
-            themes=list(challenge.themes),
-            facilitator=challenge.facilitator.model_dump(mode="json")
-            if challenge.facilitator
-            else None,
-            commons=[c.slug for c in view.commons_by_challenge.get(challenge.slug, [])],
-        ).model_dump(mode="json")
-        for challenge in view.challenges
-    ]
-
-
-def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
-    """One object per actor for ``data/actors.json``; no contact detail exists to publish."""
-    records = []
-    for actor in view.actors:
-        funding = view.funding.actors[actor.slug]
-        records.append(
-            {
-                "slug": actor.slug,
-                "name": actor.name,
-                "kind": actor.kind,
-                "territory": actor.territory,
-                "website": actor.website,
-                "url": url_of("actor", actor.slug),
-                "allowance": decimal_text(funding.allowance),
-                "allocated": decimal_text(funding.allocated),
-                "remaining": decimal_text(funding.remaining),
-                "secured": decimal_text(funding.secured),
-                "skills_days": decimal_text(funding.skills_days, 1),
-                "means_value": decimal_text(funding.means_value),
-                "activations": funding.activations,
-                "commons": [
-                    {"slug": common.slug, "roles": list(roles)}
-                    for common, roles in view.supported_commons[actor.slug]
-                ],
-                **engagement_records(view, actor.slug),
-            }
-        )
-    return [ActorRecord(**r).model_dump(mode="json") for r in records]
-
-
-def engagement_records(view: CatalogueView, slug: str) -> dict[str, Any]:
-    """An actor's ``rounds`` and ``total``, from ``view.engagement`` (whose amounts are
-    None where a sealed round hides them)."""
-    engagement = view.engagement.get(slug)
-    if engagement is None:  # a call without rounds
-        return {"rounds": [], "total": None}
-    total = engagement.total
-    return {
-        "rounds": [
-            {
-                "round": r.slug,
-                "allowance": decimal_text(f.allowance),
-                "allocated": decimal_text(f.allocated),
-                "remaining": decimal_text(f.remaining),
-                "secured": decimal_text(f.secured),
-                "skills_days": decimal_text(f.skills_days, 1),
-                "means_value": decimal_text(f.means_value),
-                "activations": f.activations,
-                "commons": len(f.roles),
-            }
-            for r, f in engagement.rounds
-        ],
-        "total": {
-            "commons": total.commons,
-            "allocated": decimal_text(total.allocated),
-            "secured": decimal_text(total.secured),
-            "skills_days": decimal_text(total.skills_days, 1),
-            "means_value": decimal_text(total.means_value),
-            "activations": total.activations,
-        },
-    }
-
-
-def rounds_records(view: CatalogueView, round_url: RoundUrlOf) -> list[dict[str, Any]]:
-    """One object per round for ``data/rounds.json`` ([] for a call without rounds)."""
-    return [
-        RoundRecord(**round_record(each, round_url)).model_dump(mode="json") for each in view.rounds
-    ]
-
-
-def round_record(each: RoundView, round_url: RoundUrlOf) -> dict[str, Any]:
-    round_ = each.round
-    assert round_ is not None  # view.rounds is empty for a call without rounds
-    funding = each.funding
-    totals = funding.totals
-    summary = funding.matching
-    return {
-        "slug": round_.slug,
-        "name": round_.name,
-        "url": round_url(round_.slug),
-        "state": each.state,
-        "current": each.current,
-        "opens": iso(round_.opens),
-        "closes": iso(round_.closes),
-        "currency": round_.currency,
-        "sealed": each.sealed,
-        "reviews": [day.isoformat() for day in round_.reviews],
-        "eligibility": round_.eligibility.model_dump(mode="json")
-        if round_.eligibility is not None
-        else None,
-        # {} while sealed: the view publishes a sealed round without its allowances.
-        "allowances": {slug: decimal_text(a) for slug, a in round_.allowances.items()},
-        "matching": {
-            "method": summary.method,
-            "funder": summary.funder,
-            "pool": decimal_text(summary.pool),
-            "ratio": plain_decimal(summary.ratio),
-            "cap": plain_decimal(round_.matching.cap) if round_.matching else None,
-            "min_funders": summary.min_funders,
-            "total": decimal_text(summary.total),
-        }
-        if summary is not None
-        else None,
-        "totals": {
-            "commons": totals.commons,
-            "minimum": decimal_text(totals.minimum),
-            "stretch": decimal_text(totals.stretch),
-            "secured": decimal_text(totals.secured),
-            "pending": decimal_text(totals.pending),
-            "allocated": decimal_text(totals.allocated),
-            "skills_days": decimal_text(totals.skills_days, 1),
-            "means_value": decimal_text(totals.means_value),
-        },
-        "commons": [c.slug for c in each.view.commons],
-    }
-
-
-PLEDGE_COLUMNS = (
-    "id",
-    "date",
-    "actor",
-    "common",
-    "role",
-    "amount",
-    "currency",
-    "money_status",
-    "conditional",
-    "counted",
-    "skills_days",
-    "means_value",
-    "round",
-)
-"""New columns go at the end: a program that reads columns by position keeps working."""
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would read as a formula is prefixed with an apostrophe."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def csv_text(rows: list[list[str]]) -> str:
-    """The CSV files' text: lines end with ``\n``, and a cell is quoted when it holds a
-    delimiter, a quote or a line feed (``csv``'s minimal quoting), or a carriage return,
-    which that quoting leaves bare and readers (``csv``, spreadsheets) take for the end of
-    the row: a row holding one is written again with every cell quoted. Lone surrogates
-    are replaced by U+FFFD (``xmltext.utf8_text``, which says why)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    text = out.getvalue()
-    if "\r" in text:  # only a cell can hold one
-        out = io.StringIO()
-        plain = csv.writer(out, lineterminator="\n")
-        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        for row in rows:
-            (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
-        text = out.getvalue()
-    return utf8_text(text)
-
-
-def pledges_csv(view: CatalogueView) -> str:
-    """``data/pledges.csv``: one row per pledge, amounts blank while sealed."""
-    rows = [list(PLEDGE_COLUMNS)]
-    counted = view.counted
-    rounds = view.pledge_rounds
-    for common in view.commons:
-        for pledge in view.pledges_by_common.get(common.slug, []):
-            money = pledge.money
-            row = {
-                "id": pledge.id,
-                "date": pledge.date.isoformat(),
-                "actor": pledge.actor,
-                "common": pledge.common,
-                "role": pledge.role,
-                "amount": decimal_text(money.amount) if money else "",
-                "currency": view.currency if money else "",
-                "money_status": money.status if money else "",
-                "conditional": ("yes" if money.condition else "no") if money else "",
-                "counted": ("yes" if pledge.id in counted else "no") if money else "",
-                "skills_days": decimal_text(pledge.skills.days, 1) if pledge.skills else "",
-                "means_value": decimal_text(pledge.means.value) if pledge.means else "",
-                "round": rounds.get(pledge.id),
-            }
-            rows.append([neutralise(str(row[c] or "")) for c in PLEDGE_COLUMNS])
-    return csv_text(rows)
-
-
-def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
-    """The pledges of one common, amounts null while sealed."""
-    counted = view.counted
-    rounds = view.pledge_rounds
-    rows = []
-    for pledge in view.pledges_by_common.get(slug, []):
-        money = pledge.money
-        rows.append(
-            PledgeRecord(
-                id=pledge.id,
-                date=pledge.date.isoformat(),
-                actor=pledge.actor,
-                common=pledge.common,
-                role=pledge.role,
-                amount=decimal_text(money.amount) if money else None,
-                money_status=money.status if money else None,
-                conditional=bool(money.condition) if money else None,
-                counted=(pledge.id in counted) if money else None,
-                skills_days=decimal_text(pledge.skills.days, 1) if pledge.skills else None,
-                skills_description=pledge.skills.description if pledge.skills else None,
-                means_description=pledge.means.description if pledge.means else None,
-                means_value=decimal_text(pledge.means.value) if pledge.means else None,
-                round=rounds.get(pledge.id),
-            ).model_dump(mode="json")
-        )
-    return rows
+def common_file_table() -> Table:
+    """``data/commons/<slug>.json``: a common's content, its funding and its pledges. A
+    function, so that it holds ``PLEDGES`` as it is when called."""
+    return Table(
+        "CommonFile",
+        (
+            # the common's commons.json record, written already
+            Column("funding", RECORD, lambda row: row[0], table=COMMONS),
+            Column("content", DATA, lambda row: row[1].model_dump(mode="json", exclude_none=True)),
+            Column("pledges", RECORDS, lambda row: row[2], table=PLEDGES),
+        ),
+        doc="``data/commons/<slug>.json``: a common's content, its funding and its pledges.",
+    )
 
 
 def common_file(view: CatalogueView, common: Common, record: dict[str, Any]) -> dict[str, Any]:
-    """``data/commons/<slug>.json`` (``CommonFile``), from the common's ``commons_records``
-    record. Its parts are validated records already: validating them again as a
-    ``CommonFile`` cost about a second at 50 000 pledges and could change nothing."""
-    return {
-        "funding": record,
-        "content": common.model_dump(mode="json", exclude_none=True),
-        "pledges": pledge_records(view, common.slug),
-    }
+    """``data/commons/<slug>.json``, from the common's ``commons_records`` record."""
+    facts = pledge_facts(view)
+    pledges = [PledgeRow(pledge, facts) for pledge in view.pledges_by_common.get(common.slug, [])]
+    (written,) = table_records(common_file_table(), [(record, common, pledges)])
+    return written
 
 
 def common_files(view: CatalogueView, records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Every common's ``common_file``, by slug."""
     records_of = {r["slug"]: r for r in records}
     return {c.slug: common_file(view, c, records_of[c.slug]) for c in view.commons}
+
+
+# --- challenges.json -------------------------------------------------------------------------
+
+FACILITATORS = Table("FacilitatorRecord", (
+    Column("name", TEXT, lambda facilitator: facilitator.name),
+    Column("organisation", TEXT, lambda facilitator: facilitator.organisation, nullable=True,
+           required=False),
+    Column("url", TEXT, lambda facilitator: facilitator.url, nullable=True, required=False),
+))  # fmt: skip
+
+
+class ChallengeRow(NamedTuple):
+    challenge: Any
+    url: str
+    commons: list[str]
+
+
+CHALLENGES = Table("ChallengeRecord", (
+    Column("slug", TEXT, lambda row: row.challenge.slug),
+    Column("title", TEXT, lambda row: row.challenge.title),
+    Column("url", URL, lambda row: row.url),
+    Column("summary", TEXT, lambda row: row.challenge.summary),
+    Column("status", TEXT, lambda row: row.challenge.status),
+    Column("deadline", DATE, lambda row: row.challenge.deadline, nullable=True),
+    Column("themes", TEXTS, lambda row: list(row.challenge.themes)),
+    Column("facilitator", RECORD, lambda row: row.challenge.facilitator, nullable=True,
+           table=FACILITATORS),
+    Column("commons", TEXTS, lambda row: row.commons),
+))  # fmt: skip
+
+
+def challenges_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
+    """One record per challenge for ``data/challenges.json``."""
+    return table_records(CHALLENGES, (
+        ChallengeRow(challenge, url_of("challenge", challenge.slug),
+                     [c.slug for c in view.commons_by_challenge.get(challenge.slug, [])])
+        for challenge in view.challenges
+    ))  # fmt: skip
+
+
+# --- actors.json -----------------------------------------------------------------------------
+
+SUPPORTS = Table("SupportRecord", (
+    Column("slug", TEXT, lambda row: row[0].slug),
+    Column("roles", TEXTS, lambda row: list(row[1])),
+))  # fmt: skip
+"""Rows: (common, its roles)."""
+
+ACTOR_ROUNDS = Table(
+    "ActorRoundRecord",
+    (
+        Column("round", TEXT, lambda row: row[0].slug),
+        Column("allowance", AMOUNT, lambda row: row[1].allowance, nullable=True),
+        Column("allocated", AMOUNT, lambda row: row[1].allocated, nullable=True),
+        Column("remaining", AMOUNT, lambda row: row[1].remaining, nullable=True),
+        Column("secured", AMOUNT, lambda row: row[1].secured, nullable=True),
+        Column("skills_days", DAYS, lambda row: row[1].skills_days),
+        Column("means_value", AMOUNT, lambda row: row[1].means_value, nullable=True),
+        Column("activations", INTEGER, lambda row: row[1].activations),
+        # the commons it supports in that round
+        Column("commons", INTEGER, lambda row: len(row[1].roles)),
+    ),
+    doc="""An actor's record in one round it pledged in: null amounts while that round is
+    sealed; a closed round's stay public.""",
+)
+"""Rows: (``RoundView``, the actor's ``ActorFunding`` there)."""
+
+ENGAGEMENT_TOTALS = Table(
+    "EngagementTotalRecord",
+    (
+        Column("commons", INTEGER, lambda total: total.commons),
+        Column("allocated", AMOUNT, lambda total: total.allocated, nullable=True),
+        Column("secured", AMOUNT, lambda total: total.secured, nullable=True),
+        Column("skills_days", DAYS, lambda total: total.skills_days),
+        Column("means_value", AMOUNT, lambda total: total.means_value, nullable=True),
+        Column("activations", INTEGER, lambda total: total.activations),
+    ),
+    doc="""An actor's engagement over every round: an amount is null when a sealed round
+    would be part of it; a common supported in several rounds counts once.""",
+)
+
+
+class ActorRow(NamedTuple):
+    actor: Any
+    url: str
+    funding: Any
+    """Its ``ActorFunding`` in the current round."""
+    supported: list[tuple[Common, tuple[str, ...]]]
+    engagement: Any
+    """Its ``Engagement`` (``view.engagement``: amounts None where a sealed round hides
+    them); None for a call without rounds."""
+
+
+ACTORS = Table(
+    "ActorRecord",
+    (
+        Column("slug", TEXT, lambda row: row.actor.slug),
+        Column("name", TEXT, lambda row: row.actor.name),
+        Column("kind", TEXT, lambda row: row.actor.kind),
+        Column("territory", TEXT, lambda row: row.actor.territory, nullable=True),
+        Column("website", TEXT, lambda row: row.actor.website, nullable=True),
+        Column("url", URL, lambda row: row.url),
+        Column("allowance", AMOUNT, lambda row: row.funding.allowance, nullable=True),
+        Column("allocated", AMOUNT, lambda row: row.funding.allocated, nullable=True),
+        Column("remaining", AMOUNT, lambda row: row.funding.remaining, nullable=True),
+        Column("secured", AMOUNT, lambda row: row.funding.secured, nullable=True),
+        Column("skills_days", DAYS, lambda row: row.funding.skills_days),
+        Column("means_value", AMOUNT, lambda row: row.funding.means_value, nullable=True),
+        Column("activations", INTEGER, lambda row: row.funding.activations),
+        Column("commons", RECORDS, lambda row: row.supported, table=SUPPORTS),
+        Column(
+            "rounds",
+            RECORDS,
+            lambda row: row.engagement.rounds if row.engagement else [],
+            table=ACTOR_ROUNDS,
+        ),
+        Column(
+            "total",
+            RECORD,
+            lambda row: row.engagement.total if row.engagement else None,
+            nullable=True,
+            table=ENGAGEMENT_TOTALS,
+        ),
+    ),
+    doc="""Per-actor amounts are null while a sealed round is open. The top-level figures are
+    the current round's; ``rounds`` and ``total`` span the call (``rounds`` is [] and
+    ``total`` null for a call without rounds).""",
+)
+
+
+def actors_records(view: CatalogueView, url_of: UrlOf) -> list[dict[str, Any]]:
+    """One record per actor for ``data/actors.json``; no contact detail exists to publish."""
+    return table_records(ACTORS, (
+        ActorRow(actor, url_of("actor", actor.slug), view.funding.actors[actor.slug],
+                 view.supported_commons[actor.slug], view.engagement.get(actor.slug))
+        for actor in view.actors
+    ))  # fmt: skip
+
+
+# --- rounds.json -----------------------------------------------------------------------------
+
+ELIGIBILITY = Table("EligibilityRecord", (
+    Column("open_license", BOOLEAN, lambda criteria: criteria.open_license),
+    Column("min_working_group", INTEGER, lambda criteria: criteria.min_working_group,
+           nullable=True),
+    Column("challenge", BOOLEAN, lambda criteria: criteria.challenge),
+    Column("budget", BOOLEAN, lambda criteria: criteria.budget),
+))  # fmt: skip
+
+ROUND_MATCHING = Table("RoundMatchingRecord", (
+    Column("method", TEXT, lambda row: row[0].method),
+    Column("funder", TEXT, lambda row: row[0].funder),
+    Column("pool", AMOUNT, lambda row: row[0].pool),
+    Column("ratio", RATIO, lambda row: row[0].ratio),
+    # the share of the pool one common may receive at most, as the round's file gives it
+    Column("cap", RATIO, lambda row: row[1], nullable=True),
+    Column("min_funders", INTEGER, lambda row: row[0].min_funders),
+    # the sum of every common's matching estimate: what the pool pays out (an estimate
+    # while the round is open)
+    Column("total", AMOUNT, lambda row: row[0].total),
+))  # fmt: skip
+"""Rows: (the round's ``MatchingSummary``, its cap or None)."""
+
+ROUND_TOTALS = Table("RoundTotalsRecord", (
+    Column("commons", INTEGER, lambda totals: totals.commons),
+    Column("minimum", AMOUNT, lambda totals: totals.minimum),
+    Column("stretch", AMOUNT, lambda totals: totals.stretch),
+    Column("secured", AMOUNT, lambda totals: totals.secured),
+    Column("pending", AMOUNT, lambda totals: totals.pending),
+    Column("allocated", AMOUNT, lambda totals: totals.allocated),
+    Column("skills_days", DAYS, lambda totals: totals.skills_days),
+    Column("means_value", AMOUNT, lambda totals: totals.means_value),
+))  # fmt: skip
+
+
+def round_matching(each: RoundView) -> tuple[Any, Any] | None:
+    """The round's ``MatchingSummary`` and its cap (None: none), or None without matching."""
+    summary = each.funding.matching
+    if summary is None:
+        return None
+    matching = each.round.matching if each.round is not None else None
+    return summary, matching.cap if matching is not None else None
+
+
+ROUNDS = Table(
+    "RoundRecord",
+    (
+        Column("slug", TEXT, lambda row: row[0].round.slug),
+        Column("name", TEXT, lambda row: row[0].round.name, nullable=True),
+        Column("url", URL, lambda row: row[1]),
+        Column("state", TEXT, lambda row: row[0].state),  # upcoming, open or closed
+        Column("current", BOOLEAN, lambda row: row[0].current),
+        Column("opens", DATE, lambda row: row[0].round.opens, nullable=True),
+        Column("closes", DATE, lambda row: row[0].round.closes, nullable=True),
+        Column("currency", TEXT, lambda row: row[0].round.currency),
+        # whether its per-actor amounts are hidden now (a sealed round that is still open)
+        Column("sealed", BOOLEAN, lambda row: row[0].sealed),
+        Column("reviews", TEXTS, lambda row: [day.isoformat() for day in row[0].round.reviews]),
+        Column(
+            "eligibility",
+            RECORD,
+            lambda row: row[0].round.eligibility,
+            nullable=True,
+            table=ELIGIBILITY,
+        ),
+        # {} while sealed: the view publishes a sealed round without its allowances
+        Column("allowances", AMOUNTS, lambda row: row[0].round.allowances),
+        Column(
+            "matching",
+            RECORD,
+            lambda row: round_matching(row[0]),
+            nullable=True,
+            table=ROUND_MATCHING,
+        ),
+        Column("totals", RECORD, lambda row: row[0].funding.totals, table=ROUND_TOTALS),
+        # the commons taking part in it
+        Column("commons", TEXTS, lambda row: [c.slug for c in row[0].view.commons]),
+    ),
+    doc="""A round in ``data/rounds.json``. Its totals are public; the ``allowances`` of
+    each actor are {} while the round is sealed.""",
+)
+"""Rows: (``RoundView``, the URL of its funding page)."""
+
+
+def rounds_records(view: CatalogueView, round_url: RoundUrlOf) -> list[dict[str, Any]]:
+    """One record per round for ``data/rounds.json`` ([] for a call without rounds)."""
+    # view.rounds is empty for a call without rounds: each has a round
+    return table_records(ROUNDS, ((each, round_url(each.slug or "")) for each in view.rounds))
 
 
 # --- JSON Schemas ---------------------------------------------------------------------------
@@ -763,6 +645,11 @@ def _content_schema(model: type[Model], drop: tuple[str, ...], optional: tuple[s
     return schema
 
 
+def _list_schema(table: Table) -> dict[str, Any]:
+    """The schema of a data file holding a list of the table's records."""
+    return TypeAdapter(list[record_model(table)]).json_schema()  # type: ignore[misc]
+
+
 @cache
 def schemas() -> dict[str, dict[str, Any]]:
     """Every published schema by file name: the content files', then the data files'.
@@ -779,11 +666,11 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         CAMPAIGN_SCHEMA[0]: _content_schema(CAMPAIGN_SCHEMA[1], (), ()),
         PAGE_SCHEMA[0]: _content_schema(PAGE_SCHEMA[1], (), ()),
-        "commons-data.json": TypeAdapter(list[CommonRecord]).json_schema(),
-        "challenges-data.json": TypeAdapter(list[ChallengeRecord]).json_schema(),
-        "actors-data.json": TypeAdapter(list[ActorRecord]).json_schema(),
-        "common-data.json": CommonFile.model_json_schema(),
-        "rounds-data.json": TypeAdapter(list[RoundRecord]).json_schema(),
+        "commons-data.json": _list_schema(COMMONS),
+        "challenges-data.json": _list_schema(CHALLENGES),
+        "actors-data.json": _list_schema(ACTORS),
+        "common-data.json": record_model(common_file_table()).model_json_schema(),
+        "rounds-data.json": _list_schema(ROUNDS),
     }
     for name, schema in found.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
