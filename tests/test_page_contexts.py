@@ -28,9 +28,10 @@ NOT_YET = {
 """Templates that still read the whole view as ``call`` (issue 25, in progress): this
 set only shrinks."""
 
-OWN = {"page": {"page"}, "widget": {"common", "funding", "round_name", "link"}}
-"""Templates outside the catalogue's pages: Pelican's own pages (``page``), and the
-widget card the build renders for each common (``site.jobs.widget_jobs``)."""
+OWN = {"page": {"page"}}
+"""Templates outside the catalogue's pages: Pelican's own pages (``page``). (The widget
+card the build renders for each common, ``site.jobs.widget_jobs``, has its context in
+``CONTEXTS``.)"""
 
 PAGE_ONLY = {"jsonld", "page"}
 """What ``base.html`` and a few pages may find in some pages only (``is defined``): the

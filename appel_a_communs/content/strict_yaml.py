@@ -22,7 +22,10 @@ scanner made stricter where it is wrong about YAML 1.2 (see ``_StrictScanner``);
 LibYAML only reads, faster, the texts that ``_plain_enough`` lets through, where both
 give the same events (tests/test_yaml_suite.py runs the YAML test suite on both); where
 LibYAML finds a syntax error, the reference reads only the lines around it, to say what is
-wrong in its own words without reading a long file twice (``_reread_around``).
+wrong in its own words without reading a long file twice (``_reread_around``). The
+simplest texts, mappings of one-line texts such as a pledge, are read line by line
+(``_read_simple``), where YAML has no choice to make; tests/test_strict_yaml_fast.py holds
+each shortcut to the full way.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from typing import Any
 import yaml
 from yaml.events import (
     AliasEvent,
+    DocumentEndEvent,
     DocumentStartEvent,
     Event,
     MappingEndEvent,
@@ -45,6 +49,7 @@ from yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
     StreamEndEvent,
+    StreamStartEvent,
 )
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -333,7 +338,20 @@ class _Frame:
     key: str | None = None  # a mapping's key waiting for its value
 
 
+_TYPED_START = frozenset("~nNtTfF-0123456789")
+"""The first characters of every plain scalar that is not text (``_NULL``, ``_BOOL``,
+``_INT``, ``_DATE``); the empty scalar, None, has none."""
+
+
 def _plain_scalar(value: str, line: int, path: Path_) -> Any:
+    """A plain scalar's value: most are text starting with a letter, returned at once."""
+    if value and value[0] not in _TYPED_START:
+        return value
+    return _typed_plain_scalar(value, line, path)
+
+
+def _typed_plain_scalar(value: str, line: int, path: Path_) -> Any:
+    """A plain scalar's value under the policy of the module docstring, tried in full."""
     if value in _NULL:
         return None
     if value in _BOOL:
@@ -399,6 +417,9 @@ def _check_node(event: Event, line: int, path: Path_) -> None:
 
 
 _ENDS = {MappingEndEvent, SequenceEndEvent}
+_STARTS = {MappingStartEvent, SequenceStartEvent}
+_UNCHECKED = {StreamStartEvent, DocumentEndEvent}
+"""The events ``feed`` lets by (with the stream's end)."""
 _NODES = {ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent}
 
 
@@ -423,6 +444,83 @@ class _Builder:
             if self.documents > 1:
                 line = event.start_mark.line + 1
                 raise StrictYAMLError(M_("a second YAML document: a file holds only one"), line)
+
+    def walk(self, parser: Any) -> None:
+        """Feed every event of ``parser`` (LibYAML's), as ``feed`` would one by one, and
+        dispose of the parser. Nine events in ten are a key, a text or an end, so those are
+        handled here, in one loop, when ``feed`` would accept them as they are: a key
+        that is text and new, a plain, single-quoted or (without a lone surrogate)
+        double-quoted text without anchor or tag, the end of a mapping or a list. Every
+        other event, and every one ``feed`` would refuse, goes to ``feed``, which has the
+        last word on it."""
+        get = parser.get_event
+        stack = self.stack
+        lines = self.lines
+        try:
+            while True:
+                event = get()
+                kind = type(event)
+                if kind is ScalarEvent:
+                    if stack and event.anchor is None and event.tag is None:
+                        parent = stack[-1]
+                        container = parent.value
+                        value = event.value
+                        style = event.style
+                        if style == '"' and SURROGATE.search(value):
+                            self.feed(event)  # refused, by the key's or the value's rule
+                            continue
+                        line = event.start_mark.line + 1
+                        if type(container) is not dict:
+                            path = (*parent.path, len(container))
+                            lines.setdefault(path, line)
+                            if not style:
+                                value = _plain_scalar(value, line, path)
+                            elif style not in ("'", '"'):
+                                value = _scalar(event, line, path)
+                            container.append(value)  # type: ignore[union-attr]
+                            continue
+                        key = parent.key
+                        if key is None:
+                            if (style or (value != "<<" and value not in _NULL)) and (
+                                value not in container
+                            ):
+                                lines[(*parent.path, value)] = line
+                                parent.key = value
+                                continue
+                        else:
+                            # the key's line is the value's path's (``_key``)
+                            if not style:
+                                value = _plain_scalar(value, line, (*parent.path, key))
+                            elif style not in ("'", '"'):
+                                value = _scalar(event, line, (*parent.path, key))
+                            container[key] = value
+                            parent.key = None
+                            continue
+                elif kind in _ENDS:
+                    stack.pop()
+                    continue
+                elif kind in _STARTS:
+                    if (
+                        stack
+                        and event.anchor is None
+                        and event.tag is None
+                        and len(stack) < MAX_DEPTH
+                        and (type(stack[-1].value) is not dict or stack[-1].key is not None)
+                    ):
+                        parent = stack[-1]
+                        path = self._path(parent)
+                        lines.setdefault(path, event.start_mark.line + 1)
+                        value = {} if kind is MappingStartEvent else []
+                        self._attach(parent, value)
+                        stack.append(_Frame(value, path))
+                        continue
+                elif kind is StreamEndEvent:
+                    return
+                elif kind in _UNCHECKED:
+                    continue
+                self.feed(event)
+        finally:
+            parser.dispose()
 
     def _node(self, event: Event, line: int) -> None:
         parent = self.stack[-1] if self.stack else None
@@ -511,16 +609,101 @@ def _read_reference(text: str) -> _Builder:
         raise _syntax_error(exc, text) from None
 
 
+# --- the simplest texts, read line by line ----------------------------------------------------
+
+# A line of a block mapping holding only mappings and one-line texts: indentation, a key of
+# letters, digits, '_' and '-', then nothing (a mapping below, or null), a plain text that
+# starts with no indicator and holds none of ':#,[]{}'"', nor ends with a space, a
+# single-quoted text without a quote or a double-quoted one without '\' or '"'; no tab.
+_SIMPLE_LINE = re.compile(
+    r"( *)([A-Za-z_][A-Za-z0-9_-]*):(?: +(?:"
+    r"([^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\t\n:#,\[\]{}'\"]*[^\s:#,\[\]{}'\"])?)"
+    r"|'([^'\t\n]*)'|\"([^\"\\\t\n]*)\"))?"
+)
+_SIMPLE_DEPTH = 10
+"""Levels ``_read_simple`` reads; a deeper text goes to the other readers."""
+
+
+def _read_simple(text: str) -> _Builder | None:
+    """What ``_Builder`` makes of ``text`` when it holds only mappings of keys of letters,
+    digits, '_' and '-' at the top level and below, their values one-line texts (plain, or
+    quoted without escapes) or nothing, each key on its own line, the top level at column 0:
+    most content files (a pledge, an actor). None for any other text, and for one that
+    breaks a rule here (a duplicate key, a bad indentation), so that the other readers say
+    what is wrong in their words. On these texts YAML has no choice to make: a line is a
+    key, its value is the rest of the line as written, or the lines below indented more.
+
+    A plain text's typing (``_plain_scalar``) may refuse it (a date that is not one, a long
+    number); the first such refusal is raised, as ``_Builder`` would, once the whole text
+    is known to be one ``_read_simple`` reads."""
+    if not text.endswith("\n"):
+        return None
+    builder = _Builder()
+    root: dict[str, Any] = {}
+    builder.root = root
+    lines = builder.lines
+    lines[()] = 1
+    stack: list[tuple[int, dict[str, Any], Path_]] = [(0, root, ())]
+    opened: tuple[dict[str, Any], str, Path_] | None = None  # a key with nothing after it
+    refusal: StrictYAMLError | None = None
+    match = _SIMPLE_LINE.fullmatch
+    for number, line in enumerate(text[:-1].split("\n"), 1):
+        found = match(line)
+        if found is None:
+            return None
+        spaces, key, plain, single, double = found.groups()
+        indent = len(spaces)
+        if indent > stack[-1][0]:
+            if opened is None or len(stack) >= _SIMPLE_DEPTH:
+                return None
+            parent, parent_key, path = opened
+            mapping: dict[str, Any] = {}
+            parent[parent_key] = mapping
+            stack.append((indent, mapping, path))
+        else:
+            while indent < stack[-1][0]:
+                stack.pop()
+            if indent != stack[-1][0]:
+                return None
+            mapping, path = stack[-1][1], stack[-1][2]
+        if key in mapping or key in _NULL:
+            return None
+        path = (*path, key)
+        lines[path] = number
+        opened = None
+        if plain is not None:
+            try:
+                value = _plain_scalar(plain, number, path)
+            except StrictYAMLError as exc:
+                refusal = refusal or exc
+                value = None
+        elif single is not None:
+            value = single
+        elif double is not None:
+            value = double
+        else:
+            value = None
+            opened = (mapping, key, path)
+        mapping[key] = value
+    if refusal is not None:
+        raise refusal
+    return builder
+
+
 def _read(text: str) -> _Builder:
-    """The reference reader, or LibYAML when it reads ``text`` the same way. Where LibYAML
+    """The reference reader, or a faster one where it reads ``text`` the same way: the
+    line reader (``_read_simple``) for the simplest texts, else LibYAML. Where LibYAML
     finds an anchor, alias or tag, the reference reads the text again and words the
     refusal; where LibYAML finds a syntax error, the reference reads only the lines
     around it (``_reread_around``), so the message is the reference's all the same."""
+    if FAST:
+        simple = _read_simple(text)
+        if simple is not None:
+            return simple
     if FAST and _plain_enough(text):
         builder = _Builder()
         try:
-            for event in _events(CParser(text)):
-                builder.feed(event)
+            builder.walk(CParser(text))
             return builder
         except _PropertyError:
             pass

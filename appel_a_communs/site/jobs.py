@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from appel_a_communs.i18n import language_of, translations
+from appel_a_communs.site.pages.widget import widget_card
 from appel_a_communs.site.urls import SiteUrls
 from appel_a_communs.site.xmltext import utf8_text, xml_chars, xml_text
 
@@ -172,10 +173,8 @@ def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job
 def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., str]) -> list[Job]:
     """``widgets/<slug>.html``: each common's funding as a card to embed in an
     ``<iframe>``, a whole document with no script and no resource of its own.
-    ``render`` is the theme's ``widget.html``: it receives the common, its funding (its
-    result in the current round, or the last round it took part in, as on its page),
-    the round's name (a call of rounds/) and ``link``, the common page's address:
-    absolute when SITEURL is set, else relative to the widget."""
+    ``render`` is the theme's ``widget.html``: it receives a ``site.pages.widget.WidgetCard``
+    (the common, its funding as on its page, the round's name, the page's address)."""
     folder = out.folder / out.widgets
     folder.mkdir(parents=True, exist_ok=True)
     up = "../" * len(PurePosixPath(out.widgets).parts)
@@ -183,14 +182,8 @@ def widget_jobs(view: Any, urls: SiteUrls, out: Output, render: Callable[..., st
     def write(commons: list[Any]) -> None:
         for common in commons:
             url = urls.url("common", common.slug)
-            shown = view.shown_rounds.get(common.slug)
-            html = render(
-                common=common,
-                funding=view.funding.commons[common.slug],
-                # only a call of rounds/ names its round on the card, as on the page
-                round_name=view.round_name(shown) if view.catalogue.rounds else None,
-                link=out.address(url) if out.site else up + url,
-            )
+            card = widget_card(view, common, out.address(url) if out.site else up + url)
+            html = render(**card.variables())
             (folder / f"{common.slug}.html").write_text(html, encoding="utf-8")
 
     return [partial(write, chunk) for chunk in chunks(view.commons, 100)]

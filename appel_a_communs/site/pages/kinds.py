@@ -6,9 +6,11 @@ from __future__ import annotations
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.actor import ActorPage
 from appel_a_communs.site.pages.common import CommonPage
+from appel_a_communs.site.pages.widget import WidgetCard
 
 CONTEXTS: dict[str, type[PageContext]] = {
     "common": CommonPage,
     "actor": ActorPage,
+    "widget": WidgetCard,
 }
 """Template name (without ``.html``) → the context its pages receive."""
