@@ -286,7 +286,9 @@ def test_a_broken_issue_form_stops_the_fetch_with_its_name(site, httpserver: HTT
 
 def test_without_issue_forms_the_site_language_gives_the_labels(site, httpserver, capsys):
     """An English site that has not written its templates reads English issue bodies."""
-    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "en"\n', encoding="utf-8")
+    (site / "pelicanconf.py").write_text(
+        'DEFAULT_LANG = "en"\nCATALOGUE_GITHUB_REPO = "org/appel"\n', encoding="utf-8"
+    )
     body = "### Your organisation (identifier)\n\nasso\n\n### The common (identifier)\n\ncovoit"
     body += "\n\n### Role\n\nUser (user)\n\n### Note\n\n_No response_"
     english = {

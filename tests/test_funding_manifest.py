@@ -425,7 +425,10 @@ def test_numbers_tags_and_texts():
     assert fm.plain_text("Une **coopérative** de\nlivraison.\n\n- à vélo") == (
         "Une coopérative de livraison.\n\nà vélo"
     )
-    assert fm.is_email("appel@example.org") and not fm.is_email("Appel <appel@example.org>")
+    from appel_a_communs.content.settings import is_email  # CATALOGUE_FUNDING_EMAIL's rule
+
+    assert is_email("appel@example.org") and not is_email("Appel <appel@example.org>")
+    assert not is_email("a" * fm.MAX_URL + "@example.org")  # the directory's limit
 
 
 def test_a_common_of_a_closed_round_only_asks_with_inactive_plans(tmp_path, validator):

@@ -284,28 +284,43 @@ def test_a_hidden_page_is_named_as_a_hidden_file(make_content, tmp_path, folder)
     assert "slug" not in done.stderr, done.stderr
 
 
+REPO_SETTING = 'CATALOGUE_GITHUB_REPO = "owner/name"\n'
+
+
 @pytest.mark.parametrize(
-    ("pelicanconf", "publishconf"),
+    "pelicanconf",
     [
-        ('import os\nCATALOGUE_FORMS_ENDPOINT = os.environ.get("ENDPOINT", "")\n', None),
-        (
-            'CATALOGUE_FORMS_ENDPOINT = ""\n',
-            f'from pelicanconf import *\nCATALOGUE_FORMS_ENDPOINT = "{ENDPOINT}"\n',
-        ),
-        ("from settings_of_the_call import *\n", None),
+        'import os\nCATALOGUE_FORMS_ENDPOINT = os.environ.get("ENDPOINT", "")\n',
+        "from settings_of_the_call import *\n",
     ],
-    ids=["from-the-environment", "in-publishconf", "imported"],
+    ids=["from-the-environment", "imported"],
 )
-def test_check_raises_no_sealed_error_it_cannot_know(
-    make_content, tmp_path, pelicanconf, publishconf
-):
-    """An endpoint that pelicanconf.py computes (from the environment), or that
-    publishconf.py sets, is one ``check`` cannot read: the build may pass, so check says
-    so in a note, never in an error the build would not give."""
+def test_check_reads_an_endpoint_as_the_build_reads_it(make_content, tmp_path, pelicanconf):
+    """An endpoint that pelicanconf.py computes (from the environment, or a module beside
+    it) is read as the build reads it: check passes where ``pelican`` passes, and names
+    the sealed round where it stops."""
     content = make_content({"rounds/2026.yml": SEALED})
-    write(tmp_path / "pelicanconf.py", pelicanconf)
-    if publishconf:
-        write(tmp_path / "publishconf.py", publishconf)
+    write(tmp_path / "pelicanconf.py", REPO_SETTING + pelicanconf)
+    module = 'import os\nCATALOGUE_FORMS_ENDPOINT = os.environ.get("ENDPOINT", "")\n'
+    write(tmp_path / "settings_of_the_call.py", module)
+    args = ("check", str(content), "--today", BUILD_DAY.isoformat())
+    done = command(*args, env={"ENDPOINT": ENDPOINT})
+    assert done.returncode == 0, done.stderr
+    assert "note: " not in done.stdout
+    done = command(*args)
+    assert done.returncode == 1 and "content/rounds/2026.yml: sealed: " in done.stderr
+
+
+def test_check_raises_no_sealed_error_the_publishing_build_may_not_give(make_content, tmp_path):
+    """An endpoint that publishconf.py sets (the publishing build's settings, which check
+    does not run) is one check cannot know: the build may pass, so check says so in a
+    note, never in an error the build would not give."""
+    content = make_content({"rounds/2026.yml": SEALED})
+    write(tmp_path / "pelicanconf.py", REPO_SETTING + 'CATALOGUE_FORMS_ENDPOINT = ""\n')
+    write(
+        tmp_path / "publishconf.py",
+        f'from pelicanconf import *\nCATALOGUE_FORMS_ENDPOINT = "{ENDPOINT}"\n',
+    )
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 0, done.stderr
     assert "sealed" not in done.stderr
@@ -315,7 +330,7 @@ def test_check_raises_no_sealed_error_it_cannot_know(
 
 def test_check_still_names_a_sealed_round_whose_endpoint_it_reads(make_content, tmp_path):
     content = make_content({"rounds/2026.yml": SEALED})
-    write(tmp_path / "pelicanconf.py", 'CATALOGUE_FORMS_ENDPOINT = "formulaires"\n')
+    write(tmp_path / "pelicanconf.py", REPO_SETTING + 'CATALOGUE_FORMS_ENDPOINT = "formulaires"\n')
     write(tmp_path / "publishconf.py", 'from pelicanconf import *\nSITEURL = "https://x.org"\n')
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 1 and "content/rounds/2026.yml: sealed: " in done.stderr

@@ -298,7 +298,9 @@ def test_mapping_in_the_calls_language(site, tmp_path):
 def test_a_regional_description_for_the_calls_language(site, tmp_path):
     """A French call, descriptions in en and fr-FR: fr-FR (same primary subtag) wins over
     the English fallback."""
-    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "fr"\n', encoding="utf-8")
+    (site / "pelicanconf.py").write_text(
+        'DEFAULT_LANG = "fr"\nCATALOGUE_GITHUB_REPO = "org/appel"\n', encoding="utf-8"
+    )
     path = with_description(tmp_path, "fr-FR", "    shortDescription: Un logiciel de France.\n")
     assert fetch(site, path)[0] == 0
     [envelope] = inbox(site).values()
@@ -307,7 +309,9 @@ def test_a_regional_description_for_the_calls_language(site, tmp_path):
 
 
 def test_english_when_the_calls_language_is_missing(site):
-    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "de"\n', encoding="utf-8")
+    (site / "pelicanconf.py").write_text(
+        'DEFAULT_LANG = "de"\nCATALOGUE_GITHUB_REPO = "org/appel"\n', encoding="utf-8"
+    )
     assert fetch(site, DATA / "v0" / "valid" / "no-network" / "valid.yml")[0] == 0
     [envelope] = inbox(site).values()
     assert envelope["data"]["summary"] == "A really interesting software."

@@ -495,7 +495,9 @@ def test_script_and_console_entry_points(site):
 
 
 def test_an_english_site_rejects_in_english_only(site, capsys):
-    (site / "pelicanconf.py").write_text('DEFAULT_LANG = "en"\n', encoding="utf-8")
+    (site / "pelicanconf.py").write_text(
+        'DEFAULT_LANG = "en"\nCATALOGUE_GITHUB_REPO = "org/appel"\n', encoding="utf-8"
+    )
     put(site, "form-1", "pledge", {"actor": "asso", "common": "covoit", "money": {"amount": "0"}})
     process(site, capsys=capsys)
     report = (site / "submissions/rejected/form-1.report.md").read_text()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from appel_a_communs.commands.check import check_content
 from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.content.settings import default_settings, site_settings
 from appel_a_communs.submissions.envelope import read_envelope
 from pelican.plugins.appel_a_communs.settings import read_settings
 
@@ -41,9 +42,10 @@ def test_a_file_above_the_limit_is_refused_before_parsing(make_content, tmp_path
     (error,) = info.value.errors
     assert Path(error.path).name == "covoit.md"
     assert "more than the 2000 allowed (CATALOGUE_MAX_FILE_SIZE)" in error.message
-    errors = check_content(content, date(2026, 11, 26), {"CATALOGUE_MAX_FILE_SIZE": 2000})
+    limited = site_settings({"CATALOGUE_MAX_FILE_SIZE": 2000, "CATALOGUE_GITHUB_REPO": "o/n"})
+    errors = check_content(content, date(2026, 11, 26), limited)
     assert [Path(e.path).name for e in errors] == ["covoit.md"]
-    unlimited = check_content(content, date(2026, 11, 26), {})
+    unlimited = check_content(content, date(2026, 11, 26), default_settings())
     assert not any("CATALOGUE_MAX_FILE_SIZE" in e.message for e in unlimited)
 
 
@@ -90,24 +92,27 @@ def test_read_envelope_never_raises(tmp_path, data):
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("CATALOGUE_MAX_FILE_SIZE = 5 * 1000 * 1000", "write it as a plain number"),
         ('CATALOGUE_MAX_FILE_SIZE = "500000"', "must be a whole number of bytes above 0"),
+        ("CATALOGUE_MAX_FILE_SIZE = 5 * 1000 * 1000 - 5e6", "must be a whole number of bytes"),
         ("CATALOGUE_MAX_FILE_SIZE = 0", "must be a whole number of bytes above 0"),
     ],
 )
 def test_check_and_process_read_the_limit_as_the_build_does_or_say_why(site, capsys, line, words):
-    """One limit everywhere: a value the commands cannot read, or one the build would refuse,
-    stops them with the setting named, instead of a silent 1 MB."""
+    """One limit everywhere: a value the build would refuse stops them with the setting
+    named, instead of a silent 1 MB; a computed one is read as the build reads it."""
     from appel_a_communs.commands import main as command
     from appel_a_communs.submissions.cli import main as submissions
 
-    (site / "pelicanconf.py").write_text(line + "\n", encoding="utf-8")
+    repo = 'CATALOGUE_GITHUB_REPO = "owner/name"\n'
+    (site / "pelicanconf.py").write_text(repo + line + "\n", encoding="utf-8")
     assert command(["check", str(site / "content")]) == 1
     assert submissions(["--root", str(site), "process"]) == 1
     err = capsys.readouterr().err
     assert err.count("CATALOGUE_MAX_FILE_SIZE") == 2 and err.count(words) == 2, err
     assert "Traceback" not in err
-    (site / "pelicanconf.py").write_text("CATALOGUE_MAX_FILE_SIZE = 2_000_000\n")
+    (site / "pelicanconf.py").write_text(repo + "CATALOGUE_MAX_FILE_SIZE = 2_000_000\n")
+    assert command(["check", str(site / "content")]) == 0
+    (site / "pelicanconf.py").write_text(repo + "CATALOGUE_MAX_FILE_SIZE = 2 * 1024 * 1024\n")
     assert command(["check", str(site / "content")]) == 0
 
 
@@ -120,7 +125,10 @@ def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, 
     allowed values included; only PyYAML's own wording may stay English."""
     from appel_a_communs.commands import main as command
 
-    (site / "pelicanconf.py").write_text("CATALOGUE_MAX_FILE_SIZE = 1500\n", encoding="utf-8")
+    settings = (
+        'DEFAULT_LANG = "fr"\nCATALOGUE_GITHUB_REPO = "o/n"\nCATALOGUE_MAX_FILE_SIZE = 1500\n'
+    )
+    (site / "pelicanconf.py").write_text(settings, encoding="utf-8")
     inbox = site / "submissions" / "inbox"
     inbox.mkdir(parents=True)
     head = "type: join\nsubmitted_at: 2026-11-20T10:00:00Z\nsource: form\n"

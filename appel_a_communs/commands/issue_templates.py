@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from appel_a_communs.content.settings import SiteSettingsError, site_language
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.i18n import DEFAULT_LOCALE
 from appel_a_communs.submissions.issue_forms import sync_issue_forms
 
@@ -18,16 +18,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lang",
         "--locale",
         default=None,
-        help="language of the forms: the site's DEFAULT_LANG, whose forms prefill them "
-        f"(default: read from pelicanconf.py, else {DEFAULT_LOCALE})",
+        help="language of the forms: the site's, whose forms prefill them (default: its "
+        f"CATALOGUE_LOCALE or DEFAULT_LANG, read from pelicanconf.py; {DEFAULT_LOCALE} "
+        "without one)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        locale = args.lang or site_language(args.root)
+        locale = args.lang or read_site_settings(args.root).locale
     except SiteSettingsError as exc:
-        print(f"appel-a-communs issue-templates: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 1
     stale = sync_issue_forms(args.root, args.check, locale)
     if args.check and stale:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from appel_a_communs.content.settings import SiteSettingsError, site_language
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.submissions.issue_forms import submission_label
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
               "repository's issues", file=sys.stderr)  # fmt: skip
         return 1
     try:
-        lang = args.lang or site_language(Path.cwd())
+        lang = args.lang or read_site_settings(Path.cwd()).locale
         done = sync_labels(args.repo, token, args.api_url, submission_labels(lang))
     except (LabelError, SiteSettingsError) as exc:
         print(f"appel-a-communs labels: {exc}", file=sys.stderr)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentError
 from appel_a_communs.content.models import Model, Round
+from appel_a_communs.content.settings import has_endpoint
 from appel_a_communs.i18n import DEFAULT_LOCALE, M_, N_, translations
 from appel_a_communs.vocabulary.forms import (
     CONTACT_KEYS,
@@ -209,13 +210,6 @@ def _control(
 
 
 # --- a sealed round's pledges -------------------------------------------------------
-
-
-def has_endpoint(endpoint: object) -> bool:
-    """Whether CATALOGUE_FORMS_ENDPOINT is a form backend the forms can post to: an
-    http(s) address. The one rule of the post mode's settings, of a sealed round's pledge
-    form and of ``appel-a-communs check``, so that they never disagree."""
-    return isinstance(endpoint, str) and endpoint.startswith(("https://", "http://"))
 
 
 def private_round(catalogue: Catalogue, today: date, mode: Mode) -> Round | None:

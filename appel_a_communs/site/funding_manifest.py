@@ -100,7 +100,6 @@ MAX_LIST = 100
 FALLBACK_TAG = "commons"
 """The tag of a common that has none of its own (the directory wants 1 to 10)."""
 
-_EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+")
 _TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 _OPERATORS = {"and", "or", "with"}
 _ENTITY_TYPES = {"citizen-group": "group", "other": "other"}
@@ -134,11 +133,6 @@ def manifest_pattern(urls: SiteUrls, data: str) -> tuple[str, str]:
 def nbytes(text: str) -> int:
     """A text's length as the directory counts it: UTF-8 bytes."""
     return len(text.encode("utf-8"))
-
-
-def is_email(text: str) -> bool:
-    """An address the directory's validator accepts (it parses it as RFC 5322's)."""
-    return nbytes(text) <= MAX_URL and _EMAIL.fullmatch(text) is not None
 
 
 def publishes(site: str, email: str) -> bool:

@@ -14,7 +14,7 @@ import requests
 import urllib3
 
 from appel_a_communs.content.errors import display_path
-from appel_a_communs.content.settings import site_language
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.content.strict_yaml import StrictYAMLError, load_json
 from appel_a_communs.content.types import slugify
 from appel_a_communs.submissions.envelope import envelope_json, write_atomic
@@ -105,7 +105,10 @@ def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Respons
 def _templates(root: Path) -> dict[str, dict[str, Any]]:
     """The issue forms by submission type: the repository's files, else the ones the site's
     language generates. A template that cannot be read stops the fetch with its name."""
-    language = site_language(root)
+    try:
+        language = read_site_settings(root).locale
+    except SiteSettingsError as exc:
+        raise FetchError(str(exc)) from None
     forms = {}
     for kind in SUBMISSION_TYPES:
         path = root / ".github" / "ISSUE_TEMPLATE" / f"{kind}.yml"

@@ -24,12 +24,7 @@ from appel_a_communs.content.kinds import KINDS
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.reading import build_item, parse_text
-from appel_a_communs.content.settings import (
-    SiteSettingsError,
-    max_file_size,
-    site_constants,
-    site_language,
-)
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.i18n import M_
 from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.acceptance import (
@@ -87,13 +82,13 @@ class Processor:
     def __init__(self, root: Path, today: date | None = None) -> None:
         self.root = root
         try:
-            constants = site_constants(root)
-            self.max_file_size = max_file_size(constants)
-            """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
+            settings = read_site_settings(root)
         except SiteSettingsError as exc:
             raise ToolError(str(exc)) from None
-        self.language = site_language(root, constants)
-        """The site's language, which rejection reports speak first (then English)."""
+        self.max_file_size = settings.max_file_size
+        """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
+        self.language = settings.locale
+        """The site's locale, whose language rejection reports speak first (then English)."""
         self.content = root / "content"
         self.inbox = root / "submissions" / "inbox"
         self.processed = root / "submissions" / "processed"

@@ -233,10 +233,10 @@ def fetch_publiccode(
 ) -> FetchResult:
     """One propose-common envelope per valid publiccode.yml of ``sources``; an invalid or
     unreadable one is listed, and the others are still fetched."""
-    from appel_a_communs.content.settings import SiteSettingsError, site_language
+    from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 
     try:
-        language = site_language(root)
+        language = read_site_settings(root).locale.replace("_", "-")  # a BCP 47 tag
     except SiteSettingsError as exc:
         raise FetchError(str(exc)) from None
     session = session or requests.Session()

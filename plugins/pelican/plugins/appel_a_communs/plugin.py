@@ -10,8 +10,8 @@ from typing import Any
 
 from pelican import signals
 
-from appel_a_communs.content.errors import ContentError, ContentErrors
-from appel_a_communs.i18n import DEFAULT_LOCALE, available_languages, language_of, locale_tags
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.i18n import available_languages, language_of, locale_tags
 from appel_a_communs.site.build import end_build
 
 from .generator import CatalogueGenerator
@@ -25,18 +25,11 @@ logger = logging.getLogger(__name__)
 def configure(pelican: Any) -> None:
     """Check the settings once, and apply the safety rules that no setting may turn off."""
     settings = pelican.settings
-    checked = read_settings(settings)
-    if checked.cache is None:
-        checked = checked.model_copy(update={"cache": bool(settings.get("LOAD_CONTENT_CACHE"))})
+    checked = read_settings(settings)  # the locale resolved and checked, the cache decided
     settings.update(checked.as_settings())
     settings["CATALOGUE_SETTINGS"] = checked
-    locale = checked.locale or settings.get("DEFAULT_LANG") or DEFAULT_LOCALE
-    try:
-        settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = locale_tags(locale)
-    except ValueError as exc:
-        problem = f"{exc}: set DEFAULT_LANG or CATALOGUE_LOCALE"
-        raise ContentErrors([ContentError("pelicanconf.py", None, problem)]) from None
-    settings["CATALOGUE_LOCALE"] = locale
+    locale = checked.locale
+    settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = locale_tags(locale)
     language = language_of(locale)
     if language != "en" and language not in available_languages():
         logger.warning(
