@@ -168,7 +168,11 @@ def test_each_round_is_computed_on_its_own_pledges_budgets_and_allowances(tmp_pa
 
 def test_the_call_shows_each_common_in_its_current_or_last_round(tmp_path):
     view = load_call(make_call(tmp_path), DAY)
-    assert view.shown_rounds == {"covoit": "2026", "velo": "2025", "idee": "2025"}
+    assert {slug: view.shown_slug(slug) for slug in view.commons_by_slug} == {
+        "covoit": "2026",
+        "velo": "2025",
+        "idee": "2025",
+    }
     assert view.funding.commons["covoit"].secured == D("2500.50")
     assert view.funding.commons["velo"].status == "unfunded"
     assert [r.slug for r, _ in view.round_results["covoit"]] == ["2025", "2026"]
@@ -397,7 +401,7 @@ def test_a_new_proposal_never_joins_a_closed_round(tmp_path):
     assert all("neuf" not in r.commons for r in later.rounds)
     assert later.shown("neuf").minimum == D(700) and later.shown("neuf").secured == 0
     view = load_call(content, date(2027, 8, 1))
-    assert view.shown_rounds["neuf"] is None and view.round_results["neuf"] == []
+    assert view.shown_round("neuf") is None and view.round_results["neuf"] == []
 
 
 def test_a_review_between_rounds_is_for_the_next_one(tmp_path):

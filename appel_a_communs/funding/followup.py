@@ -451,7 +451,7 @@ class FollowUp:
     """The common's day (``proposed_on``): its timeline's first event, its feeds' date."""
 
     @property
-    def shown_rounds(self) -> list[RoundFollowUp]:
+    def followed_rounds(self) -> list[RoundFollowUp]:
         """The rounds with something to follow up (``RoundFollowUp.shown``)."""
         return [r for r in self.rounds if r.shown]
 

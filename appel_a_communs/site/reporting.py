@@ -21,7 +21,7 @@ from appel_a_communs.funding.engine import Funding, percent
 from appel_a_communs.funding.followup import FollowUp
 
 if TYPE_CHECKING:
-    from appel_a_communs.site.view import CatalogueView
+    from appel_a_communs.site.view import RoundView
 
 ZERO = Decimal(0)
 
@@ -157,12 +157,18 @@ def round_report(
     return RoundReport(round_slug, rows, report_totals(rows, matching), matching)
 
 
-def round_reports(view: CatalogueView) -> dict[str | None, RoundReport]:
-    """Round slug → its report, for each round of the view; a call without rounds has
-    one, under None, of every common."""
-    if not view.rounds:
-        return {None: round_report(None, view.commons, view.funding, view.follow_up)}
+def round_reports(
+    rounds: list[RoundView],
+    commons: list[Common],
+    funding: Funding,
+    follow_ups: dict[str, FollowUp],
+) -> dict[str | None, RoundReport]:
+    """Round slug → its report, for each round (``rounds``: none for a call without
+    rounds, which has one report, under None, of every common in ``commons`` and the
+    call's ``funding``)."""
+    if not rounds:
+        return {None: round_report(None, commons, funding, follow_ups)}
     return {
-        each.slug: round_report(each.slug, each.view.commons, each.funding, view.follow_up)
-        for each in view.rounds
+        each.slug: round_report(each.slug, each.view.commons, each.funding, follow_ups)
+        for each in rounds
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -70,15 +70,18 @@ def _title_key(item: Challenge | Common) -> str:
 
 @dataclass(frozen=True)
 class RoundView:
-    """One round as its funding and engagement pages show it: ``view`` is the round's own
-    view (its pledges, its budgets, its allowances, its charts), sealed if it is."""
+    """One round as its pages show it: ``view`` is the round's own listing (its pledges,
+    budgets, allowances, charts, and its funding as published), sealed if it is. It holds
+    nothing of the ``funding.rounds.RoundFunding`` it was built from, whose amounts are
+    real: a template that prints all it is given shows no sealed amount."""
 
     round: Round | None
-    """None for a call without rounds."""
+    """The round as published (without its allowances while sealed); None for a call
+    without rounds."""
     state: str
     """upcoming, open or closed."""
     current: bool
-    view: CatalogueView
+    view: Listing
 
     @property
     def slug(self) -> str | None:
@@ -165,8 +168,9 @@ class ActorStatement:
 
 
 @dataclass(frozen=True)
-class CatalogueView:
-    """Everything templates and exports receive.
+class Listing:
+    """One catalogue with its funding, sorted, grouped and charted: the call's, or one
+    round's (``RoundView.view``).
 
     While ``sealed``, every per-actor amount in it is None: the ``money.amount`` and
     ``means.value`` of each pledge, each actor's ``allowance``, and the ``allowance``,
@@ -214,66 +218,16 @@ class CatalogueView:
     """The values each filter offers, from the content."""
     open_needs: list[tuple[str, list[tuple[Common, str]]]]
     """Needs of the commons that are not archived, by kind: (common, description)."""
-    declined: list[Common] = field(default_factory=list)
+    declined: list[Common]
     """The commons a closed round's own review declined (status ``declined``), by title."""
-    next_round: RoundView | None = None
-    """Where a pledge made today goes: the open round, else the next one to open (None:
-    none open or announced, or a call without rounds)."""
-    counted: frozenset[str] = frozenset()
-    """Ids of the money pledges that count, in whichever round each belongs to."""
-    rounds: list[RoundView] = field(default_factory=list)
-    """Every round of the call by opening date (none for a call without rounds)."""
-    current_round: RoundView | None = None
-    """The round the call runs now (``content.rounds.current_round``); ``funding`` holds
-    its totals and matching, and each common's result in it, or in the last round the
-    common took part in."""
-    round_results: dict[str, list[tuple[RoundView, CommonFunding]]] = field(default_factory=dict)
-    """Common slug → its result in each round it takes part in, in order."""
-    shown_rounds: dict[str, str | None] = field(default_factory=dict)
-    """Common slug → the round whose result ``funding.commons`` holds for it: the current
-    round, or the last one it took part in (None: a call without rounds)."""
-    pledge_rounds: dict[str, str | None] = field(default_factory=dict)
-    """Pledge id → the slug of its round."""
-    reviews: dict[str, list[ReviewEntry]] = field(default_factory=dict)
-    """Common slug → its review history, oldest first."""
-    review_dates: list[ReviewDate] = field(default_factory=list)
-    """Every review date: those the rounds announce and those decisions were taken on."""
-    next_review: date | None = None
-    eligibility: dict[str, Checklist] = field(default_factory=dict)
-    """Common slug → its checklist of the current round's criteria (empty: no criteria)."""
-    not_eligible: list[Common] = field(default_factory=list)
-    """The commons of the current round that do not meet a criterion yet."""
-    engagement: dict[str, Engagement] = field(default_factory=dict)
-    """Actor slug → its engagement per round and in total."""
-    follow_up: dict[str, FollowUp] = field(default_factory=dict)
-    """Common slug → what became of it: deliverables, money paid and spent, reports, its
-    timeline (``funding.followup``)."""
-    statements: dict[str, ActorStatement] = field(default_factory=dict)
-    """Actor slug → its statement: pledged, confirmed, paid, per common and round."""
-    round_reports: dict[str | None, RoundReport] = field(default_factory=dict)
-    """Round slug → its report for the funders: per common, what was promised, secured,
-    paid, delivered and reported in it, and its totals (``site.reporting``); a call
-    without rounds has one, under None."""
 
     @property
     def sealed(self) -> bool:
         return self.funding.sealed
 
     @property
-    def several_rounds(self) -> bool:
-        """The call has several rounds: its pages name the round of each figure."""
-        return len(self.rounds) > 1
-
-    @property
     def currency(self) -> str:
         return self.catalogue.currency
-
-    @property
-    def campaign(self) -> Campaign | None:
-        """The round the call runs now (``campaign.yml``, or a file of ``rounds/``)."""
-        if self.current_round is not None:
-            return self.current_round.round
-        return self.catalogue.campaign
 
     @property
     def actors_by_slug(self) -> dict[str, Actor]:
@@ -287,14 +241,77 @@ class CatalogueView:
     def challenges_by_slug(self) -> dict[str, Challenge]:
         return self.catalogue.challenges
 
+
+@dataclass(frozen=True)
+class CatalogueView(Listing):
+    """Everything templates and exports receive: the call's listing, whose lists and
+    charts (``ROUND_FIELDS``) are those of the round the call runs now, and what spans
+    rounds. Built once, by ``build_view``."""
+
+    next_round: RoundView | None
+    """Where a pledge made today goes: the open round, else the next one to open (None:
+    none open or announced, or a call without rounds)."""
+    counted: frozenset[str]
+    """Ids of the money pledges that count, in whichever round each belongs to."""
+    rounds: list[RoundView]
+    """Every round of the call by opening date (none for a call without rounds)."""
+    current_round: RoundView | None
+    """The round the call runs now (``content.rounds.current_round``); ``funding`` holds
+    its totals and matching, and each common's result in it, or in the last round the
+    common took part in."""
+    round_results: dict[str, list[tuple[RoundView, CommonFunding]]]
+    """Common slug → its result in each round it takes part in, in order."""
+    page_rounds: dict[str, RoundView]
+    """Common slug → the round whose result ``funding.commons`` holds for it, which its
+    page shows: the current round, or the last one it took part in (absent: a call
+    without rounds, or a common in no round)."""
+    pledge_rounds: dict[str, str | None]
+    """Pledge id → the slug of its round."""
+    reviews: dict[str, list[ReviewEntry]]
+    """Common slug → its review history, oldest first."""
+    review_dates: list[ReviewDate]
+    """Every review date: those the rounds announce and those decisions were taken on."""
+    next_review: date | None
+    eligibility: dict[str, Checklist]
+    """Common slug → its checklist of the current round's criteria (empty: no criteria)."""
+    not_eligible: list[Common]
+    """The commons of the current round that do not meet a criterion yet."""
+    engagement: dict[str, Engagement]
+    """Actor slug → its engagement per round and in total."""
+    follow_up: dict[str, FollowUp]
+    """Common slug → what became of it: deliverables, money paid and spent, reports, its
+    timeline (``funding.followup``)."""
+    statements: dict[str, ActorStatement]
+    """Actor slug → its statement: pledged, confirmed, paid, per common and round."""
+    round_reports: dict[str | None, RoundReport]
+    """Round slug → its report for the funders: per common, what was promised, secured,
+    paid, delivered and reported in it, and its totals (``site.reporting``); a call
+    without rounds has one, under None."""
+
+    @property
+    def several_rounds(self) -> bool:
+        """The call has several rounds: its pages name the round of each figure."""
+        return len(self.rounds) > 1
+
+    @property
+    def campaign(self) -> Campaign | None:
+        """The round the call runs now (``campaign.yml``, or a file of ``rounds/``)."""
+        if self.current_round is not None:
+            return self.current_round.round
+        return self.catalogue.campaign
+
     # What a common's page shows, decided once: its template, its funding.json and its
     # JSON-LD read these.
 
     def shown_round(self, slug: str) -> RoundView | None:
         """The round whose result the common's page shows (``funding.commons[slug]``): the
         current round, or the last one it took part in; None in a call without rounds."""
-        found = self.shown_rounds.get(slug)
-        return next((r for r in self.rounds if r.slug == found), None) if found else None
+        return self.page_rounds.get(slug)
+
+    def shown_slug(self, slug: str) -> str | None:
+        """The slug of the common's ``shown_round`` (None: none), as the data files name it."""
+        shown = self.page_rounds.get(slug)
+        return shown.slug if shown else None
 
     def shown_budget(self, slug: str) -> Budget | None:
         """The budget the common's page shows: that of its ``shown_round``, or its own in a
@@ -330,14 +347,14 @@ class CatalogueView:
         """Whether the common's page shows its secured money in that round: a row of the
         table of its other rounds, the funding block of the round it shows (when the common
         has a goal there), or the follow-up of that round."""
-        if self.rounds and round_slug != self.shown_rounds.get(slug):
+        if self.rounds and round_slug != self.shown_slug(slug):
             return True
         results = {r.slug: f for r, f in self.round_results.get(slug, [])}
         result = results.get(round_slug) if self.rounds else self.funding.commons.get(slug)
         if result is not None and result.bar is not None:
             return True
         follow = self.follow_up.get(slug)
-        return follow is not None and any(r.round == round_slug for r in follow.shown_rounds)
+        return follow is not None and any(r.round == round_slug for r in follow.followed_rounds)
 
 
 def load_call(
@@ -368,8 +385,8 @@ ROUND_FIELDS = (
     "flow_chart",
     "engaged_actors",
 )
-"""What the call's view takes from its current round's: the home page's and the funding
-page's lists and charts speak of the round the call runs now."""
+"""What the call's view takes from its current round's listing: the home page's and the
+funding page's lists and charts speak of the round the call runs now."""
 
 
 def build_view(
@@ -377,10 +394,12 @@ def build_view(
 ) -> CatalogueView:
     """What the templates show; ``locale`` names the few labels computed here.
 
-    The funding of each round is computed from ``catalogue`` as it is; while a round is
-    sealed (open or upcoming), its pledges' amounts and the actors' allowances are None in
-    the view, its round view is built from ``sealed_catalogue`` and ``sealed_funding``
-    alone, and no other round shows an allowance it took from the actor's own."""
+    Built in one pass: the call's listing, each round's view (its listing wrapping its
+    funding), then what spans rounds, then the view, once. The funding of each round is
+    computed from ``catalogue`` as it is; while a round is sealed (open or upcoming), its
+    pledges' amounts and the actors' allowances are None in the view, its round view is
+    built from ``sealed_catalogue`` and ``sealed_funding`` alone, and no other round shows
+    an allowance it took from the actor's own."""
     call = call or compute_rounds(catalogue, today)
     sealed = [r for r in call.rounds if r.round is not None and r.funding.sealed]
     funding = shown_funding(call, catalogue)
@@ -388,44 +407,46 @@ def build_view(
     if sealed:
         sealed_ids = {p.id for r in sealed for p in r.catalogue.pledges.values()}
         funding = replace(funding, sealed=True)
-    view = _view(catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed})
+    listing = _listing(catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed})
+    rounds = _round_views(call, listing, bool(sealed), today, locale)
+    current = next(r for r in rounds if r.current)
+    spans = _round_parts(listing, call, rounds, today)
+    values = {f.name: getattr(listing, f.name) for f in fields(Listing)}
+    values.update((name, getattr(current.view, name)) for name in ROUND_FIELDS)
+    values.update(_eligible_facet(listing, spans["eligibility"]))
+    reports = round_reports(spans["rounds"], listing.commons, funding, spans["follow_up"])
+    return CatalogueView(**values, **spans, round_reports=reports)
+
+
+def _round_views(
+    call: CallFunding, listing: Listing, sealed: bool, today: date, locale: str
+) -> list[RoundView]:
+    """Each round's view, by opening date: a call of one round (or none) is its listing."""
     if len(call.rounds) == 1:
-        rounds = [RoundView(_published(call.current), call.current.state, True, view)]
-    else:
-        rounds = []
-        for result in call.rounds:
-            round_catalogue, round_funding = result.catalogue, result.funding
-            if sealed and not result.funding.sealed:
-                round_catalogue, round_funding = without_default_allowances(result)
-            round_view = _view(round_catalogue, today, round_funding, locale)
-            rounds.append(RoundView(_published(result), result.state, result.current, round_view))
-    current_view = next(r for r in rounds if r.current)
-    parts = _round_parts(view, call, rounds, today)
-    view = replace(
-        view,
-        **{name: getattr(current_view.view, name) for name in ROUND_FIELDS},
-        **parts,
-        **_eligible_facet(view, parts["eligibility"]),
-    )
-    return replace(view, round_reports=round_reports(view))
+        only = call.current
+        return [RoundView(_published(only), only.state, True, listing)]
+    found = []
+    for result in call.rounds:
+        round_catalogue, round_funding = result.catalogue, result.funding
+        if sealed and not result.funding.sealed:
+            round_catalogue, round_funding = without_default_allowances(result)
+        round_listing = _listing(round_catalogue, today, round_funding, locale)
+        found.append(RoundView(_published(result), result.state, result.current, round_listing))
+    return found
 
 
-def _eligible_facet(view: CatalogueView, checklists: dict[str, Checklist]) -> dict:
-    """The catalogue's "eligible" filter, when the current round has criteria: a common
-    outside the current round has no checklist, and no value."""
+def _eligible_facet(listing: Listing, checklists: dict[str, Checklist]) -> dict:
+    """The catalogue's facets and filters, with the "eligible" filter when the current
+    round has criteria: a common outside the current round has no checklist, and no value."""
     if not checklists:
-        return {}
+        return {"facets": listing.facets, "options": listing.options}
     facets = {
         slug: {**values, "eligible": ("eligible" if checklists[slug].eligible else
                                       "not-eligible") if slug in checklists else ""}
-        for slug, values in view.facets.items()
+        for slug, values in listing.facets.items()
     }  # fmt: skip
-    options = {**view.options, "eligible": ["eligible", "not-eligible"]}
+    options = {**listing.options, "eligible": ["eligible", "not-eligible"]}
     return {"facets": facets, "options": options}
-
-
-def _slug(result: RoundFunding | None) -> str | None:
-    return result.slug if result else None
 
 
 def without_default_allowances(result: RoundFunding) -> tuple[Catalogue, Funding]:
@@ -453,16 +474,14 @@ def _published(result: RoundFunding) -> Round | None:
     return result.round
 
 
-def _round_parts(
-    view: CatalogueView, call: CallFunding, rounds: list[RoundView], today: date
-) -> dict:
+def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], today: date) -> dict:
     """The view's fields that span rounds: results, reviews, eligibility, engagement."""
     by_slug = {r.slug: r for r in rounds}
     current = next(r for r in rounds if r.current)
     has_rounds = current.round is not None
     results = {
         c.slug: [(by_slug[r.slug], result) for r, result in call.of_common(c.slug)]
-        for c in view.commons
+        for c in listing.commons
     }
     pledge_rounds = {p.id: r.slug for r in call.rounds for p in r.catalogue.pledges.values()}
     round_list = [r.round for r in rounds if r.round is not None]
@@ -471,8 +490,14 @@ def _round_parts(
             ReviewEntry(review, found.slug if (found := review_round(round_list, review)) else None)
             for review in sorted(c.reviews, key=lambda r: r.date)
         ]
-        for c in view.commons
+        for c in listing.commons
     }
+    page_rounds = {}
+    if has_rounds:
+        for common in listing.commons:
+            shown = call.shown_round(common.slug)
+            if shown is not None:
+                page_rounds[common.slug] = by_slug[shown.slug]
     return {
         "counted": call.counted,
         "next_round": next(
@@ -481,21 +506,19 @@ def _round_parts(
         "rounds": rounds if has_rounds else [],
         "current_round": current if has_rounds else None,
         "round_results": results if has_rounds else {},
-        "shown_rounds": {c.slug: _slug(call.shown_round(c.slug)) for c in view.commons}
-        if has_rounds
-        else {},
+        "page_rounds": page_rounds,
         "pledge_rounds": pledge_rounds,
         "reviews": reviews,
-        **_review_dates(view, current, round_list, reviews, today),
-        **_eligibility(view, current),
-        "engagement": _engagement(view, rounds) if has_rounds else {},
-        "follow_up": follow_up(view.catalogue, call, today, reviews),
-        "statements": _statements(view, pledge_rounds, [r.slug for r in rounds], call.counted),
+        **_review_dates(listing, current, round_list, reviews, today),
+        **_eligibility(listing, current),
+        "engagement": _engagement(listing, rounds) if has_rounds else {},
+        "follow_up": follow_up(listing.catalogue, call, today, reviews),
+        "statements": _statements(listing, pledge_rounds, [r.slug for r in rounds], call.counted),
     }
 
 
 def _statements(
-    view: CatalogueView,
+    view: Listing,
     pledge_rounds: dict[str, str | None],
     order: list[str | None],
     counted: frozenset[str],
@@ -527,7 +550,7 @@ def _statements(
 
 
 def _review_dates(
-    view: CatalogueView,
+    view: Listing,
     current: RoundView,
     rounds: list[Round],
     reviews: dict[str, list[ReviewEntry]],
@@ -566,7 +589,7 @@ def _review_dates(
     return {"review_dates": dates, "next_review": next_review}
 
 
-def _eligibility(view: CatalogueView, current: RoundView) -> dict:
+def _eligibility(view: Listing, current: RoundView) -> dict:
     """The current round's checklist for each common taking part in it."""
     criteria = current.round.eligibility if current.round else None
     if criteria is None or not criteria.any:
@@ -596,7 +619,7 @@ def _sum_or_none(values: list[Decimal | None]) -> Decimal | None:
     return sum(values, Decimal(0))  # type: ignore[arg-type]
 
 
-def _engagement(view: CatalogueView, rounds: list[RoundView]) -> dict[str, Engagement]:
+def _engagement(view: Listing, rounds: list[RoundView]) -> dict[str, Engagement]:
     """Each actor's record per round, and in total: sums, commons counted once."""
     found = {}
     for actor in view.actors:
@@ -620,15 +643,15 @@ def _engagement(view: CatalogueView, rounds: list[RoundView]) -> dict[str, Engag
     return found
 
 
-def _view(
+def _listing(
     catalogue: Catalogue,
     today: date,
     funding: Funding,
     locale: str,
     sealed_ids: set[str] | None = None,
     sealed_rounds: set[str] | None = None,
-) -> CatalogueView:
-    """The view of one catalogue (the call's, or one round's) and its funding; while
+) -> Listing:
+    """The listing of one catalogue (the call's, or one round's) and its funding; while
     ``funding`` is sealed, built from ``sealed_catalogue`` (only the pledges of
     ``sealed_ids``, if given) and ``sealed_funding`` alone."""
     catalogue = without_members(catalogue)
@@ -708,7 +731,7 @@ def _view(
                 needs[need.kind].append((common, need.description))
 
     closeness_rows = by_closeness[:CHART_ROWS]
-    return CatalogueView(
+    return Listing(
         catalogue=catalogue,
         funding=funding,
         today=today,

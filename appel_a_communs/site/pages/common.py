@@ -127,7 +127,7 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
     others = [
         RoundResult(r.slug, view.round_name(r.slug), r.state, result)
         for r, result in view.round_results.get(slug, [])
-        if r.slug != view.shown_rounds.get(slug)
+        if r.slug != view.shown_slug(slug)
     ]
     pledges = view.pledges_by_common.get(slug, [])
     current = view.current_round
@@ -169,7 +169,7 @@ def _waiting_review(view: CatalogueView, slug: str) -> date | None:
 
 def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
     follow = view.follow_up.get(common.slug)
-    if not follow or not (follow.progress.total or follow.shown_rounds or follow.timeline):
+    if not follow or not (follow.progress.total or follow.followed_rounds or follow.timeline):
         return None
     several = view.several_rounds
     late = follow.progress.late
@@ -178,7 +178,7 @@ def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
         deliverables=[DeliverableRow(d, d in late) for d in common.deliverables],
         rounds=[
             FollowedRound((view.round_name(each.round) or "") if several else "", each)
-            for each in follow.shown_rounds
+            for each in follow.followed_rounds
         ],
         timeline=[
             TimelineRow(
