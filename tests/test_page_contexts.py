@@ -22,8 +22,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
 
 NOT_YET = {
     "_round_notice", "actor_statement", "actors", "challenge", "challenges", "commons",
-    "eligibility", "form", "forms", "funding", "index", "needs", "open_data", "report",
-    "review", "round_engagement", "round_report", "rounds",
+    "form", "forms", "index", "needs", "open_data", "report",
 }  # fmt: skip
 """Templates that still read the whole view as ``call`` (issue 25, in progress): this
 set only shrinks."""

@@ -335,36 +335,42 @@ def optional_pages(view: Any, urls: SiteUrls) -> list[Page]:
 
 
 def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
-    """The funding page (the current round, or a call without rounds: ``round`` None),
-    and, for a call with rounds, the rounds' index, each other round's funding page,
-    each round's engagement page, a page per review date and the eligibility view."""
+    """The funding page (the current round, or a call without rounds: no round), and, for
+    a call with rounds, the rounds' index, each other round's funding page, each round's
+    engagement page, a page per review date and the eligibility view."""
+    from appel_a_communs.site.pages.rounds import (
+        eligibility_page,
+        funding_page,
+        has_eligibility_page,
+        review_page,
+        round_engagement_page,
+        round_report_page,
+        rounds_page,
+    )
+
     url = urls.url
     current = view.current_round
-    funding = {"nav_current": "funding"}
-    pages = [Page(url("funding"), "funding", {**funding, "round": current})]
+    pages = [Page(url("funding"), "funding", funding_page(view, current))]
     # The current round's printable report (a call without rounds has one too: round None)
-    pages.append(Page(url("funding_report"), "round_report", {**funding, "round": current}))
+    pages.append(Page(url("funding_report"), "round_report", round_report_page(view, current)))
     if view.catalogue.rounds:  # rounds/ (a call of campaign.yml has its funding page only)
-        pages.append(Page(url("rounds"), "rounds", funding))
+        pages.append(Page(url("rounds"), "rounds", rounds_page(view)))
         for each in view.rounds:
             if not each.current:
-                pages.append(Page(url("round", each.slug), "funding", {**funding, "round": each}))
+                pages.append(Page(url("round", each.slug), "funding", funding_page(view, each)))
                 pages.append(
                     Page(url("round_report", each.slug), "round_report",
-                         {**funding, "round": each})
+                         round_report_page(view, each))
                 )  # fmt: skip
             pages.append(
                 Page(url("round_engagement", each.slug), "round_engagement",
-                     {**funding, "round": each})
+                     round_engagement_page(view, each))
             )  # fmt: skip
     pages += [
-        Page(urls.review_url(review.date), "review", {**funding, "review": review})
+        Page(urls.review_url(review.date), "review", review_page(view, review))
         for review in view.review_dates
     ]
-    criteria = current.round.eligibility if current is not None else None
-    if view.eligibility or (criteria is not None and criteria.any):
+    if has_eligibility_page(view):
         # The maintainers' working list: published, but not for search engines.
-        pages.append(
-            Page(url("eligibility"), "eligibility", {"nav_current": "commons", "indexed": False})
-        )
+        pages.append(Page(url("eligibility"), "eligibility", eligibility_page(view)))
     return pages

@@ -6,11 +6,25 @@ from __future__ import annotations
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.actor import ActorPage
 from appel_a_communs.site.pages.common import CommonPage
+from appel_a_communs.site.pages.rounds import (
+    EligibilityPage,
+    FundingPage,
+    ReviewPage,
+    RoundEngagementPage,
+    RoundReportPage,
+    RoundsPage,
+)
 from appel_a_communs.site.pages.widget import WidgetCard
 
 CONTEXTS: dict[str, type[PageContext]] = {
     "common": CommonPage,
     "actor": ActorPage,
+    "funding": FundingPage,
+    "round_report": RoundReportPage,
+    "rounds": RoundsPage,
+    "round_engagement": RoundEngagementPage,
+    "review": ReviewPage,
+    "eligibility": EligibilityPage,
     "widget": WidgetCard,
 }
 """Template name (without ``.html``) → the context its pages receive."""
