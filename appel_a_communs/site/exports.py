@@ -329,14 +329,14 @@ def common_rows(view: CatalogueView, url_of: UrlOf, locale: str) -> Iterator[Com
         slug = common.slug
         checklist = view.eligibility.get(slug)
         follow = view.follow_up[slug]
-        shown = follow.in_round(view.shown_rounds.get(slug)) if follow.rounds else None
+        shown = follow.in_round(view.shown_slug(slug)) if follow.rounds else None
         reports = [ReportRow(report, each.round, url_of("report", report.slug))
                    for each in follow.rounds for report in each.reports]  # fmt: skip
         yield CommonRow(
             common=common,
             url=url_of("common", slug),
             funding=view.funding.commons[slug],
-            round=view.shown_rounds.get(slug),
+            round=view.shown_slug(slug),
             results=[
                 RoundResult(r.slug, result, follow.in_round(r.slug))
                 for r, result in view.round_results.get(slug, [])
