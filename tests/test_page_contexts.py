@@ -21,8 +21,8 @@ from appel_a_communs.site.pages.kinds import CONTEXTS
 TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
 
 NOT_YET = {
-    "_round_notice", "actor_statement", "actors", "challenge", "challenges", "commons",
-    "form", "forms", "index", "needs", "open_data", "report",
+    "_round_notice", "actors", "challenge", "challenges", "commons", "form", "forms",
+    "index", "needs", "open_data",
 }  # fmt: skip
 """Templates that still read the whole view as ``call`` (issue 25, in progress): this
 set only shrinks."""

@@ -287,6 +287,7 @@ def catalogue_pages(
     ``manifests``: each common's funding.json, from the site's root (none: unpublished)."""
     from appel_a_communs.site.pages.actor import actor_page
     from appel_a_communs.site.pages.common import common_page
+    from appel_a_communs.site.pages.statement import actor_statement_page
 
     url = urls.url
     published = dict(manifests or {})
@@ -303,11 +304,10 @@ def catalogue_pages(
     pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
     pages += [Page(url("actor", a.slug), "actor", actor_page(view, a)) for a in view.actors]
     pages += [
-        Page(url("actor_statement", a.slug), "actor_statement",
-             {"actor": a, "statement": view.statements[a.slug], "nav_current": "actors"})
+        Page(url("actor_statement", a.slug), "actor_statement", actor_statement_page(view, a))
         for a in view.actors
         if view.statements[a.slug].lines
-    ]  # fmt: skip
+    ]
     pages += round_pages(view, urls)
     pages.append(Page(url("forms"), "forms", {"forms": forms, "nav_current": "forms"}))
     pages += [
@@ -321,11 +321,12 @@ def catalogue_pages(
 
 def report_pages(view: Any, urls: SiteUrls) -> list[Page]:
     """A page per follow-up report (``content/reports/``)."""
+    from appel_a_communs.site.pages.report import report_page
+
     return [
-        Page(urls.url("report", r.slug), "report",
-             {"report": r, "common": view.commons_by_slug[r.common], "nav_current": "commons"})
+        Page(urls.url("report", r.slug), "report", report_page(view, r))
         for r in view.catalogue.reports.values()
-    ]  # fmt: skip
+    ]
 
 
 def optional_pages(view: Any, urls: SiteUrls) -> list[Page]:

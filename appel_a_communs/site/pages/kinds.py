@@ -6,6 +6,8 @@ from __future__ import annotations
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.actor import ActorPage
 from appel_a_communs.site.pages.common import CommonPage
+from appel_a_communs.site.pages.report import ReportPage
+from appel_a_communs.site.pages.statement import ActorStatementPage
 from appel_a_communs.site.pages.rounds import (
     EligibilityPage,
     FundingPage,
@@ -19,6 +21,8 @@ from appel_a_communs.site.pages.widget import WidgetCard
 CONTEXTS: dict[str, type[PageContext]] = {
     "common": CommonPage,
     "actor": ActorPage,
+    "actor_statement": ActorStatementPage,
+    "report": ReportPage,
     "funding": FundingPage,
     "round_report": RoundReportPage,
     "rounds": RoundsPage,
