@@ -287,6 +287,7 @@ def catalogue_pages(
     ``manifests``: each common's funding.json, from the site's root (none: unpublished)."""
     from appel_a_communs.site.pages.actor import actor_page
     from appel_a_communs.site.pages.common import common_page
+    from appel_a_communs.site.pages.forms import form_page, forms_page
     from appel_a_communs.site.pages.statement import actor_statement_page
 
     url = urls.url
@@ -309,11 +310,8 @@ def catalogue_pages(
         if view.statements[a.slug].lines
     ]
     pages += round_pages(view, urls)
-    pages.append(Page(url("forms"), "forms", {"forms": forms, "nav_current": "forms"}))
-    pages += [
-        Page(urls.form_url(form.kind), "form", {"form": form, "nav_current": "forms"})
-        for form in forms
-    ]
+    pages.append(Page(url("forms"), "forms", forms_page(view, forms)))
+    pages += [Page(urls.form_url(form.kind), "form", form_page(view, form)) for form in forms]
     pages.append(Page(url("open_data"), "open_data", {"schemas": schemas}))
     pages.append(Page(url("needs"), "needs", {"nav_current": "commons"}))
     return pages

@@ -6,8 +6,8 @@ from __future__ import annotations
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.actor import ActorPage
 from appel_a_communs.site.pages.common import CommonPage
+from appel_a_communs.site.pages.forms import FormPage, FormsPage
 from appel_a_communs.site.pages.report import ReportPage
-from appel_a_communs.site.pages.statement import ActorStatementPage
 from appel_a_communs.site.pages.rounds import (
     EligibilityPage,
     FundingPage,
@@ -16,6 +16,7 @@ from appel_a_communs.site.pages.rounds import (
     RoundReportPage,
     RoundsPage,
 )
+from appel_a_communs.site.pages.statement import ActorStatementPage
 from appel_a_communs.site.pages.widget import WidgetCard
 
 CONTEXTS: dict[str, type[PageContext]] = {
@@ -23,6 +24,8 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "actor": ActorPage,
     "actor_statement": ActorStatementPage,
     "report": ReportPage,
+    "forms": FormsPage,
+    "form": FormPage,
     "funding": FundingPage,
     "round_report": RoundReportPage,
     "rounds": RoundsPage,
