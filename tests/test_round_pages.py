@@ -126,3 +126,39 @@ def test_no_field_of_a_context_is_named_as_a_writer_argument():
     taken = set(inspect.signature(Writer.write_file).parameters) - {"self", "kwargs"}
     for context in CONTEXTS.values():
         assert not {f.name for f in dataclasses.fields(context)} & taken, context.__name__
+
+
+REVIEWED = """
+---
+title: Covoiturage ouvert
+summary: Un registre ouvert des trajets.
+challenges: [mobilite]
+stage: accepted
+license: MIT
+proposed_by: [asso]
+budget:
+  lines:
+    - label: Développement
+      amount: "10000"
+reviews:
+  - date: 2026-03-01
+    decision: accepted
+---
+Le commun.
+"""
+
+
+def test_a_review_of_a_campaign_sits_under_the_funding_page(make_content, tmp_path: Path):
+    """A call of ``campaign.yml`` has no rounds' index: its review pages linked to one (a
+    page never built), and, for an unnamed campaign, named its round "None"."""
+    named = make_content({"campaign.yml": "name: Édition 2026\n", "commons/covoit.md": REVIEWED})
+    context = pages(load_call(named, BUILD_DAY))["releves/2026-03-01/"].context
+    assert (context.rounds_index, context.round_name) == (False, "Édition 2026")
+    content = make_content({"campaign.yml": "opens: 2026-01-01\n", "commons/covoit.md": REVIEWED})
+    built = build_site(content, tmp_path / "out")
+    assert not (built / "tours").exists()
+    html = (built / "releves" / "2026-03-01" / "index.html").read_text(encoding="utf-8")
+    crumbs = html[html.index('class="breadcrumb"') : html.index("</nav>", html.index("breadcrumb"))]
+    assert 'href="../../financement/"' in crumbs and "tours" not in crumbs
+    lead = html[html.index('class="page-header__lead"') :].split("</p>", 1)[0]
+    assert "None" not in lead and "<a " not in lead

@@ -341,6 +341,7 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
         eligibility_page,
         funding_page,
         has_eligibility_page,
+        has_rounds_index,
         review_page,
         round_engagement_page,
         round_report_page,
@@ -352,7 +353,7 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
     pages = [Page(url("funding"), "funding", funding_page(view, current))]
     # The current round's printable report (a call without rounds has one too: round None)
     pages.append(Page(url("funding_report"), "round_report", round_report_page(view, current)))
-    if view.catalogue.rounds:  # rounds/ (a call of campaign.yml has its funding page only)
+    if has_rounds_index(view):  # rounds/ (a call of campaign.yml has its funding page only)
         pages.append(Page(url("rounds"), "rounds", rounds_page(view)))
         for each in view.rounds:
             if not each.current:

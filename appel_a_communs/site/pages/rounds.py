@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView, EngagementTotal, ReviewDate, RoundView
 
 
+def has_rounds_index(view: CatalogueView) -> bool:
+    """Whether the call has the rounds' index, and a report and an engagement page per
+    round: files in ``rounds/`` (a call of ``campaign.yml`` has its funding page only). The
+    one answer for those pages and for the links to them."""
+    return bool(view.catalogue.rounds)
+
+
 @dataclass(frozen=True)
 class EngagementLine:
     """A row of a round's record of pledges by actor (``_macros.engagement_table``)."""
@@ -116,7 +123,7 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         opening=campaign.opens if campaign and state == "upcoming" else None,
         opens=campaign.opens if campaign else None,
         closes=campaign.closes if campaign else None,
-        engagement_page=shown is not None and bool(view.catalogue.rounds),
+        engagement_page=shown is not None and has_rounds_index(view),
         sealed=own.sealed,
         totals=funding.totals,
         matching=matching,
@@ -309,10 +316,12 @@ class ReviewPage(PageContext):
     nav_current: ClassVar[str] = "funding"
 
     review: ReviewDate
-    has_rounds: bool
-    """The call has rounds: the page sits under their index (else under the funding page)."""
+    rounds_index: bool
+    """The call has the rounds' index: the page sits under it (else under the funding
+    page, as in a call of ``campaign.yml``)."""
     round_name: str | None
-    """The name of the round the review date belongs to (None: none)."""
+    """The name of the round the review date belongs to (None: none, or an unnamed
+    ``campaign.yml``: the page names no round)."""
     is_next: bool
     """It is the next review date: nothing waits for it yet, rather than not yet known."""
 
@@ -321,7 +330,7 @@ def review_page(view: CatalogueView, review: ReviewDate) -> ReviewPage:
     """The page of one review date, named after the round it belongs to."""
     return ReviewPage(
         review=review,
-        has_rounds=bool(view.rounds),
+        rounds_index=has_rounds_index(view),
         round_name=view.round_name(review.round) if review.round else None,
         is_next=review.date == view.next_review,
     )
