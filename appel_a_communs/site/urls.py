@@ -10,9 +10,12 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appel_a_communs.i18n import language_of
+
+if TYPE_CHECKING:
+    from appel_a_communs.site.pages.catalogue import Manifests
 
 DEFAULT_PATTERNS = {
     "challenges": "defis/",
@@ -281,28 +284,32 @@ def catalogue_pages(
     urls: SiteUrls,
     forms: list[Any],
     schemas: list[str],
-    manifests: Mapping[str, str] | None = None,
+    manifests: Manifests | None = None,
 ) -> list[Page]:
-    """Every catalogue page: its URL, its template and what the template receives;
-    ``manifests``: each common's funding.json, from the site's root (none: unpublished)."""
+    """Every catalogue page, the home page (``""``) first: its URL, its template and what
+    the template receives; ``manifests``: the funding.json files the build publishes
+    (none: unpublished)."""
+    from appel_a_communs.site.pages import catalogue
     from appel_a_communs.site.pages.actor import actor_page
     from appel_a_communs.site.pages.common import common_page
     from appel_a_communs.site.pages.forms import form_page, forms_page
     from appel_a_communs.site.pages.statement import actor_statement_page
 
     url = urls.url
-    published = dict(manifests or {})
-    pages = [Page(url("challenges"), "challenges", {"nav_current": "challenges"})]
+    manifests = manifests or catalogue.Manifests({}, ("", ""), at_root=False)
+    published = dict(manifests.paths)
+    pages = [Page("", "index", catalogue.index_page(view))]
+    pages.append(Page(url("challenges"), "challenges", catalogue.challenges_page(view)))
     pages += [
-        Page(url("challenge", c.slug), "challenge", {"challenge": c, "nav_current": "challenges"})
+        Page(url("challenge", c.slug), "challenge", catalogue.challenge_page(view, c))
         for c in view.challenges
     ]
-    pages.append(Page(url("commons"), "commons", {"nav_current": "commons"}))
+    pages.append(Page(url("commons"), "commons", catalogue.commons_page(view)))
     pages += [
         Page(url("common", c.slug), "common", common_page(view, c, published)) for c in view.commons
     ]
     pages += report_pages(view, urls)
-    pages.append(Page(url("actors"), "actors", {"nav_current": "actors"}))
+    pages.append(Page(url("actors"), "actors", catalogue.actors_page(view)))
     pages += [Page(url("actor", a.slug), "actor", actor_page(view, a)) for a in view.actors]
     pages += [
         Page(url("actor_statement", a.slug), "actor_statement", actor_statement_page(view, a))
@@ -312,8 +319,10 @@ def catalogue_pages(
     pages += round_pages(view, urls)
     pages.append(Page(url("forms"), "forms", forms_page(view, forms)))
     pages += [Page(urls.form_url(form.kind), "form", form_page(view, form)) for form in forms]
-    pages.append(Page(url("open_data"), "open_data", {"schemas": schemas}))
-    pages.append(Page(url("needs"), "needs", {"nav_current": "commons"}))
+    pages.append(
+        Page(url("open_data"), "open_data", catalogue.open_data_page(view, schemas, manifests))
+    )
+    pages.append(Page(url("needs"), "needs", catalogue.needs_page(view)))
     return pages
 
 

@@ -24,7 +24,8 @@ GLOBALS: frozenset[str] = frozenset(
         # Pelican's settings and context, as the theme uses them
         "SITENAME", "SITESUBTITLE", "SITEURL", "SITE_ADDRESS", "pages",
         "CATALOGUE_HTML_LANG", "CATALOGUE_OG_LOCALE", "CATALOGUE_BADGES_PATH",
-        "CATALOGUE_WIDGETS_PATH", "CATALOGUE_DATA_PATH",
+        "CATALOGUE_WIDGETS_PATH", "CATALOGUE_DATA_PATH", "CATALOGUE_SCHEMAS_PATH",
+        "CATALOGUE_DATA_LICENSE", "CATALOGUE_DATA_LICENSE_URL",
         # what Pelican's writer gives each page
         "url", "canonical_url",
         # gettext (plugin templating.install_translations)

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.actor import ActorPage
+from appel_a_communs.site.pages.catalogue import (
+    ActorsPage,
+    ChallengePage,
+    ChallengesPage,
+    CommonsPage,
+    IndexPage,
+    NeedsPage,
+    OpenDataPage,
+)
 from appel_a_communs.site.pages.common import CommonPage
 from appel_a_communs.site.pages.forms import FormPage, FormsPage
 from appel_a_communs.site.pages.report import ReportPage
@@ -22,6 +31,13 @@ from appel_a_communs.site.pages.widget import WidgetCard
 CONTEXTS: dict[str, type[PageContext]] = {
     "common": CommonPage,
     "actor": ActorPage,
+    "index": IndexPage,
+    "commons": CommonsPage,
+    "challenges": ChallengesPage,
+    "challenge": ChallengePage,
+    "needs": NeedsPage,
+    "actors": ActorsPage,
+    "open_data": OpenDataPage,
     "actor_statement": ActorStatementPage,
     "report": ReportPage,
     "forms": FormsPage,

@@ -17,6 +17,7 @@ from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import funding_manifest, jobs
 from appel_a_communs.site.build import end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error, site_forms
+from appel_a_communs.site.pages.catalogue import Manifests
 from appel_a_communs.site.urls import (
     DEFAULT_FOLDERS,
     Page,
@@ -85,15 +86,18 @@ class CatalogueGenerator(Generator):
         self.context.update(self.urls.template_globals(current.slug if current else None))
         # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
         self.context["SITE_ADDRESS"] = self.settings.get("SITEURL", "").rstrip("/")
-        # Common slug → its funding.json, from the site's root (none: not published).
-        self.context["funding_manifests"] = self._funding_manifests()
-        self.context["funding_manifest_pattern"] = funding_manifest.manifest_pattern(
-            self.urls, self.checked.data_path
+        # The funding.json files this build publishes, for the pages that link to them.
+        self.manifests = Manifests(
+            self._funding_manifests(),
+            funding_manifest.manifest_pattern(self.urls, self.checked.data_path),
+            funding_manifest.at_host_root(self.context["SITE_ADDRESS"]),
         )
-        # Whether the .well-known list is where directories look for it (the host's root).
-        self.context["funding_list_at_root"] = funding_manifest.at_host_root(
-            self.context["SITE_ADDRESS"]
-        )
+        # The home page is a catalogue page (site.pages.catalogue.IndexPage): when the site
+        # asks for Pelican's "index" direct template, this generator writes it instead.
+        # Pelican's autoreload builds again with the same settings: the answer stays in them.
+        direct = self.settings.get("DIRECT_TEMPLATES", [])
+        self.home = self.settings.setdefault("CATALOGUE_HOME", "index" in direct)
+        self.settings["DIRECT_TEMPLATES"] = [name for name in direct if name != "index"]
         pages = self.context.get("pages", [])
         pages.sort(
             key=lambda p: (getattr(p, "order", None) is None, getattr(p, "order", 0), p.title)
@@ -124,9 +128,9 @@ class CatalogueGenerator(Generator):
         from appel_a_communs.site.statements import statement_jobs
 
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
-        pages = catalogue_pages(
-            self.view, self.urls, self.forms, sorted(schemas()), self.context["funding_manifests"]
-        )
+        pages = catalogue_pages(self.view, self.urls, self.forms, sorted(schemas()), self.manifests)
+        if not self.home:
+            pages = [page for page in pages if page.template != "index"]
         out = self._output()
         badge = self.env.get_template("badge.svg")
         work = [partial(self._write, writer, page) for page in pages]
