@@ -162,3 +162,15 @@ def test_a_review_of_a_campaign_sits_under_the_funding_page(make_content, tmp_pa
     assert 'href="../../financement/"' in crumbs and "tours" not in crumbs
     lead = html[html.index('class="page-header__lead"') :].split("</p>", 1)[0]
     assert "None" not in lead and "<a " not in lead
+
+
+def test_an_unnamed_campaign_s_eligibility_page_names_no_round(make_content, tmp_path: Path):
+    """Its criteria are "the current round's" (the page read "du tour None" three times)."""
+    campaign = "opens: 2026-01-01\neligibility:\n  open_license: true\n  min_working_group: 3\n"
+    content = make_content({"campaign.yml": campaign})
+    context = pages(load_call(content, BUILD_DAY))["eligibilite/"].context
+    assert context.round_name is None and context.criteria is not None
+    built = build_site(content, tmp_path / "out")
+    html = (built / "eligibilite" / "index.html").read_text(encoding="utf-8")
+    assert "None" not in html
+    assert "Les critères du tour en cours</h2>" in html

@@ -354,7 +354,8 @@ class EligibilityPage(PageContext):
     indexed: ClassVar[bool] = False
 
     round_name: str | None
-    """The current round's name."""
+    """The current round's name (None: an unnamed ``campaign.yml``, which the page calls
+    the current round)."""
     criteria: Eligibility | None
     """Its criteria (None: it sets none)."""
     unmet: list[UnmetRow]
