@@ -39,6 +39,7 @@ from appel_a_communs.site.tables import (
     Table,
     odf_row,
     rows_xml,
+    workbook,
 )
 from appel_a_communs.site.urls import STATEMENT_TABLES, actor_statement_path, statement_path
 from appel_a_communs.site.view import load_call
@@ -371,7 +372,7 @@ def test_the_workbook_is_a_valid_package_written_the_same_every_time(followup_si
     # before (here: read a document), the same workbook is written byte for byte.
     view = load_call(FOLLOWUP, date(2026, 11, 26))
     tables = statements.round_tables(view, view.rounds[0])
-    before = statements.workbook(tables.values(), "t")
+    before = workbook(tables.values(), "t")
     from odf.element import Element
     from odf.namespaces import ANIMNS, FORMNS
     from odf.opendocument import load
@@ -379,7 +380,7 @@ def test_the_workbook_is_a_valid_package_written_the_same_every_time(followup_si
     load(str(path))
     Element(qname=(FORMNS, "form"), check_grammar=False)
     Element(qname=(ANIMNS, "par"), check_grammar=False)
-    assert statements.workbook(tables.values(), "t") == before
+    assert workbook(tables.values(), "t") == before
 
 
 # --- each actor's statement ---------------------------------------------------------------

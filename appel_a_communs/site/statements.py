@@ -45,7 +45,8 @@ from appel_a_communs.site.tables import (
     Sheet,
     Table,
     table_csv,
-    workbook,
+    write_csv,
+    write_ods,
 )
 from appel_a_communs.site.urls import (
     STATEMENT_TABLES,
@@ -262,13 +263,15 @@ def write_workbook(
 ) -> None:
     """A round's workbook, under the data folder (``folder``)."""
     tables = round_tables(view, each, common_url)
-    (folder / statement_path(each.slug)).write_bytes(workbook(tables.values(), title))
+    with (folder / statement_path(each.slug)).open("wb") as file:
+        write_ods(file, tables.values(), title)
 
 
 def write_tables(view: CatalogueView, each: RoundView, folder: Path, common_url: Callable) -> None:
     """A round's tables as CSV, the same rows as its workbook's sheets."""
     for name, sheet in round_tables(view, each, common_url).items():
-        (folder / statement_path(each.slug, name)).write_text(sheet_csv(sheet), encoding="utf-8")
+        with (folder / statement_path(each.slug, name)).open("w", encoding="utf-8") as file:
+            write_csv(file, sheet.table, sheet.rows)
 
 
 def write_actor_statements(view: CatalogueView, slugs: list[str], folder: Path) -> None:
