@@ -72,10 +72,13 @@ def test_a_challenge_and_the_actors_show_counts_decided_by_the_view():
 def test_the_open_data_page_names_each_round_s_workbook():
     rounds = load_call(CALLS / "rounds", BUILD_DAY)
     page = open_data_page(rounds, ["pledge.json"], NO_MANIFESTS)
-    assert page.statement_rounds == [r.slug for r in rounds.rounds]
+    assert page.workbook_files == [
+        (f"statements/{r.slug}.ods", f"{r.slug}.ods") for r in rounds.rounds
+    ]
     assert page.several_rounds and page.manifest_example is None
     campaign = open_data_page(load_call(CALLS / "compat-2026", BUILD_DAY), [], NO_MANIFESTS)
-    assert campaign.statement_rounds == ["campaign"] and not campaign.several_rounds
+    assert campaign.workbook_files == [("statements/campaign.ods", "campaign.ods")]
+    assert not campaign.several_rounds
     published = Manifests({"a": "communs/a/funding.json", "b": "x"}, ("communs/", "/f"), True)
     page = open_data_page(rounds, [], published)
     assert page.manifest_example == "communs/a/funding.json"
@@ -84,7 +87,7 @@ def test_the_open_data_page_names_each_round_s_workbook():
 
 def test_a_call_without_rounds_has_one_statement(make_content):
     page = open_data_page(load_call(make_content(), BUILD_DAY), [], NO_MANIFESTS)
-    assert page.statement_rounds == [None]  # the statement of the call: call.ods
+    assert page.workbook_files == [("statements/call.ods", "call.ods")]
 
 
 def test_the_catalogue_writes_the_home_page_once_and_again_on_a_rebuild(make_content, tmp_path):

@@ -4,6 +4,7 @@ the cards they share (a common's, a challenge's)."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from appel_a_communs.content.models import Actor, Challenge, Common
 from appel_a_communs.funding.engine import CommonFunding, Totals
 from appel_a_communs.site.charts import BarChart
 from appel_a_communs.site.pages import PageContext
+from appel_a_communs.site.urls import statement_path
 
 if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView
@@ -235,8 +237,9 @@ class OpenDataPage(PageContext):
     example_common: str | None
     """The slug of the common whose data file the page gives as an example (None: no
     common)."""
-    statement_rounds: list[str | None]
-    """The rounds with a workbook, by slug (None: the one of a call without rounds)."""
+    workbook_files: list[tuple[str, str]]
+    """Each round's workbook (a call without rounds has one, ``call``): its path in the
+    data folder, and its file name."""
     manifest_example: str | None
     """The path of the funding.json the page gives as an example (None: the build
     publishes none, and the page does not speak of them)."""
@@ -252,7 +255,10 @@ def open_data_page(view: CatalogueView, schemas: list[str], manifests: Manifests
         sealed=view.sealed,
         several_rounds=view.several_rounds,
         example_common=view.commons[0].slug if view.commons else None,
-        statement_rounds=[r.slug for r in view.rounds] if view.rounds else [None],
+        workbook_files=[
+            (path, posixpath.basename(path))
+            for path in map(statement_path, [r.slug for r in view.rounds] or [None])
+        ],
         manifest_example=next(iter(manifests.paths.values()), None),
         manifest_pattern=manifests.pattern,
         manifests_at_root=manifests.at_root,
