@@ -289,3 +289,18 @@ def test_texts_near_the_line_reader_s_edge_read_as_the_reference_reads_them(text
             document = strict_yaml.Document(simple.root, simple.lines)
             assert reference == ("read", document.data, list(document.lines.items()))
     assert _outcome(text, fast=True) == reference
+
+
+# --- the refused characters, searched as one class -------------------------------------------
+
+
+def test_the_one_class_finds_a_refused_character_where_the_full_pattern_does():
+    """Every character, at a text's start and after it: the quick search and the full one
+    agree on whether the text holds a refused character (a byte order mark only at the
+    start is allowed, the quick search is started past it)."""
+    quick, full = strict_yaml._ANY_REFUSED, strict_yaml._REFUSED_CHARACTER
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        for text in (char, "x" + char, char + "x"):
+            start = 1 if text.startswith("\ufeff") else 0
+            assert (quick.search(text, start) is None) == (full.search(text) is None), hex(code)
