@@ -20,9 +20,6 @@ from appel_a_communs.site.pages.kinds import CONTEXTS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
 
-NOT_YET: set[str] = set()
-"""Templates that still read the whole view as ``call`` (issue 25, in progress): this
-set only shrinks."""
 
 OWN = {"page": {"page"}}
 """Templates outside the catalogue's pages: Pelican's own pages (``page``). (The widget
@@ -89,13 +86,12 @@ def test_the_form_pieces_use_what_both_form_pages_hold():
 
 
 def test_every_template_is_accounted_for():
-    """A new template gets a context (``site.pages.kinds.CONTEXTS``); none but those not
-    done yet reads the view as ``call``."""
+    """A new template gets a context (``site.pages.kinds.CONTEXTS``); none reads the whole
+    view (``call``, which templates no longer receive)."""
     shared = {"_macros", "base", "_next_steps", "_round_notice"}
-    known = set(CONTEXTS) | NOT_YET | set(OWN) | shared
+    known = set(CONTEXTS) | set(OWN) | shared
     assert set(templates()) <= known, set(templates()) - known
-    readers = {name for name in templates() if "call" in used(name)}
-    assert readers == NOT_YET
+    assert not [name for name in templates() if "call" in used(name)]
 
 
 @pytest.mark.parametrize("name", sorted(OWN))

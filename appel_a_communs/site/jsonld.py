@@ -47,7 +47,7 @@ a ``<script>`` element: ``<``, ``>`` and ``&`` are written ``\\u003c``, ``\\u003
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -59,7 +59,7 @@ from appel_a_communs.content.models import Actor, Challenge, Common
 from appel_a_communs.content.types import spdx_licensing
 from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.site.exact_json import exact_json
-from appel_a_communs.site.urls import Page, SiteUrls
+from appel_a_communs.site.urls import SiteUrls
 from appel_a_communs.site.view import CatalogueView, StatementLine
 
 CONTEXT = "https://schema.org"
@@ -90,18 +90,26 @@ UrlOf = Callable[[str], str]
 
 
 def page_jsonld(
-    view: CatalogueView, urls: SiteUrls, page: Page, site: str, sitename: str, locale: str
+    view: CatalogueView,
+    urls: SiteUrls,
+    page_url: str,
+    template: str,
+    variables: Mapping[str, Any],
+    site: str,
+    sitename: str,
+    locale: str,
 ) -> dict[str, Markup]:
     """What a page's template receives: ``jsonld``, the text of its ``<script
-    type="application/ld+json">``, for a common's or a challenge's page; nothing for any
-    other. ``site`` is the site's address (``SITEURL``, may be empty)."""
-    address = address_of(site, page.url)
-    if page.template == "common":
-        data = common_jsonld(view, urls, page.variables["common"], address, sitename, locale)
-    elif page.template == "challenge":
-        data = challenge_jsonld(view, urls, page.variables["challenge"], address, sitename)
-    else:
+    type="application/ld+json">``, for a common's or a challenge's page (``variables``:
+    what its template receives); nothing for any other. ``site`` is the site's address
+    (``SITEURL``, may be empty)."""
+    if template not in ("common", "challenge"):
         return {}
+    address = address_of(site, page_url)
+    if template == "common":
+        data = common_jsonld(view, urls, variables["common"], address, sitename, locale)
+    else:
+        data = challenge_jsonld(view, urls, variables["challenge"], address, sitename)
     return {"jsonld": script_text(data)}
 
 

@@ -7,79 +7,23 @@ and what each template receives, so that a theme only formats them.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+# The addresses' defaults are the settings' (one place); re-exported for the site's code.
+from appel_a_communs.content.settings import DEFAULT_FOLDERS as DEFAULT_FOLDERS
+from appel_a_communs.content.settings import DEFAULT_PATTERNS as DEFAULT_PATTERNS
+from appel_a_communs.content.settings import ITEMS, PAGE_KINDS
+from appel_a_communs.content.settings import NESTED as NESTED
+from appel_a_communs.content.settings import site_patterns as site_patterns
 from appel_a_communs.i18n import language_of
 
 if TYPE_CHECKING:
+    from appel_a_communs.site.pages import PageContext
     from appel_a_communs.site.pages.catalogue import Manifests
-
-DEFAULT_PATTERNS = {
-    "challenges": "defis/",
-    "challenge": "defis/{slug}/",
-    "commons": "communs/",
-    "common": "communs/{slug}/",
-    "actors": "acteurs/",
-    "actor": "acteurs/{slug}/",
-    "funding": "financement/",
-    "forms": "contribuer/",
-    "open_data": "donnees/",
-    "needs": "besoins/",
-    "rounds": "tours/",
-    "round": "tours/{slug}/",
-    "round_engagement": "tours/{slug}/engagement/",
-    "review": "releves/{slug}/",
-    "eligibility": "eligibilite/",
-    "funding_report": "financement/rapport/",
-    "round_report": "tours/{slug}/rapport/",
-    "report": "rapports/{slug}/",
-    "actor_statement": "acteurs/{slug}/bilan/",
-}
-"""Where catalogue pages are written by default (``CATALOGUE_<KIND>_URL`` changes one).
-The current round's funding page is ``funding``; ``round`` is every other round's; a
-review page's slug is the ISO date of its review date. ``funding_report`` is the printable
-report of the current round (or of a call without rounds), ``round_report`` every other
-round's; ``report`` is a common's follow-up report (``content/reports/``), and
-``actor_statement`` an actor's statement of what it pledged, confirmed and paid."""
-
-NESTED = {
-    "funding_report": ("funding", "rapport/"),
-    "round_report": ("round", "rapport/"),
-    "actor_statement": ("actor", "bilan/"),
-}
-"""Pages that live under another page: a site that moves that page (``CATALOGUE_ROUND_URL``)
-moves them with it, unless it sets their own pattern too."""
-
-PAGE_KINDS = tuple(DEFAULT_PATTERNS)
-"""The kinds of catalogue page, each with a URL pattern (``{slug}`` for one item)."""
-
-
-def site_patterns(given: Mapping[str, Any]) -> dict[str, Any]:
-    """A site's URL patterns: the defaults, those it sets (``given``: kind → its
-    ``CATALOGUE_<KIND>_URL``, checked later), and the pages nested in a page it moved."""
-    patterns = {**DEFAULT_PATTERNS, **given}
-    for kind, (parent, tail) in NESTED.items():
-        moved = given.get(parent)
-        if isinstance(moved, str) and moved.endswith("/") and kind not in given:
-            patterns[kind] = moved + tail
-    return patterns
-
-
-ITEMS = (
-    "challenge",
-    "common",
-    "actor",
-    "round",
-    "round_engagement",
-    "review",
-    "round_report",
-    "report",
-    "actor_statement",
-)
-"""The kinds of page written once per item: their pattern holds ``{slug}``."""
 
 LISTS = tuple(kind for kind in PAGE_KINDS if kind not in ITEMS)
 OPTIONAL_KINDS = (
@@ -93,17 +37,6 @@ OPTIONAL_KINDS = (
 )
 """The pages only some calls have: with rounds, review dates, eligibility criteria or
 follow-up reports (``optional_pages``)."""
-
-DEFAULT_FOLDERS = {
-    "data": "data",
-    "schemas": "schemas",
-    "badges": "badges",
-    "feeds": "feeds",
-    "widgets": "widgets",
-}
-"""Where the data files, schemas, badges, feeds and embeddable widgets are written
-(``CATALOGUE_<NAME>_PATH``)."""
-
 
 FEED_NAMES = {
     "fr": {
@@ -253,16 +186,27 @@ def page_slug_errors(pages: Iterable[tuple[str, str | None]], reserved: set[str]
 
 class Page:
     """A catalogue page: its URL, its template and its context (``site.pages``), whose
-    fields are the template's variables."""
+    fields are the template's variables.
 
-    __slots__ = ("context", "template", "url")
+    ``context`` may also be a function that makes it (a page of each common or actor):
+    the context is then made where the page is written, in the process that writes it,
+    so that the build's main process neither computes nor holds every page's rows. Such
+    a page is indexed (``PageContext.indexed``)."""
 
-    def __init__(self, url: str, template: str, context: Any) -> None:
-        from appel_a_communs.site.pages import PageContext, ViewPage
+    __slots__ = ("_context", "template", "url")
 
+    def __init__(
+        self, url: str, template: str, context: PageContext | Callable[[], PageContext]
+    ) -> None:
         self.url = url
         self.template = template
-        self.context = context if isinstance(context, PageContext) else ViewPage(context)
+        self._context = context
+
+    @property
+    def context(self) -> Any:
+        """Made anew at each reading when made by a function: kept, every page's rows would
+        stay in memory until the build ends (the writer reads it once)."""
+        return self._context() if callable(self._context) else self._context
 
     @property
     def variables(self) -> dict[str, Any]:
@@ -276,7 +220,7 @@ class Page:
     def indexed(self) -> bool:
         """Whether search engines are asked to index it (and the sitemap lists it): a
         page whose template receives ``indexed`` False says noindex."""
-        return self.context.indexed
+        return True if callable(self._context) else self._context.indexed
 
 
 def catalogue_pages(
@@ -306,13 +250,20 @@ def catalogue_pages(
     ]
     pages.append(Page(url("commons"), "commons", catalogue.commons_page(view)))
     pages += [
-        Page(url("common", c.slug), "common", common_page(view, c, published)) for c in view.commons
+        Page(url("common", c.slug), "common", partial(common_page, view, c, published))
+        for c in view.commons
     ]
     pages += report_pages(view, urls)
     pages.append(Page(url("actors"), "actors", catalogue.actors_page(view)))
-    pages += [Page(url("actor", a.slug), "actor", actor_page(view, a)) for a in view.actors]
     pages += [
-        Page(url("actor_statement", a.slug), "actor_statement", actor_statement_page(view, a))
+        Page(url("actor", a.slug), "actor", partial(actor_page, view, a)) for a in view.actors
+    ]
+    pages += [
+        Page(
+            url("actor_statement", a.slug),
+            "actor_statement",
+            partial(actor_statement_page, view, a),
+        )
         for a in view.actors
         if view.statements[a.slug].lines
     ]

@@ -59,18 +59,3 @@ class PageContext:
         found: dict[str, Any] = {"nav_current": self.nav_current, "indexed": self.indexed}
         found.update((f.name, getattr(self, f.name)) for f in fields(self))
         return found
-
-
-@dataclass(frozen=True)
-class ViewPage(PageContext):
-    """A page whose template still reads the whole view as ``call`` (issue 25: the page
-    contexts are being written kind by kind); ``given`` is what it receives besides."""
-
-    given: dict[str, Any]
-
-    def variables(self) -> dict[str, Any]:
-        return {"nav_current": "", "indexed": True, **self.given}
-
-    @property  # type: ignore[override]
-    def indexed(self) -> bool:
-        return self.given.get("indexed", True)

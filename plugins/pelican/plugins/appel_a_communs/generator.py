@@ -81,7 +81,9 @@ class CatalogueGenerator(Generator):
             self.settings["CATALOGUE_LOCALE"],
             today,
         )
-        self.context["call"] = self.view
+        # The call's currency, for the money filter: templates receive no view, only their
+        # page's context (site.pages).
+        self.context["CATALOGUE_CURRENCY"] = self.view.currency
         current = self.view.current_round
         self.context.update(self.urls.template_globals(current.slug if current else None))
         # The absolute address, whatever RELATIVE_URLS does to SITEURL on each page.
@@ -197,6 +199,7 @@ class CatalogueGenerator(Generator):
         )
 
     def _write(self, writer: Any, page: Page) -> None:
+        variables = page.variables  # its context, made here for a page of each item
         writer.write_file(
             page.save_as,
             self.get_template(page.template),
@@ -204,18 +207,20 @@ class CatalogueGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=page.url,
             canonical_url=page.url,
-            **page.variables,
-            **self._linked_data(page),
+            **variables,
+            **self._linked_data(page, variables),
         )
 
-    def _linked_data(self, page: Page) -> dict[str, Any]:
+    def _linked_data(self, page: Page, variables: dict[str, Any]) -> dict[str, Any]:
         """A common's or a challenge's schema.org JSON-LD (``site.jsonld``), computed
         here, in the process that writes the page."""
         from appel_a_communs.site.jsonld import page_jsonld
 
         site = self.settings.get("SITEURL", "").rstrip("/")
-        return page_jsonld(self.view, self.urls, page, site, self.settings["SITENAME"],
-                           self.settings["CATALOGUE_LOCALE"])  # fmt: skip
+        sitename, locale = self.settings["SITENAME"], self.settings["CATALOGUE_LOCALE"]
+        return page_jsonld(
+            self.view, self.urls, page.url, page.template, variables, site, sitename, locale
+        )
 
     def _pledge_pieces(self) -> tuple[Any, Any]:
         """Render the pieces of pledge rows once: every pledge shows on its common's page

@@ -40,8 +40,7 @@ def filters(locale: str) -> dict[str, Any]:
 def _money_filter(locale: str):
     @pass_context
     def money(context: Any, amount: Any, cents: bool = True, currency: str | None = None) -> str:
-        call = context.get("call")
-        code = currency or (call.currency if call else "EUR")
+        code = currency or context.get("CATALOGUE_CURRENCY") or "EUR"
         return format_money(amount, code, locale, cents=cents)
 
     return money
