@@ -13,6 +13,7 @@ from pathlib import Path
 from appel_a_communs.content.cache import ModelCache, cycle_collection_paused
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.checks import check_references, check_rounds
+from appel_a_communs.content.compact import compact
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
 from appel_a_communs.content.folders import kind_files, odd_files
 from appel_a_communs.content.kinds import CAMPAIGN_FILE, CAMPAIGN_ROUND, KINDS
@@ -51,7 +52,9 @@ def _read_folder(
             if item is None:
                 continue
             cache.put(path, item)
-        yield path, item
+        # a model read by a worker or kept by the cache comes unpickled: it shares its
+        # field set and its short texts with the others again (content.compact)
+        yield path, compact(item)
 
 
 def load_catalogue(

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from appel_a_communs.content.compact import compact
 from appel_a_communs.content.errors import ContentError, ContentErrors
 from appel_a_communs.content.kinds import KINDS, ContentKind
 from appel_a_communs.content.models import Model, PageMeta
@@ -177,7 +178,7 @@ def build_model(
     for key, value in extra.items():
         data.setdefault(key, value)
     try:
-        result = model.model_validate(data)
+        result = compact(model.model_validate(data))
     except ValidationError as exc:
         errors.extend(validation_errors(path, exc, model, doc))
         raise ContentErrors(errors) from None
