@@ -355,6 +355,7 @@ def plain_settings(folder: Path) -> Path:
         folder / "plain.py",
         f"""
 SITENAME = "Pelican"
+PLUGINS = []  # plain: no namespace plugin found on the path (ours among them) is loaded
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
 RELATIVE_URLS = True
