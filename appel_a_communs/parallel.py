@@ -1,8 +1,12 @@
 """Independent work in forked worker processes: the files of a large call are read, and
 its pages rendered, on every core the machine lends.
 
-Each worker takes every n-th item of the list, so the split needs no shared state and is
-the same on every run. The workers are forks of the process: they see what it holds as
+Files to read are split by ``map_shares``: each worker takes every n-th item of the list,
+so the split needs no shared state and the results come back in order. Jobs that only
+write (``run_jobs``: pages, data files) are taken one at a time by whichever process is
+free, from a pipe holding their numbers: a page of each common and one workbook of a
+round differ a hundredfold in cost, and a fixed split left one process working alone at
+the end. The workers are forks of the process: they see what it holds as
 it is and nothing is sent to them; pages go straight to files, and results (the models
 read from files) come back pickled, in the order of the items. An error in a worker
 comes back to the parent as the exception itself and is raised there, once every worker
@@ -15,11 +19,18 @@ import contextlib
 import logging
 import os
 import pickle
+import struct
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows, which cannot fork either
+    fcntl = None  # type: ignore[assignment]
 
 Job = Callable[[], object]
 Item = TypeVar("Item")
@@ -73,8 +84,55 @@ class WorkerFailed(RuntimeError):
 
 
 def run_jobs(jobs: Sequence[Job], processes: int) -> None:
-    """Run every job once, in ``processes`` processes at most (this one included)."""
-    map_shares(_run_all, jobs, processes)
+    """Run every job once, in ``processes`` processes at most (this one included): the
+    n-th process first runs the n-th job (this one the first), then each takes the next
+    job not taken yet (``_queue``); put the longest jobs first. A failed job stops its
+    process, the others go on; the failure is raised once every process has stopped."""
+    processes = min(processes, len(jobs))
+    queue = _queue(processes, len(jobs)) if processes > 1 and can_fork() else None
+    if queue is None:  # one process, or a pipe that cannot hold the numbers: fixed shares
+        map_shares(_run_all, jobs, processes)
+        return
+    try:
+        map_shares(partial(_take_jobs, jobs, queue), list(range(processes)), processes)
+    finally:
+        os.close(queue)
+
+
+JOB_NUMBER = struct.Struct("<I")
+
+
+def _queue(start: int, count: int) -> int | None:
+    """A pipe's reading end, the numbers ``start`` to ``count`` - 1 waiting in it and its
+    writing end closed: each read of one number takes the next (reads of a pipe are
+    atomic), and an empty pipe reads as its end. None when the pipe cannot hold them all."""
+    read, write = os.pipe()
+    data = b"".join(JOB_NUMBER.pack(number) for number in range(start, count))
+    written = 0
+    try:
+        with contextlib.suppress(AttributeError, OSError):  # Linux only; 1 MiB at most
+            if len(data) > fcntl.fcntl(write, fcntl.F_GETPIPE_SZ):
+                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, len(data))
+        os.set_blocking(write, False)  # too much for the pipe: a short write, not a hang
+        written = os.write(write, data)
+    except OSError:
+        pass
+    finally:
+        os.close(write)
+    if written != len(data):
+        os.close(read)
+        return None
+    return read
+
+
+def _take_jobs(jobs: Sequence[Job], queue: int, slots: Sequence[int]) -> list[None]:
+    """This process's own first job (``slots``: its number), then the next job of
+    ``queue`` until none is left."""
+    for slot in slots:
+        jobs[slot]()
+    while number := os.read(queue, JOB_NUMBER.size):
+        jobs[JOB_NUMBER.unpack(number)[0]]()
+    return [None] * len(slots)
 
 
 def _run_all(jobs: Sequence[Job]) -> list[None]:

@@ -359,3 +359,42 @@ def test_the_view_is_frozen_before_the_collector_is_enabled_again(tmp_path, monk
 def test_the_setting_is_documented():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "CATALOGUE_PROCESSES" in readme
+
+
+@needs_fork
+def test_a_free_process_takes_the_next_job(tmp_path, forking):
+    """Jobs are taken one at a time by whichever process is free: while this process runs
+    a long first job, the worker runs every other one."""
+    import time
+
+    def long() -> None:
+        time.sleep(1.5)
+        record_pid(tmp_path, "long")
+
+    jobs = [long] + [lambda n=n: record_pid(tmp_path, f"job-{n}") for n in range(1, 40)]
+    run_jobs(jobs, 2)
+    done = {p.name: int(p.read_text()) for p in tmp_path.iterdir()}
+    assert len(done) == 40 and done["long"] == os.getpid()
+    assert {done[f"job-{n}"] for n in range(1, 40)} == {done["job-1"]} != {os.getpid()}
+
+
+@needs_fork
+def test_too_many_jobs_for_the_pipe_fall_back_to_fixed_shares(tmp_path, forking, monkeypatch):
+    monkeypatch.setattr(parallel, "_queue", lambda start, count: None)
+    jobs = [lambda n=n: record_pid(tmp_path, f"job-{n}") for n in range(6)]
+    run_jobs(jobs, 2)
+    done = {p.name: int(p.read_text()) for p in tmp_path.iterdir()}
+    assert {done[f"job-{n}"] for n in (0, 2, 4)} == {os.getpid()}
+    assert os.getpid() not in {done[f"job-{n}"] for n in (1, 3, 5)}
+
+
+def test_the_queue_holds_every_number_once():
+    queue = parallel._queue(3, 20_000)  # 68 KB: more than a pipe holds by default
+    assert queue is not None
+    try:
+        numbers = []
+        while chunk := os.read(queue, parallel.JOB_NUMBER.size):
+            numbers.append(parallel.JOB_NUMBER.unpack(chunk)[0])
+    finally:
+        os.close(queue)
+    assert numbers == list(range(3, 20_000))

@@ -135,12 +135,14 @@ class CatalogueGenerator(Generator):
             pages = [page for page in pages if page.template != "index"]
         out = self._output()
         badge = self.env.get_template("badge.svg")
-        work = [partial(self._write, writer, page) for page in pages]
+        # The longest jobs first (a round's workbook, the data files), so that no process
+        # is left with one of them at the end while the others wait (parallel.run_jobs).
+        work = statement_jobs(self.view, self.urls, out)
         work += jobs.data_jobs(self.view, self.urls, out)
-        work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
         work += jobs.feed_jobs(self.view, self.urls, out)
         work += jobs.funding_jobs(self.view, self.urls, out, self._own_funding_list())
-        work += statement_jobs(self.view, self.urls, out)
+        work += [partial(self._write, writer, page) for page in pages]
+        work += jobs.badge_jobs(self.view, out, lambda geometry: badge.render(badge=geometry))
         work += jobs.widget_jobs(
             self.view, self.urls, out, partial(self.get_template("widget").render, self.context)
         )
