@@ -174,3 +174,11 @@ def test_one_embeddable_badge_per_common(sample_site):
             assert colour == expected[record["status"]]
     html = (sample_site / "communs/validateur-gtfs/index.html").read_text()
     assert 'src="../../badges/validateur-gtfs.svg"' in html
+
+
+def test_the_schema_names_are_those_of_the_schemas():
+    """The open data page lists the schemas by name without building them (schema_names):
+    the same names as the schemas written."""
+    from appel_a_communs.site.exports import schema_names, schemas
+
+    assert schema_names() == list(schemas())

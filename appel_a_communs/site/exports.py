@@ -650,6 +650,23 @@ def _list_schema(table: Table) -> dict[str, Any]:
     return TypeAdapter(list[record_model(table)]).json_schema()  # type: ignore[misc]
 
 
+DATA_SCHEMAS = (
+    "commons-data.json",
+    "challenges-data.json",
+    "actors-data.json",
+    "common-data.json",
+    "rounds-data.json",
+)
+
+
+def schema_names() -> list[str]:
+    """The published schemas' file names, in order, without building them: the open data
+    page lists them in the build's main process, which would otherwise build every schema
+    (pydantic, slowly) before the jobs start, then again in the job that writes them."""
+    kinds = [kind.schema for kind in KINDS.values()]
+    return [*kinds, CAMPAIGN_SCHEMA[0], PAGE_SCHEMA[0], *DATA_SCHEMAS]
+
+
 @cache
 def schemas() -> dict[str, dict[str, Any]]:
     """Every published schema by file name: the content files', then the data files'.

@@ -126,11 +126,12 @@ class CatalogueGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every page and data file; the jobs are independent, so they are spread
         over CATALOGUE_PROCESSES processes (see appel_a_communs.parallel)."""
-        from appel_a_communs.site.exports import schemas
+        from appel_a_communs.site.exports import schema_names
         from appel_a_communs.site.statements import statement_jobs
 
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
-        pages = catalogue_pages(self.view, self.urls, self.forms, sorted(schemas()), self.manifests)
+        schemas = sorted(schema_names())
+        pages = catalogue_pages(self.view, self.urls, self.forms, schemas, self.manifests)
         if not self.home:
             pages = [page for page in pages if page.template != "index"]
         out = self._output()
