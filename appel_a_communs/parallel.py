@@ -131,6 +131,8 @@ def _take_jobs(jobs: Sequence[Job], queue: int, slots: Sequence[int]) -> list[No
     for slot in slots:
         jobs[slot]()
     while number := os.read(queue, JOB_NUMBER.size):
+        if len(number) != JOB_NUMBER.size:  # Linux and the BSDs never split them
+            raise WorkerFailed("a job's number came from the pipe cut short")
         jobs[JOB_NUMBER.unpack(number)[0]]()
     return [None] * len(slots)
 

@@ -108,3 +108,15 @@ def test_a_field_no_template_names_fails():
 
     fields = {f.name for f in dataclasses.fields(Wider)}
     assert "never_shown" in fields - used("common")
+
+
+def test_a_page_made_later_is_indexed_as_its_context_says():
+    """A page whose context is made where it is written says whether it is indexed from
+    its context's class, as one made at once does (the sitemap and the page agree)."""
+    from appel_a_communs.site.pages.rounds import EligibilityPage
+    from appel_a_communs.site.urls import Page
+
+    assert Page("x/", "common", lambda: None, CONTEXTS["common"]).indexed
+    assert not Page("x/", "eligibility", lambda: None, EligibilityPage).indexed
+    with pytest.raises(TypeError):
+        Page("x/", "common", lambda: None)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DAY, build_site, write
+from conftest import BUILD_DAY, REPO, build_site, write
 from jinja2 import pass_context
 from pydantic import BaseModel
 
@@ -154,9 +154,13 @@ def dump_everything(context) -> str:
     return "\n".join(out)
 
 
-DUMPED = ("common.html", "actor.html", "funding.html", "round_engagement.html", "rounds.html",
-          "challenge.html", "index.html")  # fmt: skip
-"""Every page that shows pledges or actors' figures, and two more for good measure."""
+DUMPED = tuple(
+    path.name
+    for path in sorted((REPO / "theme" / "templates").glob("*.html"))
+    if not path.name.startswith("_") and path.name not in ("base.html", "page.html")
+)
+"""Every catalogue template, widget included: each page's context is made where the page
+is written, so each is dumped whole."""
 
 
 def dump_site(make_content, tmp_path: Path, campaign: str, name: str) -> Path:

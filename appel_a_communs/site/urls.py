@@ -190,17 +190,25 @@ class Page:
 
     ``context`` may also be a function that makes it (a page of each common or actor):
     the context is then made where the page is written, in the process that writes it,
-    so that the build's main process neither computes nor holds every page's rows. Such
-    a page is indexed (``PageContext.indexed``)."""
+    so that the build's main process neither computes nor holds every page's rows; its
+    ``kind`` (the context's class) says then whether the page is indexed."""
 
-    __slots__ = ("_context", "template", "url")
+    __slots__ = ("_context", "_indexed", "template", "url")
 
     def __init__(
-        self, url: str, template: str, context: PageContext | Callable[[], PageContext]
+        self,
+        url: str,
+        template: str,
+        context: PageContext | Callable[[], PageContext],
+        kind: type[PageContext] | None = None,
     ) -> None:
         self.url = url
         self.template = template
         self._context = context
+        found = kind or (None if callable(context) else type(context))
+        if found is None:
+            raise TypeError("a page made by a function names its context's class (kind)")
+        self._indexed = found.indexed
 
     @property
     def context(self) -> Any:
@@ -220,7 +228,7 @@ class Page:
     def indexed(self) -> bool:
         """Whether search engines are asked to index it (and the sitemap lists it): a
         page whose template receives ``indexed`` False says noindex."""
-        return True if callable(self._context) else self._context.indexed
+        return self._indexed
 
 
 def catalogue_pages(
@@ -234,10 +242,10 @@ def catalogue_pages(
     the template receives; ``manifests``: the funding.json files the build publishes
     (none: unpublished)."""
     from appel_a_communs.site.pages import catalogue
-    from appel_a_communs.site.pages.actor import actor_page
-    from appel_a_communs.site.pages.common import common_page
+    from appel_a_communs.site.pages.actor import ActorPage, actor_page
+    from appel_a_communs.site.pages.common import CommonPage, common_page
     from appel_a_communs.site.pages.forms import form_page, forms_page
-    from appel_a_communs.site.pages.statement import actor_statement_page
+    from appel_a_communs.site.pages.statement import ActorStatementPage, actor_statement_page
 
     url = urls.url
     manifests = manifests or catalogue.Manifests({}, ("", ""), at_root=False)
@@ -250,19 +258,21 @@ def catalogue_pages(
     ]
     pages.append(Page(url("commons"), "commons", catalogue.commons_page(view)))
     pages += [
-        Page(url("common", c.slug), "common", partial(common_page, view, c, published))
+        Page(url("common", c.slug), "common", partial(common_page, view, c, published), CommonPage)
         for c in view.commons
     ]
     pages += report_pages(view, urls)
     pages.append(Page(url("actors"), "actors", catalogue.actors_page(view)))
     pages += [
-        Page(url("actor", a.slug), "actor", partial(actor_page, view, a)) for a in view.actors
+        Page(url("actor", a.slug), "actor", partial(actor_page, view, a), ActorPage)
+        for a in view.actors
     ]
     pages += [
         Page(
             url("actor_statement", a.slug),
             "actor_statement",
             partial(actor_statement_page, view, a),
+            ActorStatementPage,
         )
         for a in view.actors
         if view.statements[a.slug].lines

@@ -414,7 +414,7 @@ def build_view(
     values = {f.name: getattr(listing, f.name) for f in fields(Listing)}
     values.update((name, getattr(current.view, name)) for name in ROUND_FIELDS)
     values.update(_eligible_facet(listing, spans["eligibility"]))
-    reports = round_reports(spans["rounds"], listing.commons, funding, spans["follow_up"])
+    reports = round_reports(spans["rounds"], listing.commons, listing.funding, spans["follow_up"])
     return CatalogueView(**values, **spans, round_reports=reports)
 
 
