@@ -159,12 +159,11 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
 
 
 def _waiting_review(view: CatalogueView, slug: str) -> date | None:
-    if view.next_review is None:
-        return None
-    found = next((d for d in view.review_dates if d.date == view.next_review), None)
-    if found is None or not any(c.slug == slug for c in found.waiting):
-        return None
-    return found.date
+    """The next review date, when the common's proposal waits for it (only that date has
+    ``waiting`` commons: ``view._review_dates``)."""
+    return next(
+        (day.date for day in view.review_dates if any(c.slug == slug for c in day.waiting)), None
+    )
 
 
 def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
