@@ -17,6 +17,8 @@ COMMANDS = {
     "submissions": "fetch submissions into envelopes, process them into content files",
     "issue-templates": "write the issue forms of .github/ISSUE_TEMPLATE/ (--check: compare)",
     "labels": "create or update the submission labels of a GitHub repository",
+    "reference": "print the reference of every content key and site setting (--output: "
+    "write it to a file; --check: compare)",
 }
 
 

@@ -61,39 +61,52 @@ class Model(BaseModel):
 class Facilitator(Model):
     """The neutral resource person who links the actors of a challenge."""
 
-    name: Line
-    organisation: Line | None = None
-    url: Url | None = None
+    name: Line = Field(description="The facilitator's name.")
+    organisation: Line | None = Field(
+        None, description="The organisation the facilitator belongs to."
+    )
+    url: Url | None = Field(None, description="A page about the facilitator.")
 
 
 class Challenge(Model):
-    slug: Slug
-    title: Line
-    summary: Summary
-    status: ChallengeStatus = "open"
-    facilitator: Facilitator | None = None
-    themes: list[Line] = []
-    deadline: Date | None = None
-    body: Text = ""
+    slug: Slug = Field(description="The challenge's slug: its file's name unless written.")
+    title: Line = Field(description="The challenge's title.")
+    summary: Summary = Field(
+        description="One line that says what the challenge is about, shown in lists."
+    )
+    status: ChallengeStatus = Field(
+        "open", description="Whether the challenge still takes proposals."
+    )
+    facilitator: Facilitator | None = Field(
+        None, description="The neutral resource person who links the actors of this challenge."
+    )
+    themes: list[Line] = Field([], description="Free tags.")
+    deadline: Date | None = Field(None, description="The last day to answer the challenge.")
+    body: Text = Field(
+        "",
+        description="The Markdown after the front matter: the problem, what a good answer looks "
+        "like.",
+    )
 
 
 # --- commons ---------------------------------------------------------------
 
 
 class Need(Model):
-    kind: NeedKind
-    description: Text
+    kind: NeedKind = Field(description="What kind of resource is missing.")
+    description: Text = Field(description="What is missing, in a few words (Markdown).")
 
 
 class Deliverable(Model):
-    title: Line
-    due: Date | None = None
-    done: Flag = False
-    """Delivered; ``done_on`` implies it."""
-    done_on: Date | None = None
-    """The day it was delivered: it then shows on the common's timeline."""
-    url: Url | None = None
-    """Where the deliverable can be seen (a release, a document, a dataset)."""
+    title: Line = Field(description="What will be delivered.")
+    due: Date | None = Field(None, description="The day it is due: undone after it, it is late.")
+    done: Flag = Field(False, description="Delivered; done_on implies it.")
+    done_on: Date | None = Field(
+        None, description="The day it was delivered: it then shows on the common's timeline."
+    )
+    url: Url | None = Field(
+        None, description="Where the deliverable can be seen (a release, a document, a dataset)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -116,50 +129,94 @@ class Deliverable(Model):
 
 
 class BudgetLine(Model):
-    label: Line
-    amount: Amount
-    stretch: Flag = False
+    label: Line = Field(description="What the money is for.")
+    amount: Amount = Field(description="How much this line costs, in the budget's currency.")
+    stretch: Flag = Field(
+        False,
+        description="Part of the stretch goal only: the lines without it make the minimum goal; "
+        "all lines make the stretch goal.",
+    )
 
 
 class Budget(Model):
-    currency: Currency | None = None
-    lines: list[BudgetLine] = Field(min_length=1)
-    existing_funding: Amount | None = None
+    currency: Currency | None = Field(
+        None,
+        description="The budget's currency: the call's currency (the campaign's or the round's).",
+    )
+    lines: list[BudgetLine] = Field(min_length=1, description="The lines of the budget.")
+    existing_funding: Amount | None = Field(
+        None,
+        description="Money the common already has from elsewhere: shown apart, never inside the "
+        "funding bar.",
+    )
 
 
 class Review(Model):
     """A decision taken on a common at a review date (a *relevé*), published with its reasons."""
 
-    date: Date
-    round: Slug | None = None
-    """The round it belongs to; by default the round whose review dates, then whose dates,
-    hold its date (see ``funding.rounds.review_round``)."""
-    decision: Decision
-    reasons: Text | None = None
-    by: Line | None = None
+    date: Date = Field(description="The review date (relevé) at which the decision was taken.")
+    round: Slug | None = Field(
+        None,
+        description="The round it belongs to (a round's slug); by default the round whose "
+        "review dates, then whose dates, hold its date.",
+    )  # funding.rounds.review_round
+    decision: Decision = Field(description="What was decided.")
+    reasons: Text | None = Field(
+        None, description="Why (short Markdown), published with the decision."
+    )
+    by: Line | None = Field(None, description="Who decided (free text: a jury, a committee).")
 
 
 class Common(Model):
-    slug: Slug
-    title: Line
-    summary: Summary
-    challenges: list[Slug] = Field(min_length=1)
-    stage: Stage = "proposed"
-    maturity: Maturity | None = None
-    resource_types: list[ResourceType] = []
-    license: License | None = Field(default=None, validate_default=True)
-    repository: Url | None = None
-    website: Url | None = None
-    proposed_by: list[Slug] = Field(min_length=1)
-    governance: Text | None = None
-    needs: list[Need] = []
-    deliverables: list[Deliverable] = []
-    budget: Budget | None = None
-    budgets: dict[Slug, Budget] = {}
-    """Round slug → the common's budget in that round, where it differs from ``budget``."""
-    reviews: list[Review] = []
-    tags: list[Line] = []
-    body: Text = ""
+    slug: Slug = Field(description="The common's slug: its file's name unless written.")
+    title: Line = Field(description="The common's name.")
+    summary: Summary = Field(description="One line that says what the common is, shown in lists.")
+    challenges: list[Slug] = Field(
+        min_length=1,
+        description="The challenges it answers (slugs of challenges); each must exist.",
+    )
+    stage: Stage = Field(
+        "proposed",
+        description="The review state, set by the maintainers; it must agree with the latest "
+        "review's decision.",
+    )
+    maturity: Maturity | None = Field(None, description="How far along the resource is.")
+    resource_types: list[ResourceType] = Field(
+        [], description="What kind of resource the common is."
+    )
+    license: License | None = Field(
+        default=None,
+        validate_default=True,
+        description="Its licence, an SPDX expression (Etalab-2.0 and ODbL-1.0 are SPDX "
+        "identifiers); required once the common is accepted.",
+    )
+    repository: Url | None = Field(None, description="Where its source lives.")
+    website: Url | None = Field(None, description="Its website.")
+    proposed_by: list[Slug] = Field(
+        min_length=1, description="The actors who propose it (slugs of actors); each must exist."
+    )
+    governance: Text | None = Field(None, description="How decisions are taken (short Markdown).")
+    needs: list[Need] = Field([], description="The resources it lacks.")
+    deliverables: list[Deliverable] = Field(
+        [], description="What it will deliver: its progress is delivered / total."
+    )
+    budget: Budget | None = Field(
+        None,
+        description="Its budget, in every round it takes part in (unless budgets gives another).",
+    )
+    budgets: dict[Slug, Budget] = Field(
+        {},
+        description="Round slug → the common's budget in that round, where it differs from budget.",
+    )
+    reviews: list[Review] = Field(
+        [], description="The decisions taken on it at review dates, published with their reasons."
+    )
+    tags: list[Line] = Field([], description="Free tags.")
+    body: Text = Field(
+        "",
+        description="The Markdown after the front matter: the resource, its community, its "
+        "governance, how citizens are involved.",
+    )
 
     @field_validator("license")
     @classmethod
@@ -198,18 +255,25 @@ class Common(Model):
 
 
 class Actor(Model):
-    """An organisation taking part. Contact details are never stored here."""
+    """An organisation taking part: it proposes commons, pledges to them (a funder pledges
+    money) or holds a round's matching pool. Contact details are never stored here."""
 
-    slug: Slug
-    name: Line
-    kind: ActorKind = "other"
-    website: Url | None = None
-    territory: Line | None = None
-    description: Text | None = None
-    allowance: Amount | None = None
-    members: list[GitHubLogin] | None = None
-    """The GitHub logins of the people entitled to commit the actor (SPEC, "Who may
-    commit an actor"); never published."""
+    slug: Slug = Field(description="The actor's slug: its file's name unless written.")
+    name: Line = Field(description="The organisation's name.")
+    kind: ActorKind = Field("other", description="What kind of organisation it is.")
+    website: Url | None = Field(None, description="Its website.")
+    territory: Line | None = Field(None, description="Where it acts (a town, a region).")
+    description: Text | None = Field(None, description="What it does (short Markdown).")
+    allowance: Amount | None = Field(
+        None,
+        description="The money it may pledge in each round (a round's allowances may change it); "
+        "without one, no limit.",
+    )
+    members: list[GitHubLogin] | None = Field(
+        None,
+        description="The GitHub logins of the people entitled to commit the actor: a "
+        "submission in its name from anyone else is refused. Never published.",
+    )  # SPEC, "Who may commit an actor"
 
 
 # --- pledges ---------------------------------------------------------------
@@ -219,9 +283,16 @@ class Condition(Model):
     """An assurance pledge counts only if these hold for the common's counted money."""
 
     total_at_least: Amount | GoalName | None = Field(
-        None, json_schema_extra=AMOUNT_OR_GOAL_SCHEMA
+        None,
+        json_schema_extra=AMOUNT_OR_GOAL_SCHEMA,
+        description="The least the common's counted money (this pledge included) must "
+        "reach: an amount, or minimum or stretch for the common's goals.",
     )  # the plain validator below leaves no schema: the forms' pattern and maxlength
-    funders_at_least: Count | None = None
+    funders_at_least: Count | None = Field(
+        None,
+        description="The least number of distinct actors funding the common, this pledge's actor "
+        "included.",
+    )
 
     @field_validator("total_at_least", mode="plain")
     @classmethod
@@ -245,42 +316,61 @@ class Condition(Model):
 
 
 class MoneyPledge(Model):
-    amount: Amount
-    currency: Currency | None = None
-    status: MoneyStatus = "pledged"
-    condition: Condition | None = None
+    amount: Amount = Field(description="How much money.")
+    currency: Currency | None = Field(None, description="Its currency: the call's currency.")
+    status: MoneyStatus = Field(
+        "pledged", description="Where the money stands: promised, confirmed, or actually paid."
+    )
+    condition: Condition | None = Field(
+        None, description="An assurance pledge: it counts only if the condition holds."
+    )
 
 
 class Skills(Model):
-    days: Days
-    description: Text
+    days: Days = Field(description="Days of work.")
+    description: Text = Field(description="What work (short Markdown).")
 
 
 class Means(Model):
-    description: Text
-    value: Amount | None = None
+    description: Text = Field(description="What technical means (hosting, equipment, premises…).")
+    value: Amount | None = Field(None, description="What they are worth, as an optional valuation.")
 
 
 class Source(Model):
-    kind: SourceKind
-    ref: Line | None = None
+    kind: SourceKind = Field(
+        description="Where the pledge came from; written by the submission processor."
+    )
+    ref: Line | None = Field(
+        None, description="Its reference there (an issue number, a form's id)."
+    )
 
 
 class Pledge(Model):
     """One actor's commitment to one common; joining is a pledge with only a role."""
 
-    id: Slug
-    actor: Slug
-    common: Slug
-    date: Date
-    role: Role
-    money: MoneyPledge | None = None
-    skills: Skills | None = None
-    means: Means | None = None
-    note: Text | None = None
-    source: Source | None = None
-    round: Slug | None = None
-    """The round it counts in; by default the round whose dates hold its date."""
+    id: Slug = Field(description="The pledge's id: its file's name, never written in the file.")
+    actor: Slug = Field(description="The actor who pledges (an actor's slug); it must exist.")
+    common: Slug = Field(description="The common it pledges to (a common's slug); it must exist.")
+    date: Date = Field(
+        description="The day of the pledge: it gives the pledge's round unless round is written."
+    )
+    role: Role = Field(
+        description="The actor's role in the common: funder when money is given, else "
+        "contributor, unless written. Joining a common is a pledge with a role and "
+        "nothing else.",
+    )
+    money: MoneyPledge | None = Field(None, description="Money pledged.")
+    skills: Skills | None = Field(None, description="Work pledged.")
+    means: Means | None = Field(None, description="Technical means pledged.")
+    note: Text | None = Field(None, description="A note (short Markdown).")
+    source: Source | None = Field(
+        None, description="Where the pledge came from (written by the submission processor)."
+    )
+    round: Slug | None = Field(
+        None,
+        description="The round it counts in (a round's slug); by default the round whose "
+        "dates hold its date.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -299,44 +389,65 @@ class Pledge(Model):
 class Spending(Model):
     """Money a report says was spent on one line of the common's budget."""
 
-    label: Line
-    """The label of a line of the common's budget in the report's round."""
-    amount: Amount
+    label: Line = Field(
+        description="The label of a line of the common's budget in the report's round."
+    )
+    amount: Amount = Field(description="How much was spent on it.")
 
 
 class Report(Model):
     """``content/reports/<slug>.md``: the follow-up a funded common publishes."""
 
-    slug: Slug
-    common: Slug
-    date: Date
-    round: Slug | None = None
-    """The round it reports on; by default the last round the common took part in that
-    had opened by its date (see ``funding.followup.report_round``)."""
-    title: Line
-    spent: list[Spending] = []
-    body: Text = ""
+    slug: Slug = Field(description="The report's slug: its file's name unless written.")
+    common: Slug = Field(description="The common it reports on (a common's slug); it must exist.")
+    date: Date = Field(description="The day of the report.")
+    round: Slug | None = Field(
+        None,
+        description="The round it reports on (a round's slug); by default the last round "
+        "the common took part in that had opened by its date.",
+    )  # funding.followup.report_round
+    title: Line = Field(description="The report's title.")
+    spent: list[Spending] = Field(
+        [],
+        description="Money spent, line by line of the common's budget; never more than the money "
+        "secured in the round.",
+    )
+    body: Text = Field("", description="The Markdown after the front matter: what was done.")
 
 
 # --- campaign --------------------------------------------------------------
 
 
 class Matching(Model):
-    funder: Slug
-    pool: Amount
-    method: MatchingMethod
-    ratio: Ratio = Field(default=1, validate_default=True)
-    cap: Share | None = None
-    min_funders: Count = 2
+    funder: Slug = Field(description="The actor who holds the matching pool (an actor's slug).")
+    pool: Amount = Field(description="The money of the pool.")
+    method: MatchingMethod = Field(description="How the pool is shared among the accepted commons.")
+    ratio: Ratio = Field(
+        default=1,
+        validate_default=True,
+        description="Proportional matching: how much the pool adds per unit of money pledged.",
+    )
+    cap: Share | None = Field(
+        None, description="The largest share of the pool one common may get, between 0 and 1."
+    )
+    min_funders: Count = Field(
+        2, description="The least number of distinct funders a common needs to be matched."
+    )
 
 
 class Eligibility(Model):
     """A round's published criteria; each common gets a checklist, which never fails a build."""
 
-    open_license: Flag = False
-    min_working_group: Count | None = None
-    challenge: Flag = False
-    budget: Flag = False
+    open_license: Flag = Field(
+        False,
+        description="A common must have an open licence (every licence of its expression OSI-"
+        "approved, FSF-free, or an open data or content licence).",
+    )
+    min_working_group: Count | None = Field(
+        None, description="The least number of distinct actors in a common's working group."
+    )
+    challenge: Flag = Field(False, description="A common must answer at least one open challenge.")
+    budget: Flag = Field(False, description="A common must have a budget with a minimum goal.")
 
     @property
     def any(self) -> bool:
@@ -348,19 +459,38 @@ class Campaign(Model):
     """A funding round: ``campaign.yml`` (a call of one round) or a file of ``rounds/``;
     without either, no round rules apply."""
 
-    name: Line | None = None
-    currency: Currency = "EUR"
-    opens: Date | None = None
-    closes: Date | None = None
-    allow_overfunding: Flag = False
-    max_per_actor_per_common: Amount | None = None
-    sealed: Flag = False
-    matching: Matching | None = None
-    reviews: list[Date] = []
-    """The dates at which proposals are reviewed, in this round."""
-    allowances: dict[Slug, Amount] = {}
-    """Actor slug → its allowance in this round (its own ``allowance`` otherwise)."""
-    eligibility: Eligibility | None = None
+    name: Line | None = Field(None, description="The round's name, as pages show it.")
+    currency: Currency = Field(
+        "EUR", description="The call's currency (ISO 4217); every amount of the call is in it."
+    )
+    opens: Date | None = Field(None, description="The first day of the round.")
+    closes: Date | None = Field(None, description="The last day of the round; not before opens.")
+    allow_overfunding: Flag = Field(
+        False, description="Whether pledges may go beyond a common's stretch goal."
+    )
+    max_per_actor_per_common: Amount | None = Field(
+        None, description="The most money one actor may pledge to one common in the round."
+    )
+    sealed: Flag = Field(
+        False,
+        description="Per-actor amounts stay hidden everywhere (pages and data files) until closes"
+        " has passed.",
+    )
+    matching: Matching | None = Field(
+        None, description="A matching pool that adds money to the commons' pledges."
+    )
+    reviews: list[Date] = Field(
+        [], description="The dates at which proposals are reviewed, in this round."
+    )
+    allowances: dict[Slug, Amount] = Field(
+        {},
+        description="Actor slug → its allowance in this round (its own allowance otherwise).",
+    )
+    eligibility: Eligibility | None = Field(
+        None,
+        description="The round's published eligibility criteria: each common gets a checklist, "
+        "which never fails a build.",
+    )
 
     @field_validator("closes")
     @classmethod
@@ -376,7 +506,9 @@ class Campaign(Model):
 class Round(Campaign):
     """``content/rounds/<slug>.yml``: the keys of ``campaign.yml``, and its slug."""
 
-    slug: Slug
+    slug: Slug = Field(
+        description="The round's slug: its file's name unless written (not in campaign.yml)."
+    )
 
 
 # --- ordinary pages --------------------------------------------------------
@@ -385,7 +517,9 @@ class Round(Campaign):
 class PageMeta(Model):
     """Front matter of ``content/pages/*.md``: Pelican's own keys cannot be set."""
 
-    slug: Slug | None = None
-    title: Line
-    summary: Summary | None = None
-    order: Order | None = None
+    slug: Slug | None = Field(None, description="The page's slug: its file's name unless written.")
+    title: Line = Field(description="The page's title.")
+    summary: Summary | None = Field(None, description="One line about the page.")
+    order: Order | None = Field(
+        None, description="Where the page comes in the menu (smaller first)."
+    )

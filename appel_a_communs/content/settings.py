@@ -156,42 +156,85 @@ class SiteSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    locale: str = DEFAULT_LOCALE
-    """Locale of the interface (its language picks the translation catalogue) and of
-    amounts, numbers and dates (Babel): CATALOGUE_LOCALE, else DEFAULT_LANG."""
-    urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PATTERNS))
-    schemas_path: str = DEFAULT_FOLDERS["schemas"]
-    badges_path: str = DEFAULT_FOLDERS["badges"]
-    feeds_path: str = DEFAULT_FOLDERS["feeds"]
-    data_path: str = DEFAULT_FOLDERS["data"]
-    widgets_path: str = DEFAULT_FOLDERS["widgets"]
-    data_license: str = "Licence Ouverte / Open Licence 2.0"
-    """The licence of the published data."""
-    data_license_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-    funding_email: str = ""
-    """The call's public address that each common's funding.json gives as its contact (the
-    specification requires one; actors' contact details are never published). Without it,
-    or without an absolute SITEURL, no funding.json is written."""
-    forms_mode: Literal["github", "post"] = "github"
-    """How the forms deliver a submission: "github" (a GET to the repository's prefilled
-    issue form, no JavaScript needed) or "post" (to a form backend's endpoint)."""
-    github_repo: str = ""
-    forms_endpoint: str = ""
-    cache: bool = False
-    """Keep validated content files between builds and read again only those that
-    changed (unset: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under CACHE_PATH."""
-    processes: StrictInt | None = Field(default=None, ge=1)
-    """How many processes read the content files (a folder of 2 000 files or more) and
-    write the pages and data files (None: as many as the CPUs this build may use). 1
-    does everything in Pelican's own process, as does a system without fork; a plugin
-    that listens to Pelican's content_written signal keeps the writing in one."""
-    today: date | None = None
-    """The build date used for statuses (None: today): set it for reproducible builds."""
-    max_file_size: FileSize = MAX_FILE_SIZE
-    """Bytes a content file (or a submission envelope) may hold: a bigger one is refused
-    before it is parsed, with an error naming it. 1 MB by default."""
-    theme_static_dir: str = PELICAN_DEFAULTS["THEME_STATIC_DIR"]
-    """Pelican's THEME_STATIC_DIR: the theme's folder in the site, which no page may take."""
+    locale: str = Field(
+        DEFAULT_LOCALE,
+        description="Locale of the interface (its language picks the translation catalogue) "
+        "and of amounts, numbers and dates: CATALOGUE_LOCALE, else DEFAULT_LANG.",
+    )
+    urls: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_PATTERNS),
+        description="Where each kind of catalogue page is written (CATALOGUE_<KIND>_URL): "
+        "a path inside the site; the pattern of a page written once per item holds {slug}.",
+    )
+    schemas_path: str = Field(
+        DEFAULT_FOLDERS["schemas"], description="The folder of the published JSON Schemas."
+    )
+    badges_path: str = Field(DEFAULT_FOLDERS["badges"], description="The folder of the badges.")
+    feeds_path: str = Field(DEFAULT_FOLDERS["feeds"], description="The folder of the feeds.")
+    data_path: str = Field(
+        DEFAULT_FOLDERS["data"], description="The folder of the open data files."
+    )
+    widgets_path: str = Field(
+        DEFAULT_FOLDERS["widgets"], description="The folder of the embeddable widgets."
+    )
+    data_license: str = Field(
+        "Licence Ouverte / Open Licence 2.0", description="The licence of the published data."
+    )
+    data_license_url: str = Field(
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        description="The address of the published data's licence.",
+    )
+    funding_email: str = Field(
+        "",
+        description="The call's public address that each common's funding.json gives as its "
+        "contact (the specification requires one; actors' contact details are never "
+        "published). Without it, or without an absolute SITEURL, no funding.json is written.",
+    )
+    forms_mode: Literal["github", "post"] = Field(
+        "github",
+        description='How the forms deliver a submission: "github" (a GET to the repository\'s '
+        'prefilled issue form, no JavaScript needed) or "post" (to a form backend\'s '
+        "endpoint).",
+    )
+    github_repo: str = Field(
+        "",
+        description="The call's GitHub repository, OWNER/NAME, whose issue forms the forms "
+        'open: required in the "github" forms mode.',
+    )
+    forms_endpoint: str = Field(
+        "",
+        description="The form backend's http(s) address the forms post to: required in the "
+        '"post" forms mode, and for the pledge form of an open sealed round.',
+    )
+    cache: bool = Field(
+        False,
+        description="Keep validated content files between builds and read again only those "
+        "that changed (unset: follow Pelican's LOAD_CONTENT_CACHE). The cache lives under "
+        "CACHE_PATH.",
+    )
+    processes: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        description="How many processes read the content files (a folder of 2 000 files or "
+        "more) and write the pages and data files (None: as many as the CPUs this build may "
+        "use). 1 does everything in Pelican's own process, as does a system without fork; a "
+        "plugin that listens to Pelican's content_written signal keeps the writing in one.",
+    )
+    today: date | None = Field(
+        None,
+        description="The build date used for statuses (None: today): set it for "
+        "reproducible builds.",
+    )
+    max_file_size: FileSize = Field(
+        MAX_FILE_SIZE,
+        description="Bytes a content file (or a submission envelope) may hold: a bigger one "
+        "is refused before it is parsed, with an error naming it. 1 MB by default.",
+    )
+    theme_static_dir: str = Field(
+        PELICAN_DEFAULTS["THEME_STATIC_DIR"],
+        description="Pelican's THEME_STATIC_DIR: the theme's folder in the site, which no "
+        "page may take.",
+    )
 
     @model_validator(mode="after")
     def _forms_deliver_somewhere(self) -> SiteSettings:
