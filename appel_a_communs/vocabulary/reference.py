@@ -60,6 +60,8 @@ class ValueType:
     written: str
     """How one is written, as an example."""
     rule: str
+    limit: str = ""
+    """The limit that the rows of its fields repeat (the rule says it all)."""
 
 
 VALUE_TYPES: dict[Any, ValueType] = {
@@ -74,8 +76,8 @@ VALUE_TYPES: dict[Any, ValueType] = {
         "line of text", "lines of text", "`Vélo-cargo partagé`", "one line, not empty"
     ),
     t._check_summary: ValueType(
-        "line of text", "lines of text", "`Plans ouverts de vélos-cargos.`",
-        "one line, not empty, 200 characters at most",
+        "short line of text", "short lines of text", "`Plans ouverts de vélos-cargos.`",
+        "one line, not empty, 200 characters at most", "200 characters at most",
     ),
     t._check_text: ValueType(
         "text", "texts", "`Des testeurs dans trois quartiers.`",
@@ -95,9 +97,10 @@ VALUE_TYPES: dict[Any, ValueType] = {
         f"0 or more, four decimals at most, {t.MAX_RATIO} at most",
     ),
     t.parse_share: ValueType(
-        'share ("0.25")', "shares", '`"0.25"`', "between 0 and 1, four decimals at most"
+        'share ("0.25")', "shares", '`"0.25"`', "between 0 and 1, four decimals at most",
+        "0 to 1",
     ),
-    t._check_count: ValueType("whole number", "whole numbers", "`2`", "1 or more"),
+    t._check_count: ValueType("whole number", "whole numbers", "`2`", "1 or more", "1 or more"),
     t._check_order: ValueType(
         "whole number (any)", "whole numbers", "`3` or `-1`", "any whole number"
     ),
@@ -484,7 +487,7 @@ def describe(annotation: Any, path: str, plural: bool = False) -> Words:
         if func in VALUE_TYPES:
             known = VALUE_TYPES[func]
             name = known.plural if plural else known.name
-            return Words(f"[{name}](#value-types)", [], [])
+            return Words(f"[{name}](#value-types)", [known.limit] * bool(known.limit), [])
         return describe(base, path, plural)
     if origin is Literal:
         what = "values" if plural else "one of the values"
@@ -570,7 +573,7 @@ def _row(
     if name in implied:
         required, default_text = "no", implied[name]
     if name == section.key and "." not in path:
-        required = "never: the file's name" if name == "id" else "no"
+        required = "never written" if name == "id" else "no"
         default_text = "the file's name"
     values = [*words.values, *limits(info)]
     kind_type = words.type
