@@ -15,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         type=Path,
         default=None,
+        metavar="FILE",
         help="write the reference to this file (default: print it)",
     )
     parser.add_argument(
