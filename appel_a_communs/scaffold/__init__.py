@@ -1,17 +1,18 @@
 """A new site for a call, as ``appel-a-communs new`` writes it: a starter call in the chosen
 language, Pelican settings that use the installed plugin and theme, issue forms, workflows
-and a README for the operator. The site holds no copy of the tool."""
+and a README for the operator. The site holds no copy of the tool, but for a wheel of it when
+the tool was not installed from the package index (see install.py)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import metadata
 from pathlib import Path
 
 from appel_a_communs.content.types import GITHUB_REPO
 from appel_a_communs.i18n import DEFAULT_LOCALE
+from appel_a_communs.scaffold.install import VENDOR
 
 HERE = Path(__file__).parent
 LANGUAGES = ("fr", "en")
@@ -27,7 +28,8 @@ from the action's own repository: ``git rev-parse TAG^{commit}``), the tag in a 
 Dependabot then keeps a site's copies up to date."""
 
 SITE_INSTALL = "python -m pip install -r requirements.txt"
-"""How a site's workflows install the tool: the version pinned in its requirements.txt."""
+"""How a site's workflows install the tool, from the site's root: what its requirements.txt
+names (the version pinned, or the wheel in vendor/, a path relative to that root)."""
 
 DEFAULT_NAMES = {"fr": "Appel à communs", "en": "Call for commons"}
 ENGLISH_URLS = {
@@ -50,10 +52,11 @@ class ScaffoldError(Exception):
 
 
 def tool_version() -> str:
-    try:
-        return metadata.version("appel-a-communs")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
-        return "0.0.0"
+    """The running tool's version: ``appel_a_communs.__version__``, the one place it is
+    written (pyproject.toml reads it from there)."""
+    from appel_a_communs import __version__
+
+    return __version__
 
 
 def workflows(install: str) -> dict[str, str]:
@@ -76,6 +79,9 @@ class NewSite:
     repo: str | None = None
     lang: str = DEFAULT_LOCALE
     today: date | None = None
+    wheel: Path | None = None
+    """A wheel of the tool for the site to carry in vendor/ and install (see install.py);
+    None: the site installs the tool's version from the package index."""
 
     def check(self) -> None:
         if self.lang not in LANGUAGES:
@@ -86,6 +92,11 @@ class NewSite:
             raise ScaffoldError("--name must be one line of text")
         if self.folder.exists() and (not self.folder.is_dir() or any(self.folder.iterdir())):
             raise ScaffoldError(f"{self.folder} is not empty: choose a new or empty folder")
+
+    @property
+    def wheel_path(self) -> str | None:
+        """Where the site holds the tool's wheel, relative to its root (None: no wheel)."""
+        return None if self.wheel is None else f"{VENDOR}/{self.wheel.name}"
 
     def values(self) -> dict[str, str]:
         today = self.today or date.today()
@@ -103,6 +114,7 @@ class NewSite:
             "REPO": repr(repo),
             "URLS": urls,
             "VERSION": tool_version(),
+            "WHEEL": self.wheel_path or "",
             "TITLE": name,
             "CALL_NAME": _yaml_string(name),
             "OPENS": today.isoformat(),
@@ -127,29 +139,40 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], text)
 
 
-def site_files(site: NewSite) -> dict[str, str]:
+def site_files(site: NewSite) -> dict[str, str | bytes]:
     """Every file of the new site, by its path relative to the site's folder."""
     from appel_a_communs.submissions.issue_forms import TEMPLATE_FOLDER, issue_form_files
 
     values = site.values()
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     starter = HERE / "starter" / site.lang
     for path in sorted(starter.rglob("*")):
         if path.is_file():
             relative = _fill(path.relative_to(starter).as_posix(), values)
             files[f"content/{relative}"] = _fill(path.read_text(encoding="utf-8"), values)
     source = HERE / "site"
+    # A site that carries the tool's wheel installs it from there, and Dependabot has no
+    # version of it to propose (see install.py).
+    carried = "-wheel" if site.wheel is not None else ""
+    values["UPGRADE"] = _fill(
+        (source / f"upgrade{carried}.{site.lang}.md").read_text(encoding="utf-8"), values
+    ).rstrip("\n")
     plain = {
         "pelicanconf.py.tmpl": "pelicanconf.py",
         "publishconf.py.tmpl": "publishconf.py",
-        "requirements.txt": "requirements.txt",
+        f"requirements{carried}.txt": "requirements.txt",
         "gitignore": ".gitignore",
         "submissions-gitignore": "submissions/.gitignore",
         f"README.{site.lang}.md": "README.md",
-        "dependabot.yml": ".github/dependabot.yml",
+        f"dependabot{carried}.yml": ".github/dependabot.yml",
     }
     for name, target in plain.items():
         files[target] = _fill((source / name).read_text(encoding="utf-8"), values)
+    if site.wheel is not None and site.wheel_path is not None:
+        try:
+            files[site.wheel_path] = site.wheel.read_bytes()
+        except OSError as exc:
+            raise ScaffoldError(f"could not read {site.wheel}: {exc.strerror or exc}") from None
     for name, text in workflows(SITE_INSTALL).items():
         files[f".github/workflows/{name}"] = text
     for name, text in issue_form_files(site.lang).items():
@@ -178,7 +201,10 @@ def write_site(site: NewSite) -> list[str]:
             path = temporary / relative
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                if isinstance(text, bytes):  # the tool's wheel
+                    path.write_bytes(text)
+                else:
+                    path.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise ScaffoldError(f"could not write {relative}: {exc.strerror or exc}") from None
         temporary.chmod(0o777 & ~_umask())
