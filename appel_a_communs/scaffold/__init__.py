@@ -22,10 +22,15 @@ ACTIONS = {
     "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
     "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
     "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+    # This repository's release workflow only (.github/workflows/release.yml).
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
+    "pypa/gh-action-pypi-publish": ("ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e", "v1.13.0"),
 }
 """Each action the workflows use, pinned to the commit of its latest release tag (read
 from the action's own repository: ``git rev-parse TAG^{commit}``), the tag in a comment.
-Dependabot then keeps a site's copies up to date."""
+Dependabot then keeps a site's copies up to date (and this repository's: a pin it moves in
+release.yml is moved here too, tests/test_workflows.py says so)."""
 
 SITE_INSTALL = "python -m pip install -r requirements.txt"
 """How a site's workflows install the tool, from the site's root: what its requirements.txt
