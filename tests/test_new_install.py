@@ -105,21 +105,43 @@ def test_a_repository_url_is_no_release():
     assert origin(vcs, running=REPO).source == REPO  # an editable clone
 
 
-def test_installed_origin_reads_the_distribution(monkeypatch, a_wheel):
-    class Distribution:
-        def __init__(self, text):
-            self.text = text
+class Distribution:
+    def __init__(self, text: str | None, root: Path):
+        self.text, self.root = text, root
 
-        def read_text(self, name):
-            assert name == "direct_url.json"
-            return self.text
+    def read_text(self, name):
+        assert name == "direct_url.json"
+        return self.text
 
+    def locate_file(self, path):
+        return self.root / path
+
+
+def test_installed_origin_reads_the_distribution(monkeypatch, a_wheel, tmp_path):
+    site_packages = tmp_path / "site-packages"
+    found: list[Distribution] = []
+    monkeypatch.setattr(install.metadata, "distributions", lambda name: iter(found))
     monkeypatch.setattr(install, "running_tree", lambda: None)
-    monkeypatch.setattr(install.metadata, "distribution", lambda name: Distribution(None))
+    assert install.installed_origin() == Origin()  # not installed, not in a tree
+    found[:] = [Distribution(None, site_packages)]
     assert install.installed_origin().from_index
     record = direct_url(a_wheel.as_uri(), archive_info={})
-    monkeypatch.setattr(install.metadata, "distribution", lambda name: Distribution(record))
+    found[:] = [Distribution(record, site_packages)]
     assert install.installed_origin().wheel == a_wheel
+
+
+def test_metadata_a_build_left_in_the_tree_is_no_installation(monkeypatch, tmp_path):
+    """An egg-info at the tree's root (pip wheel, setup.py develop) has no direct_url.json;
+    found first when the tree is on sys.path, it would read as an install from an index."""
+    tree = tmp_path / "checkout"
+    tree.mkdir()
+    editable = direct_url(tree.as_uri(), dir_info={"editable": True})
+    found = [Distribution(None, tree), Distribution(editable, tmp_path / "site-packages")]
+    monkeypatch.setattr(install.metadata, "distributions", lambda name: iter(found))
+    monkeypatch.setattr(install, "running_tree", lambda: tree)
+    assert install.installed_origin() == Origin(url=tree.as_uri(), source=tree)
+    found.pop()  # only the build's leftovers: run from the tree
+    assert install.installed_origin() == Origin(url=tree.as_uri(), source=tree)
 
 
 def test_the_running_tree_is_this_checkout():

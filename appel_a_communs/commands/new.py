@@ -70,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
             " site, either install the tool from PyPI and run new again, or put a wheel of"
             f" your copy in the site ({shlex.quote(sys.executable)} -m pip wheel --no-deps"
             f" -w {shlex.quote(str(args.folder / VENDOR))} {shlex.quote(str(source))}) and"
-            f" write ./{VENDOR}/<its file name> as the last line of requirements.txt.",
+            f" write ./{VENDOR}/<its file name> as the last line of requirements.txt. (Without"
+            " the package index, pip cannot fetch setuptools to build it: install setuptools"
+            " 77 or later in this Python, and new builds the wheel with it.)",
             file=sys.stderr,
         )
     return 0

@@ -123,13 +123,18 @@ def running_tree() -> Path | None:
 
 
 def installed_origin() -> Origin:
-    """Where the running tool was installed from (its distribution's direct_url.json)."""
-    try:
-        direct_url = metadata.distribution(DIST).read_text("direct_url.json")
-    except metadata.PackageNotFoundError:  # not installed: run from a source tree, if any
-        running = running_tree()
-        return Origin() if running is None else Origin(url=running.as_uri(), source=running)
-    return origin(direct_url, running_tree())
+    """Where the running tool was installed from (its distribution's direct_url.json).
+
+    Metadata found at the root of the source tree the code runs from is no installation
+    but what a build left there (an ``appel_a_communs.egg-info``, found first when the tree
+    is on ``sys.path``): it is passed over."""
+    running = running_tree()
+    for distribution in metadata.distributions(name=DIST):
+        if running is not None and Path(distribution.locate_file("")).resolve() == running:
+            continue
+        return origin(distribution.read_text("direct_url.json"), running)
+    # not installed: run from a source tree, if any
+    return Origin() if running is None else Origin(url=running.as_uri(), source=running)
 
 
 def make_wheel(found: Origin, into: Path) -> Path:
