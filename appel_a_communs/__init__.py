@@ -6,3 +6,5 @@ thin adapter over this package.
 """
 
 __version__ = "0.1.0"
+"""The version of the tool, written here only: pyproject.toml reads it (its dynamic version),
+and so do `appel-a-communs --version` and the pin of a new site."""

@@ -16,12 +16,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO
 
 PACKAGES = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
 
 
-def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [str(a) for a in args],
         cwd=cwd,
@@ -35,6 +38,7 @@ def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.Complete
             "HOME": str(cwd),
             "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            **(env or {}),
         },
     )
     assert done.returncode == 0, f"{args}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
@@ -135,3 +139,33 @@ def test_the_installed_plugin_is_found_by_its_short_name_too(installed, tmp_path
                "from pelican.plugins._utils import get_namespace_plugins;"
                "print(sorted(get_namespace_plugins()))", cwd=tmp_path)  # fmt: skip
     assert "pelican.plugins.appel_a_communs" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_new_site_installs_with_its_own_requirements(installed, wheel, tmp_path):
+    """The site's first CI build: ``new`` run by the tool installed from a local wheel (no
+    release of it on the index) writes a site that carries that wheel; another fresh venv
+    runs the site workflow's own steps (install, check, build for publication) in the
+    site's folder, with nothing of this checkout and nothing of the first venv."""
+    run(installed / "appel-a-communs", "new", "site", "--lang", "en", cwd=tmp_path)
+    site = tmp_path / "site"
+    assert (site / "vendor" / wheel.name).read_bytes() == wheel.read_bytes()
+    job = yaml.safe_load((site / ".github/workflows/site.yml").read_text())["jobs"]["build"]
+    steps = {step.get("name"): step for step in job["steps"]}
+    assert steps["Install"]["run"] == "python -m pip install -r requirements.txt"
+    env = tmp_path / "ci" / "env"
+    venv.create(env, with_pip=True)
+    ci = {"PATH": f"{env / 'bin'}:/usr/bin:/bin", "GITHUB_REPOSITORY_OWNER": "ponant",
+          "GITHUB_REPOSITORY": "ponant/appel-2027"}  # fmt: skip
+    for name in ("Install", "Check the content", "Build for publication"):
+        run("bash", "-e", "-c", steps[name]["run"], cwd=site, env=ci)
+    installed_there = run(env / "bin/python", "-m", "pip", "show", "-f", "appel-a-communs",
+                          cwd=site, env=ci).stdout  # fmt: skip
+    assert str(env) in installed_there and str(REPO) not in installed_there
+    output = site / "output"
+    index = (output / "index.html").read_text()
+    assert '<html lang="en">' in index
+    # SITEURL as the workflow sets it
+    assert 'href="https://ponant.github.io/appel-2027/"' in index
+    common = (output / "commons/open-directory/index.html").read_text()
+    assert "€5,000 of €18,000" in common

@@ -30,8 +30,14 @@ createLinter().then((lint) => {
 """
 
 
-def test_there_are_two_workflows():
-    assert [w.name for w in WORKFLOWS] == ["site.yml", "submissions.yml"]
+def test_there_are_three_workflows():
+    """A new site's two, and this repository's release (written by hand, not a template)."""
+    assert [w.name for w in WORKFLOWS] == ["release.yml", "site.yml", "submissions.yml"]
+    assert {Path(name).name for name in repository_files()} == {
+        "site.yml",
+        "submissions.yml",
+        "dependabot.yml",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +225,30 @@ def test_the_issue_author_reaches_fetch_through_the_environment(new_site_workflo
     scripts = [step.get("run", "") for step in job["steps"]]
     assert not any("${{" in script for script in scripts)
     assert any('--issue "$ISSUE"' in s and '--author "$ISSUE_AUTHOR"' in s for s in scripts)
+
+
+def test_the_release_publishes_a_tag_by_trusted_publishing():
+    """On a tag v*: one job builds and checks without any write permission; only the
+    publishing job, in the environment 'pypi', may ask for an OIDC token (no PyPI token
+    anywhere); the tag reaches the shell through the environment only."""
+    text = (REPO / ".github/workflows/release.yml").read_text()
+    data = yaml.safe_load(text)
+    assert data[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads `on` as True
+    jobs = data["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["publish"]["permissions"] == {"id-token": "write"}
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    assert jobs["release"]["permissions"] == {"contents": "write"}
+    assert (jobs["publish"]["needs"], jobs["release"]["needs"]) == ("build", "publish")
+    assert "secrets." not in text and "password" not in text
+    steps = [step for job in jobs.values() for step in job["steps"]]
+    assert [s["uses"].split("@")[0] for s in steps if "pypi-publish" in s.get("uses", "")] == [
+        "pypa/gh-action-pypi-publish"
+    ]
+    scripts = {step["name"]: step for step in steps if "run" in step}
+    for name in ("Check the tag, the version and the changelog", "Create the release"):
+        assert scripts[name]["env"]["TAG"] == "${{ github.ref_name }}"
+        assert '"$TAG"' in scripts[name]["run"]
+    assert "twine check --strict dist/*" in scripts["Check them"]["run"]
+    assert "python -m build" in scripts["Build the sdist and the wheel"]["run"]
+    assert "gh release create" in scripts["Create the release"]["run"]
