@@ -161,13 +161,13 @@ def valid_part(cat: Catalogue, broken: dict[str, set[str]], rounds_known: bool) 
     were read, less what depends on a file that was not, so that every error the rules
     find on it is one the whole call has too, and none is made by a missing file.
 
-    - A file with errors is simply absent, and so is whatever names it, or names a slug
-      that no file has, or two files have (``broken``), or an amount in another currency:
-      a common without its challenge or actor, a pledge without its common or actor, a
-      report without its common or round. The rules on money only compare sums of pledges with
-      caps and goals, and a pledge's condition counts money and funders: a missing
-      pledge can hide an error (an allowance exceeded), never make one. A common whose
-      challenge or proposer is missing stays: neither changes a sum.
+    - A file with errors is simply absent, and so is what needs it, or a slug that no
+      file has, or two files have (``broken``), or an amount in another currency: a
+      pledge without its common or actor, a common without a round it has a budget in,
+      a report without its common or round. A common whose challenge or proposer is
+      missing stays: neither changes a sum. The rules on money only compare sums of
+      pledges with caps and goals, and a pledge's condition counts money and funders: a
+      missing pledge can hide an error (an allowance exceeded), never make one.
     - The reports, which compare money spent with money secured and find their round
       from the pledges, are absent as soon as one pledge is.
     - When the rounds themselves are unknown (``rounds_known`` false: a round's file has
