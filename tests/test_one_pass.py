@@ -87,6 +87,16 @@ def test_check_and_the_pelican_command_report_all_three(make_content, tmp_path):
             id="pledge-of-a-broken-actor",
         ),
         pytest.param(
+            # the matching funder's file failed: it is not "no actor" as well
+            {
+                "campaign.yml": CAMPAIGN + "matching: {funder: ville, pool: 1000, method: "
+                "proportional}\n",
+                "actors/ville.yml": "name: Ville\nkind: mairie\n",
+            },
+            {("actors/ville.yml", "kind")},
+            id="broken-matching-funder",
+        ),
+        pytest.param(
             # the common failed: its pledges are absent, no overfunding of nothing
             {"commons/covoit.md": MINIMAL["commons/covoit.md"].replace("AGPL-3.0", "AGPL 3")},
             {("commons/covoit.md", "license")},

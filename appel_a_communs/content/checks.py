@@ -135,7 +135,12 @@ def check_references(
                     errors.append(ContentError(source, ref.field, message))
     for round_ in cat.round_list:
         source = str(cat.sources[("rounds", round_.slug)])
-        if round_.matching and round_.matching.funder not in cat.actors:
+        funder = round_.matching.funder if round_.matching else None
+        if (
+            funder is not None
+            and funder not in cat.actors
+            and funder not in broken.get("actors", ())
+        ):
             errors.append(
                 ContentError(
                     source,
