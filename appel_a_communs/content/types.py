@@ -749,7 +749,7 @@ def license_suggestions(text: str) -> list[str]:
     """The SPDX ids a licence's name as people write it stands for (``Licence Ouverte
     2.0`` → ``etalab-2.0``, ``GPLv3`` → ``GPL-3.0-only``, ``GPL-3.0-or-later``), each one
     that ``check_license`` accepts; none when the name says nothing we know. A name for a
-    licence, not an expression: ``license_hint`` splits those."""
+    licence, not an expression: ``license_suggestion_list`` splits those."""
     ids = spdx_ids()
     words, which = _licence_words(text)
     found: list[str] = []
