@@ -293,14 +293,14 @@ CASES = [
         {"pledges/p1.yml": pledge('"12,50"')},
         "pledges/p1.yml",
         "money.amount",
-        "use a dot for decimals",
+        'write "12.50" (a dot before the cents',
     ),
     (
         "amount-thousands",
         {"commons/covoit.md": budget('"10 000"')},
         "commons/covoit.md",
         "budget.lines[0].amount",
-        "no spaces",
+        'write "10000"',
     ),
     (
         "amount-non-ascii-digits",

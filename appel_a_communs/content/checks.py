@@ -127,13 +127,20 @@ def check_references(
     for folder in ("commons", "pledges", "reports"):
         for key, item in getattr(cat, folder).items():
             for ref in item_references(cat, item):
+                if ref.field == "date" and broken.get("rounds"):
+                    continue  # its round may be the one whose file has errors
                 if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):
                     source = str(cat.sources[(folder, key)])
                     message = ref.detail if ref.folder is None else f"{ref.message} ({ref.detail})"
                     errors.append(ContentError(source, ref.field, message))
     for round_ in cat.round_list:
         source = str(cat.sources[("rounds", round_.slug)])
-        if round_.matching and round_.matching.funder not in cat.actors:
+        funder = round_.matching.funder if round_.matching else None
+        if (
+            funder is not None
+            and funder not in cat.actors
+            and funder not in broken.get("actors", ())
+        ):
             errors.append(
                 ContentError(
                     source,
@@ -152,6 +159,68 @@ def check_references(
                     )
                 )
     return errors
+
+
+def valid_part(cat: Catalogue, broken: dict[str, set[str]], rounds_known: bool) -> Catalogue:
+    """What the round rules may check in a call whose files have errors: the files that
+    were read, less what depends on a file that was not, so that every error the rules
+    find on it is one the whole call has too, and none is made by a missing file.
+
+    - A file with errors is simply absent, and so is what needs it, or a slug that no
+      file has, or two files have (``broken``), or an amount in another currency: a
+      pledge without its common or actor, a common without a round it has a budget in,
+      a report without its common or round. A common whose challenge or proposer is
+      missing stays: neither changes a sum. The rules on money only compare sums of
+      pledges with caps and goals, and a pledge's condition counts money and funders: a
+      missing pledge can hide an error (an allowance exceeded), never make one.
+    - The reports, which compare money spent with money secured and find their round
+      from the pledges, are absent as soon as one pledge is.
+    - When the rounds themselves are unknown (``rounds_known`` false: a round's file has
+      errors, campaign.yml sits beside rounds/, rounds overlap or mix currencies), no
+      round is kept, nor any pledge or report: the round rules wait for the rounds.
+    """
+    if not rounds_known:
+        return Catalogue(
+            challenges=cat.challenges,
+            commons=cat.commons,
+            actors=cat.actors,
+            pledges={},
+            sources=cat.sources,
+        )
+
+    def sound(part: Catalogue, item: Model, ignored: tuple[str, ...] = ()) -> bool:
+        named = [getattr(item, key, None) in broken.get(folder, ()) for key, folder in
+                 (("common", "commons"), ("actor", "actors"))]  # fmt: skip
+        refs = (ref for ref in item_references(part, item) if ref.folder not in ignored)
+        return not any(named) and next(refs, None) is None
+
+    # a common's challenges and proposers change no sum: it stays without them
+    commons = {
+        slug: c for slug, c in cat.commons.items() if sound(cat, c, ("challenges", "actors"))
+    }
+    part = Catalogue(
+        challenges=cat.challenges,
+        commons=commons,
+        actors=cat.actors,
+        pledges=cat.pledges,
+        campaign=cat.campaign,
+        sources=cat.sources,
+        rounds=cat.rounds,
+    )
+    pledges = {pid: p for pid, p in cat.pledges.items() if sound(part, p)}
+    reports = {}
+    if len(pledges) == len(cat.pledges) and not broken.get("pledges"):
+        reports = {slug: r for slug, r in cat.reports.items() if sound(part, r)}
+    return Catalogue(
+        challenges=cat.challenges,
+        commons=commons,
+        actors=cat.actors,
+        pledges=pledges,
+        campaign=cat.campaign,
+        sources=cat.sources,
+        rounds=cat.rounds,
+        reports=reports,
+    )
 
 
 def _round_dates(round_: Round) -> str:

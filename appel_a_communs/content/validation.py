@@ -38,11 +38,18 @@ def _message(err: dict[str, Any], model: type[Model], loc: tuple) -> str:
         # pydantic's "'a', 'b' or 'c'" as "'a', 'b', 'c'": its "or" is English
         expected = err["ctx"]["expected"]
         options = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?[0-9][0-9.]*", expected)
-        return M_(
-            "%(value)s is not one of: %(expected)s",
-            value=_short(value),
-            expected=", ".join(options) or expected,
-        )
+        listed = ", ".join(options) or expected
+        words = [option.strip("'\"") for option in options]
+        # a slip or a capital letter: "Software", "fundng"
+        close = difflib.get_close_matches(str(value).casefold(), words, n=1, cutoff=0.75)
+        if isinstance(value, str) and close:
+            return M_(
+                "%(value)s is not one of: %(expected)s (did you mean '%(hint)s'?)",
+                value=_short(value),
+                expected=listed,
+                hint=close[0],
+            )
+        return M_("%(value)s is not one of: %(expected)s", value=_short(value), expected=listed)
     if kind in ("list_type", "tuple_type"):
         return M_("expected a list, got %(value)s", value=_short(value))
     if kind in ("model_type", "dict_type", "model_attributes_type"):

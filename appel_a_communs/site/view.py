@@ -21,7 +21,7 @@ from typing import TypeVar, get_args
 
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.errors import ContentErrors, display_path, site_of
-from appel_a_communs.content.loader import load_catalogue
+from appel_a_communs.content.loader import read_catalogue
 from appel_a_communs.content.models import (
     Actor,
     Budget,
@@ -365,12 +365,15 @@ def load_call(
     processes: int = 1,
     max_file_size: int = MAX_FILE_SIZE,
 ) -> CatalogueView:
-    """Load a call, compute its funding and check its round rules, or raise ContentErrors."""
-    catalogue = load_catalogue(content, cache_folder, processes, max_file_size)
+    """Load a call, compute its funding and check its round rules, or raise ContentErrors
+    with every error at once: the files', and the round rules' on what is valid (a file
+    with errors is absent from them, see ``content.checks.valid_part``)."""
+    loaded = read_catalogue(content, cache_folder, processes, max_file_size)
+    catalogue = loaded.catalogue
     call = compute_rounds(catalogue, today)
     # other files named in a message are named from the site, as the errors' own files
     name = partial(display_path, site=site_of(content))
-    errors = check_rules(call, name) + check_reports(catalogue, call, name)
+    errors = [*loaded.errors, *check_rules(call, name), *check_reports(catalogue, call, name)]
     if errors:
         raise ContentErrors(errors)
     return build_view(catalogue, today, call, locale)

@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from appel_a_communs.content.strict_yaml import format_path
-from appel_a_communs.content.types import spdx_licensing
+from appel_a_communs.content.types import license_hint, spdx_errors
 
 SUPPORTED_VERSIONS = (
     "0",
@@ -310,10 +310,13 @@ def spdx_problem(text: str) -> str | None:
     if not text.strip():
         return "is required"
     # SPDX lets a file name its own licence (LicenseRef-…); whether a call takes it is ours
-    info = spdx_licensing().validate(_LICENSE_REF.sub("MIT", text))
-    if info.errors:
+    errors = spdx_errors(_LICENSE_REF.sub("MIT", text), strict=False)
+    if errors:
+        hint = license_hint(text)
+        if hint is not None:
+            return f"{text!r} is not a valid SPDX licence expression: {hint}"
         return (
-            f"{text!r} is not a valid SPDX licence expression ({'; '.join(info.errors)}); "
+            f"{text!r} is not a valid SPDX licence expression ({'; '.join(errors)}); "
             "see https://spdx.org/licenses/"
         )
     return None
