@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from appel_a_communs.content.models import Common, Deliverable, Report
-from appel_a_communs.funding.engine import Funding, percent
+from appel_a_communs.funding.engine import Funding, distinct_minimum, percent
 from appel_a_communs.funding.followup import FollowUp
 
 if TYPE_CHECKING:
@@ -96,6 +96,9 @@ class RoundReport:
     totals: ReportTotals
     matching: bool
     """Whether the round has matching (its report shows the column)."""
+    one_goal: bool = False
+    """No common of the round has a minimum goal of its own, below its stretch goal: the
+    report words their goals "Goal", in one column, rather than minimum and stretch."""
 
 
 def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug: str | None):
@@ -154,7 +157,8 @@ def round_report(
     shown), ``funding`` its own funding, ``follow_ups`` every common's follow-up."""
     rows = [report_row(c, funding, follow_ups[c.slug], round_slug) for c in commons]
     matching = funding.matching is not None
-    return RoundReport(round_slug, rows, report_totals(rows, matching), matching)
+    one_goal = not any(distinct_minimum(row.minimum, row.stretch) for row in rows)
+    return RoundReport(round_slug, rows, report_totals(rows, matching), matching, one_goal)
 
 
 def round_reports(

@@ -19,6 +19,8 @@ from appel_a_communs.content.models import (
 from appel_a_communs.funding.eligibility import Checklist
 from appel_a_communs.funding.engine import CommonFunding
 from appel_a_communs.funding.followup import FollowUp, RoundFollowUp, TimelineEvent
+from appel_a_communs.i18n import DEFAULT_LOCALE
+from appel_a_communs.site.badges import badge_size
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
 
@@ -100,6 +102,9 @@ class CommonPage(PageContext):
     budget: Budget | None
     """The budget of the round shown (its own in a call without rounds)."""
     other_rounds: list[RoundResult]
+    other_rounds_one_goal: bool
+    """In none of those rounds has the common a minimum goal of its own, below its
+    stretch goal: their table words its goal "Goal", in one column."""
     earlier_only: bool
     """Every other round is closed: they are its earlier rounds."""
     waiting_review: date | None
@@ -117,9 +122,14 @@ class CommonPage(PageContext):
     working_group: list[tuple[str, list[Actor]]]
     funding_manifest: str | None
     """Its funding.json, from the site's root (None: not published)."""
+    badge_size: tuple[int, int]
+    """(width, height) of its funding badge, in pixels, for the ``<img>`` that shows it
+    (``site.badges``: the size of the badge the build writes)."""
 
 
-def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) -> CommonPage:
+def common_page(
+    view: CatalogueView, common: Common, manifests: dict[str, str], locale: str = DEFAULT_LOCALE
+) -> CommonPage:
     slug = common.slug
     funding = view.funding.commons[slug]
     shown = view.shown_round(slug)
@@ -140,6 +150,7 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
         one_more=shown_funding.matching.one_more if funding.matching_with_one_more else None,
         budget=view.shown_budget(slug),
         other_rounds=others,
+        other_rounds_one_goal=not any(r.result.has_minimum_goal for r in others),
         earlier_only=all(r.state == "closed" for r in others),
         waiting_review=_waiting_review(view, slug),
         follow_up=_follow_up(view, common),
@@ -155,6 +166,7 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
         proposers=[view.actors_by_slug[a] for a in common.proposed_by],
         working_group=view.working_group[slug],
         funding_manifest=manifests.get(slug),
+        badge_size=badge_size(funding, locale),
     )
 
 
