@@ -82,6 +82,14 @@ CALL = {
         money:
           amount: "2000"
         """,
+    # velo reaches its one goal: 2 000 + 5 000 firm, then the conditional 1 000 counts
+    "pledges/p5.yml": """
+        actor: ville
+        common: velo
+        date: 2026-10-05
+        money:
+          amount: "5000"
+        """,
 }
 
 
@@ -124,6 +132,11 @@ def test_a_common_of_one_goal_says_goal_everywhere(built, lang, stretch, goal):
     assert not any(stretch in item for item in legend), legend
     markers = [text(m) for m in by_class(common, "bar__marker")]
     assert markers == [goal]
+    # it reached its goal: its status (stretch-reached in the data) and its timeline say so
+    reached = "Objectif atteint" if lang == "fr" else "Goal reached"
+    assert [text(b) for b in by_class(common, "badge--status-stretch-reached")] == [reached]
+    timeline = text(by_class(common, "timeline")[0])
+    assert reached in timeline and ("minimum" not in timeline.lower()), timeline
     budget = text(common.get_element_by_id("budget-caption").getparent())
     assert stretch not in budget and goal in budget
     assert ("Objectif minimum" if lang == "fr" else "Minimum goal") not in budget
@@ -137,6 +150,7 @@ def test_a_common_of_one_goal_says_goal_everywhere(built, lang, stretch, goal):
     for document in (page(site, "communs/carte/index.html"), card, page(site, "widgets/velo.html")):
         words = [text(m) for m in by_class(document, "bar__marker")]
         assert words == [goal], words
+    assert reached in text(card) and reached in text(page(site, "widgets/velo.html"))
     # the data: funding.json words the plans' goal as the page does
     manifest = json.loads((site / "communs/velo/funding.json").read_text(encoding="utf-8"))
     described = [plan["description"] for plan in manifest["funding"]["plans"]]
@@ -180,17 +194,17 @@ def test_a_matching_funder_s_page_shows_its_pool_and_what_it_matched(built, lang
     words = text(section)
     pool = "150 000" if lang == "fr" else "150,000"
     assert pool in words.replace("\u202f", " ").replace("\u00a0", " ")
-    # proportional, ratio 0.5: covoit 2 500,50 → 1 250,25; velo 2 000 (the conditional
-    # pledge waits) → 1 000; carte: nothing secured, no row
+    # proportional, ratio 0.5: velo 8 000 → 4 000; covoit 2 500,50 → 1 250,25; carte:
+    # nothing secured, no row
     rows = [[text(c) for c in tr] for tr in section.xpath(".//tbody/tr")]
-    assert [row[0] for row in rows] == ["Covoiturage ouvert", "Vélos partagés"]
+    assert [row[0] for row in rows] == ["Vélos partagés", "Covoiturage ouvert"]
     amounts = [re.sub(r"\D", "", row[1]) for row in rows]
-    assert amounts == ["125025", "100000"]
+    assert amounts == ["400000", "125025"]
     total = re.sub(r"\D", "", text(section.xpath(".//tfoot//td")[0]))
-    assert total == "225025"
-    # the pool, what it matched and what is left: 150 000 − 2 250,25
+    assert total == "525025"
+    # the pool, what it matched and what is left: 150 000 − 5 250,25
     figures = [re.sub(r"\D", "", text(dd)) for dd in by_class(section, "figure__value")]
-    assert figures == ["150000", "225025", "14774975"]
+    assert figures == ["150000", "525025", "14474975"]
     # it pledges to no common: the page says what it does instead
     supported = text(actor.get_element_by_id("supported-title").getparent())
     assert ("abonde les communs" if lang == "fr" else "as a matching funder") in supported
@@ -199,3 +213,26 @@ def test_a_matching_funder_s_page_shows_its_pool_and_what_it_matched(built, lang
 def test_an_actor_without_a_pool_has_no_pool_section(built):
     actor = page(built / "fr", "acteurs/ville/index.html")
     assert not actor.xpath("//*[@id='pools-title']")
+
+
+def test_a_sealed_round_shows_the_pool_and_its_matches_but_no_actor_s_amount(tmp_path):
+    """While the round is sealed, the funder's page shows its pool and each common's match
+    (the commons' figures are public), never an actor's own pledge, the funder's included."""
+    from conftest import MINIMAL, write
+    from test_sealed import digits
+
+    sealed = CALL["campaign.yml"].replace(
+        "closes: 2027-03-31", "closes: 2027-03-31\n        sealed: true"
+    )
+    own = 'actor: fondation\ncommon: covoit\ndate: 2026-10-06\nmoney:\n  amount: "4321.09"\n'
+    files = {**MINIMAL, **CALL, "campaign.yml": sealed, "pledges/p6.yml": own}
+    for name, body in files.items():
+        write(tmp_path / "content" / name, body)
+    site = build_site(tmp_path / "content", tmp_path / "fr")
+    actor = (site / "acteurs/fondation/index.html").read_text(encoding="utf-8")
+    section = text(page(site, "acteurs/fondation/index.html").get_element_by_id("pools-title"))
+    assert section == "Réserve d’abondement"
+    for amount in ("4321.09", "2500.50", "5000", "1000"):  # each actor's own pledges
+        assert not digits(amount).search(actor), amount
+    assert digits("150000").search(actor)  # the pool, public
+    assert "Montant scellé" in actor  # its own pledge, sealed

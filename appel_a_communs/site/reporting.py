@@ -34,6 +34,8 @@ class ReportRow:
     """As the round saw it (its budget in that round)."""
     status: str
     """Its funding status in the round (``CommonFunding.status``)."""
+    shown_status: str
+    """That status as its label words it (``CommonFunding.shown_status``)."""
     pledged: Decimal | None
     """Every money pledge made to it in the round, conditional ones included; None while
     the round is sealed."""
@@ -109,6 +111,7 @@ def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug
     return ReportRow(
         common=common,
         status=result.status,
+        shown_status=result.shown_status,
         pledged=money.money.pledged if money else ZERO,
         minimum=result.minimum,
         stretch=result.stretch,

@@ -69,6 +69,9 @@ class TimelineRow:
 
     event: TimelineEvent
     round_name: str
+    one_goal: bool
+    """It is the day its minimum goal was reached, and the common has one goal there (its
+    minimum goal is its stretch goal): the event says "Goal reached"."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,12 @@ def _waiting_review(view: CatalogueView, slug: str) -> date | None:
     )
 
 
+def _one_goal(view: CatalogueView, slug: str, round_slug: str | None) -> bool:
+    """Whether the common has one goal in that round: a minimum that is its stretch goal."""
+    result = view.result_in(slug, round_slug)
+    return result is not None and result.minimum > 0 and not result.has_minimum_goal
+
+
 def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
     follow = view.follow_up.get(common.slug)
     if not follow or not (follow.progress.total or follow.followed_rounds or follow.timeline):
@@ -195,6 +204,7 @@ def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
             TimelineRow(
                 event,
                 (view.round_name(event.round) or "") if several and event.round else "",
+                event.kind == "minimum-reached" and _one_goal(view, common.slug, event.round),
             )
             for event in follow.timeline
         ],
