@@ -236,3 +236,19 @@ def test_a_sealed_round_shows_the_pool_and_its_matches_but_no_actor_s_amount(tmp
         assert not digits(amount).search(actor), amount
     assert digits("150000").search(actor)  # the pool, public
     assert "Montant scellé" in actor  # its own pledge, sealed
+
+
+def test_a_condition_names_the_goal_as_its_common_s_budget_has_it(built):
+    from conftest import BUILD_DAY
+
+    from appel_a_communs.site.pages.pledges import goal_word
+    from appel_a_communs.site.view import load_call
+
+    view = load_call(built / "content", BUILD_DAY)
+    two, one, no_minimum = (view.funding.commons[s] for s in ("covoit", "velo", "carte"))
+    assert [goal_word(g, two) for g in ("minimum", "stretch")] == ["minimum", "stretch"]
+    assert [goal_word(g, one) for g in ("minimum", "stretch")] == ["goal", "goal"]
+    # all its lines are stretch lines: its stretch goal is its goal; a condition on its
+    # minimum (nothing) is met from the start, and keeps its own words
+    assert [goal_word(g, no_minimum) for g in ("minimum", "stretch")] == ["minimum", "goal"]
+    assert goal_word("stretch", None) == "stretch"
