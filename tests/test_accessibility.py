@@ -15,6 +15,7 @@ PAGES = [
     "communs/registre-trajets-covoiturage/",
     "acteurs/metropole-valbrune/",
     "acteurs/metropole-valbrune/bilan/",
+    "acteurs/agence-transition-mobilites/",
     "communs/",
     "financement/",
     "contribuer/engagement/",
@@ -22,6 +23,7 @@ PAGES = [
     "financement/rapport/",
     "besoins/",
     "donnees/",
+    "404.html",
 ]
 ROUNDS = REPO / "tests" / "calls" / "rounds"
 ROUND_PAGES = [

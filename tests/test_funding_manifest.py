@@ -275,7 +275,7 @@ def test_history_gives_the_closed_round_and_the_plans_the_sealed_rounds_budget(f
     covoit = written["covoit"]["funding"]
     # 2026 (open, sealed) has a budget of its own for covoit: one line.
     assert [(p["name"], p["amount"], p["status"], p["description"]) for p in covoit["plans"]] == [
-        ("Maintenance", Decimal(6000), "active", "Objectif minimum · Édition 2026")
+        ("Maintenance", Decimal(6000), "active", "Objectif · Édition 2026")  # its one goal
     ]
     # 2025 closed: 6 000 paid + 5 000 confirmed + 4 000 + 2 000 (its condition met), and
     # 2 000 of matching from the call (the lead's decision: money the common got).

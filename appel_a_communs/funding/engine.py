@@ -79,6 +79,15 @@ class CommonFunding:
         return distinct_minimum(self.minimum, self.stretch)
 
     @property
+    def shown_status(self) -> str:
+        """Its status as its label words it: ``goal-reached`` for a common of one goal (no
+        minimum of its own below the stretch goal) that reached it, whose status
+        ``stretch-reached`` would speak of a stretch goal it does not have; else its status."""
+        if self.status == "stretch-reached" and not self.has_minimum_goal:
+            return "goal-reached"
+        return self.status
+
+    @property
     def goal(self) -> Decimal:
         """The goal the bar's text speaks of: the minimum, or the stretch when all lines are."""
         return self.minimum if self.minimum > 0 else self.stretch

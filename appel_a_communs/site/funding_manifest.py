@@ -47,7 +47,8 @@ What goes in, from the published view only (nothing a sealed round hides):
   that of the current round, or of the last round it took part in; ``budget`` in a call
   without rounds): ``name`` its label (a label shorter than 3 bytes is prefixed by its
   goal), ``amount`` exact, ``frequency`` ``one-time``, ``status`` ``inactive`` once that
-  round has closed; ``description`` says minimum or stretch goal, and the round
+  round has closed; ``description`` says minimum or stretch goal (or "goal" when the budget
+  has one: its lines all minimum or all stretch), and the round
   (``CatalogueView.round_name``: none for an unnamed ``campaign.yml``). Guids are the
   labels' slugs, made unique (``-line-<n>``).
 - ``funding.history``: per year, the money the common got in the rounds that have closed:
@@ -83,6 +84,7 @@ import nh3
 
 from appel_a_communs.content.models import Budget, Common
 from appel_a_communs.content.types import slugify
+from appel_a_communs.funding.engine import distinct_minimum
 from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.site.markup import render_markdown
 from appel_a_communs.site.urls import SiteUrls
@@ -332,6 +334,11 @@ def plans(
     closed = shown is not None and shown.state == "closed"
     found: list[dict[str, Any]] = []
     taken: set[str] = set()
+    # a budget whose minimum and stretch goals are one has one goal, as its page says
+    stretch = sum((line.amount for line in budget.lines), Decimal(0))
+    minimum = sum((line.amount for line in budget.lines if not line.stretch), Decimal(0))
+    one_goal = not distinct_minimum(minimum, stretch)
+    goal = _("Goal")
     for n, line in enumerate(budget.lines[:MAX_PLANS], start=1):
         guid = clip_id(slugify(line.label))
         if nbytes(guid) < 3 or guid in taken:
@@ -341,7 +348,8 @@ def plans(
                 extra += MAX_PLANS
                 guid = clip_id(f"{base}-line-{extra}".strip("-"))
         taken.add(guid)
-        goal = _("Stretch goal") if line.stretch else _("Minimum goal")
+        if not one_goal:
+            goal = _("Stretch goal") if line.stretch else _("Minimum goal")
         label = line.label if nbytes(line.label.strip()) >= 3 else f"{goal} · {line.label}"
         found.append(
             {

@@ -149,22 +149,14 @@ def funding_jobs(view: Any, urls: SiteUrls, out: Output, own_list: str | None = 
 def badge_jobs(view: Any, out: Output, render: Callable[[Any], str]) -> list[Job]:
     """``badges/<slug>.svg``: each common's funding, to embed in a README or a page;
     ``render`` turns the badge's geometry into SVG (the theme's ``badge.svg``)."""
-    from appel_a_communs.site.charts import badge
-    from appel_a_communs.site.formatting import format_percent
-    from appel_a_communs.vocabulary.labels import label
+    from appel_a_communs.site.badges import funding_badge
 
     folder = out.folder / out.badges
     folder.mkdir(parents=True, exist_ok=True)
-    title = translations(out.locale).gettext("funding")
 
     def write(commons: list[Any]) -> None:
         for common in commons:
-            funding = view.funding.commons[common.slug]
-            if funding.has_goal:
-                value = format_percent(funding.percent_goal, out.locale)
-            else:
-                value = label(funding.status, "status", out.locale)
-            svg = render(badge(title, value, funding.status))
+            svg = render(funding_badge(view.funding.commons[common.slug], out.locale))
             (folder / f"{common.slug}.svg").write_text(svg, encoding="utf-8")
 
     return [partial(write, chunk) for chunk in chunks(view.commons, 100)]

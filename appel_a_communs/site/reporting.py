@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from appel_a_communs.content.models import Common, Deliverable, Report
-from appel_a_communs.funding.engine import Funding, percent
+from appel_a_communs.funding.engine import Funding, distinct_minimum, percent
 from appel_a_communs.funding.followup import FollowUp
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class ReportRow:
     """As the round saw it (its budget in that round)."""
     status: str
     """Its funding status in the round (``CommonFunding.status``)."""
+    shown_status: str
+    """That status as its label words it (``CommonFunding.shown_status``)."""
     pledged: Decimal | None
     """Every money pledge made to it in the round, conditional ones included; None while
     the round is sealed."""
@@ -96,6 +98,9 @@ class RoundReport:
     totals: ReportTotals
     matching: bool
     """Whether the round has matching (its report shows the column)."""
+    one_goal: bool = False
+    """No common of the round has a minimum goal of its own, below its stretch goal: the
+    report words their goals "Goal", in one column, rather than minimum and stretch."""
 
 
 def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug: str | None):
@@ -106,6 +111,7 @@ def report_row(common: Common, funding: Funding, follow_up: FollowUp, round_slug
     return ReportRow(
         common=common,
         status=result.status,
+        shown_status=result.shown_status,
         pledged=money.money.pledged if money else ZERO,
         minimum=result.minimum,
         stretch=result.stretch,
@@ -154,7 +160,8 @@ def round_report(
     shown), ``funding`` its own funding, ``follow_ups`` every common's follow-up."""
     rows = [report_row(c, funding, follow_ups[c.slug], round_slug) for c in commons]
     matching = funding.matching is not None
-    return RoundReport(round_slug, rows, report_totals(rows, matching), matching)
+    one_goal = not any(distinct_minimum(row.minimum, row.stretch) for row in rows)
+    return RoundReport(round_slug, rows, report_totals(rows, matching), matching, one_goal)
 
 
 def round_reports(

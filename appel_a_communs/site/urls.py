@@ -19,7 +19,7 @@ from appel_a_communs.content.settings import DEFAULT_PATTERNS as DEFAULT_PATTERN
 from appel_a_communs.content.settings import ITEMS, PAGE_KINDS
 from appel_a_communs.content.settings import NESTED as NESTED
 from appel_a_communs.content.settings import site_patterns as site_patterns
-from appel_a_communs.i18n import language_of
+from appel_a_communs.i18n import DEFAULT_LOCALE, language_of
 
 if TYPE_CHECKING:
     from appel_a_communs.site.pages import PageContext
@@ -193,7 +193,7 @@ class Page:
     so that the build's main process neither computes nor holds every page's rows; its
     ``kind`` (the context's class) says then whether the page is indexed."""
 
-    __slots__ = ("_context", "_indexed", "template", "url")
+    __slots__ = ("_context", "_indexed", "_relative", "template", "url")
 
     def __init__(
         self,
@@ -209,6 +209,7 @@ class Page:
         if found is None:
             raise TypeError("a page made by a function names its context's class (kind)")
         self._indexed = found.indexed
+        self._relative = found.relative_urls
 
     @property
     def context(self) -> Any:
@@ -230,6 +231,12 @@ class Page:
         page whose template receives ``indexed`` False says noindex."""
         return self._indexed
 
+    @property
+    def relative_urls(self) -> bool:
+        """Whether its links may be relative to its own place (as the site's settings say):
+        False for a page served at any address (the 404 page)."""
+        return self._relative
+
 
 def catalogue_pages(
     view: Any,
@@ -237,14 +244,16 @@ def catalogue_pages(
     forms: list[Any],
     schemas: list[str],
     manifests: Manifests | None = None,
+    locale: str | None = None,
 ) -> list[Page]:
     """Every catalogue page, the home page (``""``) first: its URL, its template and what
     the template receives; ``manifests``: the funding.json files the build publishes
-    (none: unpublished)."""
+    (none: unpublished); ``locale``: the site's (the badges' words, and so their size)."""
     from appel_a_communs.site.pages import catalogue
     from appel_a_communs.site.pages.actor import ActorPage, actor_page
     from appel_a_communs.site.pages.common import CommonPage, common_page
     from appel_a_communs.site.pages.forms import form_page, forms_page
+    from appel_a_communs.site.pages.not_found import NOT_FOUND, NotFoundPage
     from appel_a_communs.site.pages.statement import ActorStatementPage, actor_statement_page
 
     url = urls.url
@@ -258,7 +267,12 @@ def catalogue_pages(
     ]
     pages.append(Page(url("commons"), "commons", catalogue.commons_page(view)))
     pages += [
-        Page(url("common", c.slug), "common", partial(common_page, view, c, published), CommonPage)
+        Page(
+            url("common", c.slug),
+            "common",
+            partial(common_page, view, c, published, locale or DEFAULT_LOCALE),
+            CommonPage,
+        )
         for c in view.commons
     ]
     pages += report_pages(view, urls)
@@ -284,6 +298,7 @@ def catalogue_pages(
         Page(url("open_data"), "open_data", catalogue.open_data_page(view, schemas, manifests))
     )
     pages.append(Page(url("needs"), "needs", catalogue.needs_page(view)))
+    pages.append(Page(NOT_FOUND, "404", NotFoundPage()))
     return pages
 
 

@@ -343,6 +343,13 @@ class CatalogueView(Listing):
                 return result.matching_estimate if each.funding.matching else None
         return None
 
+    def result_in(self, slug: str, round_slug: str | None) -> CommonFunding | None:
+        """The common's result in that round (a call without rounds: its only one); None
+        when it took no part in it."""
+        if not self.rounds:
+            return self.funding.commons.get(slug)
+        return next((f for r, f in self.round_results.get(slug, []) if r.slug == round_slug), None)
+
     def shows_secured(self, slug: str, round_slug: str | None) -> bool:
         """Whether the common's page shows its secured money in that round: a row of the
         table of its other rounds, the funding block of the round it shows (when the common

@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "open": pN_("status", "Raising funds"),
         "minimum-reached": pN_("status", "Minimum reached"),
         "stretch-reached": pN_("status", "Stretch goal reached"),
+        "goal-reached": pN_("status", "Goal reached"),
         "unfunded": pN_("status", "Unfunded"),
         "declined": pN_("status", "Declined"),
         "archived": pN_("status", "Archived"),

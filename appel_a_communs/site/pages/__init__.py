@@ -53,6 +53,9 @@ class PageContext:
     indexed: ClassVar[bool] = True
     """False: a working page that search engines are asked not to index (nor the sitemap
     to list)."""
+    relative_urls: ClassVar[bool] = True
+    """False: a page served at any address (the 404 page), whose links start from
+    ``SITEURL`` even when the site's are relative (``RELATIVE_URLS``)."""
 
     def variables(self) -> dict[str, Any]:
         """The template's variables: the layout's, then each field by its name."""

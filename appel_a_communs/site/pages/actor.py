@@ -1,13 +1,15 @@
-"""An actor's page (``actor.html``): the commons it supports, its engagement per round,
-its pledges and, in the sidebar, its record in the current round."""
+"""An actor's page (``actor.html``): the commons it supports, the matching pools it
+holds, its engagement per round, its pledges and, in the sidebar, its record in the
+current round."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from appel_a_communs.content.models import Actor, Common
-from appel_a_communs.funding.engine import ActorFunding
+from appel_a_communs.funding.engine import ActorFunding, Funding, MatchingSummary
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
 
@@ -26,6 +28,68 @@ class EngagementRow:
 
 
 @dataclass(frozen=True)
+class MatchedCommon:
+    """A row of a pool's table: a common and what the pool matched for it."""
+
+    common: Common
+    amount: Decimal
+    """Its match from the pool: an estimate until the round closes, then what it got."""
+
+
+@dataclass(frozen=True)
+class HeldPool:
+    """A matching pool the actor holds in one round, and what it matched there. Every
+    figure is a common's or the round's, public while the round is sealed (as on the
+    funding page): none is the actor's own pledge."""
+
+    round_slug: str | None
+    """The round (its funding page explains the matching); None: a call without rounds."""
+    round_name: str | None
+    """Its name (None: an unnamed ``campaign.yml``), the heading of the pool."""
+    closed: bool
+    """The round is closed: what it matched is final, not an estimate."""
+    matching: MatchingSummary
+    """Its rules (method, ratio, cap, least funders), its ``pool`` and, in ``total``,
+    what it matched in all."""
+    remaining: Decimal
+    """What is left of the pool once the matches are paid out."""
+    commons: list[MatchedCommon]
+    """The commons it matched (a match above nothing), the largest match first, then by
+    title."""
+
+
+def held_pools(view: CatalogueView, slug: str) -> list[HeldPool]:
+    """The matching pools the actor ``slug`` holds, one per round whose ``matching`` names
+    it as funder, in the rounds' order (a list, so that a round of several funders adds
+    one per pool)."""
+    found: list[tuple[str | None, str, Funding]] = [
+        (r.slug, r.state, r.funding) for r in view.rounds if r.funding.matching
+    ] or ([(None, "open", view.funding)] if view.funding.matching else [])
+    pools = []
+    for round_slug, state, funding in found:
+        matching = funding.matching
+        if matching is None or matching.funder != slug:
+            continue
+        matched = [
+            (common, result.matching_estimate)
+            for common_slug, result in funding.commons.items()
+            if result.matching_estimate and (common := view.commons_by_slug.get(common_slug))
+        ]
+        matched.sort(key=lambda pair: (-pair[1], pair[0].title, pair[0].slug))
+        pools.append(
+            HeldPool(
+                round_slug=round_slug,
+                round_name=view.round_name(round_slug),
+                closed=state == "closed",
+                matching=matching,
+                remaining=max(matching.pool - matching.total, Decimal(0)),
+                commons=[MatchedCommon(common, amount) for common, amount in matched],
+            )
+        )
+    return pools
+
+
+@dataclass(frozen=True)
 class ActorPage(PageContext):
     nav_current: ClassVar[str] = "actors"
 
@@ -34,6 +98,9 @@ class ActorPage(PageContext):
     """Its record in the current round (amounts None while that round is sealed)."""
     supported: list[tuple[Common, tuple[str, ...]]]
     """Each common it supports, in any round, with its roles there, by title."""
+    pools: list[HeldPool]
+    """The matching pools it holds, one per round whose matching funder it is (empty:
+    it is no matching funder)."""
     engagement: list[EngagementRow]
     """Its record in each round it pledged in, shown only when the call has several
     rounds (else empty)."""
@@ -62,6 +129,7 @@ def actor_page(view: CatalogueView, actor: Actor) -> ActorPage:
         actor=actor,
         funding=view.funding.actors[slug],
         supported=view.supported_commons[slug],
+        pools=held_pools(view, slug),
         engagement=[
             EngagementRow(r.slug, view.round_name(r.slug), r.state, f) for r, f in engagement.rounds
         ]

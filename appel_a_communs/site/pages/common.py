@@ -19,6 +19,8 @@ from appel_a_communs.content.models import (
 from appel_a_communs.funding.eligibility import Checklist
 from appel_a_communs.funding.engine import CommonFunding
 from appel_a_communs.funding.followup import FollowUp, RoundFollowUp, TimelineEvent
+from appel_a_communs.i18n import DEFAULT_LOCALE
+from appel_a_communs.site.badges import badge_size
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
 
@@ -67,6 +69,9 @@ class TimelineRow:
 
     event: TimelineEvent
     round_name: str
+    one_goal: bool
+    """It is the day its minimum goal was reached, and the common has one goal there (its
+    minimum goal is its stretch goal): the event says "Goal reached"."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,9 @@ class CommonPage(PageContext):
     budget: Budget | None
     """The budget of the round shown (its own in a call without rounds)."""
     other_rounds: list[RoundResult]
+    other_rounds_one_goal: bool
+    """In none of those rounds has the common a minimum goal of its own, below its
+    stretch goal: their table words its goal "Goal", in one column."""
     earlier_only: bool
     """Every other round is closed: they are its earlier rounds."""
     waiting_review: date | None
@@ -117,9 +125,14 @@ class CommonPage(PageContext):
     working_group: list[tuple[str, list[Actor]]]
     funding_manifest: str | None
     """Its funding.json, from the site's root (None: not published)."""
+    badge_size: tuple[int, int]
+    """(width, height) of its funding badge, in pixels, for the ``<img>`` that shows it
+    (``site.badges``: the size of the badge the build writes)."""
 
 
-def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) -> CommonPage:
+def common_page(
+    view: CatalogueView, common: Common, manifests: dict[str, str], locale: str = DEFAULT_LOCALE
+) -> CommonPage:
     slug = common.slug
     funding = view.funding.commons[slug]
     shown = view.shown_round(slug)
@@ -140,6 +153,7 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
         one_more=shown_funding.matching.one_more if funding.matching_with_one_more else None,
         budget=view.shown_budget(slug),
         other_rounds=others,
+        other_rounds_one_goal=not any(r.result.has_minimum_goal for r in others),
         earlier_only=all(r.state == "closed" for r in others),
         waiting_review=_waiting_review(view, slug),
         follow_up=_follow_up(view, common),
@@ -155,6 +169,7 @@ def common_page(view: CatalogueView, common: Common, manifests: dict[str, str]) 
         proposers=[view.actors_by_slug[a] for a in common.proposed_by],
         working_group=view.working_group[slug],
         funding_manifest=manifests.get(slug),
+        badge_size=badge_size(funding, locale),
     )
 
 
@@ -164,6 +179,12 @@ def _waiting_review(view: CatalogueView, slug: str) -> date | None:
     return next(
         (day.date for day in view.review_dates if any(c.slug == slug for c in day.waiting)), None
     )
+
+
+def _one_goal(view: CatalogueView, slug: str, round_slug: str | None) -> bool:
+    """Whether the common has one goal in that round: a minimum that is its stretch goal."""
+    result = view.result_in(slug, round_slug)
+    return result is not None and result.minimum > 0 and not result.has_minimum_goal
 
 
 def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
@@ -183,6 +204,7 @@ def _follow_up(view: CatalogueView, common: Common) -> FollowUpSection | None:
             TimelineRow(
                 event,
                 (view.round_name(event.round) or "") if several and event.round else "",
+                event.kind == "minimum-reached" and _one_goal(view, common.slug, event.round),
             )
             for event in follow.timeline
         ],

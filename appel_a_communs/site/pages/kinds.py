@@ -16,6 +16,7 @@ from appel_a_communs.site.pages.catalogue import (
 )
 from appel_a_communs.site.pages.common import CommonPage
 from appel_a_communs.site.pages.forms import FormPage, FormsPage
+from appel_a_communs.site.pages.not_found import NotFoundPage
 from appel_a_communs.site.pages.report import ReportPage
 from appel_a_communs.site.pages.rounds import (
     EligibilityPage,
@@ -49,5 +50,6 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "review": ReviewPage,
     "eligibility": EligibilityPage,
     "widget": WidgetCard,
+    "404": NotFoundPage,
 }
 """Template name (without ``.html``) → the context its pages receive."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from appel_a_communs.content.models import Pledge
+from appel_a_communs.funding.engine import CommonFunding
 
 if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView
@@ -29,6 +30,10 @@ class PledgeLine:
     """The call has several rounds: the row has a round cell."""
     round_name: str
     """The name of its round ("" when the call has one round or none)."""
+    condition_goal: str | None
+    """The goal its condition waits for, as its common's budget words it in the pledge's
+    round: "minimum" or "stretch", or "goal" when the common has one goal (its minimum
+    and stretch goals are one); None when the condition names no goal."""
 
     @property
     def id(self) -> str:
@@ -56,8 +61,27 @@ class PledgeTable:
 
 def pledge_line(view: CatalogueView, pledge: Pledge) -> PledgeLine:
     several = view.several_rounds
-    name = view.round_name(view.pledge_rounds.get(pledge.id)) if several else None
-    return PledgeLine(pledge, pledge.id in view.counted, several, name or "")
+    round_slug = view.pledge_rounds.get(pledge.id)
+    name = view.round_name(round_slug) if several else None
+    condition = pledge.money.condition if pledge.money else None
+    goal = condition.total_at_least if condition else None
+    if goal in ("minimum", "stretch"):
+        result = view.result_in(pledge.common, round_slug)
+        goal = goal_word(goal, result)
+    else:
+        goal = None
+    return PledgeLine(pledge, pledge.id in view.counted, several, name or "", goal)
+
+
+def goal_word(goal: str, result: CommonFunding | None) -> str:
+    """How a condition on a common's ``goal`` ("minimum" or "stretch") names it: "goal"
+    when the common has one goal, its minimum and stretch goals being one (a minimum of
+    nothing stays "minimum": that condition is met from the start)."""
+    if result is None or result.has_minimum_goal or not result.has_goal:
+        return goal
+    if goal == "minimum" and result.minimum <= 0:
+        return goal
+    return "goal"
 
 
 def pledge_table(

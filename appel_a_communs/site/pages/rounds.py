@@ -95,6 +95,9 @@ class FundingPage(PageContext):
     chart: BarChart
     rows: list[ClosenessRow]
     """The commons of the chart and the table, the closest to their goal first."""
+    one_goal: bool
+    """No common of the table has a minimum goal of its own, below its stretch goal: the
+    table words their goals "Goal", in one column, rather than minimum and stretch."""
     commons_count: int
     """How many commons with a goal take part in the round."""
     truncated: bool
@@ -114,6 +117,7 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
     matching = funding.matching
     several = view.several_rounds
     state = shown.state if shown else None
+    rows = [ClosenessRow(c, funding.commons[c.slug]) for c in own.closeness_rows]
     return FundingPage(
         round_slug=shown.slug if shown else None,
         round_name=view.round_name(shown.slug) if shown and several else None,
@@ -129,7 +133,8 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         matching=matching,
         funder_name=own.actors_by_slug[matching.funder].name if matching else None,
         chart=own.bar_chart,
-        rows=[ClosenessRow(c, funding.commons[c.slug]) for c in own.closeness_rows],
+        rows=rows,
+        one_goal=not any(row.funding.has_minimum_goal for row in rows),
         commons_count=len(own.by_closeness),
         truncated=len(own.closeness_rows) < len(own.by_closeness),
         declined=own.declined,

@@ -131,7 +131,10 @@ class CatalogueGenerator(Generator):
 
         self.context["pledge_cells"], self.context["pledge_link"] = self._pledge_pieces()
         schemas = sorted(schema_names())
-        pages = catalogue_pages(self.view, self.urls, self.forms, schemas, self.manifests)
+        pages = catalogue_pages(
+            self.view, self.urls, self.forms, schemas, self.manifests,
+            self.settings["CATALOGUE_LOCALE"],
+        )  # fmt: skip
         if not self.home:
             pages = [page for page in pages if page.template != "index"]
         out = self._output()
@@ -207,7 +210,7 @@ class CatalogueGenerator(Generator):
             page.save_as,
             self.get_template(page.template),
             self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
+            relative_urls=self.settings["RELATIVE_URLS"] and page.relative_urls,
             url=page.url,
             canonical_url=page.url,
             **variables,
