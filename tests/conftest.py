@@ -82,10 +82,13 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
-def submissions_site(tmp_path: Path, call: Path | Mapping[str, str]) -> Path:
+def submissions_site(
+    tmp_path: Path, call: Path | Mapping[str, str], language: str | None = None
+) -> Path:
     """A site folder holding a test call and an empty inbox: a copy of a call's folder
     (tests/calls/ is never written), or a call's files (``MINIMAL``) written there, for a
-    module's fixture, which cannot use ``make_content``."""
+    module's fixture, which cannot use ``make_content``. With a ``language``, a
+    pelicanconf.py naming it (``site_language``): its reports and summary speak it."""
     root = tmp_path / "site"
     if isinstance(call, Path):
         shutil.copytree(call, root / "content")
@@ -93,6 +96,17 @@ def submissions_site(tmp_path: Path, call: Path | Mapping[str, str]) -> Path:
         for name, text in call.items():
             write(root / "content" / name, text)
     (root / "submissions" / "inbox").mkdir(parents=True)
+    return site_language(root, language) if language else root
+
+
+def site_language(root: Path, language: str) -> Path:
+    """Give the site in ``root`` a pelicanconf.py naming its language (DEFAULT_LANG): the
+    language of its submissions' reports and summaries (without one, the default, French),
+    and the repository that the default forms mode (github) needs."""
+    write(
+        root / "pelicanconf.py",
+        f"DEFAULT_LANG = {language!r}\nCATALOGUE_GITHUB_REPO = 'org/appel'\n",
+    )
     return root
 
 

@@ -232,7 +232,8 @@ def test_form_backend_json_export(site, httpserver: HTTPServer, capsys):
     # processing names the missing and unknown fields
     main(["--root", str(site), "process"])
     report = (site / "submissions/rejected/form-abc123.report.md").read_text()
-    assert "`name`: required key is missing" in report and "`name_of_org`: unknown key" in report
+    assert "`name` : champ obligatoire manquant" in report  # the site's language: French
+    assert "`name_of_org` : champ inconnu" in report
     assert (site / "content/pledges/form-def456.yml").is_file()
 
 

@@ -126,11 +126,11 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
             processor = Processor(root, args.today)
             if args.dry_run:
                 outcomes = processor.run(dry_run=True)
-                print(summary(outcomes, dry_run=True, left=processor.left))
+                print(summary(outcomes, True, processor.left, processor.language))
             else:
                 with run_lock(root, args.wait):
                     outcomes = processor.run()
-                    print(summary(outcomes, left=processor.left))
+                    print(summary(outcomes, False, processor.left, processor.language))
             for note in processor.notes:  # for maintainers: the summary is a PR's body
                 print(f"submissions: {note}", file=sys.stderr)
             if any(o.status == "failed" for o in outcomes):
