@@ -150,7 +150,8 @@ def summary(
     if added:
         lines += _heading(catalogue, pN_("submissions", "Added"))
         lines += [
-            f"- {inline_code(o.id)} ({inline_code(o.type)}): "
+            quoted(M_("- %(id)s (%(type)s):", id=o.id, type=o.type), catalogue)
+            + " "
             + ", ".join(inline_code(f) for f in o.files)
             for o in added
         ]
