@@ -59,6 +59,15 @@ def build_site(content: Path, output: Path, **overrides) -> Path:
     return output
 
 
+SOURCES = {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
+"""The code under test, for the commands a test runs in a process of its own: a worktree's
+(PYTHONPATH) rather than the installed package's, when the tests run with one."""
+
+
+IN_ENGLISH = ("-e", 'DEFAULT_LANG="en"')
+"""``run_pelican``'s arguments for a build in English: its messages (content errors) too."""
+
+
 def run_pelican(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """The real ``pelican`` command, as a maintainer runs it."""
     return subprocess.run(
@@ -67,7 +76,7 @@ def run_pelican(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         timeout=300,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(cwd), **SOURCES},
     )
 
 
