@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -254,6 +256,41 @@ def test_version_and_help():
     done = command("--help")
     for name in ("new", "check", "submissions", "issue-templates", "labels"):
         assert name in done.stdout
+
+
+def _command_paths(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every command and subcommand of a parser, as the words that name it."""
+    yield path
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _command_paths(sub, (*path, name))
+
+
+RST = re.compile(r"``|:[a-z]+:`|`[^`]+`_")
+
+
+def test_every_help_is_plain_text_and_says_something(capsys):
+    """``--help`` of each command and subcommand (the submissions tool's too, under both
+    its names) exits 0 and describes it in words, without reStructuredText marks."""
+    from appel_a_communs.commands import _parser
+    from appel_a_communs.submissions.cli import _parser as submissions_parser
+    from appel_a_communs.submissions.cli import main as submissions_main
+
+    paths = [p for p in _command_paths(_parser()) if p[:1] != ("submissions",)]
+    paths += [("submissions", *p) for p in _command_paths(submissions_parser("x"))]
+    assert len(paths) > 12 and ("submissions", "fetch", "github") in paths
+    runs = [(main, list(p)) for p in paths]
+    runs += [(submissions_main, list(p[1:])) for p in paths if p[:1] == ("submissions",)]
+    for run, words in runs:
+        with pytest.raises(SystemExit) as exit_:
+            run([*words, "--help"])
+        out = capsys.readouterr().out
+        assert exit_.value.code == 0, words
+        assert out.startswith("usage: ") and not RST.search(out), (words, out)
+        description = out.split("\n\n")[1]  # the paragraph after the usage
+        assert not description.startswith(("options:", "positional arguments:")), (words, out)
+        assert re.search(r"[a-z]{3,} [a-z]{3,}", description), (words, out)
 
 
 # --- labels, against a real HTTP server on loopback -----------------------------------
