@@ -122,7 +122,7 @@ def test_github_issues_become_envelopes_over_every_page(
     assert pledge["note"] == "Premier paragraphe.\n\nSecond paragraphe."
     # fetched twice: nothing new
     assert main(fetch) == 0
-    assert "0 new envelope(s)" in capsys.readouterr().out
+    assert "0 nouvelle enveloppe dans submissions/inbox/" in capsys.readouterr().out
     # and processing makes content that builds
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0
     catalogue = load_catalogue(site / "content")

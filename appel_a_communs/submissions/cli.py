@@ -16,7 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.content.types import GITHUB_REPO
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
 from appel_a_communs.submissions.messages import summary
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock
@@ -147,10 +149,13 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
                 return 0
             else:
                 written = fetch_csv(root, args.file)
-            print(
-                f"{len(written)} new envelope(s) in submissions/inbox/"
-                + "".join(f"\n- {i}" for i in written)
-            )
+            catalogue = translations(_site_locale(root))
+            count = catalogue.ngettext(
+                "%(num)d new envelope in submissions/inbox/",
+                "%(num)d new envelopes in submissions/inbox/",
+                len(written),
+            ) % {"num": len(written)}
+            print(count + "".join(f"\n- {i}" for i in written))
         elif args.command == "parse-issue":
             print(parse_issue_file(args.template, args.body))
         else:
@@ -180,6 +185,15 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
         )
         return 1
     return 0
+
+
+def _site_locale(root: Path) -> str:
+    """The site's locale, for what fetch says (the default when its settings cannot be
+    read: fetching needs none of them, and process says what is wrong with them)."""
+    try:
+        return read_site_settings(root).locale
+    except SiteSettingsError:
+        return DEFAULT_LOCALE
 
 
 def _header(text: str) -> tuple[str, str]:
