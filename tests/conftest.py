@@ -59,6 +59,15 @@ def build_site(content: Path, output: Path, **overrides) -> Path:
     return output
 
 
+SOURCES = {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
+"""The code under test, for the commands a test runs in a process of its own: a worktree's
+(PYTHONPATH) rather than the installed package's, when the tests run with one."""
+
+
+IN_ENGLISH = ("-e", 'DEFAULT_LANG="en"')
+"""``run_pelican``'s arguments for a build in English: its messages (content errors) too."""
+
+
 def run_pelican(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """The real ``pelican`` command, as a maintainer runs it."""
     return subprocess.run(
@@ -67,7 +76,7 @@ def run_pelican(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         timeout=300,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(cwd), **SOURCES},
     )
 
 
@@ -82,10 +91,13 @@ def sample_site(tmp_path_factory) -> Path:
     return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
-def submissions_site(tmp_path: Path, call: Path | Mapping[str, str]) -> Path:
+def submissions_site(
+    tmp_path: Path, call: Path | Mapping[str, str], language: str | None = None
+) -> Path:
     """A site folder holding a test call and an empty inbox: a copy of a call's folder
     (tests/calls/ is never written), or a call's files (``MINIMAL``) written there, for a
-    module's fixture, which cannot use ``make_content``."""
+    module's fixture, which cannot use ``make_content``. With a ``language``, a
+    pelicanconf.py naming it (``site_language``): its reports and summary speak it."""
     root = tmp_path / "site"
     if isinstance(call, Path):
         shutil.copytree(call, root / "content")
@@ -93,6 +105,17 @@ def submissions_site(tmp_path: Path, call: Path | Mapping[str, str]) -> Path:
         for name, text in call.items():
             write(root / "content" / name, text)
     (root / "submissions" / "inbox").mkdir(parents=True)
+    return site_language(root, language) if language else root
+
+
+def site_language(root: Path, language: str) -> Path:
+    """Give the site in ``root`` a pelicanconf.py naming its language (DEFAULT_LANG): the
+    language of its submissions' reports and summaries (without one, the default, French),
+    and the repository that the default forms mode (github) needs."""
+    write(
+        root / "pelicanconf.py",
+        f"DEFAULT_LANG = {language!r}\nCATALOGUE_GITHUB_REPO = 'org/appel'\n",
+    )
     return root
 
 

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import build_site, run_pelican
+from conftest import IN_ENGLISH, build_site, run_pelican
 
 from appel_a_communs.content.errors import ContentErrors
 
@@ -598,7 +598,9 @@ def test_pelican_command_fails_with_every_error_and_no_traceback(make_content, t
             "actors/asso.yml": "name: &a A\n",
         }
     )
-    result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    result = run_pelican(
+        str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py", *IN_ENGLISH
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, run_pelican, write
+from conftest import MINIMAL, REPO, SOURCES, run_pelican, site_language, write
 from pytest_httpserver import HTTPServer
 
 from appel_a_communs.commands import main
@@ -28,7 +30,7 @@ def command(*args: str, cwd: Path = REPO, env: dict | None = None):
         [sys.executable, "-c", "import sys; from appel_a_communs.commands import main; "
          "sys.exit(main())", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), **(env or {})},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), **SOURCES, **(env or {})},
     )  # fmt: skip
 
 
@@ -170,7 +172,53 @@ def test_check_passes_a_valid_call(tmp_path):
     for name, text in MINIMAL.items():
         write(tmp_path / "content" / name, text)
     done = command("check", "--today", "2026-11-26", cwd=tmp_path)
-    assert done.returncode == 0 and "no content error" in done.stdout
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == (  # French: the site names no language
+        "Appel à communs : vérification de 1 défi, 1 commun, 2 acteurs, 2 engagements, "
+        "0 tour ; aucune erreur."
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "ok", "failed"),
+    [
+        ("fr", "Appel à communs : vérification de 1 défi, 1 commun, 2 acteurs, 3 engagements, "
+               "1 tour ; aucune erreur.",
+         "Appel à communs : vérification de 1 défi, 1 commun, 2 acteurs, 4 engagements, "
+         "1 tour ; 2 erreurs."),
+        ("en", "Appel à communs: checked 1 challenge, 1 common, 2 actors, 3 pledges, 1 round; "
+               "no error.",
+         "Appel à communs: checked 1 challenge, 1 common, 2 actors, 4 pledges, 1 round; "
+         "2 errors."),
+    ],
+)  # fmt: skip
+def test_check_ends_with_one_line_saying_what_it_checked(tmp_path, capsys, language, ok, failed):
+    """What check read and how many errors it found, in the site's language, as its last
+    line: counted from the call, or from its files when it does not load."""
+    site = tmp_path / "site"
+    for name, text in MINIMAL.items():
+        write(site / "content" / name, text)
+    write(site / "content/campaign.yml", "opens: 2026-09-01\n")
+    pledge = "actor: asso\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: 10\n"
+    write(site / "content/pledges/p3.yml", pledge)
+    site_language(site, language)
+    args = ["check", str(site / "content"), "--today", "2026-11-26"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == ok and err == ""
+    # two errors: an unknown actor, an unknown key
+    write(site / "content/pledges/p9.yml", "actor: personne\ncommon: covoit\ndate: 2026-10-01\n")
+    write(site / "content/actors/ville.yml", "name: Ville\ncolour: bleu\n")
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == failed
+    errors = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(errors) == 2 and err.startswith("2 erreurs de contenu :" if language == "fr"
+                                               else "2 content errors:")  # fmt: skip
+    if language == "fr":
+        assert "champ inconnu" in err and "unknown key" not in err
+    else:
+        assert "unknown key" in err and "champ inconnu" not in err
 
 
 def test_issue_templates_follow_the_sites_language(tmp_path):
@@ -208,6 +256,41 @@ def test_version_and_help():
     done = command("--help")
     for name in ("new", "check", "submissions", "issue-templates", "labels"):
         assert name in done.stdout
+
+
+def _command_paths(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every command and subcommand of a parser, as the words that name it."""
+    yield path
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _command_paths(sub, (*path, name))
+
+
+RST = re.compile(r"``|:[a-z]+:`|`[^`]+`_")
+
+
+def test_every_help_is_plain_text_and_says_something(capsys):
+    """``--help`` of each command and subcommand (the submissions tool's too, under both
+    its names) exits 0 and describes it in words, without reStructuredText marks."""
+    from appel_a_communs.commands import _parser
+    from appel_a_communs.submissions.cli import _parser as submissions_parser
+    from appel_a_communs.submissions.cli import main as submissions_main
+
+    paths = [p for p in _command_paths(_parser()) if p[:1] != ("submissions",)]
+    paths += [("submissions", *p) for p in _command_paths(submissions_parser("x"))]
+    assert len(paths) > 12 and ("submissions", "fetch", "github") in paths
+    runs = [(main, list(p)) for p in paths]
+    runs += [(submissions_main, list(p[1:])) for p in paths if p[:1] == ("submissions",)]
+    for run, words in runs:
+        with pytest.raises(SystemExit) as exit_:
+            run([*words, "--help"])
+        out = capsys.readouterr().out
+        assert exit_.value.code == 0, words
+        assert out.startswith("usage: ") and not RST.search(out), (words, out)
+        description = out.split("\n\n")[1]  # the paragraph after the usage
+        assert not description.startswith(("options:", "positional arguments:")), (words, out)
+        assert re.search(r"[a-z]{3,} [a-z]{3,}", description), (words, out)
 
 
 # --- labels, against a real HTTP server on loopback -----------------------------------

@@ -122,7 +122,7 @@ def test_github_issues_become_envelopes_over_every_page(
     assert pledge["note"] == "Premier paragraphe.\n\nSecond paragraphe."
     # fetched twice: nothing new
     assert main(fetch) == 0
-    assert "0 new envelope(s)" in capsys.readouterr().out
+    assert "0 nouvelle enveloppe dans submissions/inbox/" in capsys.readouterr().out
     # and processing makes content that builds
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0
     catalogue = load_catalogue(site / "content")
@@ -232,7 +232,8 @@ def test_form_backend_json_export(site, httpserver: HTTPServer, capsys):
     # processing names the missing and unknown fields
     main(["--root", str(site), "process"])
     report = (site / "submissions/rejected/form-abc123.report.md").read_text()
-    assert "`name`: required key is missing" in report and "`name_of_org`: unknown key" in report
+    assert "`name` : champ obligatoire manquant" in report  # the site's language: French
+    assert "`name_of_org` : champ inconnu" in report
     assert (site / "content/pledges/form-def456.yml").is_file()
 
 

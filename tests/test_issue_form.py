@@ -828,12 +828,9 @@ def test_an_unreadable_issue_is_rejected_with_its_id_and_field(
     report = (site / "submissions/rejected/github-12.report.md").read_text(encoding="utf-8")
     assert "Traceback" not in out + err + report
     assert "`github-12`" in report and "`github-12` (`join`)" in out
-    assert f"- `{field_id}`: the issue body does not fit its form: " in report
-    assert problem in report
-    assert report.count("\n- `") == 2  # one line in French, one in English: nothing else
-    french = report.split("## English")[0]
-    assert f"- `{field_id}` : le texte du ticket ne correspond pas à son formulaire : " in french
-    assert problem not in french  # translated through the catalogue, parameters and all
+    assert report.count("\n- `") == 1  # one line, in the site's language: nothing else
+    assert f"- `{field_id}` : le texte du ticket ne correspond pas à son formulaire : " in report
+    assert problem not in report  # translated through the catalogue, parameters and all
 
 
 def test_parse_issue_reports_a_body_that_does_not_fit(tmp_path, capsys):
@@ -1029,6 +1026,9 @@ def test_an_envelope_fetched_before_the_field_was_named_is_still_explained(site,
     assert main(["--root", str(site), "process", "--today", "2026-11-26"]) == 0
 
     report = (site / "submissions/rejected/github-3.report.md").read_text(encoding="utf-8")
-    assert "- (envelope): the issue body does not fit its form: `the required section" in report
+    assert (
+        "- (soumission) : le texte du ticket ne correspond pas à son formulaire : "
+        "`the required section" in report
+    )
     assert "unknown key" not in report
     capsys.readouterr()

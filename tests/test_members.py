@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import build_site, write
+from conftest import build_site, site_language, write
 from pytest_httpserver import HTTPServer
 from test_submissions import process, put, site  # noqa: F401  (the fixture)
 
@@ -121,6 +121,7 @@ def _fetch(root: Path, base: str, *extra: str) -> int:
 
 
 def test_fetch_records_the_issue_author(locked, httpserver: HTTPServer, capsys):
+    site_language(locked, "fr")  # the issue was written with the French forms
     httpserver.expect_request("/repos/org/appel/issues/5").respond_with_json(_issue(5, "Octo-Cat"))
     assert _fetch(locked, httpserver.url_for(""), "--author", "Octo-Cat") == 0
     envelope = json.loads((locked / "submissions/inbox/github-5.json").read_text())

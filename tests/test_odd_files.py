@@ -14,7 +14,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DAY, MINIMAL, REPO, build_site, run_pelican, write
+from conftest import (
+    BUILD_DAY,
+    IN_ENGLISH,
+    MINIMAL,
+    REPO,
+    build_site,
+    run_pelican,
+    site_language,
+    write,
+)
 from test_commands import command
 
 from appel_a_communs.content.errors import ContentErrors
@@ -194,6 +203,7 @@ def test_a_link_to_a_folder_or_a_loop_is_named_everywhere_in_content(make_conten
     (content / "images/tout").symlink_to("..", target_is_directory=True)
     (content / "news/pages").symlink_to("../pages", target_is_directory=True)
     links = ("images/tout", "news/pages", "pages/loop", "pages/me")
+    site_language(content.parent, "en")  # the messages asserted below are English
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 1, done.stdout
     for link in links:
@@ -201,7 +211,9 @@ def test_a_link_to_a_folder_or_a_loop_is_named_everywhere_in_content(make_conten
     error = failed_build(content, tmp_path)
     assert sorted(e.path for e in error.errors) == [str(content / p) for p in links], str(error)
     assert not ABSOLUTE.search(str(error)), str(error)
-    build = run_pelican(str(content), "-o", str(tmp_path / "out2"), "-s", "pelicanconf.py")
+    build = run_pelican(
+        str(content), "-o", str(tmp_path / "out2"), "-s", "pelicanconf.py", *IN_ENGLISH
+    )
     assert build.returncode == 1
     assert "content/pages/me: is a link to a folder" in build.stderr, build.stderr
     assert not ABSOLUTE.search(build.stdout + build.stderr), build.stdout + build.stderr
@@ -221,6 +233,7 @@ def test_a_link_to_the_sites_private_files_is_refused(make_content, tmp_path):
     (content / "images/git").symlink_to("../../.git", target_is_directory=True)
     (content / "images/logo.svg").symlink_to("../media/logo.svg")  # inside content/: read
     refused = ("images/c.json", "images/env.txt", "images/git")
+    site_language(content.parent, "en")  # the messages asserted below are English
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 1
     assert "  - content/images/env.txt: is a link to '../../.env', outside the content " in (
@@ -278,6 +291,7 @@ def test_a_hidden_page_is_named_as_a_hidden_file(make_content, tmp_path, folder)
     assert f"content/{folder}/.brouillon.md: a hidden file (its name starts with a dot)" in str(
         error
     )
+    site_language(content.parent, "en")  # the messages asserted below are English
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.returncode == 1
     assert f"  - content/{folder}/.brouillon.md: a hidden file" in done.stderr, done.stderr
@@ -377,8 +391,11 @@ def test_a_link_to_nothing_outside_the_kinds_is_named_once_relative_to_the_site(
         "  - content/pages/boucle.md: cannot be read: Too many levels of symbolic links",
         "  - content/pages/perdu.md: cannot be read: No such file or directory",
     ]
+    site_language(content.parent, "en")  # the messages asserted below are English
     done = command("check", str(content), "--today", BUILD_DAY.isoformat())
     assert done.stderr.splitlines()[1:] == expected, done.stderr
-    build = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    build = run_pelican(
+        str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py", *IN_ENGLISH
+    )
     assert build.returncode == 1 and all(line in build.stderr for line in expected)
     assert not ABSOLUTE.search(build.stdout + build.stderr), build.stdout + build.stderr

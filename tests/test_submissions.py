@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, build_site, tree, write
+from conftest import MINIMAL, REPO, build_site, site_language, tree, write
 
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.submissions.cli import main
@@ -19,13 +19,22 @@ CAMPAIGN = "opens: 2026-09-01\ncloses: 2027-03-31\nmax_per_actor_per_common: 800
 EMAIL = "jeanne.secret@example.org"
 
 
-@pytest.fixture
-def site(tmp_path) -> Path:
-    root = tmp_path / "site"
+def make_site(root: Path, language: str) -> Path:
     for name, text in {**MINIMAL, "campaign.yml": CAMPAIGN}.items():
         write(root / "content" / name, text)
     (root / "submissions" / "inbox").mkdir(parents=True)
-    return root
+    return site_language(root, language)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """An English site: its reports and summaries are in English (the tests read them)."""
+    return make_site(tmp_path / "site", "en")
+
+
+@pytest.fixture
+def french_site(tmp_path) -> Path:
+    return make_site(tmp_path / "french", "fr")
 
 
 def put(
@@ -161,25 +170,22 @@ def test_valid_envelopes_become_content_files(site, capsys):
     assert EMAIL not in out and "Jeanne" not in out
 
 
+INVALID_PLEDGE = {
+    "actor": "personne",
+    "common": "covoit",
+    "money": {"amount": "1e3"},
+    "skills": {"days": "0"},
+}
+
+
 def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site, capsys):
-    put(
-        site,
-        "form-1",
-        "pledge",
-        {
-            "actor": "personne",
-            "common": "covoit",
-            "money": {"amount": "1e3"},
-            "skills": {"days": "0"},
-        },
-    )
+    put(site, "form-1", "pledge", INVALID_PLEDGE)
     put(site, "form-2", "join", {"actor": "asso", "common": "covoit", "role": "user"})
     code, out = process(site, capsys=capsys)
     assert code == 0
     report = (site / "submissions/rejected/form-1.report.md").read_text()
     for words in (
-        "## Français",
-        "## English",
+        "# Submission `form-1` rejected",
         "`money.amount` (form field `money_amount`)",
         "exponent notation",
         "skills.days",
@@ -187,19 +193,27 @@ def test_invalid_envelope_is_rejected_with_every_field_and_the_run_goes_on(site,
         "required key is missing",
     ):
         assert words in report, words
-    french, english = report.split("## English")
-    assert (
-        "`money.amount` (champ du formulaire `money_amount`) : `'1e3'` n’est pas un montant "
-        "valide : la notation exponentielle n’est pas admise" in french
-    )
-    assert (
-        "`skills.description` (champ du formulaire `skills_description`) : champ "
-        "obligatoire manquant" in french
-    )
-    assert "exponent notation" in english and "exponent notation" not in french
     assert (site / "submissions/rejected/form-1.json").is_file()
     assert (site / "content/pledges/form-2.yml").is_file()
     assert "`form-1` (`pledge`)" in out and "exponent notation" in out
+
+
+def test_a_french_site_rejects_in_french_only(french_site, capsys):
+    put(french_site, "form-1", "pledge", INVALID_PLEDGE)
+    _, out = process(french_site, capsys=capsys)
+    report = (french_site / "submissions/rejected/form-1.report.md").read_text()
+    assert report.startswith("# Soumission `form-1` refusée\n")
+    assert (
+        "`money.amount` (champ du formulaire `money_amount`) : `'1e3'` n’est pas un montant "
+        "valide : la notation exponentielle n’est pas admise" in report
+    )
+    assert (
+        "`skills.description` (champ du formulaire `skills_description`) : champ "
+        "obligatoire manquant" in report
+    )
+    for english in ("exponent notation", "English", "rejected", "form field"):
+        assert english not in report and english not in out, english
+    assert "**0 ajoutée, 1 refusée**" in out and "### Refusées" in out
 
 
 REJECTED = {
@@ -214,26 +228,31 @@ REJECTED = {
 }  # fmt: skip
 
 
-def test_every_rejection_message_is_translated(site, capsys):
-    """The report's first half comes from the gettext catalogue: no message stays English."""
-    for i, (kind, data) in enumerate(REJECTED.items()):
-        put(site, f"form-{i}", kind, data)
-    outside = {"actor": "asso", "common": "covoit", "money": {"amount": "1"}}
-    put(site, "form-9", "pledge", outside, when="2025-01-01T10:00:00Z")  # a round rule
-    inbox = site / "submissions/inbox"
-    (inbox / "form-10.yml").write_text("id: form-10\ntype: !pledge join\n", encoding="utf-8")
-    (inbox / "form-11.json").write_text('{"id": "form-11", "id": "x"}', encoding="utf-8")
-    process(site, capsys=capsys)
-    reports = sorted((site / "submissions/rejected").glob("*.report.md"))
-    assert len(reports) == len(REJECTED) + 3
+def test_every_rejection_message_is_translated(site, french_site, capsys):
+    """The same envelopes rejected by a French and an English site: each line of the
+    French reports comes from the gettext catalogue, none stays English."""
+    reports = {}
+    for root in (site, french_site):
+        for i, (kind, data) in enumerate(REJECTED.items()):
+            put(root, f"form-{i}", kind, data)
+        outside = {"actor": "asso", "common": "covoit", "money": {"amount": "1"}}
+        put(root, "form-9", "pledge", outside, when="2025-01-01T10:00:00Z")  # a round rule
+        inbox = root / "submissions/inbox"
+        (inbox / "form-10.yml").write_text("id: form-10\ntype: !pledge join\n", encoding="utf-8")
+        (inbox / "form-11.json").write_text('{"id": "form-11", "id": "x"}', encoding="utf-8")
+        process(root, capsys=capsys)
+        found = sorted((root / "submissions/rejected").glob("*.report.md"))
+        reports[root] = {p.name: p.read_text() for p in found}
+    assert len(reports[site]) == len(REJECTED) + 3
+    assert reports[site].keys() == reports[french_site].keys()
     count = 0
-    for report in reports:
-        french, english = report.read_text().split("## English")
+    for name, english in reports[site].items():
+        french = reports[french_site][name]
         french_lines = [line for line in french.splitlines() if line.startswith("- ")]
         english_lines = [line for line in english.splitlines() if line.startswith("- ")]
         assert len(french_lines) == len(english_lines) > 0
         for fr, en in zip(french_lines, english_lines, strict=True):
-            assert fr != en and " : " in fr, (report.name, fr)
+            assert fr != en and " : " in fr, (name, fr)
             count += 1
     assert count >= 15
 
@@ -266,7 +285,7 @@ def test_a_taken_slug_is_rejected_and_nothing_is_overwritten(site, capsys):
 def test_near_duplicate_names_are_flagged(site, capsys, name):
     put(site, "form-1", "register-actor", {"name": name, "slug": "nouvelle"})
     _, out = process(site, capsys=capsys)
-    assert "### À vérifier / To check" in out
+    assert "### To check" in out
     assert f"`{name}` looks like the existing `asso`" in out
     assert (site / "content/actors/nouvelle.yml").is_file()
 
@@ -278,7 +297,7 @@ def test_running_twice_changes_nothing_the_second_time(site, capsys):
     first = tree(site)
     code, out = process(site, capsys=capsys)
     assert code == 0 and tree(site) == first
-    assert "0 ajoutée(s) / added, 0 refusée(s) / rejected" in out
+    assert "**0 added, 0 rejected**" in out
 
 
 def test_an_interrupted_run_is_finished_by_the_next(site, capsys):
@@ -309,7 +328,8 @@ def test_dry_run_writes_nothing(site, capsys):
     before = tree(site)
     code, out = process(site, "--dry-run", capsys=capsys)
     assert code == 0 and tree(site) == before
-    assert "essai à blanc" in out and "`content/commons/parking-velo-partage.md`" in out
+    assert "## Submissions (dry run)" in out
+    assert "`content/commons/parking-velo-partage.md`" in out
 
 
 @pytest.mark.parametrize(
@@ -502,5 +522,5 @@ def test_an_english_site_rejects_in_english_only(site, capsys):
     process(site, capsys=capsys)
     report = (site / "submissions/rejected/form-1.report.md").read_text()
     assert report.startswith("# Submission `form-1` rejected\n")
-    assert "## English" in report and "Français" not in report
+    assert "Soumission" not in report and "champ" not in report
     assert "- `money.amount` (form field `money_amount`): `'0'` must be positive" in report

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import build_site, run_pelican
+from conftest import IN_ENGLISH, build_site, run_pelican
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,9 @@ LONG = "actor: ville\ncommon: covoit\ndate: 2026-10-01\nmoney:\n  amount: " + "7
 
 def test_deep_nesting_and_long_numbers_stop_pelican_with_one_line_each(make_content, tmp_path):
     content = make_content({"actors/asso.yml": DEEP, "pledges/p1.yml": LONG})
-    result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
+    result = run_pelican(
+        str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py", *IN_ENGLISH
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output and "RecursionError" not in output
@@ -125,12 +128,11 @@ def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, 
     allowed values included; only PyYAML's own wording may stay English."""
     from appel_a_communs.commands import main as command
 
-    settings = (
-        'DEFAULT_LANG = "fr"\nCATALOGUE_GITHUB_REPO = "o/n"\nCATALOGUE_MAX_FILE_SIZE = 1500\n'
-    )
-    (site / "pelicanconf.py").write_text(settings, encoding="utf-8")
-    inbox = site / "submissions" / "inbox"
-    inbox.mkdir(parents=True)
+    settings = 'CATALOGUE_GITHUB_REPO = "o/n"\nCATALOGUE_MAX_FILE_SIZE = 1500\n'
+    english = site.parent / "english"
+    shutil.copytree(site, english)  # the same site in English, to compare with
+    (site / "pelicanconf.py").write_text(f'DEFAULT_LANG = "fr"\n{settings}', encoding="utf-8")
+    (english / "pelicanconf.py").write_text(f'DEFAULT_LANG = "en"\n{settings}', encoding="utf-8")
     head = "type: join\nsubmitted_at: 2026-11-20T10:00:00Z\nsource: form\n"
     envelopes = {
         "big.json": json.dumps({"id": "big", "data": {"note": "x" * 3000}}),
@@ -148,15 +150,20 @@ def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, 
             }
         ),
     }
-    for name, text in envelopes.items():
-        (inbox / name).write_text(text, encoding="utf-8")
-    assert command(["submissions", "--root", str(site), "process", "--today", "2026-11-26"]) == 0
-    capsys.readouterr()
-    reports = {
-        path.name.split(".")[0]: path.read_text(encoding="utf-8")
-        for path in (site / "submissions" / "rejected").glob("*.report.md")
-    }
-    assert sorted(reports) == sorted(name.split(".")[0] for name in envelopes)
+    reports = {}
+    for root in (site, english):
+        inbox = root / "submissions" / "inbox"
+        inbox.mkdir(parents=True)
+        for name, text in envelopes.items():
+            (inbox / name).write_text(text, encoding="utf-8")
+        process = ["submissions", "--root", str(root), "process", "--today", "2026-11-26"]
+        assert command(process) == 0
+        capsys.readouterr()
+        reports[root] = {
+            path.name.split(".")[0]: path.read_text(encoding="utf-8")
+            for path in (root / "submissions" / "rejected").glob("*.report.md")
+        }
+    assert sorted(reports[site]) == sorted(name.split(".")[0] for name in envelopes)
     expected = {
         "big": "is 3",
         "glued": "a comment (#) must be separated",
@@ -165,11 +172,11 @@ def test_rejection_reports_say_every_yaml_json_and_size_problem_in_french(site, 
         "block": "without text",
         "kind": "`'charity'` is not one of: `'company', 'startup',",
     }
-    for name, report in reports.items():
-        french, english = report.split("## English")
+    for name, french in reports[site].items():
+        english_report = reports[english][name]
         fr_lines = [line for line in french.splitlines() if line.startswith("- ")]
-        en_lines = [line for line in english.splitlines() if line.startswith("- ")]
-        assert len(fr_lines) == len(en_lines) == 1, report
+        en_lines = [line for line in english_report.splitlines() if line.startswith("- ")]
+        assert len(fr_lines) == len(en_lines) == 1, french
         (fr,), (en,) = fr_lines, en_lines
         assert expected[name] in en, (name, en)
         assert fr != en, (name, fr)

@@ -24,12 +24,14 @@ COMMANDS = {
 
 def _parser() -> argparse.ArgumentParser:
     from appel_a_communs.scaffold import tool_version
+    from appel_a_communs.submissions.cli import summary_line
 
-    parser = argparse.ArgumentParser(prog="appel-a-communs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="appel-a-communs", description=summary_line(__doc__))
     parser.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        description = help_text[:1].upper() + help_text[1:] + "."
+        sub = commands.add_parser(name, help=help_text, description=description)
         if name == "submissions":
             # Its own parser (the one of scripts/submissions.py) takes every argument.
             sub.add_argument("arguments", nargs=argparse.REMAINDER)

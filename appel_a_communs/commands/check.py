@@ -15,6 +15,7 @@ from appel_a_communs.content.settings import (
     default_settings,
     read_site_settings,
 )
+from appel_a_communs.site.build import CallCounts
 
 ENDPOINT = "CATALOGUE_FORMS_ENDPOINT"
 
@@ -34,6 +35,7 @@ def check_content(
     settings: SiteSettings | None = None,
     notes: list[str] | None = None,
     publishing_may_set_endpoint: bool = False,
+    counts: list[CallCounts] | None = None,
 ) -> list[ContentError]:
     """Every error the build would report for the call and its ordinary pages.
 
@@ -41,11 +43,13 @@ def check_content(
     limit, the catalogue's addresses, which no page may take, the forms' channel. When
     the publishing build may set the forms' endpoint otherwise
     (``publishing_may_set_endpoint``), a missing endpoint is never reported: that build may
-    pass; ``notes`` receives a word about it instead."""
+    pass; ``notes`` receives a word about it instead. ``counts`` receives what the call
+    holds (its files' counts when it does not load), for the line that ends a check."""
     from appel_a_communs.content.folders import link_error
     from appel_a_communs.content.kinds import MARKDOWN_SUFFIXES, PAGES_FOLDER
     from appel_a_communs.content.reading import read_page_meta
     from appel_a_communs.content.settings import DEFAULT_FOLDERS
+    from appel_a_communs.site.build import call_counts, file_counts
     from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error
     from appel_a_communs.site.urls import SiteUrls, optional_pages, page_slug_errors
     from appel_a_communs.site.view import load_call
@@ -77,6 +81,8 @@ def check_content(
         view = load_call(content, today, max_file_size=max_size)
     except ContentErrors as exc:
         load_errors, view = exc.errors, None
+    if counts is not None:
+        counts.append(call_counts(view.catalogue) if view else file_counts(content))
     # the pages of rounds and of reports reserve their folders only in a call that has them
     reserved = urls.reserved_slugs(folders, optional_pages(view, urls) if view else [])
     channel = view and pledge_channel_error(
@@ -119,25 +125,30 @@ def publishing_may_set_endpoint(root: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from appel_a_communs.i18n import translations
+    from appel_a_communs.site.build import check_summary
+
     try:
         root = args.content.resolve().parent
         settings = read_site_settings(root)
         notes: list[str] = []
+        counts: list[CallCounts] = []
         errors = check_content(
             args.content,
             args.today or date.today(),
             settings,
             notes,
             publishing_may_set_endpoint(root),
+            counts,
         )
     except SiteSettingsError as exc:
         print(exc, file=sys.stderr)
         return 1
+    catalogue = translations(settings.locale)
     if errors:
         # files named from the site (the content folder's parent), as the build names them
-        print(ContentErrors(errors, site=site_of(args.content)), file=sys.stderr)
-        return 1
+        print(ContentErrors(errors, site=site_of(args.content)).text(catalogue), file=sys.stderr)
     for note in notes:
         print(f"note: {note}")
-    print(f"{args.content}: no content error.")
-    return 0
+    print(check_summary(counts[0], len(errors), settings.locale))
+    return 1 if errors else 0

@@ -47,7 +47,8 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
         )
 
     def missing(field_name: str, folder: str, slug: str) -> Reference:
-        expected = f"expected content/{folder}/{slug}{KINDS[folder].suffix}"
+        file = f"content/{folder}/{slug}{KINDS[folder].suffix}"
+        expected = M_("expected %(file)s", file=file)
         message = {
             "challenges": M_("no challenge '%(slug)s'", slug=slug),
             "commons": M_("no common '%(slug)s'", slug=slug),
@@ -61,12 +62,17 @@ def item_references(cat: Catalogue, item: Model) -> Iterator[Reference]:
     both = cat.campaign is not None and bool(cat.rounds)
 
     def no_round(field_name: str, slug: str) -> Reference:
+        file, campaign = f"content/rounds/{slug}.yml", f"content/{CAMPAIGN_FILE}"
         return Reference(
             field_name,
             M_("no round '%(slug)s'", slug=slug),
-            f"expected content/rounds/{slug}.yml"
+            M_("expected %(file)s", file=file)
             if cat.rounds or not cat.campaign
-            else f"this call has one round, '{CAMPAIGN_ROUND}' (content/{CAMPAIGN_FILE})",
+            else M_(
+                "this call has one round, '%(round)s' (%(file)s)",
+                round=CAMPAIGN_ROUND,
+                file=campaign,
+            ),
             "rounds",
             slug,
         )
@@ -131,7 +137,11 @@ def check_references(
                     continue  # its round may be the one whose file has errors
                 if ref.folder is None or ref.slug not in broken.get(ref.folder, ()):
                     source = str(cat.sources[(folder, key)])
-                    message = ref.detail if ref.folder is None else f"{ref.message} ({ref.detail})"
+                    message = (
+                        ref.detail
+                        if ref.folder is None
+                        else M_("%(problem)s (%(detail)s)", problem=ref.message, detail=ref.detail)
+                    )
                     errors.append(ContentError(source, ref.field, message))
     for round_ in cat.round_list:
         source = str(cat.sources[("rounds", round_.slug)])
@@ -145,8 +155,7 @@ def check_references(
                 ContentError(
                     source,
                     "matching.funder",
-                    f"no actor '{round_.matching.funder}' (expected content/actors/"
-                    f"{round_.matching.funder}.yml)",
+                    _no_actor(round_.matching.funder),
                 )
             )
         for slug in round_.allowances:
@@ -155,7 +164,7 @@ def check_references(
                     ContentError(
                         source,
                         f"allowances.{slug}",
-                        f"no actor '{slug}' (expected content/actors/{slug}.yml)",
+                        _no_actor(slug),
                     )
                 )
     return errors
@@ -220,6 +229,15 @@ def valid_part(cat: Catalogue, broken: dict[str, set[str]], rounds_known: bool) 
         sources=cat.sources,
         rounds=cat.rounds,
         reports=reports,
+    )
+
+
+def _no_actor(slug: str) -> str:
+    file = f"content/actors/{slug}.yml"
+    return M_(
+        "%(problem)s (%(detail)s)",
+        problem=M_("no actor '%(slug)s'", slug=slug),
+        detail=M_("expected %(file)s", file=file),
     )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
+
+from appel_a_communs.i18n import translate
 
 
 def site_of(content: str | os.PathLike[str]) -> Path:
@@ -53,14 +56,18 @@ class ContentError:
     def __str__(self) -> str:
         return self.show()
 
-    def show(self, site: str | os.PathLike[str] | None = None) -> str:
-        """The error as a line, its file named relative to ``site`` (see display_path)."""
+    def show(
+        self, site: str | os.PathLike[str] | None = None, catalogue: NullTranslations | None = None
+    ) -> str:
+        """The error as a line, its file named relative to ``site`` (see display_path), its
+        message in the ``catalogue``'s language when one is given (English without)."""
         where = display_path(self.path, site)
         if self.line is not None:
             where += f":{self.line}"
+        message = self.message if catalogue is None else translate(self.message, catalogue)
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {self.field}: {message}"
+        return f"{where}: {message}"
 
 
 class ContentErrors(Exception):
@@ -79,6 +86,12 @@ class ContentErrors(Exception):
         return type(self), (self.errors, self.site)
 
     def _message(self) -> str:
+        return self.text()
+
+    def text(self, catalogue: NullTranslations | None = None) -> str:
+        """Every error, one a line, in the ``catalogue``'s language (English without)."""
         count = len(self.errors)
-        head = f"{count} content error{'s' if count != 1 else ''}:"
-        return "\n".join([head, *(f"  - {e.show(self.site)}" for e in self.errors)])
+        head = (catalogue or NullTranslations()).ngettext(
+            "%(num)d content error:", "%(num)d content errors:", count
+        ) % {"num": count}
+        return "\n".join([head, *(f"  - {e.show(self.site, catalogue)}" for e in self.errors)])

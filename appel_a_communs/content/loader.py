@@ -106,7 +106,7 @@ def _load_catalogue(
     reuse = ModelCache(cache_folder)
     errors: list[ContentError] = []
     if not content.is_dir():
-        raise ContentErrors([ContentError(str(content), None, "content folder not found")])
+        raise ContentErrors([ContentError(str(content), None, M_("content folder not found"))])
     site = site_of(content)
     links = odd_files(content)
     errors.extend(links)
@@ -129,7 +129,11 @@ def _load_catalogue(
                     ContentError(
                         str(path),
                         key,
-                        f"'{ident}' is already used by {display_path(other, site)}",
+                        M_(
+                            "'%(id)s' is already used by %(file)s",
+                            id=ident,
+                            file=display_path(other, site),
+                        ),
                     )
                 )
                 continue

@@ -210,7 +210,10 @@ def read_page_meta(path: Path, max_size: int = MAX_FILE_SIZE) -> tuple[PageMeta,
                     ContentError(
                         str(path),
                         "slug",
-                        f"from the file name: {exc}; rename the file or set slug",
+                        M_(
+                            "from the file name: %(problem)s; rename the file or set slug",
+                            problem=exc.args[0] if exc.args else str(exc),
+                        ),
                     )
                 ]
             ) from None

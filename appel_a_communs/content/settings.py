@@ -307,6 +307,10 @@ class SiteSettingsError(ContentErrors):
         head = f"{count} settings error{'s' if count != 1 else ''}:"
         return "\n".join([head, *(f"  - {e.show(self.site)}" for e in self.errors)])
 
+    def text(self, catalogue: Any = None) -> str:
+        """In English, whatever the catalogue: the settings are what says the language."""
+        return self._message()
+
 
 def default_settings() -> SiteSettings:
     """Every setting's default, for a content folder without settings (no forms to

@@ -237,6 +237,22 @@ def feed_jobs(view: Any, urls: SiteUrls, out: Output) -> list[Job]:
     ]  # fmt: skip
 
 
+def data_files_written(out: Output, since: float) -> int:
+    """How many files the data and schema folders hold that were written at ``since`` or
+    later (a build's start, as ``time.time()`` gives it): the data files of one build,
+    whichever process wrote them, and none left there by an earlier build."""
+    margin = 0.05  # a file's time comes from a coarser clock than time.time()
+    count = 0
+    for folder in {out.folder / out.data, out.folder / out.schemas}:
+        if folder.is_dir():
+            count += sum(
+                1
+                for path in folder.rglob("*")
+                if path.is_file() and path.stat().st_mtime >= since - margin
+            )
+    return count
+
+
 def write_sitemap(out: Output, urls: Iterable[str]) -> None:
     """``sitemap.xml``: every HTML page of the site, given as URLs relative to its root."""
     entries = "".join(

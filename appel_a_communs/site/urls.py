@@ -19,7 +19,7 @@ from appel_a_communs.content.settings import DEFAULT_PATTERNS as DEFAULT_PATTERN
 from appel_a_communs.content.settings import ITEMS, PAGE_KINDS
 from appel_a_communs.content.settings import NESTED as NESTED
 from appel_a_communs.content.settings import site_patterns as site_patterns
-from appel_a_communs.i18n import DEFAULT_LOCALE, language_of
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, language_of
 
 if TYPE_CHECKING:
     from appel_a_communs.site.pages import PageContext
@@ -180,7 +180,9 @@ def page_slug_errors(pages: Iterable[tuple[str, str | None]], reserved: set[str]
     for source, slug in pages:
         if slug in reserved:
             yield ContentError(
-                source, "slug", f"'{slug}' is reserved for the catalogue's own pages"
+                source,
+                "slug",
+                M_("'%(slug)s' is reserved for the catalogue's own pages", slug=slug),
             )
 
 

@@ -10,20 +10,47 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
 from appel_a_communs.content.types import GITHUB_REPO
+from appel_a_communs.i18n import DEFAULT_LOCALE, translations
 from appel_a_communs.submissions.fetch import fetch_csv, fetch_github, fetch_json, parse_issue_file
 from appel_a_communs.submissions.messages import summary
 from appel_a_communs.submissions.process import Processor, ToolError, run_lock
 from appel_a_communs.submissions.publiccode import fetch_publiccode
 from appel_a_communs.submissions.publiccode import report as publiccode_report
 
+ROLE = re.compile(r":[\w:-]+:`([^`]*)`")
+LINK = re.compile(r"`([^`<]*?)\s*<([^>]*)>`__?")
+
+
+def plain_text(text: str) -> str:
+    """Help as a terminal shows it: a docstring's reStructuredText marks taken out
+    (````code````, ``:role:`x```, ```x```, links, ``**strong**``), its words kept."""
+    text = LINK.sub(r"\1 (\2)", ROLE.sub(r"\1", text))
+    text = re.sub(r"``(.+?)``", r"\1", text)
+    text = re.sub(r"`([^`]+)`_?", r"\1", text)
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+
+
+def summary_line(docstring: str | None) -> str:
+    """A module's docstring's first line, in plain text: a parser's description."""
+    return plain_text((docstring or "").strip().split("\n")[0])
+
+
+def _add(commands: Any, name: str, help: str, lead: str = "") -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` says what it does: its help, after ``lead``."""
+    text = f"{lead} {help}" if lead else help
+    return commands.add_parser(name, help=help, description=text[:1].upper() + text[1:] + ".")
+
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=prog, description=summary_line(__doc__))
     parser.add_argument(
         "--root",
         type=Path,
@@ -32,9 +59,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    fetch = commands.add_parser("fetch", help="write envelopes into submissions/inbox/")
+    fetch = _add(commands, "fetch", "write envelopes into submissions/inbox/")
     sources = fetch.add_subparsers(dest="source", required=True)
-    github = sources.add_parser("github", help="open issues made from the issue forms")
+    github = _add(
+        sources, "github", lead="fetch from", help="open issues made from the issue forms"
+    )
     github.add_argument("--repo", required=True, help="OWNER/NAME")
     github.add_argument("--label", help="only issues with this label")
     github.add_argument("--api-url", default="https://api.github.com")
@@ -44,13 +73,17 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="with --issue: the login of the issue's author as the workflow's event names it "
         "(passed through an environment variable); the fetch stops if GitHub says otherwise",
     )
-    from_json = sources.add_parser("json", help="a form backend's JSON export")
+    from_json = _add(sources, "json", lead="fetch from", help="a form backend's JSON export")
     from_json.add_argument("url")
     from_json.add_argument("--header", action="append", default=[], help="'Name: value'")
-    from_csv = sources.add_parser("csv", help="a CSV export (header row = field keys)")
+    from_csv = _add(
+        sources, "csv", lead="fetch from", help="a CSV export (header row = field keys)"
+    )
     from_csv.add_argument("file", type=Path)
-    from_publiccode = sources.add_parser(
+    from_publiccode = _add(
+        sources,
         "publiccode",
+        lead="fetch from",
         help="publiccode.yml files or URLs: one proposed common each (exit 1 if one is "
         "invalid or unreadable; the others are still fetched)",
     )
@@ -61,17 +94,17 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     from_publiccode.add_argument(
         "--proposed-by", action="append", default=[], metavar="SLUG", help="an actor; repeatable"
     )
-    wiki = sources.add_parser("mediawiki", help="the pages of a MediaWiki category")
+    wiki = _add(sources, "mediawiki", lead="fetch from", help="the pages of a MediaWiki category")
     wiki.add_argument("api_url", help="the wiki's api.php address")
     wiki.add_argument("--category", required=True, help="e.g. Communs or Catégorie:Communs")
     wiki.add_argument("--map", required=True, type=Path, help="the map file (YAML)")
     wiki.add_argument("--contact", help="an e-mail or URL for the User-Agent, as wikis ask")
 
-    parse = commands.add_parser("parse-issue", help="print an issue body's fields as JSON")
+    parse = _add(commands, "parse-issue", "print an issue body's fields as JSON")
     parse.add_argument("--template", type=Path, required=True)
     parse.add_argument("body", type=Path)
 
-    process = commands.add_parser("process", help="turn the inbox into content files")
+    process = _add(commands, "process", "turn the inbox into content files")
     process.add_argument(
         "--dry-run", action="store_true", help="say what would happen, write nothing"
     )
@@ -116,21 +149,24 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
                 return 0
             else:
                 written = fetch_csv(root, args.file)
-            print(
-                f"{len(written)} new envelope(s) in submissions/inbox/"
-                + "".join(f"\n- {i}" for i in written)
-            )
+            catalogue = translations(_site_locale(root))
+            count = catalogue.ngettext(
+                "%(num)d new envelope in submissions/inbox/",
+                "%(num)d new envelopes in submissions/inbox/",
+                len(written),
+            ) % {"num": len(written)}
+            print(count + "".join(f"\n- {i}" for i in written))
         elif args.command == "parse-issue":
             print(parse_issue_file(args.template, args.body))
         else:
             processor = Processor(root, args.today)
             if args.dry_run:
                 outcomes = processor.run(dry_run=True)
-                print(summary(outcomes, dry_run=True, left=processor.left))
+                print(summary(outcomes, True, processor.left, processor.language))
             else:
                 with run_lock(root, args.wait):
                     outcomes = processor.run()
-                    print(summary(outcomes, left=processor.left))
+                    print(summary(outcomes, False, processor.left, processor.language))
             for note in processor.notes:  # for maintainers: the summary is a PR's body
                 print(f"submissions: {note}", file=sys.stderr)
             if any(o.status == "failed" for o in outcomes):
@@ -149,6 +185,15 @@ def main(argv: list[str] | None = None, prog: str = "submissions") -> int:
         )
         return 1
     return 0
+
+
+def _site_locale(root: Path) -> str:
+    """The site's locale, for what fetch says (the default when its settings cannot be
+    read: fetching needs none of them, and process says what is wrong with them)."""
+    try:
+        return read_site_settings(root).locale
+    except SiteSettingsError:
+        return DEFAULT_LOCALE
 
 
 def _header(text: str) -> tuple[str, str]:

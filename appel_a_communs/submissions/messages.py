@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from gettext import NullTranslations
 from typing import Literal
 
-from babel import Locale
-
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.i18n import DEFAULT_LOCALE, M_, Message, language_of, translations
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, Message, pN_, translations
 
 QUOTED_MAX = 300
 """Characters of a value quoted in full; a longer one is cut (a GitHub comment holds 65 536)."""
@@ -97,82 +95,103 @@ def _error_lines(errors: list[ContentError], catalogue: NullTranslations) -> lis
     return lines
 
 
-def _language_name(language: str) -> str:
-    name = Locale.parse(language).get_display_name(language) or language
-    return name[:1].upper() + name[1:]
-
-
 def rejection_report(outcome: Outcome, language: str = DEFAULT_LOCALE) -> str:
-    """Why a submission was refused, field by field: in the site's language (the gettext
-    catalogue, like the rest of the interface), then in English."""
-    languages = [language_of(language)] + (["en"] if language_of(language) != "en" else [])
-    titles, sections = [], []
-    for lang in languages:
-        catalogue = translations(lang)
-        titles.append(quoted(M_("Submission %(id)s rejected", id=outcome.id), catalogue))
-        intro = M_(
-            "The submission (%(type)s) was not recorded. Fix these fields and submit it again:",
-            type=outcome.type,
-        )
-        sections += [
-            f"## {_language_name(lang)}",
-            "",
-            quoted(intro, catalogue),
-            "",
-            *_error_lines(outcome.errors, catalogue),
-            "",
-        ]
-    return "\n".join([f"# {' / '.join(titles)}", "", *sections])
+    """Why a submission was refused, field by field, in the site's language (the gettext
+    catalogue, like the rest of the interface: its issue forms asked in that language)."""
+    catalogue = translations(language)
+    title = quoted(M_("Submission %(id)s rejected", id=outcome.id), catalogue)
+    intro = M_(
+        "The submission (%(type)s) was not recorded. Fix these fields and submit it again:",
+        type=outcome.type,
+    )
+    lines = [f"# {title}", "", quoted(intro, catalogue), ""]
+    return "\n".join([*lines, *_error_lines(outcome.errors, catalogue), ""])
+
+
+def _heading(catalogue: NullTranslations, text: str) -> list[str]:
+    """A section of the summary (its title marked with ``pN_``): Markdown, then a blank."""
+    return [f"### {catalogue.pgettext('submissions', text)}", ""]
 
 
 def summary(
-    outcomes: list[Outcome], dry_run: bool = False, left: Sequence[tuple[str, str]] = ()
+    outcomes: list[Outcome],
+    dry_run: bool = False,
+    left: Sequence[tuple[str, str]] = (),
+    language: str = DEFAULT_LOCALE,
 ) -> str:
-    """A Markdown summary fit for a pull-request body; contact details never appear. What
-    stays in the inbox is in it too, not only in the log of the run: the envelopes that
-    could be neither processed nor rejected (``failed``), and ``left``, the inbox's other
-    entries (a file named from the site, and what to do)."""
+    """A Markdown summary fit for a pull-request body, in the site's language (``language``);
+    contact details never appear. What stays in the inbox is in it too, not only in the log
+    of the run: the envelopes that could be neither processed nor rejected (``failed``),
+    and ``left``, the inbox's other entries (a file named from the site, and what to do: a
+    Message, translated)."""
+    catalogue = translations(language)
     added = [o for o in outcomes if o.status in ("added", "unchanged")]
     rejected = [o for o in outcomes if o.status == "rejected"]
     failed = [o for o in outcomes if o.status == "failed"]
     warnings = [(o, w) for o in outcomes for w in o.warnings]
     title = (
-        "Soumissions (essai à blanc) / Submissions (dry run)"
+        catalogue.pgettext("submissions", "Submissions (dry run)")
         if dry_run
-        else "Soumissions / Submissions"
+        else catalogue.pgettext("submissions", "Submissions")
     )
-    counts = f"{len(added)} ajoutée(s) / added, {len(rejected)} refusée(s) / rejected"
+    counts = [
+        catalogue.ngettext("%(num)d added", "%(num)d added", len(added)) % {"num": len(added)},
+        catalogue.ngettext("%(num)d rejected", "%(num)d rejected", len(rejected))
+        % {"num": len(rejected)},
+    ]
     if failed:
-        counts += f", {len(failed)} non traitée(s) / not processed"
-    lines = [f"## {title}", "", f"**{counts}**", ""]
+        counts.append(
+            catalogue.ngettext("%(num)d not processed", "%(num)d not processed", len(failed))
+            % {"num": len(failed)}
+        )
+    lines = [f"## {title}", "", f"**{', '.join(counts)}**", ""]
     if not outcomes:
-        lines += ["Aucune soumission en attente. / No submission waiting.", ""]
+        lines += [catalogue.gettext("No submission waiting."), ""]
     if added:
-        lines += ["### Ajoutées / Added", ""]
+        lines += _heading(catalogue, pN_("submissions", "Added"))
         lines += [
-            f"- {inline_code(o.id)} ({inline_code(o.type)}): "
+            quoted(M_("- %(id)s (%(type)s):", id=o.id, type=o.type), catalogue)
+            + " "
             + ", ".join(inline_code(f) for f in o.files)
             for o in added
         ]
         lines.append("")
     if warnings:
-        lines += ["### À vérifier / To check", ""]
-        lines += [f"- {inline_code(o.id)}: {quoted(w, NullTranslations())}" for o, w in warnings]
+        lines += _heading(catalogue, pN_("submissions", "To check"))
+        lines += [
+            quoted(M_("- %(id)s: %(warning)s", id=o.id, warning=w), catalogue)
+            if isinstance(w, Message)
+            else f"- {inline_code(o.id)}: {inline_code(w)}"
+            for o, w in warnings
+        ]
         lines.append("")
     if rejected:
-        lines += ["### Refusées / Rejected", ""]
+        lines += _heading(catalogue, pN_("submissions", "Rejected"))
         for o in rejected:
-            lines.append(f"- {inline_code(o.id)} ({inline_code(o.type)}):")
-            lines += ["  " + line for line in _error_lines(o.errors, NullTranslations())]
+            lines.append(quoted(M_("- %(id)s (%(type)s):", id=o.id, type=o.type), catalogue))
+            lines += ["  " + line for line in _error_lines(o.errors, catalogue)]
         lines.append("")
     if failed or left:
-        lines += ["### Non traitées / Not processed", ""]
+        lines += _heading(catalogue, pN_("submissions", "Not processed"))
         lines += [
-            f"- {inline_code(o.id)} ({inline_code(o.type)}), {inline_code(o.inbox)}: "
-            f"{inline_code(o.fault)}; reste dans la boîte / stays in the inbox (corriger la "
-            "cause puis relancer / fix the cause, then run process again)"
+            quoted(
+                M_(
+                    "- %(id)s (%(type)s), %(file)s: %(fault)s; it stays in the inbox (fix the "
+                    "cause, then run process again)",
+                    id=o.id,
+                    type=o.type,
+                    file=o.inbox,
+                    fault=o.fault,
+                ),
+                catalogue,
+            )
             for o in failed
         ]
-        lines += [f"- {inline_code(name)}: {why}" for name, why in left]
+        lines += [
+            quoted(M_("- %(file)s: %(why)s", file=name, why=why), catalogue)
+            if isinstance(why, Message)
+            else f"- {inline_code(name)}: {why}"
+            for name, why in left
+        ]
         lines.append("")
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.content.models import Model
 from appel_a_communs.content.reading import build_item, parse_text
 from appel_a_communs.content.settings import SiteSettingsError, read_site_settings
-from appel_a_communs.i18n import M_
+from appel_a_communs.i18n import M_, Message
 from appel_a_communs.parallel import usable_cpus
 from appel_a_communs.submissions.acceptance import (
     FOLDER,
@@ -88,7 +88,7 @@ class Processor:
         self.max_file_size = settings.max_file_size
         """Bytes an envelope or a content file may hold (CATALOGUE_MAX_FILE_SIZE)."""
         self.language = settings.locale
-        """The site's locale, whose language rejection reports speak first (then English)."""
+        """The site's locale: the language of the rejection reports and of the summary."""
         self.content = root / "content"
         self.inbox = root / "submissions" / "inbox"
         self.processed = root / "submissions" / "processed"
@@ -96,7 +96,7 @@ class Processor:
         self.today = today or date.today()
         self.notes: list[str] = []
         """For maintainers (the CLI prints them on stderr): odd inbox entries, tool faults."""
-        self.left: list[tuple[str, str]] = []
+        self.left: list[tuple[str, Message]] = []
         """The inbox's entries that are no envelope (``odd_entries``), for the summary."""
         self.taken: dict[str, str] = {}
         """The ids of the envelopes this run processed, each with its envelope's file (named
@@ -117,7 +117,7 @@ class Processor:
             return []
         return sorted(p for p in self.inbox.iterdir() if _odd_entry(p) is None)
 
-    def odd_entries(self) -> list[tuple[str, str]]:
+    def odd_entries(self) -> list[tuple[str, Message]]:
         """What the inbox holds besides envelopes, each named as the site root sees it, with
         what to do: never skipped silently (``.gitkeep`` aside, which keeps the folder in
         git)."""
@@ -412,30 +412,30 @@ class _Writes:
     """The envelope has left the inbox: it is settled, nothing is taken back."""
 
 
-def _odd_entry(path: Path) -> str | None:
+def _odd_entry(path: Path) -> Message | None:
     """Why an inbox entry is not an envelope, and what to do; None for an envelope. An
     envelope is a regular file (not a link) named ``*.json``, ``*.yml`` or ``*.yaml`` in
     any case; a name starting with a dot is a writer's temporary or hidden file."""
     if path.name.startswith("."):
-        return (
+        return M_(
             "a name starting with a dot is a temporary or hidden file; if it is an "
             "envelope, rename it without the leading dot, else remove it"
         )
     if path.is_symlink():
-        return "a symbolic link; put the envelope file itself in the inbox"
+        return M_("a symbolic link; put the envelope file itself in the inbox")
     if path.is_dir():
-        return "a folder; move the envelopes it holds into submissions/inbox/, then remove it"
+        return M_("a folder; move the envelopes it holds into submissions/inbox/, then remove it")
     if not path.is_file():
-        return "not a regular file; remove it"
+        return M_("not a regular file; remove it")
     if path.suffix.lower() not in ENVELOPE_SUFFIXES:
-        return (
+        return M_(
             "an envelope's name ends in .json, .yml or .yaml; rename it if it is one, "
             "else remove it"
         )
     try:
         path.name.encode("utf-8")
     except UnicodeEncodeError:
-        return "its name is not UTF-8 text; rename it"
+        return M_("its name is not UTF-8 text; rename it")
     return None
 
 

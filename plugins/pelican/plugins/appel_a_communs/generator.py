@@ -4,6 +4,7 @@ templates, and run the core's writing jobs (as Pelican's PagesGenerator reads, t
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -15,7 +16,7 @@ from pelican.generators import Generator
 from appel_a_communs.content.errors import ContentError, ContentErrors, site_of
 from appel_a_communs.parallel import can_fork, run_jobs, usable_cpus
 from appel_a_communs.site import funding_manifest, jobs
-from appel_a_communs.site.build import end_build, load_for_build
+from appel_a_communs.site.build import build_summary, call_counts, end_build, load_for_build
 from appel_a_communs.site.forms import FORM_SLUGS, pledge_channel_error, site_forms
 from appel_a_communs.site.pages.catalogue import Manifests
 from appel_a_communs.site.urls import (
@@ -31,6 +32,19 @@ from appel_a_communs.site.urls import (
 from .settings import CatalogueSettings
 
 logger = logging.getLogger(__name__)
+
+
+def announce(line: str) -> None:
+    """The line that says what the build built: logged at INFO (``pelican -v``, and any
+    handler that listens), else printed as Pelican prints its own closing line ("Done:
+    Processed…", on its console), which a default run shows; never a warning, which
+    ``--fatal warnings`` would turn into a failure; nothing with ``-q``."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info("%s", line)
+    elif logger.isEnabledFor(logging.WARNING):
+        from pelican.log import console
+
+        console.print(line, markup=False, highlight=False)
 
 
 class CatalogueGenerator(Generator):
@@ -160,12 +174,20 @@ class CatalogueGenerator(Generator):
             processes,
             "es" if processes > 1 else "",
         )
+        started = time.time()
         run_jobs(work, processes)
         ordinary = [page.url for page in self.context.get("pages", [])]
         indexed = (page.url for page in pages if page.indexed)
         jobs.write_sitemap(out, ["", *indexed, *ordinary])
         if not self._writes_elsewhere("robots.txt"):
             jobs.write_robots(out)
+        built = build_summary(
+            call_counts(self.view.catalogue),
+            len(pages),
+            jobs.data_files_written(out, started),
+            self.settings["CATALOGUE_LOCALE"],
+        )
+        announce(built)
 
     def _funding_manifests(self) -> dict[str, str]:
         out = self._output()

@@ -11,7 +11,13 @@ from typing import Any
 from pelican import signals
 
 from appel_a_communs.content.errors import ContentErrors
-from appel_a_communs.i18n import available_languages, language_of, locale_tags
+from appel_a_communs.i18n import (
+    DEFAULT_LOCALE,
+    available_languages,
+    language_of,
+    locale_tags,
+    translations,
+)
 from appel_a_communs.site.build import end_build
 
 from .generator import CatalogueGenerator
@@ -29,6 +35,7 @@ def configure(pelican: Any) -> None:
     settings.update(checked.as_settings())
     settings["CATALOGUE_SETTINGS"] = checked
     locale = checked.locale
+    _REPORT_FILTER.locale = locale  # content errors in the site's language
     settings["CATALOGUE_HTML_LANG"], settings["CATALOGUE_OG_LOCALE"] = locale_tags(locale)
     language = language_of(locale)
     if language != "en" and language not in available_languages():
@@ -117,15 +124,24 @@ def translate_templates(generator: Any) -> None:
 
 class _ReportContentErrors(logging.Filter):
     """Pelican logs a failed build with a traceback in a narrow column; content errors
-    are for people: print them one per line, unwrapped, and log a one-line summary."""
+    are for people: print them one per line, unwrapped, in the site's language (``locale``,
+    set when the build starts), and log a one-line summary."""
+
+    locale = DEFAULT_LOCALE
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, ContentErrors):
-            sys.stderr.write(f"{error}\n")
+            catalogue = translations(self.locale)
+            sys.stderr.write(f"{error.text(catalogue)}\n")
             sys.stderr.flush()
-            record.msg = "The build stopped: %d content error(s), listed above."
-            record.args = (len(error.errors),)
+            count = len(error.errors)
+            record.msg = catalogue.ngettext(
+                "The build stopped: %(num)d content error, listed above.",
+                "The build stopped: %(num)d content errors, listed above.",
+                count,
+            ) % {"num": count}
+            record.args = ()
             record.exc_info = None
             record.exc_text = None
         return True
