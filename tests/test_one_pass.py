@@ -57,18 +57,19 @@ def test_check_and_the_pelican_command_report_all_three(make_content, tmp_path):
     content = make_content(THREE)
     done = command("check", str(content), "--today", "2026-11-26")
     assert done.returncode == 1
-    assert "3 content errors" in done.stderr, done.stderr
+    # the site's language (French by default) is the errors' language
+    assert "3 erreurs de contenu" in done.stderr, done.stderr
     for words in (
-        "content/actors/asso.yml:3: titel: unknown key",
-        "content/pledges/p3.yml: actor: no actor 'personne'",
-        "content/commons/covoit.md: budget: secured money, 18500.50 EUR",
+        "content/actors/asso.yml:3: titel: champ inconnu",
+        "content/pledges/p3.yml: actor: aucun acteur « personne »",
+        "content/commons/covoit.md: budget: l’argent sécurisé, 18500.50 EUR",
     ):
         assert words in done.stderr, done.stderr
     result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "pelicanconf.py")
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
-    assert "3 content errors" in output, output
-    assert "allow_overfunding is false in campaign.yml" in output, output
+    assert "3 erreurs de contenu" in output, output
+    assert "allow_overfunding vaut false dans campaign.yml" in output, output
 
 
 @pytest.mark.parametrize(
