@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FOLLOWUP, REPO, SAMPLE, build_site, no_js_page, serve
+from conftest import FOLLOWUP, REPO, SAMPLE, WCAG, build_site, no_js_page, serve
 from lxml import html as lxml_html
 
 from appel_a_communs.site.charts import LABEL_CHARS, BarInput, bar_chart, label_lines
@@ -244,6 +244,29 @@ def test_no_chart_label_is_cut_without_its_whole_name_at_hand(browser, sites):
         assert 1 <= len(row["lines"]) <= 2
         assert " ".join(row["lines"]).rstrip("…") in row["title"]
     assert any(len(row["lines"]) == 2 for row in rows)
+
+
+PHONE_PAGES = ["/financement/", "/tours/", "/communs/covoit/", "/acteurs/ville/"]
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_reflowed_tables_and_charts_stay_accessible_on_a_phone(browser, axe_source, sites, path):
+    """axe-core (WCAG 2.1 A/AA) on a phone's width, where tables are reflowed."""
+    with serve(sites["rounds"]) as url:
+        width, height = WIDTHS["phone"]
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            page.goto(url + path)
+            assert page.locator("main thead").first.bounding_box()["width"] <= 1  # reflowed
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+            )
+        finally:
+            context.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+    assert result["passes"]
 
 
 # --- the chart's geometry and the tables' labels, without a browser -----------------------
