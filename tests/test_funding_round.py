@@ -108,7 +108,7 @@ def test_funding_page_has_totals_charts_and_the_table_by_closeness(sample_site):
     for chart_id in ("bars", "flows-svg"):
         assert f'id="{chart_id}-title"' in html and f'id="{chart_id}-desc"' in html
     table = html.split('id="closeness-caption"', 1)[1].split("</table>", 1)[0]
-    percents = [int(p) for p in re.findall(r'<td class="num">(\d+)\u202f%</td>', table)]
+    percents = [int(p) for p in re.findall(r'<td class="num"[^>]*>(\d+)\u202f%</td>', table)]
     assert len(percents) >= 10 and percents == sorted(percents, reverse=True)
     records = json.loads((sample_site / "data/commons.json").read_text())
     total = sum(Decimal(r["matching_estimate"] or 0) for r in records)

@@ -232,7 +232,9 @@ def test_sealed_pages_show_sealed_amount_where_amounts_would_be(sealed_site):
     assert "Montants scellés jusqu’à la clôture de la campagne." in actor
     funding = (sealed_site / "financement/index.html").read_text()
     table = funding.split('id="engagement-caption"', 1)[1].split("</table>", 1)[0]
-    assert table.count('<td class="num">Montant scellé</td>') == 2 * 2  # money and means
+    sealed = '<td class="num" data-label="{}">Montant scellé</td>'
+    assert table.count(sealed.format("Argent engagé")) == 2  # money
+    assert table.count(sealed.format("Moyens valorisés")) == 2  # and means
     assert digits(PUBLIC["the call's declared allowances"]).search(funding)
     feed = (sealed_site / "feeds/engagements.atom.xml").read_text()
     assert feed.count("Montant scellé") == 2

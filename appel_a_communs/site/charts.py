@@ -7,6 +7,7 @@ decimals, so that only computed numbers ever reach the markup.
 from __future__ import annotations
 
 import gettext
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,27 +39,35 @@ class BarInput:
 
 
 @dataclass(frozen=True)
+class LabelLine:
+    text: str
+    y: Decimal
+
+
+@dataclass(frozen=True)
 class BarRow:
     slug: str
     label: str
+    """The whole label, for the row's tooltip; ``lines`` is what is drawn."""
+    lines: list[LabelLine]
     y: Decimal
     secured_width: Decimal
     pending_x: Decimal
     pending_width: Decimal
     minimum_x: Decimal | None
     stretch_x: Decimal
-    text_y: Decimal
     marker_top: Decimal
     marker_bottom: Decimal
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
+    """Rows of a label above a bar, for an SVG as wide as the page (no viewBox): the
+    vertical geometry is in pixels, the horizontal one in percent of the width, so that
+    the text keeps its size and every label its whole line at any width, from a phone's
+    to a desktop's."""
+
     height: int
-    label_width: int
-    bar_x: int
-    bar_width: int
     bar_height: int
     rows: list[BarRow]
     inputs: list[BarInput]
@@ -67,42 +76,60 @@ class BarChart:
     """The money that spans the whole bar width: the largest stretch goal or secured total."""
 
 
-def bar_chart(inputs: list[BarInput], label_width: int = 300) -> BarChart:
+LABEL_CHARS = 44
+"""Characters of a label line: 44 average glyphs of 12 px fit the ~330 px of a 390 px
+wide phone's chart."""
+LABEL_LINES = 2
+LINE_HEIGHT = 15
+BAR_HEIGHT = 16
+ROW_GAP = 14
+
+
+def label_lines(label: str, chars: int = LABEL_CHARS, most: int = LABEL_LINES):
+    """``label`` cut between words into lines of at most ``chars`` characters (a longer
+    word is cut), at most ``most`` lines, the last one ending with "…" if the label
+    goes on; and whether it does."""
+    lines = textwrap.wrap(label, chars, break_long_words=True, break_on_hyphens=False) or [""]
+    if len(lines) <= most:
+        return lines, False
+    kept = lines[:most]
+    kept[-1] = kept[-1][: chars - 1].rstrip() + "…"
+    return kept, True
+
+
+def bar_chart(inputs: list[BarInput]) -> BarChart:
     """One row per input with a goal: secured, pending, minimum and stretch on one scale."""
     rows_of = [r for r in inputs if r.stretch > 0]
     scale = max((max(r.stretch, r.secured + r.pending) for r in rows_of), default=ZERO)
-    width, bar_x, row_height, bar_height = 900, label_width + 10, 30, 16
-    bar_width = width - bar_x - 10
-    rows = []
-    for i, result in enumerate(rows_of):
-        unit = Decimal(bar_width) / scale
+    rows, top = [], 0
+    for result in rows_of:
+        unit = Decimal(100) / scale
         secured = min(result.secured, scale) * unit
         pending = min(result.pending, scale - min(result.secured, scale)) * unit
-        top = 10 + i * row_height
+        texts, _ = label_lines(result.label)
+        lines = [LabelLine(t, _n(top + 12 + i * LINE_HEIGHT)) for i, t in enumerate(texts)]
+        bar_top = top + len(lines) * LINE_HEIGHT + 6
         rows.append(
             BarRow(
                 slug=result.slug,
                 label=result.label,
-                y=_n(top),
+                lines=lines,
+                y=_n(bar_top),
                 secured_width=_n(secured),
-                pending_x=_n(bar_x + secured),
+                pending_x=_n(secured),
                 pending_width=_n(pending),
-                minimum_x=_n(bar_x + result.minimum * unit)
+                minimum_x=_n(result.minimum * unit)
                 if distinct_minimum(result.minimum, result.stretch)
                 else None,
-                stretch_x=_n(bar_x + result.stretch * unit),
-                text_y=_n(top + bar_height - 3),
-                marker_top=_n(top - 3),
-                marker_bottom=_n(top + bar_height + 3),
+                stretch_x=_n(result.stretch * unit),
+                marker_top=_n(bar_top - 4),
+                marker_bottom=_n(bar_top + BAR_HEIGHT + 4),
             )
         )
+        top = bar_top + BAR_HEIGHT + ROW_GAP
     return BarChart(
-        width=width,
-        height=20 + row_height * len(rows),
-        label_width=label_width,
-        bar_x=bar_x,
-        bar_width=bar_width,
-        bar_height=bar_height,
+        height=top + 4,
+        bar_height=BAR_HEIGHT,
         rows=rows,
         inputs=rows_of,
         scale=scale,

@@ -774,7 +774,6 @@ def _listing(
                 )
                 for ch in challenges
             ],
-            label_width=300,
         ),
         flow_chart=None
         if funding.sealed
