@@ -154,7 +154,7 @@ def test_every_test_switch_and_tool_is_documented():
     for name in read:
         assert name in readme and name in development, name
     for tool in ("/usr/bin/chromium", "Playwright", "axe-core", "vnu-jar", "Java",
-                 "actionlint", "zizmor", "```sh\n.ci/run\n```"):  # fmt: skip
+                 "Lighthouse", "actionlint", "zizmor", "```sh\n.ci/run\n```"):  # fmt: skip
         assert tool in readme and tool in development, tool
     assert "APPEL_SCREENSHOTS" in development
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
