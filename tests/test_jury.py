@@ -5,13 +5,18 @@ with a reviewer's name beside a score."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
+import zipfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import build_site, write
+from pydantic import TypeAdapter
 
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import load_catalogue, read_catalogue
@@ -371,3 +376,116 @@ def test_every_fault_in_one_pass(tmp_path):
     for part in ("no reviewer 'zoe'", "9 is above the scale", "'ouverture' is not scored",
                  "no common 'metro'", "conflict of interest"):  # fmt: skip
         assert part in text, text
+
+
+# --- where it shows --------------------------------------------------------------------------
+
+NAMES = ("Alice Arnaud", "Bruno Berger", "Chloé Chevalier")
+
+
+@pytest.fixture(scope="module")
+def jury_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("jury")
+    return build_site(jury_call(root), root / "output", DEFAULT_LANG="en", CATALOGUE_LOCALE="en")
+
+
+def _text(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    main = page[page.index("<main") : page.index("</main>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def test_the_rounds_page_ranks_the_commons(jury_site):
+    text = _text(jury_site / "financement" / "index.html")
+    page = (jury_site / "financement" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Impact sur le territoire</strong>, weight 3" in page
+    rows = text[text.index("The commons scored by the jury, best first") :]
+    assert rows.index("1 Bus à la demande 2 4.5 3.5 4.5 83.33") < rows.index(
+        "1 Covoiturage ouvert 2 4.5 3.5 4.5 83.33"
+    )
+    assert "3 Vélo partagé 3 4.33 3.67 3.33 78.89" in rows
+    assert "— Tram-train 1 2 2 2 Incomplete" in rows
+
+
+def test_the_review_dates_page_shows_the_commons_scored_on_it(jury_site):
+    text = _text(jury_site / "releves" / "2026-11-15" / "index.html")
+    assert "3 Vélo partagé 3 4.33 3.67 3.33 78.89" in text
+
+
+def test_the_commons_page_shows_its_result_and_comments_without_names(jury_site):
+    text = _text(jury_site / "communs" / "covoit" / "index.html")
+    assert "Scored by 2 reviewers: 83.33 out of 100, ranked 1 of 3." in text
+    assert "Impact sur le territoire 3 4.5" in text
+    assert "Un bon dossier." in text
+    page = (jury_site / "communs" / "covoit" / "index.html").read_text(encoding="utf-8")
+    assert "<em>bon</em>" in page  # the comment's Markdown, rendered
+    tram = _text(jury_site / "communs" / "tram" / "index.html")
+    assert "Scored by 1 reviewer: incomplete, a total needs at least 2." in tram
+    assert "The jury" not in _text(jury_site / "acteurs" / "asso" / "index.html")
+
+
+def test_the_jury_page_names_the_members_criteria_and_weights(jury_site):
+    text = _text(jury_site / "tours" / "2026" / "jury" / "index.html")
+    for name in NAMES:
+        assert name in text
+    assert "Chloé Chevalier (declared ties, whose commons this member does not score: " in text
+    assert "Impact sur le territoire 3 of 6" in text
+    assert "from 0 to 5" in text
+
+
+def test_the_data_and_the_statements(jury_site):
+    records = {c["slug"]: c for c in json.loads((jury_site / "data" / "commons.json").read_text())}
+    assert records["velo"]["evaluations"] == [
+        {
+            "round": "2026",
+            "reviewers": 3,
+            "criteria": {"impact": "4.33", "faisabilite": "3.67", "ouverture": "3.33"},
+            "total": "78.89",
+            "rank": 3,
+        }
+    ]
+    assert records["tram"]["evaluations"][0]["total"] is None
+    assert records["tram"]["evaluations"][0]["rank"] is None
+    schema = json.loads((jury_site / "schemas" / "commons-data.json").read_text())
+    record = TypeAdapter(list[dict]).validate_python(json.loads(
+        (jury_site / "data" / "commons.json").read_text()))  # fmt: skip
+    assert "EvaluationRecord" in json.dumps(schema) and record
+    scores = (jury_site / "data" / "statements" / "2026-scores.csv").read_text(encoding="utf-8")
+    lines = scores.splitlines()
+    assert lines[0] == "common,title,criterion,label,weight,reviewers,mean,total,rank"
+    assert "velo,Vélo partagé,faisabilite,Faisabilité,2,3,3.67,78.89,3" in lines
+    assert "tram,Tram-train,impact,Impact sur le territoire,3,1,2.00,," in lines
+    with zipfile.ZipFile(jury_site / "data" / "statements" / "2026.ods") as ods:
+        assert 'table:name="scores"' in ods.read("content.xml").decode()
+
+
+def test_no_reviewer_is_named_anywhere_but_the_jury_page(jury_site):
+    """Names, and the ids the scores use, in every file the build wrote (pages, data,
+    statements, feeds, schemas): only the jury's page names the members, beside no score."""
+    found = []
+    for path in sorted(jury_site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".ods":
+            with zipfile.ZipFile(path) as ods:
+                data = b"".join(ods.read(name) for name in ods.namelist())
+        text = data.decode("utf-8", errors="replace")
+        for word in (*NAMES, "alice", "bruno", "chloe"):
+            if re.search(rf"\b{re.escape(word)}\b", text, re.I):
+                found.append((path.relative_to(jury_site).as_posix(), word))
+    assert {path for path, _ in found} == {"tours/2026/jury/index.html"}, found
+    jury = _text(jury_site / "tours" / "2026" / "jury" / "index.html")
+    assert not re.search(r"\b\d+[.,]\d\d\b", jury)  # no mean, no total on it
+
+
+def test_a_call_without_a_jury_has_no_jury_anywhere(tmp_path):
+    content = jury_call(tmp_path, {"rounds/2026.yml": ROUND.split("    evaluation:")[0]})
+    shutil.rmtree(content / "evaluations")
+    out = build_site(content, tmp_path / "output")
+    assert not (out / "tours" / "2026" / "jury").exists()
+    assert not (out / "data" / "statements" / "2026-scores.csv").exists()
+    assert "jury" not in (out / "financement" / "index.html").read_text(encoding="utf-8")
+    assert not any(
+        "evaluations" in c for c in json.loads((out / "data" / "commons.json").read_text())
+    )
