@@ -407,9 +407,22 @@ def test_the_rounds_page_ranks_the_commons(jury_site):
     assert "— Tram-train 1 2 2 2 Incomplete" in rows
 
 
-def test_the_review_dates_page_shows_the_commons_scored_on_it(jury_site):
-    text = _text(jury_site / "releves" / "2026-11-15" / "index.html")
-    assert "3 Vélo partagé 3 4.33 3.67 3.33 78.89" in text
+def test_the_review_dates_page_shows_the_commons_scored_for_it(tmp_path):
+    """Scores prepare the first review date on or after their date: the page of each
+    review date shows those, with their rank in the round."""
+    files = {
+        "rounds/2026.yml": ROUND.replace(
+            "reviews: [2026-11-15]", "reviews: [2026-11-15, 2026-12-15]"
+        ),
+        "evaluations/2026/velo.yml": JURY["evaluations/2026/velo.yml"].replace(
+            "2026-11-15", "2026-11-20"
+        ),
+    }
+    out = build_site(jury_call(tmp_path, files), tmp_path / "output", DEFAULT_LANG="en")
+    first = _text(out / "releves" / "2026-11-15" / "index.html")
+    second = _text(out / "releves" / "2026-12-15" / "index.html")
+    assert "1 Bus à la demande" in first and "Vélo partagé" not in first
+    assert "3 Vélo partagé 3 4.33 3.67 3.33 78.89" in second and "Bus" not in second
 
 
 def test_the_commons_page_shows_its_result_and_comments_without_names(jury_site):

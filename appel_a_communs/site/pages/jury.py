@@ -66,11 +66,18 @@ class JuryResults:
 def jury_results(
     view: CatalogueView, round_slug: str | None, day: date | None = None
 ) -> JuryResults | None:
-    """The jury of that round and its ranking (with ``day``: only the commons scored on
-    that review date, with their rank in the round); None when the round has no jury."""
+    """The jury of that round and its ranking (with ``day``, one of the round's review
+    dates: only the commons whose scores prepare it, scored on it or since the review date
+    before it, with their rank in the round); None when the round has no jury."""
     jury = round_jury(view, round_slug)
     if jury is None:
         return None
+    found = next(r for r in view.rounds if r.slug == round_slug)
+    dates = sorted(found.round.reviews) if found.round is not None else []
+
+    def prepares(scored: date) -> date | None:
+        return next((d for d in dates if d >= scored), None)
+
     rows = [
         RankingRow(
             view.commons_by_slug[e.common],
@@ -80,7 +87,7 @@ def jury_results(
             e.rank,
         )
         for e in view.evaluations.get(round_slug or "", [])
-        if day is None or e.date == day
+        if day is None or prepares(e.date) == day
     ]
     page = has_jury_page(view, round_slug)
     return JuryResults(
