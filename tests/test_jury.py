@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import build_site, write
+from conftest import axe, build_site, nu_errors, serve, write
 from pydantic import TypeAdapter
 
 from appel_a_communs.content.errors import ContentErrors
@@ -502,3 +502,26 @@ def test_a_call_without_a_jury_has_no_jury_anywhere(tmp_path):
     assert not any(
         "evaluations" in c for c in json.loads((out / "data" / "commons.json").read_text())
     )
+
+
+JURY_PAGES = [
+    "tours/2026/jury/",
+    "financement/",
+    "releves/2026-11-15/",
+    "communs/covoit/",
+    "communs/tram/",
+]
+
+
+def test_the_jurys_pages_are_valid_html(jury_site):
+    errors = nu_errors(*(jury_site / url / "index.html" for url in JURY_PAGES))
+    assert not errors, "\n".join(errors[:30])
+
+
+@pytest.mark.parametrize("url", JURY_PAGES)
+def test_axe_finds_no_violation_on_the_jurys_pages(jury_site, browser, axe_source, url):
+    with serve(jury_site) as address:
+        result = axe(browser, axe_source, f"{address}/{url}")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"]
