@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import zipfile
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import TypeAdapter
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import load_catalogue, read_catalogue
 from appel_a_communs.funding.evaluation import evaluate, half_up
+from appel_a_communs.site.view import load_call
 
 ROUND = """
     name: Édition 2026
@@ -525,3 +527,20 @@ def test_axe_finds_no_violation_on_the_jurys_pages(jury_site, browser, axe_sourc
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
     assert result["passes"]
+
+
+def test_the_jurys_faults_and_the_round_rules_in_one_pass(tmp_path):
+    """A build reports a conflict of interest with a round rule's error (an allowance
+    exceeded), in one run."""
+    files = {
+        "actors/ville.yml": "name: Ville de Valbrune\nkind: public-body\nallowance: '1000'\n",
+        "evaluations/2026/covoit.yml": _scores(
+            "{reviewer: chloe, impact: 5, faisabilite: 5, ouverture: 5}",
+            "{reviewer: bruno, impact: 5, faisabilite: 4, ouverture: 4}",
+        ),
+    }
+    with pytest.raises(ContentErrors) as caught:
+        load_call(jury_call(tmp_path, files), date(2026, 11, 26))
+    text = "\n".join(str(e) for e in caught.value.errors)
+    assert "conflict of interest: reviewer 'chloe'" in text
+    assert "allowance" in text
