@@ -15,13 +15,17 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import axe, build_site, nu_errors, serve, write
 from pydantic import TypeAdapter
 
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import load_catalogue, read_catalogue
+from appel_a_communs.content.strict_yaml import load_mapping
 from appel_a_communs.funding.evaluation import evaluate, half_up
+from appel_a_communs.site import exports
+from appel_a_communs.site.tables import record_model
 from appel_a_communs.site.view import load_call
 
 ROUND = """
@@ -461,10 +465,20 @@ def test_the_data_and_the_statements(jury_site):
     ]
     assert records["tram"]["evaluations"][0]["total"] is None
     assert records["tram"]["evaluations"][0]["rank"] is None
+    written = json.loads((jury_site / "data" / "commons.json").read_text())
+    adapter = TypeAdapter(list[record_model(exports.COMMONS)])  # the published schema's model
+    assert adapter.dump_python(adapter.validate_python(written), mode="json") == written
     schema = json.loads((jury_site / "schemas" / "commons-data.json").read_text())
-    record = TypeAdapter(list[dict]).validate_python(json.loads(
-        (jury_site / "data" / "commons.json").read_text()))  # fmt: skip
-    assert "EvaluationRecord" in json.dumps(schema) and record
+    jsonschema.Draft202012Validator(schema).validate(written)
+    scores_schema = json.loads((jury_site / "schemas" / "evaluation.json").read_text())
+    document = load_mapping(JURY["evaluations/2026/velo.yml"]).data
+    jsonschema.Draft202012Validator(scores_schema).validate(
+        json.loads(json.dumps(document, default=str))
+    )
+    assert "round" not in scores_schema["properties"]  # its folder's name
+    with pytest.raises(jsonschema.ValidationError):
+        bad = {**document, "scores": [{"reviewer": "alice", "impact": -1}]}
+        jsonschema.Draft202012Validator(scores_schema).validate(bad)
     scores = (jury_site / "data" / "statements" / "2026-scores.csv").read_text(encoding="utf-8")
     lines = scores.splitlines()
     assert lines[0] == "common,title,criterion,label,weight,reviewers,mean,total,rank"

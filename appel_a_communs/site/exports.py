@@ -696,11 +696,14 @@ def schemas() -> dict[str, dict[str, Any]]:
     """Every published schema by file name: the content files', then the data files'.
     Computed once per process (pydantic builds them slowly); callers must not change them."""
     found = {
-        # The key a file's stem gives is optional (slug) or absent (id), as is the body.
+        # The key a file's stem gives is optional (slug) or absent (id), as is the body,
+        # and the round and common of a file in a round's folder (evaluations).
         **{
             kind.schema: _content_schema(
                 kind.model,
-                ("body",) * kind.markdown + ("id",) * (kind.key == "id"),
+                ("body",) * kind.markdown
+                + ("id",) * (kind.key == "id")
+                + ("round", "common") * kind.nested,
                 ("slug",) if kind.key == "slug" else ("role",),
             )
             for kind in KINDS.values()
