@@ -558,3 +558,21 @@ def test_the_jurys_faults_and_the_round_rules_in_one_pass(tmp_path):
     text = "\n".join(str(e) for e in caught.value.errors)
     assert "conflict of interest: reviewer 'chloe'" in text
     assert "allowance" in text
+
+
+def test_a_call_of_campaign_yml_names_its_jury_on_its_funding_page(tmp_path):
+    """campaign.yml is a call of one round, ``campaign``: its scores go in
+    evaluations/campaign/, and its funding page names the jury (it has no rounds' pages)."""
+    files = {
+        "rounds/2026.yml": None,
+        "campaign.yml": ROUND,
+        **{f"evaluations/2026/{slug}.yml": None for slug in ("covoit", "velo", "bus", "tram")},
+        "evaluations/campaign/velo.yml": JURY["evaluations/2026/velo.yml"],
+    }
+    out = build_site(jury_call(tmp_path, files), tmp_path / "output", DEFAULT_LANG="en")
+    text = _text(out / "financement" / "index.html")
+    assert "The jury: Alice Arnaud, Bruno Berger, Chloé Chevalier." in text
+    assert "1 Vélo partagé 3 4.33 3.67 3.33 78.89" in text
+    assert not (out / "tours").exists()
+    records = json.loads((out / "data" / "commons.json").read_text())
+    assert [e["round"] for c in records for e in c["evaluations"]] == ["campaign"]
