@@ -484,6 +484,8 @@ def test_the_data_and_the_statements(jury_site):
     assert lines[0] == "common,title,criterion,label,weight,reviewers,mean,total,rank"
     assert "velo,Vélo partagé,faisabilite,Faisabilité,2,3,3.67,78.89,3" in lines
     assert "tram,Tram-train,impact,Impact sur le territoire,3,1,2.00,," in lines
+    report = (jury_site / "financement" / "rapport" / "index.html").read_text(encoding="utf-8")
+    assert "statements/2026-scores.csv" in report
     with zipfile.ZipFile(jury_site / "data" / "statements" / "2026.ods") as ods:
         assert 'table:name="scores"' in ods.read("content.xml").decode()
 
@@ -514,6 +516,7 @@ def test_a_call_without_a_jury_has_no_jury_anywhere(tmp_path):
     out = build_site(content, tmp_path / "output")
     assert not (out / "tours" / "2026" / "jury").exists()
     assert not (out / "data" / "statements" / "2026-scores.csv").exists()
+    assert "scores.csv" not in (out / "financement" / "rapport" / "index.html").read_text()
     assert "jury" not in (out / "financement" / "index.html").read_text(encoding="utf-8")
     assert not any(
         "evaluations" in c for c in json.loads((out / "data" / "commons.json").read_text())

@@ -231,6 +231,8 @@ class RoundReportPage(PageContext):
     report: RoundReport
     pool: Decimal | None
     """The round's matching pool (None: no matching)."""
+    jury_scores: bool
+    """The round has a jury: its statement has a sheet of scores, and a CSV of it."""
 
 
 def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundReportPage:
@@ -252,6 +254,7 @@ def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundRepo
         sealed=own.sealed,
         report=view.round_reports[slug],
         pool=matching.pool if matching else None,
+        jury_scores=campaign is not None and campaign.evaluation is not None,
     )
 
 
