@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
@@ -295,8 +295,21 @@ class CatalogueView(Listing):
 
     def evaluation_of(self, slug: str, round_slug: str | None) -> CommonEvaluation | None:
         """The jury's result for the common in that round (None: not scored there)."""
-        return next((e for e in self.evaluations.get(round_slug or "", []) if e.common == slug),
-                    None)  # fmt: skip
+        return self._evaluation_index.get((round_slug or "", slug))
+
+    @cached_property
+    def _evaluation_index(self) -> dict[tuple[str, str], CommonEvaluation]:
+        return {(e.round, e.common): e for found in self.evaluations.values() for e in found}
+
+    def ranked_count(self, round_slug: str | None) -> int:
+        """How many commons of the round have a total from its jury."""
+        return self._ranked_counts.get(round_slug or "", 0)
+
+    @cached_property
+    def _ranked_counts(self) -> dict[str, int]:
+        return {
+            slug: sum(1 for e in found if e.complete) for slug, found in self.evaluations.items()
+        }
 
     @property
     def several_rounds(self) -> bool:

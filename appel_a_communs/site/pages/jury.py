@@ -143,7 +143,7 @@ def common_jury(view: CatalogueView, slug: str, round_slug: str | None) -> Commo
         means=[CriterionMean(c, means[c.id]) for c in jury.criteria],
         total=result.shown_total,
         rank=result.rank,
-        ranked=sum(1 for e in view.evaluations.get(round_slug or "", []) if e.complete),
+        ranked=view.ranked_count(round_slug),
         comments=list(result.comments),
     )
 
