@@ -25,8 +25,8 @@ def test_every_schema_is_a_valid_json_schema(sample_site):
     names = sorted(p.name for p in (sample_site / "schemas").glob("*.json"))
     assert names == ["actor.json", "actors-data.json", "campaign.json", "challenge.json",
                      "challenges-data.json", "common-data.json", "common.json",
-                     "commons-data.json", "page.json", "pledge.json", "report.json", "round.json",
-                     "rounds-data.json"]  # fmt: skip
+                     "commons-data.json", "evaluation.json", "page.json", "pledge.json",
+                     "report.json", "round.json", "rounds-data.json"]  # fmt: skip
     for name in names:
         jsonschema.Draft202012Validator.check_schema(schema(sample_site, name))
 

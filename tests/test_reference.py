@@ -144,7 +144,11 @@ def test_the_examples_are_a_valid_call_read_by_the_real_reader(tmp_path):
     _write(call, [e for e in every if e.path != CAMPAIGN_FILE and not e.path.startswith("pages/")])
     catalogue = load_catalogue(call)
     for folder in KINDS:
-        written = {Path(e.path).stem for e in EXAMPLES[folder] if e.path.startswith(folder)}
+        written = {
+            Path(e.path).relative_to(folder).with_suffix("").as_posix()
+            for e in EXAMPLES[folder]
+            if e.path.startswith(folder)
+        }
         assert set(getattr(catalogue, folder)) == written, folder
     pledges = catalogue.pledges.values()
     assert {p.role for p in pledges} == {"funder", "maintainer"}

@@ -118,3 +118,21 @@ def test_the_2026_2027_round_waits_for_its_next_review_date(view):
         assert not any(e.round == "2026-2027" for e in view.reviews[common.slug]), common.slug
     # Every decision is dated before today: nothing is decided ahead of time.
     assert all(e.review.date < TODAY for entries in view.reviews.values() for e in entries)
+
+
+def test_a_jury_of_three_with_one_recusal(view):
+    """The open round's jury scored the proposals waiting for its first review date; one
+    member, tied to the proposer of one of them, is absent from its scores."""
+    current = view.current_round
+    jury = current.round.evaluation
+    assert len(jury.reviewers) == 3
+    first = next(d for d in view.review_dates if d.round == current.slug)
+    ranked = view.evaluations[current.slug]
+    assert {e.common for e in ranked} == {c.slug for c in first.waiting}
+    assert all(e.date <= first.date and e.complete for e in ranked)
+    recused = [(r, e) for r in jury.reviewers for e in ranked
+               if set(r.ties) & set(view.commons_by_slug[e.common].proposed_by)]  # fmt: skip
+    assert [(r.id, e.common, e.reviewers) for r, e in recused] == [
+        ("claire-dumont", "tournees-cyclologistique", 2)
+    ]
+    assert [e.rank for e in ranked] == [1, 2, 3]

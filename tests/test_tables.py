@@ -141,10 +141,13 @@ def test_every_record_is_what_its_model_says(call):
     ]
     for table, records in checks:
         adapter = TypeAdapter(list[record_model(table)])  # type: ignore[misc]
-        assert adapter.dump_python(adapter.validate_python(records), mode="json") == records
+        # a key a call may leave out (evaluations, without a jury) stays out
+        valid = adapter.validate_python(records)
+        assert adapter.dump_python(valid, mode="json", exclude_unset=True) == records
     model = record_model(exports.common_file_table())
     for common, written in exports.common_files(view, commons).items():
-        assert model.model_validate(written).model_dump(mode="json") == written, common
+        dumped = model.model_validate(written).model_dump(mode="json", exclude_unset=True)
+        assert dumped == written, common
 
 
 # --- the writers ----------------------------------------------------------------------------

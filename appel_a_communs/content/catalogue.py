@@ -9,7 +9,16 @@ from functools import cached_property
 from pathlib import Path
 
 from appel_a_communs.content.kinds import CAMPAIGN_ROUND
-from appel_a_communs.content.models import Actor, Campaign, Challenge, Common, Pledge, Report, Round
+from appel_a_communs.content.models import (
+    Actor,
+    Campaign,
+    Challenge,
+    Common,
+    EvaluationScores,
+    Pledge,
+    Report,
+    Round,
+)
 from appel_a_communs.content.rounds import pledge_round
 
 
@@ -27,6 +36,8 @@ class Catalogue:
     """The files of ``rounds/``; a call has them or ``campaign.yml``, never both."""
     reports: dict[str, Report] = field(default_factory=dict)
     """The follow-up reports of ``reports/``, in file order."""
+    evaluations: dict[str, EvaluationScores] = field(default_factory=dict)
+    """The jury's scores of ``evaluations/<round>/<common>.yml``, keyed ``<round>/<common>``."""
 
     @property
     def currency(self) -> str:

@@ -167,7 +167,153 @@ def check_references(
                         _no_actor(slug),
                     )
                 )
+        jury = round_.evaluation.reviewers if round_.evaluation else []
+        for i, reviewer in enumerate(jury):
+            for j, slug in enumerate(reviewer.ties):
+                if slug not in cat.actors and slug not in broken.get("actors", ()):
+                    field = f"evaluation.reviewers[{i}].ties[{j}]"
+                    errors.append(ContentError(source, field, _no_actor(slug)))
     return errors
+
+
+def check_evaluations(
+    cat: Catalogue,
+    broken: dict[str, set[str]] | None = None,
+    name: typing.Callable[[Path], str] = display_path,
+) -> list[ContentError]:
+    """The jury's scores (``evaluations/<round>/<common>.yml``): a round with a jury, a
+    common of the call, reviewers of that jury, every criterion scored once within the
+    scale, no reviewer twice, and no conflict of interest: a reviewer tied to an actor
+    that proposes the common or pledged money to it in that round may not score it."""
+    errors: list[ContentError] = []
+    broken = broken or {}
+    rounds = {r.slug: r for r in cat.round_list}
+    for key, scores in cat.evaluations.items():
+        source = str(cat.sources[("evaluations", key)])
+        round_ = rounds.get(scores.round)
+        if round_ is None:
+            errors.append(ContentError(source, None, _no_round_folder(cat, scores.round)))
+            continue
+        round_file = name(cat.sources[("rounds", round_.slug)])
+        jury = round_.evaluation
+        if jury is None:
+            message = M_(
+                "round '%(round)s' has no jury: add evaluation to %(file)s, or move this file",
+                round=round_.slug,
+                file=round_file,
+            )
+            errors.append(ContentError(source, None, message))
+            continue
+        common = cat.commons.get(scores.common)
+        if common is None and scores.common not in broken.get("commons", ()):
+            file = f"content/commons/{scores.common}{KINDS['commons'].suffix}"
+            message = M_(
+                "%(problem)s (%(detail)s)",
+                problem=M_("no common '%(slug)s'", slug=scores.common),
+                detail=M_("expected %(file)s", file=file),
+            )
+            errors.append(ContentError(source, None, message))
+        reviewers = {r.id: r for r in jury.reviewers}
+        criteria = [c.id for c in jury.criteria]
+        ties = _interested(cat, round_, scores.common, common)
+        first: dict[str, int] = {}
+        for i, score in enumerate(scores.scores):
+            at = f"scores[{i}]"
+            reviewer = reviewers.get(score.reviewer)
+            if reviewer is None:
+                message = M_(
+                    "no reviewer '%(id)s' in the jury of %(file)s (reviewers: %(known)s)",
+                    id=score.reviewer,
+                    file=round_file,
+                    known=", ".join(reviewers),
+                )
+                errors.append(ContentError(source, f"{at}.reviewer", message))
+            elif score.reviewer in first:
+                message = M_(
+                    "reviewer '%(id)s' already scored this common (scores[%(first)d]): one "
+                    "entry per reviewer",
+                    id=score.reviewer,
+                    first=first[score.reviewer],
+                )
+                errors.append(ContentError(source, f"{at}.reviewer", message))
+            else:
+                first[score.reviewer] = i
+                for tie in reviewer.ties:
+                    if tie in ties:
+                        message = M_(
+                            "conflict of interest: reviewer '%(id)s' declares a tie to "
+                            "'%(actor)s' (%(file)s), which %(why)s: the reviewer may not "
+                            "score this common; remove these scores",
+                            id=score.reviewer,
+                            actor=tie,
+                            file=round_file,
+                            why=ties[tie],
+                        )
+                        errors.append(ContentError(source, f"{at}.reviewer", message))
+            points = score.points
+            for criterion in criteria:
+                if criterion not in points:
+                    message = M_(
+                        "criterion '%(id)s' is not scored: every score gives each criterion "
+                        "of the jury (%(criteria)s) a whole number from 0 to %(scale)d",
+                        id=criterion,
+                        criteria=", ".join(criteria),
+                        scale=jury.scale,
+                    )
+                    errors.append(ContentError(source, f"{at}.{criterion}", message))
+            for criterion, value in points.items():
+                if criterion not in criteria:
+                    message = M_(
+                        "no criterion '%(id)s' in the jury of %(file)s (criteria: %(criteria)s)",
+                        id=criterion,
+                        file=round_file,
+                        criteria=", ".join(criteria),
+                    )
+                    errors.append(ContentError(source, f"{at}.{criterion}", message))
+                elif value > jury.scale:
+                    message = M_(
+                        "%(value)d is above the scale: scores go from 0 to %(scale)d",
+                        value=value,
+                        scale=jury.scale,
+                    )
+                    errors.append(ContentError(source, f"{at}.{criterion}", message))
+    return errors
+
+
+def _interested(cat: Catalogue, round_: Round, slug: str, common: Common | None) -> dict[str, str]:
+    """The actors a reviewer may not be tied to for this common in this round, each with
+    why: it proposes the common, or pledged money to it in the round."""
+    found: dict[str, str] = {}
+    for pledge in cat.pledges_by_common.get(slug, []):
+        if pledge.money is not None:
+            counted = pledge_round(cat.round_list, pledge)
+            if counted is not None and counted.slug == round_.slug:
+                found.setdefault(
+                    pledge.actor,
+                    M_(
+                        "pledged money to it in round '%(round)s' (pledge %(id)s)",
+                        round=round_.slug,
+                        id=pledge.id,
+                    ),
+                )
+    for actor in common.proposed_by if common else []:
+        found[actor] = M_("proposes it (proposed_by)")
+    return found
+
+
+def _no_round_folder(cat: Catalogue, slug: str) -> str:
+    expected, campaign = f"content/rounds/{slug}.yml", f"content/{CAMPAIGN_FILE}"
+    if cat.rounds or not cat.campaign:
+        detail = M_("expected %(file)s", file=expected)
+    else:
+        detail = M_(
+            "this call has one round, '%(round)s' (%(file)s)", round=CAMPAIGN_ROUND, file=campaign
+        )
+    return M_(
+        "%(problem)s (%(detail)s): the folder's name says which round it scores",
+        problem=M_("no round '%(slug)s'", slug=slug),
+        detail=detail,
+    )
 
 
 def valid_part(cat: Catalogue, broken: dict[str, set[str]], rounds_known: bool) -> Catalogue:

@@ -11,6 +11,7 @@ from appel_a_communs.content.models import (
     Campaign,
     Challenge,
     Common,
+    EvaluationScores,
     Model,
     PageMeta,
     Pledge,
@@ -33,6 +34,9 @@ class ContentKind:
     """The model field that the file's stem gives: ``slug``, or ``id`` for pledges."""
     schema: str
     """The file name of its published JSON Schema."""
+    nested: bool = False
+    """One folder per round: the folder's name gives ``round``, the file's stem ``common``
+    (``evaluations/<round>/<common>.yml``); ``key`` is then a property of the model."""
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -53,6 +57,14 @@ KINDS: dict[str, ContentKind] = {
         ContentKind("pledges", Pledge, markdown=False, key="id", schema="pledge.json"),
         ContentKind("rounds", Round, markdown=False, key="slug", schema="round.json"),
         ContentKind("reports", Report, markdown=True, key="slug", schema="report.json"),
+        ContentKind(
+            "evaluations",
+            EvaluationScores,
+            markdown=False,
+            key="id",
+            schema="evaluation.json",
+            nested=True,
+        ),
     )
 }
 """The catalogue's folders, in the order they are read and reported."""

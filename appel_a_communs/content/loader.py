@@ -13,7 +13,12 @@ from pathlib import Path
 
 from appel_a_communs.content.cache import ModelCache, cycle_collection_paused
 from appel_a_communs.content.catalogue import Catalogue
-from appel_a_communs.content.checks import check_references, check_rounds, valid_part
+from appel_a_communs.content.checks import (
+    check_evaluations,
+    check_references,
+    check_rounds,
+    valid_part,
+)
 from appel_a_communs.content.compact import compact
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path, site_of
 from appel_a_communs.content.folders import kind_files, odd_files
@@ -159,6 +164,7 @@ def _load_catalogue(
         sources=sources,
         rounds=collections["rounds"],  # type: ignore[arg-type]
         reports=collections["reports"],  # type: ignore[arg-type]
+        evaluations=collections["evaluations"],  # type: ignore[arg-type]
     )
     if campaign is not None:
         sources[("campaign", "campaign")] = campaign_path
@@ -181,6 +187,8 @@ def _load_catalogue(
     round_errors = check_rounds(catalogue, partial(display_path, site=site))
     errors.extend(round_errors)
     errors.extend(check_references(catalogue, broken))
+    if not (both or round_errors or broken["rounds"]):
+        errors.extend(check_evaluations(catalogue, broken, partial(display_path, site=site)))
     if errors:
         rounds_known = not (both or round_errors or broken["rounds"])
         return Loaded(valid_part(catalogue, broken, rounds_known), errors)

@@ -37,6 +37,7 @@ from appel_a_communs.content.types import (
     MoneyStatus,
     NeedKind,
     Order,
+    Points,
     Ratio,
     ResourceType,
     Role,
@@ -455,6 +456,60 @@ class Eligibility(Model):
         return self.open_license or bool(self.min_working_group) or self.challenge or self.budget
 
 
+class Criterion(Model):
+    """One of a jury's published criteria."""
+
+    id: Slug = Field(description="The criterion's id: the key of its score in the scores.")
+    label: Line = Field(description="What the criterion weighs, as pages show it.")
+    weight: Count = Field(description="Its weight in the total (a whole number, 1 or more).")
+
+
+class Reviewer(Model):
+    """A member of the jury; the name is public, what they scored never is."""
+
+    id: Slug = Field(description="The reviewer's id, as the scores name them.")
+    name: Line = Field(description="The reviewer's name, published on the jury's page.")
+    ties: list[Slug] = Field(
+        [],
+        description="The actors the reviewer is tied to (slugs of actors): the reviewer may not "
+        "score a common one of them proposes or pledged money to in the round.",
+    )
+
+
+class Evaluation(Model):
+    """A round's jury: its criteria, their weights and scale, its reviewers."""
+
+    scale: Count = Field(description="The highest score on every criterion (scores go from 0).")
+    criteria: list[Criterion] = Field(min_length=1, description="The criteria, with their weights.")
+    reviewers: list[Reviewer] = Field(min_length=1, description="The members of the jury.")
+    min_reviewers: Count = Field(
+        2,
+        description="The least number of reviewers who scored a common for its total to be "
+        "given (below, it is incomplete).",
+    )
+
+    @field_validator("criteria", "reviewers")
+    @classmethod
+    def _ids_once(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(M_("'%(id)s' is listed twice", id=item.id))
+            seen.add(item.id)
+        return items
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria_not_reserved(cls, items: list[Criterion]) -> list[Criterion]:
+        for item in items:
+            if item.id in Score.model_fields:
+                message = M_(
+                    "'%(id)s' is a key of every score: give the criterion another id", id=item.id
+                )
+                raise ValueError(message)
+        return items
+
+
 class Campaign(Model):
     """A funding round: ``campaign.yml`` (a call of one round) or a file of ``rounds/``;
     without either, no round rules apply."""
@@ -492,6 +547,12 @@ class Campaign(Model):
         "which never fails a build.",
     )
 
+    evaluation: Evaluation | None = Field(
+        None,
+        description="The round's jury: criteria with their weights, reviewers, and the scores of "
+        "content/evaluations/<round>/.",
+    )
+
     @field_validator("closes")
     @classmethod
     def _closes_after_opens(cls, value: Any, info: ValidationInfo) -> Any:
@@ -509,6 +570,45 @@ class Round(Campaign):
     slug: Slug = Field(
         description="The round's slug: its file's name unless written (not in campaign.yml)."
     )
+
+
+# --- evaluations -----------------------------------------------------------
+
+
+class Score(Model):
+    """One reviewer's scores on one common: a key per criterion of the round's jury."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Points]  # criterion id → its score, 0 to the round's scale
+
+    reviewer: Slug = Field(description="Who scored (a reviewer's id in the round's jury).")
+    comment: Text | None = Field(
+        None,
+        description="A short comment (Markdown), published without the reviewer's name.",
+    )
+
+    @property
+    def points(self) -> dict[str, int]:
+        """Criterion id → the score given."""
+        return dict(self.model_extra or {})
+
+
+class EvaluationScores(Model):
+    """A jury's scores on one common in one round."""
+
+    round: Slug = Field(description="The round: its folder's name, never written in the file.")
+    common: Slug = Field(description="The common scored: the file's name, never written in it.")
+    date: Date = Field(description="The day of the scores.")
+    scores: list[Score] = Field(
+        min_length=1,
+        description="One entry per reviewer: reviewer, an integer for every criterion of the "
+        "round's jury (0 to its scale), and an optional comment.",
+    )
+
+    @property
+    def id(self) -> str:
+        """``<round>/<common>``: the file's place in ``evaluations/``."""
+        return f"{self.round}/{self.common}"
 
 
 # --- ordinary pages --------------------------------------------------------

@@ -229,6 +229,9 @@ def build_item(kind: ContentKind, path: Path, doc: Document, body: str) -> Model
     the body; neither may be written in the file itself where the file names it."""
     extra: dict[str, Any] = {kind.key: path.stem}
     reserved: tuple[str, ...] = ("id",) if kind.key == "id" else ()
+    if kind.nested:
+        extra = {"round": path.parent.name, "common": path.stem}
+        reserved = ("round", "common")
     if kind.markdown:
         extra["body"] = body
         reserved += ("body",)
@@ -243,11 +246,22 @@ def read_file(name: str, path: Path, max_size: int = MAX_FILE_SIZE) -> FileResul
     """One file of a folder: its model, or the errors that keep it out and the ids it held."""
     kind = KINDS[name]
     key = kind.key
+    if kind.nested and path.parent.parent.name != name:
+        message = M_(
+            "%(folder)s/ holds one folder per round, named after the round, and in it one "
+            "file per common: move this file to %(folder)s/<round>/%(file)s",
+            folder=name,
+            file=path.name,
+        )
+        return None, [ContentError(str(path), None, message)], set()
     try:
         doc, body = parse_document(path, kind.markdown, max_size)
     except ContentErrors as exc:
         return None, exc.errors, {path.stem}
     from_file_name = key == "id" or key not in doc.data
+    if kind.nested:  # round and common are the folder's and the file's names
+        from_file_name = False
+        key = "common"
     try:
         return build_item(kind, path, doc, body), [], set()
     except ContentErrors as exc:

@@ -75,6 +75,7 @@ DEFAULT_PATTERNS = {
     "eligibility": "eligibilite/",
     "funding_report": "financement/rapport/",
     "round_report": "tours/{slug}/rapport/",
+    "jury": "tours/{slug}/jury/",
     "report": "rapports/{slug}/",
     "actor_statement": "acteurs/{slug}/bilan/",
 }
@@ -83,11 +84,13 @@ The current round's funding page is ``funding``; ``round`` is every other round'
 review page's slug is the ISO date of its review date. ``funding_report`` is the printable
 report of the current round (or of a call without rounds), ``round_report`` every other
 round's; ``report`` is a common's follow-up report (``content/reports/``), and
-``actor_statement`` an actor's statement of what it pledged, confirmed and paid."""
+``actor_statement`` an actor's statement of what it pledged, confirmed and paid; ``jury``
+a round's jury (its members, criteria and weights)."""
 
 NESTED = {
     "funding_report": ("funding", "rapport/"),
     "round_report": ("round", "rapport/"),
+    "jury": ("round", "jury/"),
     "actor_statement": ("actor", "bilan/"),
 }
 """Pages that live under another page: a site that moves that page (``CATALOGUE_ROUND_URL``)
@@ -104,6 +107,7 @@ ITEMS = (
     "round_engagement",
     "review",
     "round_report",
+    "jury",
     "report",
     "actor_statement",
 )

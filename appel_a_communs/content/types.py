@@ -512,6 +512,21 @@ Count = Annotated[
 ]
 
 
+def _check_points(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(M_("expected a whole number, got %(value)s", value=_describe(value)))
+    if value < 0:
+        raise ValueError(M_("must be 0 or more"))
+    return value
+
+
+Points = Annotated[
+    int, PlainValidator(_check_points), WithJsonSchema({"type": "integer", "minimum": 0})
+]
+"""A reviewer's score on one criterion: a whole number from 0 (the round's ``scale`` is the
+most, checked against the round: ``content.checks``)."""
+
+
 def _check_order(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(M_("expected a whole number, got %(value)s", value=_describe(value)))
@@ -914,6 +929,7 @@ __all__ = [
     "License",
     "Line",
     "Order",
+    "Points",
     "Ratio",
     "Share",
     "Slug",

@@ -220,6 +220,17 @@ CRITERIA = Table("CriterionRecord", (
 ))  # fmt: skip
 """Rows: (criterion, the site's gettext catalogue)."""
 
+EVALUATIONS = Table("EvaluationRecord", (
+    Column("round", TEXT, lambda e: e.round),
+    Column("reviewers", INTEGER, lambda e: e.reviewers),  # how many, never who
+    # criterion id → its mean over the reviewers, rounded half up to 2 decimals
+    Column("criteria", AMOUNTS, lambda e: e.shown_means),
+    # out of 100, rounded half up to 2 decimals; null: incomplete (too few reviewers)
+    Column("total", PERCENT, lambda e: e.shown_total, nullable=True),
+    Column("rank", INTEGER, lambda e: e.rank, nullable=True),  # equal totals share a rank
+))  # fmt: skip
+"""A common's result before a round's jury (``funding.evaluation.CommonEvaluation``)."""
+
 PROGRESS = Table("ProgressRecord", (
     Column("delivered", INTEGER, lambda progress: progress.delivered),
     Column("total", INTEGER, lambda progress: progress.total),
@@ -272,6 +283,8 @@ class CommonRow(NamedTuple):
     progress: Any
     reports: list[ReportRow]
     """Oldest first."""
+    evaluations: list[Any]
+    """Its results before the juries of the rounds, in the rounds' order."""
 
 
 def _shown(row: CommonRow) -> Any:
@@ -314,6 +327,10 @@ COMMONS = Table(
         *(column.of(_shown) for column in FOLLOW_UP[4:]),
         Column("progress", RECORD, lambda row: row.progress, table=PROGRESS),
         Column("reports", RECORDS, lambda row: row.reports, table=REPORTS),
+        # a call with a jury only: a call without one writes what it wrote before
+        Column(
+            "evaluations", RECORDS, lambda row: row.evaluations, table=EVALUATIONS, required=False
+        ),
     ),
     doc="""A common in ``data/commons.json``: the SPEC's fields, then ours. The top-level
     figures are the common's result in the current round, or in the last round it took
@@ -347,6 +364,11 @@ def common_rows(view: CatalogueView, url_of: UrlOf, locale: str) -> Iterator[Com
             shown=shown or NO_FOLLOW_UP,
             progress=follow.progress,
             reports=sorted(reports, key=lambda row: (row.report.date, row.report.slug)),
+            evaluations=[
+                found
+                for each in view.rounds
+                if (found := view.evaluation_of(slug, each.slug)) is not None
+            ],
         )
 
 
@@ -355,7 +377,9 @@ def commons_records(
 ) -> list[dict[str, Any]]:
     """One record per common for ``data/commons.json``; ``locale`` is the language of
     the eligibility checklist's explanations."""
-    return table_records(COMMONS, common_rows(view, url_of, locale))
+    jury = any(r.round is not None and r.round.evaluation is not None for r in view.rounds)
+    table = COMMONS if jury else COMMONS.without("evaluations")
+    return table_records(table, common_rows(view, url_of, locale))
 
 
 def common_file_table() -> Table:
@@ -672,11 +696,14 @@ def schemas() -> dict[str, dict[str, Any]]:
     """Every published schema by file name: the content files', then the data files'.
     Computed once per process (pydantic builds them slowly); callers must not change them."""
     found = {
-        # The key a file's stem gives is optional (slug) or absent (id), as is the body.
+        # The key a file's stem gives is optional (slug) or absent (id), as is the body,
+        # and the round and common of a file in a round's folder (evaluations).
         **{
             kind.schema: _content_schema(
                 kind.model,
-                ("body",) * kind.markdown + ("id",) * (kind.key == "id"),
+                ("body",) * kind.markdown
+                + ("id",) * (kind.key == "id")
+                + ("round", "common") * kind.nested,
                 ("slug",) if kind.key == "slug" else ("role",),
             )
             for kind in KINDS.values()

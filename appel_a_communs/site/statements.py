@@ -39,6 +39,8 @@ from appel_a_communs.site.jobs import Job, Output, chunks
 from appel_a_communs.site.tables import (
     AMOUNT,
     BOOLEAN,
+    INTEGER,
+    PERCENT,
     TEXT,
     URL,
     Column,
@@ -130,6 +132,29 @@ MATCHING = Table("matching", (
 round's ``MatchingSummary``, its cap), the common, its ``CommonFunding``)."""
 
 
+class ScoreRow(NamedTuple):
+    common: Any
+    criterion: Any
+    """The jury's ``Criterion``."""
+    result: Any
+    """The common's ``funding.evaluation.CommonEvaluation`` in the round."""
+
+
+SCORES = Table("scores", (
+    Column("common", TEXT, lambda row: row.common.slug),
+    Column("title", TEXT, lambda row: row.common.title),
+    Column("criterion", TEXT, lambda row: row.criterion.id),
+    Column("label", TEXT, lambda row: row.criterion.label),
+    Column("weight", INTEGER, lambda row: row.criterion.weight),
+    Column("reviewers", INTEGER, lambda row: row.result.reviewers),  # how many, never who
+    Column("mean", PERCENT, lambda row: row.result.shown_means[row.criterion.id]),
+    Column("total", PERCENT, lambda row: row.result.shown_total, nullable=True),
+    Column("rank", INTEGER, lambda row: row.result.rank, nullable=True),
+))  # fmt: skip
+"""A round's jury: a row per common and criterion, the commons ranked (``ScoreRow``
+rows); no reviewer's name, ever. Only a round with a jury has this sheet."""
+
+
 def statement_tables() -> dict[str, Table]:
     """The tables of a round's statement, in ``STATEMENT_TABLES`` order (new columns go at
     the end). A function, so that its pledges are ``exports.PLEDGES`` as it is when called:
@@ -140,6 +165,7 @@ def statement_tables() -> dict[str, Table]:
         "actors": ACTOR_TABLE,
         "payments": PAYMENTS,
         "matching": MATCHING,
+        "scores": SCORES,
     }
 
 
@@ -190,7 +216,14 @@ def round_tables(
         "matching": _matching_rows(each),
     }
     tables = statement_tables()
-    return {name: Sheet(name, tables[name], rows[name], currency) for name in STATEMENT_TABLES}
+    found = {name: Sheet(name, tables[name], rows[name], currency) for name in STATEMENT_TABLES}
+    jury = each.round.evaluation if each.round is not None else None
+    if jury is not None:  # a round with a jury: its scores, one sheet more
+        scored = view.evaluations.get(each.slug or "", [])
+        commons = view.commons_by_slug
+        score_rows = [ScoreRow(commons[e.common], c, e) for e in scored for c in jury.criteria]
+        found["scores"] = Sheet("scores", SCORES, score_rows, currency)
+    return found
 
 
 def _commons_rows(

@@ -33,6 +33,7 @@ OPTIONAL_KINDS = (
     "review",
     "eligibility",
     "round_report",
+    "jury",
     "report",
 )
 """The pages only some calls have: with rounds, review dates, eligibility criteria or
@@ -161,6 +162,7 @@ class SiteUrls:
             "round_url": lambda slug: self.round_url(slug, current_round),
             "round_engagement_url": lambda slug: self.url("round_engagement", slug),
             "round_report_url": lambda slug: self.round_report_url(slug, current_round),
+            "jury_url": lambda slug: self.url("jury", slug),
             "report_url": lambda slug: self.url("report", slug),
             "actor_statement_url": lambda slug: self.url("actor_statement", slug),
             "review_url": self.review_url,
@@ -324,6 +326,7 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
     """The funding page (the current round, or a call without rounds: no round), and, for
     a call with rounds, the rounds' index, each other round's funding page, each round's
     engagement page, a page per review date and the eligibility view."""
+    from appel_a_communs.site.pages.jury import has_jury_page, jury_page
     from appel_a_communs.site.pages.rounds import (
         eligibility_page,
         funding_page,
@@ -356,6 +359,11 @@ def round_pages(view: Any, urls: SiteUrls) -> list[Page]:
     pages += [
         Page(urls.review_url(review.date), "review", review_page(view, review))
         for review in view.review_dates
+    ]
+    pages += [
+        Page(url("jury", each.slug), "jury", jury_page(view, each))
+        for each in view.rounds
+        if has_jury_page(view, each.slug)
     ]
     if has_eligibility_page(view):
         # The maintainers' working list: published, but not for search engines.

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar, get_args
 
@@ -37,6 +37,7 @@ from appel_a_communs.content.rounds import review_round
 from appel_a_communs.content.types import ActorKind, NeedKind, Role
 from appel_a_communs.funding.eligibility import Checklist, check_eligibility
 from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Funding, roles_by_common
+from appel_a_communs.funding.evaluation import CommonEvaluation, evaluate
 from appel_a_communs.funding.followup import (
     FollowUp,
     MoneyStages,
@@ -287,6 +288,28 @@ class CatalogueView(Listing):
     """Round slug → its report for the funders: per common, what was promised, secured,
     paid, delivered and reported in it, and its totals (``site.reporting``); a call
     without rounds has one, under None."""
+    evaluations: dict[str, list[CommonEvaluation]]
+    """Round slug → its jury's results, ranked (``funding.evaluation``): rounds with a jury
+    and scores only. Anonymous: no reviewer's id; the catalogue's own scores are left out
+    of the view (``_listing``)."""
+
+    def evaluation_of(self, slug: str, round_slug: str | None) -> CommonEvaluation | None:
+        """The jury's result for the common in that round (None: not scored there)."""
+        return self._evaluation_index.get((round_slug or "", slug))
+
+    @cached_property
+    def _evaluation_index(self) -> dict[tuple[str, str], CommonEvaluation]:
+        return {(e.round, e.common): e for found in self.evaluations.values() for e in found}
+
+    def ranked_count(self, round_slug: str | None) -> int:
+        """How many commons of the round have a total from its jury."""
+        return self._ranked_counts.get(round_slug or "", 0)
+
+    @cached_property
+    def _ranked_counts(self) -> dict[str, int]:
+        return {
+            slug: sum(1 for e in found if e.complete) for slug, found in self.evaluations.items()
+        }
 
     @property
     def several_rounds(self) -> bool:
@@ -425,7 +448,8 @@ def build_view(
     values.update((name, getattr(current.view, name)) for name in ROUND_FIELDS)
     values.update(_eligible_facet(listing, spans["eligibility"]))
     reports = round_reports(spans["rounds"], listing.commons, listing.funding, spans["follow_up"])
-    return CatalogueView(**values, **spans, round_reports=reports)
+    evaluations = evaluate(catalogue)
+    return CatalogueView(**values, **spans, round_reports=reports, evaluations=evaluations)
 
 
 def _round_views(
@@ -665,6 +689,8 @@ def _listing(
     ``funding`` is sealed, built from ``sealed_catalogue`` (only the pledges of
     ``sealed_ids``, if given) and ``sealed_funding`` alone."""
     catalogue = without_members(catalogue)
+    if catalogue.evaluations:  # who scored what is never published: the view's results only
+        catalogue = replace(catalogue, evaluations={})
     if funding.sealed:
         catalogue = sealed_catalogue(catalogue, sealed_ids, sealed_rounds)
         funding = sealed_funding(funding)

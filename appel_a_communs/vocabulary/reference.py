@@ -168,9 +168,23 @@ class Section:
     intro: str | None = None
     """What follows the files' place, instead of the sentence on the key and the model's
     docstring."""
+    from_path: tuple[tuple[str, str], ...] = ()
+    """Keys the file's place gives, never written: (key, where it comes from in words)."""
 
 
 def _kind_section(kind: ContentKind, title: str, examples: tuple[Example, ...]) -> Section:
+    if kind.nested:
+        return Section(
+            title,
+            kind.model,
+            f"`content/{kind.folder}/<round>/<common>{kind.suffix}`",
+            kind.markdown,
+            None,
+            examples,
+            intro="One folder per round, named after the round; in it, one file per common, "
+            "named after the common. " + _doc(kind.model),
+            from_path=(("round", "the folder's name"), ("common", "the file's name")),
+        )
     name = "<id>" if kind.key == "id" else "<slug>"
     files = f"`content/{kind.folder}/{name}{kind.suffix}`"
     implied = (("role", "`funder` when `money` is given, else `contributor`"),)
@@ -348,6 +362,36 @@ eligibility:
   min_working_group: 2
   challenge: true
   budget: true
+evaluation:
+  scale: 5
+  criteria:
+    - id: impact
+      label: Impact sur le territoire
+      weight: 3
+    - id: faisabilite
+      label: Faisabilité
+      weight: 2
+  reviewers:
+    - id: jeanne
+      name: Jeanne Moreau
+      ties:
+        - metropole-belleville
+    - id: paul
+      name: Paul Lefèvre
+  min_reviewers: 2
+""",
+        ),
+    ),
+    "evaluations": (
+        Example(
+            "evaluations/tour-2026/velo-cargo-partage.yml",
+            """\
+date: 2026-04-15
+scores:
+  - reviewer: paul
+    impact: 4
+    faisabilite: 3
+    comment: Une équipe solide, un calendrier serré.
 """,
         ),
     ),
@@ -392,6 +436,7 @@ TITLES = {
     "pledges": "Pledges",
     "rounds": "Campaign and rounds",
     "reports": "Reports",
+    "evaluations": "Evaluations",
 }
 
 
@@ -575,6 +620,8 @@ def _row(
     if name == section.key and "." not in path:
         required = "never written" if name == "id" else "no"
         default_text = "the file's name"
+    if name in dict(section.from_path) and "." not in path:
+        required, default_text = "never written", dict(section.from_path)[name]
     values = [*words.values, *limits(info)]
     kind_type = words.type
     if words.nested:  # one model per field: a link to its table

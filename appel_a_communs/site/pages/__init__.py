@@ -32,7 +32,7 @@ GLOBALS: frozenset[str] = frozenset(
         "_", "gettext", "ngettext", "pgettext", "npgettext",
         # addresses (site.urls.SiteUrls.template_globals)
         "challenge_url", "common_url", "actor_url", "round_url", "round_engagement_url",
-        "round_report_url", "report_url", "actor_statement_url", "review_url",
+        "round_report_url", "jury_url", "report_url", "actor_statement_url", "review_url",
         "statement_path", "actor_statement_path", "STATEMENT_TABLES", "form_url", "feed_url",
         "CHALLENGES_URL", "COMMONS_URL", "ACTORS_URL", "FUNDING_URL", "FORMS_URL",
         "OPEN_DATA_URL", "NEEDS_URL", "ROUNDS_URL", "ELIGIBILITY_URL", "FUNDING_REPORT_URL",

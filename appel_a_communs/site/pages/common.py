@@ -22,6 +22,7 @@ from appel_a_communs.funding.followup import FollowUp, RoundFollowUp, TimelineEv
 from appel_a_communs.i18n import DEFAULT_LOCALE
 from appel_a_communs.site.badges import badge_size
 from appel_a_communs.site.pages import PageContext
+from appel_a_communs.site.pages.jury import CommonJury, common_jury
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class CommonPage(PageContext):
     """The current round's criteria, met or not (None: the round has none)."""
     criteria_round: str | None
     """The name of the round whose criteria these are (None: an unnamed round)."""
+    evaluation: CommonJury | None
+    """The jury's result in the round the page shows (None: not scored there)."""
     pledges: PledgeTable
     pledge_count: int
     challenges: list[Challenge]
@@ -163,6 +166,7 @@ def common_page(
         ],
         checklist=view.eligibility.get(slug),
         criteria_round=view.round_name(current.slug) if current else None,
+        evaluation=common_jury(view, slug, shown.slug if shown else None),
         pledges=pledge_table(view, pledges, "actor"),
         pledge_count=len(pledges),
         challenges=[view.challenges_by_slug[c] for c in common.challenges],

@@ -16,6 +16,7 @@ from appel_a_communs.site.pages.catalogue import (
 )
 from appel_a_communs.site.pages.common import CommonPage
 from appel_a_communs.site.pages.forms import FormPage, FormsPage
+from appel_a_communs.site.pages.jury import JuryPage
 from appel_a_communs.site.pages.not_found import NotFoundPage
 from appel_a_communs.site.pages.report import ReportPage
 from appel_a_communs.site.pages.rounds import (
@@ -49,6 +50,7 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "round_engagement": RoundEngagementPage,
     "review": ReviewPage,
     "eligibility": EligibilityPage,
+    "jury": JuryPage,
     "widget": WidgetCard,
     "404": NotFoundPage,
 }

@@ -21,6 +21,7 @@ from appel_a_communs.funding.eligibility import Criterion
 from appel_a_communs.funding.engine import ActorFunding, CommonFunding, MatchingSummary, Totals
 from appel_a_communs.site.charts import BarChart, FlowChart
 from appel_a_communs.site.pages import PageContext
+from appel_a_communs.site.pages.jury import JuryResults, jury_results
 from appel_a_communs.site.reporting import RoundReport
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ class FundingPage(PageContext):
     flows: FlowChart | None
     """Funders to commons; None while the round hides per-actor amounts."""
     engagement: list[EngagementLine]
+    jury: JuryResults | None
+    """The round's jury: its criteria and the ranking (None: the round has none)."""
 
 
 def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
@@ -140,6 +143,7 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         declined=own.declined,
         flows=own.flow_chart,
         engagement=engagement_lines(own),
+        jury=jury_results(view, shown.slug if shown else None),
     )
 
 
@@ -227,6 +231,8 @@ class RoundReportPage(PageContext):
     report: RoundReport
     pool: Decimal | None
     """The round's matching pool (None: no matching)."""
+    jury_scores: bool
+    """The round has a jury: its statement has a sheet of scores, and a CSV of it."""
 
 
 def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundReportPage:
@@ -248,6 +254,7 @@ def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundRepo
         sealed=own.sealed,
         report=view.round_reports[slug],
         pool=matching.pool if matching else None,
+        jury_scores=campaign is not None and campaign.evaluation is not None,
     )
 
 
@@ -329,6 +336,9 @@ class ReviewPage(PageContext):
     ``campaign.yml``: the page names no round)."""
     is_next: bool
     """It is the next review date: nothing waits for it yet, rather than not yet known."""
+    jury: JuryResults | None
+    """The round's jury and the commons it scored on this date, with their rank in the
+    round (None: the round has no jury)."""
 
 
 def review_page(view: CatalogueView, review: ReviewDate) -> ReviewPage:
@@ -338,6 +348,7 @@ def review_page(view: CatalogueView, review: ReviewDate) -> ReviewPage:
         rounds_index=has_rounds_index(view),
         round_name=view.round_name(review.round) if review.round else None,
         is_next=review.date == view.next_review,
+        jury=jury_results(view, review.round, review.date) if review.round else None,
     )
 
 
