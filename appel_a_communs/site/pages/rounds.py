@@ -21,6 +21,7 @@ from appel_a_communs.funding.eligibility import Criterion
 from appel_a_communs.funding.engine import ActorFunding, CommonFunding, MatchingSummary, Totals
 from appel_a_communs.site.charts import BarChart, FlowChart
 from appel_a_communs.site.pages import PageContext
+from appel_a_communs.site.pages.pools import PoolView, pool_views
 from appel_a_communs.site.reporting import RoundReport
 
 if TYPE_CHECKING:
@@ -89,9 +90,14 @@ class FundingPage(PageContext):
     """The round is under sealed bids: only totals are published."""
     totals: Totals
     matching: MatchingSummary | None
-    """The round's matching (None: it has none)."""
+    """The round's matching (None: it has none); its first pool when it has several."""
     funder_name: str | None
     """The name of the matching funder (None: no matching)."""
+    matching_pool: Decimal
+    matching_total: Decimal
+    """Every pool's money together, and what they distribute together."""
+    pools: list[PoolView]
+    """Each pool, funder by funder, when the round has several (else [])."""
     chart: BarChart
     rows: list[ClosenessRow]
     """The commons of the chart and the table, the closest to their goal first."""
@@ -132,6 +138,9 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         totals=funding.totals,
         matching=matching,
         funder_name=own.actors_by_slug[matching.funder].name if matching else None,
+        matching_pool=funding.matching_pool,
+        matching_total=funding.matching_total,
+        pools=pool_views(view, funding),
         chart=own.bar_chart,
         rows=rows,
         one_goal=not any(row.funding.has_minimum_goal for row in rows),
@@ -226,7 +235,9 @@ class RoundReportPage(PageContext):
     """The round is under sealed bids: what was promised and paid is not published."""
     report: RoundReport
     pool: Decimal | None
-    """The round's matching pool (None: no matching)."""
+    """The round's matching pool, every pool's money together (None: no matching)."""
+    pools: list[PoolView]
+    """Each pool, funder by funder, when the round has several (else [])."""
 
 
 def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundReportPage:
@@ -247,7 +258,8 @@ def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundRepo
         today=view.today,
         sealed=own.sealed,
         report=view.round_reports[slug],
-        pool=matching.pool if matching else None,
+        pool=own.funding.matching_pool if matching else None,
+        pools=pool_views(view, own.funding),
     )
 
 
