@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,13 +166,13 @@ def test_rounds_json_gives_each_pool_its_rules_distributed_and_left(built):
 def test_the_common_page_shows_each_funder_s_share_and_one_more_funder(built):
     both = page(built, "communs/both/index.html")
     shares = [text(li) for li in both.xpath("//ul[@class='matching-shares']/li")]
-    assert shares == ["From État: €233.33", "From Fondation Commune: €133.33"]
+    assert shares == ["État: €233.33", "Fondation Commune: €133.33"]
     notice = text(both.xpath("//p[contains(., 'One more funder')]")[0])
     assert "€366.66" in notice and "by €313.34" in notice, notice
     # a common only one pool may fund names that funder alone
     first = page(built, "communs/first/index.html")
     assert [text(li) for li in first.xpath("//ul[@class='matching-shares']/li")] == [
-        "From État: €466.67"
+        "État: €466.67"
     ]
 
 
@@ -189,7 +190,7 @@ def test_the_funding_page_shows_each_pool_rules_distributed_and_left(built):
     totals = text(funding.get_element_by_id("totals-title").getparent())
     assert "€1,600" in totals and "€1,500" in totals, totals  # the pools together
     report = text(page(built, "financement/rapport/index.html"))
-    assert "From the pool of État (€1,000; €100 left)" in report, report
+    assert "Pool: État (€1,000; €100 left)" in report, report
 
 
 def test_the_funder_s_page_shows_what_its_pool_matched(built):
@@ -294,3 +295,40 @@ def test_one_mapping_is_a_list_of_one(tmp_path):
         built[name] = json.loads((site / "data/commons.json").read_text())
     assert built["list"] == built["mapping"]
     assert {c["slug"]: c["matching_estimate"] for c in built["list"]}["capped"] == "200.00"
+
+
+def test_a_closed_round_gives_a_grant_per_matching_funder(tmp_path):
+    """Once the round has closed, the JSON-LD of a common has one matching grant per funder
+    (its own pool's match), and its funding.json counts their sum in the year's income."""
+    content = make_call(tmp_path / "content", {"campaign.yml": None, "rounds/2026.yml": ROUND})
+    site = build_site(
+        content,
+        tmp_path / "out",
+        DEFAULT_LANG="en",
+        CATALOGUE_TODAY=date(2027, 4, 15),
+        SITEURL="https://appel.example.org",
+        CATALOGUE_FUNDING_EMAIL="appel@example.org",
+    )
+    both = page(site, "communs/both/index.html")
+    (script,) = both.xpath("//script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    grants = [
+        (node["funder"]["name"], str(node["amount"]["value"]))
+        for node in _nodes(data)
+        if node.get("@type") == "MonetaryGrant" and node.get("description") == "Matching"
+    ]
+    assert sorted(grants) == [("Fondation Commune", "133.33"), ("État", "233.33")], grants
+    manifest = json.loads((site / "communs/both/funding.json").read_text(encoding="utf-8"))
+    (year,) = manifest["funding"]["history"]
+    assert (year["year"], Decimal(str(year["income"]))) == (2027, Decimal("566.66"))
+
+
+def _nodes(data):
+    """Every mapping of a JSON-LD document."""
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _nodes(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _nodes(value)
