@@ -51,9 +51,11 @@ PARAGRAPH = (
 )
 
 
-def generate_call(root: Path, commons: int, pledges: int, seed: int = 7) -> Path:
+def generate_call(root: Path, commons: int, pledges: int, seed: int = 7, pools: int = 1) -> Path:
     """A valid call: challenges, commons with budgets, actors, pledges (a tenth conditional),
-    and a campaign with quadratic matching. Returns the content folder."""
+    and a campaign with quadratic matching (``pools`` 2: and a second funder's pool,
+    proportional, for the commons proposed by an association, at most 70 % of a common's
+    stretch goal). Returns the content folder."""
     rng = random.Random(seed)
     content = root / "content"
     for folder in ("challenges", "commons", "actors", "pledges", "pages"):
@@ -66,6 +68,20 @@ def generate_call(root: Path, commons: int, pledges: int, seed: int = 7) -> Path
         "matching": {"funder": "acteur-0", "pool": str(commons * 5000), "method": "quadratic",
                      "cap": "0.05", "min_funders": 2},
     })  # fmt: skip
+    if pools == 2:  # the same first pool, as a list, and a second funder's
+        campaign = yaml.safe_load((content / "campaign.yml").read_text(encoding="utf-8"))
+        campaign["matching"] = [
+            campaign["matching"],
+            {
+                "funder": "acteur-1",
+                "pool": str(commons * 1000),
+                "method": "proportional",
+                "ratio": "1",
+                "proposer_kinds": ["association"],
+                "max_share": "0.7",
+            },
+        ]
+        _dump(content / "campaign.yml", campaign)  # fmt: skip
     for i in range(challenges):
         _dump(content / "challenges" / f"defi-{i}.md", {
             "title": f"Défi {i} : mobilité du quotidien", "summary": "Un problème partagé.",
@@ -403,13 +419,15 @@ def pelican_command(content: Path, output: Path, settings: Path) -> list[str]:
             "-s", str(settings), "-q"]  # fmt: skip
 
 
-def bench_size(work: Path, commons: int, pledges: int, repeat: int, envelopes: int) -> Result:
+def bench_size(
+    work: Path, commons: int, pledges: int, repeat: int, envelopes: int, pools: int = 1
+) -> Result:
     folder = work / f"call-{commons}-{pledges}"
     python = sys.executable
     # In a child: no child's peak memory (wait4) is below this process's resident set
     # when it was started, so this process must stay small.
     subprocess.run([python, str(Path(__file__).resolve()), "--generate", str(commons),
-                    str(pledges), str(folder)], check=True)  # fmt: skip
+                    str(pledges), str(folder), "--pools", str(pools)], check=True)  # fmt: skip
     content, plain, same = folder / "content", folder / "plain", folder / "same-pages"
     ours_cmd = pelican_command(content, folder / "out-ours", our_settings(folder))
     serial_cmd = pelican_command(content, folder / "out-ours-1",
@@ -616,12 +634,22 @@ def main(argv: list[str] | None = None) -> int:
         help="runs of the sample call and of the empty site (median)",
     )
     parser.add_argument("--keep", type=Path, help="keep the generated calls in this folder")
+    parser.add_argument(
+        "--pools",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="matching pools of the synthetic calls: 1, or 2 (a second funder's own pool, "
+        "proportional, for associations' commons, at most 70 %% of a stretch goal)",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("TASK", "CONTENT"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:  # the synthetic call, and both plain Pelican sites built from it
         folder = Path(args.generate[2])
-        content = generate_call(folder, int(args.generate[0]), int(args.generate[1]))
+        content = generate_call(
+            folder, int(args.generate[0]), int(args.generate[1]), pools=args.pools
+        )
         generate_plain(folder, content)
         generate_same_pages(folder, content)  # the user's script: not timed
         return 0
@@ -640,9 +668,15 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for commons, pledges in sizes:
             print(f"… {commons} commons, {pledges} pledges", file=sys.stderr, flush=True)
-            results.append(bench_size(work, commons, pledges, max(1, args.repeat), args.envelopes))
+            results.append(
+                bench_size(work, commons, pledges, max(1, args.repeat), args.envelopes, args.pools)
+            )
         imports = import_times()
         print(code_version())
+        if args.pools == 2:
+            print("Two matching pools: the synthetic calls' quadratic pool and a second "
+                  "funder's (proportional, associations' commons, at most 70 % of a "
+                  "stretch goal).\n")  # fmt: skip
         print(f"Our build writes in {usable_cpus()} processes (one per CPU it may use); "
               "'1 process' sets CATALOGUE_PROCESSES = 1; plain Pelican writes in one. 'same "
               "pages' is plain Pelican (default theme, no plugin) building every challenge, "

@@ -21,6 +21,25 @@ def test_synthetic_calls_are_valid_content(tmp_path):
     assert conditional and catalogue.campaign.matching.method == "quadratic"
 
 
+def test_synthetic_calls_may_have_two_matching_pools(tmp_path):
+    """``--pools 2``: the first pool as with one, and a second funder's with its own rules,
+    which matches only the associations' commons (issue 27)."""
+    from datetime import date
+
+    from appel_a_communs.funding.engine import compute_funding
+
+    content = generate_call(tmp_path, commons=30, pledges=300, pools=2)
+    pools = load_catalogue(content).campaign.pools
+    assert [p.funder for p in pools] == ["acteur-0", "acteur-1"]
+    assert pools[1].proposer_kinds == ["association"] and pools[1].max_share is not None
+    catalogue = load_catalogue(content)
+    funding = compute_funding(catalogue, date(2026, 11, 26))
+    matched = {slug for slug, c in funding.commons.items() if len(c.matches) == 2}
+    kinds = {slug: {catalogue.actors[a].kind for a in c.proposed_by}
+             for slug, c in catalogue.commons.items()}  # fmt: skip
+    assert matched and all("association" in kinds[slug] for slug in matched)
+
+
 def test_same_pages_site_has_a_page_per_challenge_common_and_actor(tmp_path):
     content = generate_call(tmp_path, commons=30, pledges=300)
     site = generate_same_pages(tmp_path, content)

@@ -86,6 +86,23 @@ def test_rounds_json_has_each_round_with_its_figures(rounds_site):
             "min_funders": 2,
             "total": "1000.00",
         },
+        # the same pool with the rules a pool may add (issue 27: several funders)
+        "pools": [
+            {
+                "method": "proportional",
+                "funder": "ville",
+                "pool": "1000.00",
+                "ratio": "1",
+                "cap": None,
+                "min_funders": 2,
+                "total": "1000.00",
+                "challenges": [],
+                "proposer_kinds": [],
+                "max_share": None,
+                "commons": 2,
+                "remaining": "0.00",
+            }
+        ],
         "totals": {
             "commons": 3,
             "minimum": "8000.00",
@@ -161,6 +178,7 @@ def test_each_common_has_its_result_in_each_round(rounds_site):
         "skills_days": "0.0",
         "means_value": "0.00",
         "matching_estimate": "800.00",
+        "matching": [{"funder": "ville", "estimate": "800.00"}],
         "existing_funding": "0.00",
     }
     assert (second["round"], second["status"], second["secured"]) == (

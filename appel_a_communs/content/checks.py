@@ -145,19 +145,7 @@ def check_references(
                     errors.append(ContentError(source, ref.field, message))
     for round_ in cat.round_list:
         source = str(cat.sources[("rounds", round_.slug)])
-        funder = round_.matching.funder if round_.matching else None
-        if (
-            funder is not None
-            and funder not in cat.actors
-            and funder not in broken.get("actors", ())
-        ):
-            errors.append(
-                ContentError(
-                    source,
-                    "matching.funder",
-                    _no_actor(round_.matching.funder),
-                )
-            )
+        errors.extend(_pool_errors(cat, round_, source, broken))
         for slug in round_.allowances:
             if slug not in cat.actors and slug not in broken.get("actors", ()):
                 errors.append(
@@ -376,6 +364,37 @@ def valid_part(cat: Catalogue, broken: dict[str, set[str]], rounds_known: bool) 
         rounds=cat.rounds,
         reports=reports,
     )
+
+
+def _pool_errors(
+    cat: Catalogue, round_: Round, source: str, broken: dict[str, set[str]]
+) -> Iterator[ContentError]:
+    """A round's matching pools: each funder an actor, one pool per funder, each challenge
+    a pool names one of the call's (a mapping's keys read ``matching.funder``, a list's
+    ``matching[1].funder``)."""
+    several = isinstance(round_.matching, list)
+    seen: set[str] = set()
+    for i, pool in enumerate(round_.pools):
+        key = f"matching[{i}]" if several else "matching"
+        if pool.funder in seen:
+            yield ContentError(
+                source,
+                f"{key}.funder",
+                M_("'%(funder)s' holds two pools: one pool per funder", funder=pool.funder),
+            )
+        seen.add(pool.funder)
+        if pool.funder not in cat.actors and pool.funder not in broken.get("actors", ()):
+            yield ContentError(source, f"{key}.funder", _no_actor(pool.funder))
+        for j, slug in enumerate(pool.challenges):
+            if slug not in cat.challenges and slug not in broken.get("challenges", ()):
+                file = f"content/challenges/{slug}{KINDS['challenges'].suffix}"
+                problem = M_("no challenge '%(slug)s'", slug=slug)
+                detail = M_("expected %(file)s", file=file)
+                yield ContentError(
+                    source,
+                    f"{key}.challenges[{j}]",
+                    M_("%(problem)s (%(detail)s)", problem=problem, detail=detail),
+                )
 
 
 def _no_actor(slug: str) -> str:

@@ -6,12 +6,14 @@ Unknown keys are errors (``extra="forbid"``); nothing derived is stored.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -434,6 +436,37 @@ class Matching(Model):
     min_funders: Count = Field(
         2, description="The least number of distinct funders a common needs to be matched."
     )
+    challenges: list[Slug] = Field(
+        [],
+        description="The pool matches only the commons that answer at least one of these "
+        "challenges (challenges' slugs); empty: any common.",
+    )
+    proposer_kinds: list[ActorKind] = Field(
+        [],
+        description="The pool matches only the commons proposed by at least one actor of these "
+        "kinds; empty: any common.",
+    )
+    max_share: Share | None = Field(
+        None,
+        description="The largest match a common may get from the pool, as a share of its "
+        "stretch goal in the round (0.7: at most 70 % of its budget), between 0 and 1.",
+    )
+
+
+POOLS_TAG = "[]"
+"""The tag of ``matching`` written as a list, left out of the place an error names (a
+list's errors read ``matching[1].funder``, a mapping's ``matching.funder``)."""
+
+
+def _matching_shape(value: Any) -> str:
+    return POOLS_TAG if isinstance(value, list | tuple) else ""
+
+
+MatchingPools = Annotated[
+    Annotated[Matching, Tag("")] | Annotated[list[Matching], Tag(POOLS_TAG)],
+    Discriminator(_matching_shape),
+]
+"""One matching pool (a mapping) or several (a list of them)."""
 
 
 class Eligibility(Model):
@@ -531,8 +564,10 @@ class Campaign(Model):
         description="Per-actor amounts stay hidden everywhere (pages and data files) until closes"
         " has passed.",
     )
-    matching: Matching | None = Field(
-        None, description="A matching pool that adds money to the commons' pledges."
+    matching: MatchingPools | None = Field(
+        None,
+        description="A matching pool that adds money to the commons' pledges, or a list of "
+        "pools, one per matching funder, each with its own rules.",
     )
     reviews: list[Date] = Field(
         [], description="The dates at which proposals are reviewed, in this round."
@@ -552,6 +587,13 @@ class Campaign(Model):
         description="The round's jury: criteria with their weights, reviewers, and the scores of "
         "content/evaluations/<round>/.",
     )
+
+    @property
+    def pools(self) -> list[Matching]:
+        """Its matching pools, in the file's order (empty: no matching)."""
+        if self.matching is None:
+            return []
+        return [self.matching] if isinstance(self.matching, Matching) else list(self.matching)
 
     @field_validator("closes")
     @classmethod

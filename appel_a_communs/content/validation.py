@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from appel_a_communs.content.errors import ContentError
-from appel_a_communs.content.models import Model
+from appel_a_communs.content.models import POOLS_TAG, Model
 from appel_a_communs.content.strict_yaml import Document, format_path
 from appel_a_communs.i18n import M_
 
@@ -99,7 +99,9 @@ def validation_errors(
     """Turn pydantic's errors into ContentErrors naming the file, the field and the line."""
     out = []
     for err in exc.errors(include_url=False):
-        loc = tuple(part for part in err["loc"] if not isinstance(part, str) or part)
+        loc = tuple(
+            part for part in err["loc"] if not isinstance(part, str) or (part and part != POOLS_TAG)
+        )
         line = doc.line_of(loc) if doc else None
         out.append(
             ContentError(str(path), format_path(loc) or None, _message(err, model, loc), line)

@@ -16,7 +16,11 @@ from decimal import ROUND_DOWN, Decimal
 
 from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.models import Common, Matching, Pledge
-from appel_a_communs.funding.matching import proportional_marginals, quadratic_marginals
+from appel_a_communs.funding.matching import (
+    proportional_marginals,
+    quadratic_marginals,
+    share_limit,
+)
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -66,7 +70,10 @@ class CommonFunding:
     matching_estimate: Decimal | None = None
     """The match "if the round closed now"; None without matching or when not eligible."""
     matching_with_one_more: Decimal | None = None
-    """What one more funder of ``ONE_MORE_FUNDER`` would add to the match."""
+    """What one more funder of ``ONE_MORE_FUNDER`` would add to the match (every pool's)."""
+    matches: tuple[tuple[str, Decimal], ...] = ()
+    """(funder, its match) for each pool that may fund the common, in the round's order:
+    ``matching_estimate`` is their sum."""
 
     @property
     def has_goal(self) -> bool:
@@ -141,6 +148,24 @@ class MatchingSummary:
     """The sum of every estimate: what the pool would pay out if the round closed now."""
     one_more: Decimal
     """The pledge of the hypothetical extra funder behind ``matching_with_one_more``."""
+    challenges: tuple[str, ...] = ()
+    """It matches only the commons that answer one of these challenges (empty: any)."""
+    proposer_kinds: tuple[str, ...] = ()
+    """It matches only the commons proposed by an actor of one of these kinds (empty: any)."""
+    max_share_percent: Decimal | None = None
+    """Its match for a common is at most this percentage of the common's stretch goal."""
+    matched: int = 0
+    """How many commons it may fund (accepted, within its rules)."""
+
+    @property
+    def remaining(self) -> Decimal:
+        """What the pool keeps: the pool less what it pays out, never below 0."""
+        return max(self.pool - self.total, ZERO)
+
+    @property
+    def restricted(self) -> bool:
+        """Whether it has rules of its own beyond the method (challenges, kinds, share)."""
+        return bool(self.challenges or self.proposer_kinds or self.max_share_percent is not None)
 
 
 @dataclass(frozen=True)
@@ -148,9 +173,29 @@ class Funding:
     commons: dict[str, CommonFunding]
     actors: dict[str, ActorFunding]
     totals: Totals
-    matching: MatchingSummary | None = None
+    pools: tuple[MatchingSummary, ...] = ()
+    """The round's matching pools, one per funder, in its file's order (empty: none)."""
     sealed: bool = False
     """Per-actor amounts are hidden everywhere while a sealed round is open."""
+
+    @property
+    def matching(self) -> MatchingSummary | None:
+        """The round's first matching pool; None: it has no matching."""
+        return self.pools[0] if self.pools else None
+
+    @property
+    def several_pools(self) -> bool:
+        return len(self.pools) > 1
+
+    @property
+    def matching_total(self) -> Decimal:
+        """What every pool would pay out together."""
+        return _sum(p.total for p in self.pools)
+
+    @property
+    def matching_pool(self) -> Decimal:
+        """Every pool's money together."""
+        return _sum(p.pool for p in self.pools)
 
 
 # --- goals and percentages --------------------------------------------------
@@ -436,20 +481,29 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
             activations=activations[slug],
         )
 
-    matching_summary = None
-    matching = catalogue.campaign.matching if catalogue.campaign else None
-    if matching is not None:
-        commons = _with_matching(commons, by_common, matching)
-        matching_summary = MatchingSummary(
-            funder=matching.funder,
-            method=matching.method,
-            pool=matching.pool,
-            ratio=matching.ratio,
-            min_funders=matching.min_funders,
-            cap_percent=matching.cap * HUNDRED if matching.cap is not None else None,
-            total=_sum(c.matching_estimate or ZERO for c in commons.values()),
-            one_more=ONE_MORE_FUNDER,
-        )
+    summaries = []
+    pools = catalogue.campaign.pools if catalogue.campaign else []
+    if pools:
+        commons, scopes = _with_matching(commons, by_common, pools, catalogue)
+        summaries = [
+            MatchingSummary(
+                funder=matching.funder,
+                method=matching.method,
+                pool=matching.pool,
+                ratio=matching.ratio,
+                min_funders=matching.min_funders,
+                cap_percent=matching.cap * HUNDRED if matching.cap is not None else None,
+                total=_sum(dict(commons[slug].matches)[matching.funder] for slug in scope),
+                one_more=ONE_MORE_FUNDER,
+                challenges=tuple(matching.challenges),
+                proposer_kinds=tuple(matching.proposer_kinds),
+                max_share_percent=(
+                    matching.max_share * HUNDRED if matching.max_share is not None else None
+                ),
+                matched=len(scope),
+            )
+            for matching, scope in zip(pools, scopes, strict=True)
+        ]
 
     live = [commons[slug] for slug, c in catalogue.commons.items() if c.stage != "archived"]
     minimum = _sum(c.minimum for c in live)
@@ -470,7 +524,7 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
         commons=commons,
         actors=actors,
         totals=totals,
-        matching=matching_summary,
+        pools=tuple(summaries),
         sealed=is_sealed(catalogue, today),
     )
 
@@ -478,32 +532,76 @@ def compute_funding(catalogue: Catalogue, today: date) -> Funding:
 ONE_MORE_FUNDER = Decimal(100)
 
 
+def may_fund(matching: Matching, common: Common, catalogue: Catalogue) -> bool:
+    """Whether the pool's rules let it match the common: one of its challenges, and a
+    proposer of one of its kinds (no rule: any common)."""
+    if matching.challenges and not set(matching.challenges) & set(common.challenges):
+        return False
+    if matching.proposer_kinds:
+        kinds = {
+            actor.kind
+            for slug in common.proposed_by
+            if (actor := catalogue.actors.get(slug)) is not None
+        }
+        if not kinds & set(matching.proposer_kinds):
+            return False
+    return True
+
+
 def _with_matching(
-    commons: dict[str, CommonFunding], by_common: dict[str, list[Pledge]], matching: Matching
-) -> dict[str, CommonFunding]:
-    """The commons with their matching estimates, and what one more funder would add."""
+    commons: dict[str, CommonFunding],
+    by_common: dict[str, list[Pledge]],
+    pools: Sequence[Matching],
+    catalogue: Catalogue,
+) -> tuple[dict[str, CommonFunding], list[list[str]]]:
+    """The commons with their matching estimates (each pool computed on its own over
+    the commons it may fund, then summed), what one more funder would add to them, and
+    for each pool the commons it may fund."""
     eligible = [slug for slug, c in commons.items() if c.eligible_for_matching]
-    if matching.method == "proportional":
-        secured = {slug: commons[slug].secured for slug in eligible}
-        estimates, with_one_more = proportional_marginals(
-            secured, matching.pool, matching.ratio, matching.cap, ONE_MORE_FUNDER
+    estimates: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    more: dict[str, Decimal] = defaultdict(Decimal)
+    scopes = []
+    for matching in pools:
+        scope = [
+            slug for slug in eligible if may_fund(matching, catalogue.commons[slug], catalogue)
+        ]
+        scopes.append(scope)
+        own = (
+            {slug: share_limit(matching.max_share, commons[slug].stretch) for slug in scope}
+            if matching.max_share is not None
+            else None
         )
-    else:
-        contributions: dict[str, dict[str, Decimal]] = {}
-        for slug in eligible:
-            by_actor: dict[str, Decimal] = defaultdict(Decimal)
-            for pledge in by_common[slug]:
-                if pledge.id in commons[slug].counted and pledge.actor != matching.funder:
-                    by_actor[pledge.actor] += pledge.money.amount  # type: ignore[union-attr]
-            contributions[slug] = dict(by_actor)
-        estimates, with_one_more = quadratic_marginals(
-            contributions, matching.pool, matching.cap, matching.min_funders, ONE_MORE_FUNDER
-        )
-    return {
+        if matching.method == "proportional":
+            secured = {slug: commons[slug].secured for slug in scope}
+            found, with_one_more = proportional_marginals(
+                secured, matching.pool, matching.ratio, matching.cap, ONE_MORE_FUNDER, own
+            )
+        else:
+            contributions: dict[str, dict[str, Decimal]] = {}
+            for slug in scope:
+                by_actor: dict[str, Decimal] = defaultdict(Decimal)
+                for pledge in by_common[slug]:
+                    if pledge.id in commons[slug].counted and pledge.actor != matching.funder:
+                        by_actor[pledge.actor] += pledge.money.amount  # type: ignore[union-attr]
+                contributions[slug] = dict(by_actor)
+            found, with_one_more = quadratic_marginals(
+                contributions,
+                matching.pool,
+                matching.cap,
+                matching.min_funders,
+                ONE_MORE_FUNDER,
+                own,
+            )
+        for slug in scope:
+            estimates[slug].append((matching.funder, found[slug]))
+            more[slug] += with_one_more[slug]
+    commons = {
         slug: replace(
             result,
-            matching_estimate=estimates.get(slug),
-            matching_with_one_more=with_one_more.get(slug),
+            matching_estimate=_sum(m for _, m in estimates[slug]) if slug in estimates else None,
+            matching_with_one_more=more[slug] if slug in estimates else None,
+            matches=tuple(estimates.get(slug, ())),
         )
         for slug, result in commons.items()
     }
+    return commons, scopes

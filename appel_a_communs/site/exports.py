@@ -140,6 +140,13 @@ def pledge_records(view: CatalogueView, slug: str) -> list[dict[str, Any]]:
 
 # --- a common's results: commons.json and data/commons/<slug>.json -------------------------
 
+MATCHES = Table("MatchRecord", (
+    Column("funder", TEXT, lambda match: match[0]),
+    # what this funder's pool matches (an estimate while the round is open)
+    Column("estimate", AMOUNT, lambda match: match[1]),
+))  # fmt: skip
+"""Rows: (funder, its match): a common's match from each pool that may fund it."""
+
 FUNDING = (
     Column("status", TEXT, lambda f: f.status),
     Column("minimum", AMOUNT, lambda f: f.minimum),
@@ -151,6 +158,8 @@ FUNDING = (
     Column("skills_days", DAYS, lambda f: f.skills_days),
     Column("means_value", AMOUNT, lambda f: f.means_value),
     Column("matching_estimate", AMOUNT, lambda f: f.matching_estimate, nullable=True),
+    # matching_estimate funder by funder: one record per pool that may fund it
+    Column("matching", RECORDS, lambda f: f.matches, table=MATCHES),
     Column("existing_funding", AMOUNT, lambda f: f.existing_funding),
 )
 """The figures of a common's funding in one round (a ``CommonFunding``), as every data
@@ -573,6 +582,19 @@ ROUND_MATCHING = Table("RoundMatchingRecord", (
 ))  # fmt: skip
 """Rows: (the round's ``MatchingSummary``, its cap or None)."""
 
+ROUND_POOL = Table("RoundPoolRecord", (
+    *ROUND_MATCHING.columns,
+    # its own rules: the challenges and actor kinds of the commons it may fund ([]: any),
+    # the largest share of a common's stretch goal it may match (null: none)
+    Column("challenges", TEXTS, lambda row: list(row[0].challenges)),
+    Column("proposer_kinds", TEXTS, lambda row: list(row[0].proposer_kinds)),
+    Column("max_share", RATIO, lambda row: row[2], nullable=True),
+    # how many commons it may fund, and what it keeps (the pool less the total)
+    Column("commons", INTEGER, lambda row: row[0].matched),
+    Column("remaining", AMOUNT, lambda row: row[0].remaining),
+))  # fmt: skip
+"""Rows: (a ``MatchingSummary`` of the round, its cap or None, its max_share or None)."""
+
 ROUND_TOTALS = Table("RoundTotalsRecord", (
     Column("commons", INTEGER, lambda totals: totals.commons),
     Column("minimum", AMOUNT, lambda totals: totals.minimum),
@@ -586,12 +608,20 @@ ROUND_TOTALS = Table("RoundTotalsRecord", (
 
 
 def round_matching(each: RoundView) -> tuple[Any, Any] | None:
-    """The round's ``MatchingSummary`` and its cap (None: none), or None without matching."""
-    summary = each.funding.matching
-    if summary is None:
-        return None
-    matching = each.round.matching if each.round is not None else None
-    return summary, matching.cap if matching is not None else None
+    """The round's first ``MatchingSummary`` and its cap (None: none), or None without
+    matching."""
+    pools = round_pools(each)
+    return pools[0][:2] if pools else None
+
+
+def round_pools(each: RoundView) -> list[tuple[Any, Any, Any]]:
+    """Each pool of the round: its ``MatchingSummary``, its cap and its max_share (None:
+    none); [] without matching."""
+    rules = each.round.pools if each.round is not None else []
+    return [
+        (summary, pool.cap, pool.max_share)
+        for summary, pool in zip(each.funding.pools, rules, strict=False)
+    ]
 
 
 ROUNDS = Table(
@@ -624,6 +654,9 @@ ROUNDS = Table(
             nullable=True,
             table=ROUND_MATCHING,
         ),
+        # every matching pool of the round, one per funder, with its own rules ([]: none);
+        # matching is the first
+        Column("pools", RECORDS, lambda row: round_pools(row[0]), table=ROUND_POOL),
         Column("totals", RECORD, lambda row: row[0].funding.totals, table=ROUND_TOTALS),
         # the commons taking part in it
         Column("commons", TEXTS, lambda row: [c.slug for c in row[0].view.commons]),

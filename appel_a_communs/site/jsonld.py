@@ -22,11 +22,11 @@ what it holds is computed here, never in a template, and says no more than the p
   (``view.follow_up``), and that amount only where the page shows it
   (``CatalogueView.shows_secured``) and when at least two funders share it (one funder's
   total would be its own amount); elsewhere the grant has no ``amount``. A closed round's
-  matching (as the round's report gives it, ``view.matching_in``) is a grant of the
-  matching funder: money the common gets from the call, which its ``funding.json`` counts
-  in that year's income too, so that both give the same money; an open round's matching
-  is an estimate, not a grant, and is left out. Money outside the goals
-  (``existing_funding``) names no funder and is left out.
+  matching (as the round's report gives it, ``view.matches_in``) is a grant of each
+  matching funder, its own pool's match: money the common gets from the call, which its
+  ``funding.json`` counts in that year's income too, so that both give the same money;
+  an open round's matching is an estimate, not a grant, and is left out. Money outside
+  the goals (``existing_funding``) names no funder and is left out.
 - An actor is an ``Organization`` (our actors are organisations, never persons), of the
   schema.org subtype of its kind (``ORGANIZATION_TYPES``), its ``url`` its page.
 - The challenge is a ``CreativeWork``: schema.org has no type for a problem statement or a
@@ -258,21 +258,18 @@ class _Round:
     url: str
     state: str
     sealed: bool
-    matching_funder: str | None
 
 
 def _rounds(view: CatalogueView, urls: SiteUrls, common: Common) -> list[_Round]:
     """The rounds the common took part in; a call without rounds is one, unnamed."""
     if not view.rounds:  # a call without rounds: its funding page
-        return [_Round(None, None, urls.url("funding"), "open", view.sealed, None)]
+        return [_Round(None, None, urls.url("funding"), "open", view.sealed)]
     current = view.current_round.slug if view.current_round else None
     found = []
     for each, _result in view.round_results.get(common.slug, []):
-        matching = each.round.matching if each.round is not None else None
         found.append(
             _Round(each.slug, view.round_name(each.slug), urls.round_url(each.slug, current),
-                   each.state, each.sealed,
-                   matching.funder if matching is not None else None)
+                   each.state, each.sealed)
         )  # fmt: skip
     return found
 
@@ -311,7 +308,7 @@ def funding_grants(
     """The common's ``MonetaryGrant``s (see the module's docstring): per funder, its
     statement's secured money to the common in the round (``view.statements``); in a sealed
     round, the common's secured money (``view.follow_up``); a closed round's matching as
-    the round's report gives it (``view.matching_in``)."""
+    the round's report gives it, one grant per matching funder (``view.matches_in``)."""
     actors = view.actors_by_slug
     currency = view.currency
     follow = view.follow_up.get(common.slug)
@@ -347,14 +344,17 @@ def funding_grants(
                 {**base, "funder": organization(actors[slug], urls, address),
                  "amount": monetary_amount(line.money.secured, currency)}  # type: ignore[arg-type]
             )  # fmt: skip
-        matching = view.matching_in(common.slug, round_.slug)
-        if round_.state == "closed" and matching and round_.matching_funder in actors:
-            grants.append(
-                {**base, "url": address(round_.url) + "#matching-title",
-                 "description": translations(locale).pgettext("round results", "Matching"),
-                 "funder": organization(actors[round_.matching_funder], urls, address),
-                 "amount": monetary_amount(matching, currency)}
-            )  # fmt: skip
+        if round_.state != "closed":
+            continue
+        # one grant per matching funder: what its pool gave the common
+        for funder, matching in view.matches_in(common.slug, round_.slug):
+            if matching and funder in actors:
+                grants.append(
+                    {**base, "url": address(round_.url) + "#matching-title",
+                     "description": translations(locale).pgettext("round results", "Matching"),
+                     "funder": organization(actors[funder], urls, address),
+                     "amount": monetary_amount(matching, currency)}
+                )  # fmt: skip
     return grants
 
 

@@ -124,12 +124,16 @@ MATCHING = Table("matching", (
     *_pick(ROUND_MATCHING.columns, "funder", "method", "pool", "ratio", "cap", "min_funders",
            "total", of=itemgetter(0)),
     Column("common", TEXT, lambda row: row[1].slug),
-    Column("eligible", BOOLEAN, lambda row: row[2].eligible_for_matching),
-    *_pick(FUNDING, "matching_estimate", of=itemgetter(2)),
+    # whether this pool may fund the common (accepted, within the pool's rules)
+    Column("eligible", BOOLEAN, lambda row: row[0][0].funder in dict(row[2].matches)),
+    # this funder's match for the common
+    replace(_pick(FUNDING, "matching_estimate")[0],
+            get=lambda row: dict(row[2].matches).get(row[0][0].funder)),
     Column("currency", TEXT, lambda row: row[2].currency),
 ))  # fmt: skip
-"""A round's matching, repeated on the row of each common with its estimate. Rows: ((the
-round's ``MatchingSummary``, its cap), the common, its ``CommonFunding``)."""
+"""A round's matching, one row per pool and common: the pool's rules repeated, the
+common's match from it. Rows: ((a ``MatchingSummary`` of the round, its cap), the common,
+its ``CommonFunding``)."""
 
 
 class ScoreRow(NamedTuple):
@@ -260,11 +264,13 @@ def _payment_rows(view: CatalogueView, each: RoundView) -> list[PledgeRow]:
 
 
 def _matching_rows(each: RoundView) -> list[tuple[Any, Any, Any]]:
-    """The round's matching on the row of each common; no row when it has no matching."""
-    matching = exports.round_matching(each)
-    if matching is None:
-        return []
-    return [(matching, c, each.funding.commons[c.slug]) for c in each.view.commons]
+    """Each pool of the round on the row of each common, pool by pool; no row when it has
+    no matching."""
+    return [
+        (pool[:2], c, each.funding.commons[c.slug])
+        for pool in exports.round_pools(each)
+        for c in each.view.commons
+    ]
 
 
 def actor_statement_sheet(view: CatalogueView, slug: str) -> Sheet:

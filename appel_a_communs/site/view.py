@@ -366,6 +366,12 @@ class CatalogueView(Listing):
                 return result.matching_estimate if each.funding.matching else None
         return None
 
+    def matches_in(self, slug: str, round_slug: str | None) -> tuple[tuple[str, Decimal], ...]:
+        """The common's matching in that round funder by funder (``matching_in``'s parts):
+        (funder, its match) for each pool that may fund it; () without matching."""
+        result = self.result_in(slug, round_slug)
+        return result.matches if result is not None else ()
+
     def result_in(self, slug: str, round_slug: str | None) -> CommonFunding | None:
         """The common's result in that round (a call without rounds: its only one); None
         when it took no part in it."""

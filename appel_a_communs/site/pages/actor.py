@@ -12,6 +12,7 @@ from appel_a_communs.content.models import Actor, Common
 from appel_a_communs.funding.engine import ActorFunding, Funding, MatchingSummary
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
+from appel_a_communs.site.pages.pools import PoolView, pool_views
 
 if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView, EngagementTotal
@@ -56,6 +57,9 @@ class HeldPool:
     commons: list[MatchedCommon]
     """The commons it matched (a match above nothing), the largest match first, then by
     title."""
+    rules: PoolView | None = None
+    """Its rules of its own (challenges, actor kinds, largest share), in a round of several
+    pools (None: the round's only pool)."""
 
 
 def held_pools(view: CatalogueView, slug: str) -> list[HeldPool]:
@@ -63,27 +67,34 @@ def held_pools(view: CatalogueView, slug: str) -> list[HeldPool]:
     it as funder, in the rounds' order (a list, so that a round of several funders adds
     one per pool)."""
     found: list[tuple[str | None, str, Funding]] = [
-        (r.slug, r.state, r.funding) for r in view.rounds if r.funding.matching
-    ] or ([(None, "open", view.funding)] if view.funding.matching else [])
+        (r.slug, r.state, r.funding) for r in view.rounds if r.funding.pools
+    ] or ([(None, "open", view.funding)] if view.funding.pools else [])
     pools = []
     for round_slug, state, funding in found:
-        matching = funding.matching
-        if matching is None or matching.funder != slug:
+        matching = next((p for p in funding.pools if p.funder == slug), None)
+        if matching is None:
             continue
         matched = [
-            (common, result.matching_estimate)
+            (common, amount)
             for common_slug, result in funding.commons.items()
-            if result.matching_estimate and (common := view.commons_by_slug.get(common_slug))
+            if (amount := dict(result.matches).get(slug))
+            and (common := view.commons_by_slug.get(common_slug))
         ]
         matched.sort(key=lambda pair: (-pair[1], pair[0].title, pair[0].slug))
+        rules = (
+            next((p for p in pool_views(view, funding) if p.matching.funder == slug), None)
+            if funding.several_pools
+            else None
+        )
         pools.append(
             HeldPool(
                 round_slug=round_slug,
                 round_name=view.round_name(round_slug),
                 closed=state == "closed",
                 matching=matching,
-                remaining=max(matching.pool - matching.total, Decimal(0)),
+                remaining=matching.remaining,
                 commons=[MatchedCommon(common, amount) for common, amount in matched],
+                rules=rules,
             )
         )
     return pools

@@ -24,6 +24,7 @@ from appel_a_communs.site.badges import badge_size
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.jury import CommonJury, common_jury
 from appel_a_communs.site.pages.pledges import PledgeTable, pledge_table
+from appel_a_communs.site.pages.pools import FunderShare, funder_shares
 
 if TYPE_CHECKING:
     from appel_a_communs.site.view import CatalogueView
@@ -103,6 +104,8 @@ class CommonPage(PageContext):
     """The matching shown is what the common got when that round closed, not an estimate."""
     one_more: Decimal | None
     """The contribution of "one more funder", when it would raise the common's match."""
+    shares: list[FunderShare]
+    """Its match funder by funder, when the round shown has several pools (else [])."""
     budget: Budget | None
     """The budget of the round shown (its own in a call without rounds)."""
     other_rounds: list[RoundResult]
@@ -154,6 +157,7 @@ def common_page(
         elsewhere=view.round_name(shown.slug) if shown and not shown.current else None,
         matching_closed=shown is not None and shown.state == "closed",
         one_more=shown_funding.matching.one_more if funding.matching_with_one_more else None,
+        shares=funder_shares(view, shown_funding, slug),
         budget=view.shown_budget(slug),
         other_rounds=others,
         other_rounds_one_goal=not any(r.result.has_minimum_goal for r in others),

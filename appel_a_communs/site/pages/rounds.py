@@ -22,6 +22,7 @@ from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Matching
 from appel_a_communs.site.charts import BarChart, FlowChart
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.jury import JuryResults, jury_results
+from appel_a_communs.site.pages.pools import PoolView, pool_views
 from appel_a_communs.site.reporting import RoundReport
 
 if TYPE_CHECKING:
@@ -90,9 +91,14 @@ class FundingPage(PageContext):
     """The round is under sealed bids: only totals are published."""
     totals: Totals
     matching: MatchingSummary | None
-    """The round's matching (None: it has none)."""
+    """The round's matching (None: it has none); its first pool when it has several."""
     funder_name: str | None
     """The name of the matching funder (None: no matching)."""
+    matching_pool: Decimal
+    matching_total: Decimal
+    """Every pool's money together, and what they distribute together."""
+    pools: list[PoolView]
+    """Each pool, funder by funder, when the round has several (else [])."""
     chart: BarChart
     rows: list[ClosenessRow]
     """The commons of the chart and the table, the closest to their goal first."""
@@ -135,6 +141,9 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         totals=funding.totals,
         matching=matching,
         funder_name=own.actors_by_slug[matching.funder].name if matching else None,
+        matching_pool=funding.matching_pool,
+        matching_total=funding.matching_total,
+        pools=pool_views(view, funding),
         chart=own.bar_chart,
         rows=rows,
         one_goal=not any(row.funding.has_minimum_goal for row in rows),
@@ -230,7 +239,9 @@ class RoundReportPage(PageContext):
     """The round is under sealed bids: what was promised and paid is not published."""
     report: RoundReport
     pool: Decimal | None
-    """The round's matching pool (None: no matching)."""
+    """The round's matching pool, every pool's money together (None: no matching)."""
+    pools: list[PoolView]
+    """Each pool, funder by funder, when the round has several (else [])."""
     jury_scores: bool
     """The round has a jury: its statement has a sheet of scores, and a CSV of it."""
 
@@ -253,7 +264,8 @@ def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundRepo
         today=view.today,
         sealed=own.sealed,
         report=view.round_reports[slug],
-        pool=matching.pool if matching else None,
+        pool=own.funding.matching_pool if matching else None,
+        pools=pool_views(view, own.funding),
         jury_scores=campaign is not None and campaign.evaluation is not None,
     )
 
