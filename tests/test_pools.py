@@ -332,3 +332,15 @@ def _nodes(data):
     elif isinstance(data, list):
         for value in data:
             yield from _nodes(value)
+
+
+def test_a_proportional_pool_is_worded_in_the_call_s_currency(tmp_path):
+    """Each unit of the call's currency, not 'each euro': a Swiss call reads francs."""
+    franc = ROUND.replace("    closes: 2027-03-31\n", "    closes: 2027-03-31\n    currency: CHF\n")
+    content = make_call(tmp_path / "content", {"campaign.yml": franc})
+    site = build_site(content, tmp_path / "out", DEFAULT_LANG="en")
+    for path in ("financement/index.html", "acteurs/fondation/index.html"):
+        words = text(page(site, path))
+        # Babel writes "CHF1.00" in English (its currency pattern, no space)
+        assert re.search(r"[Ee]ach CHF\s?1 secured receives CHF\s?1\.00 of matching", words), path
+        assert "€" not in words and "euro" not in words, path

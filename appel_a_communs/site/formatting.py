@@ -34,6 +34,8 @@ def format_money(amount: Decimal | None, currency: str, locale: str, *, cents: b
     """
     if amount is None:
         return ""
+    if isinstance(amount, int):  # a template's unit: "for each 1 € secured"
+        amount = Decimal(amount)
     if not cents and amount == amount.to_integral_value():
         return _whole_pattern(locale).apply(
             amount, _locale(locale), currency=currency, currency_digits=False
