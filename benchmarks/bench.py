@@ -51,11 +51,14 @@ PARAGRAPH = (
 )
 
 
-def generate_call(root: Path, commons: int, pledges: int, seed: int = 7, pools: int = 1) -> Path:
+def generate_call(
+    root: Path, commons: int, pledges: int, seed: int = 7, pools: int = 1, jury: bool = False
+) -> Path:
     """A valid call: challenges, commons with budgets, actors, pledges (a tenth conditional),
     and a campaign with quadratic matching (``pools`` 2: and a second funder's pool,
     proportional, for the commons proposed by an association, at most 70 % of a common's
-    stretch goal). Returns the content folder."""
+    stretch goal; ``jury``: a jury of three on three weighted criteria, which scores every
+    common). Returns the content folder."""
     rng = random.Random(seed)
     content = root / "content"
     for folder in ("challenges", "commons", "actors", "pledges", "pages"):
@@ -82,6 +85,8 @@ def generate_call(root: Path, commons: int, pledges: int, seed: int = 7, pools: 
             },
         ]
         _dump(content / "campaign.yml", campaign)  # fmt: skip
+    if jury:
+        _add_jury(content, commons, rng)
     for i in range(challenges):
         _dump(content / "challenges" / f"defi-{i}.md", {
             "title": f"Défi {i} : mobilité du quotidien", "summary": "Un problème partagé.",
@@ -128,6 +133,28 @@ def generate_call(root: Path, commons: int, pledges: int, seed: int = 7, pools: 
         _dump(content / "pledges" / f"engagement-{i}.yml", data)
     _dump(content / "pages" / "a-propos.md", {"title": "À propos", "order": 1}, PARAGRAPH)
     return content
+
+
+def _add_jury(content: Path, commons: int, rng: random.Random) -> None:
+    """A jury of three on the campaign, and its scores of every common."""
+    campaign = yaml.safe_load((content / "campaign.yml").read_text(encoding="utf-8"))
+    criteria = [("utilite", 3), ("ouverture", 4), ("faisabilite", 3)]
+    reviewers = ["jure-a", "jure-b", "jure-c"]
+    campaign["evaluation"] = {
+        "scale": 5,
+        "criteria": [{"id": c, "label": c.capitalize(), "weight": w} for c, w in criteria],
+        "reviewers": [{"id": r, "name": r.replace("-", " ").title()} for r in reviewers],
+        "min_reviewers": 2,
+    }
+    _dump(content / "campaign.yml", campaign)
+    folder = content / "evaluations" / "campaign"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(commons):
+        scores = [
+            {"reviewer": r, **{c: rng.randint(0, 5) for c, _ in criteria}}
+            for r in reviewers[: 2 + i % 2]
+        ]
+        _dump(folder / f"commun-{i}.yml", {"date": date(2026, 6, 1), "scores": scores})
 
 
 def generate_plain(root: Path, content: Path) -> Path:
@@ -420,14 +447,21 @@ def pelican_command(content: Path, output: Path, settings: Path) -> list[str]:
 
 
 def bench_size(
-    work: Path, commons: int, pledges: int, repeat: int, envelopes: int, pools: int = 1
+    work: Path,
+    commons: int,
+    pledges: int,
+    repeat: int,
+    envelopes: int,
+    pools: int = 1,
+    jury: bool = False,
 ) -> Result:
     folder = work / f"call-{commons}-{pledges}"
     python = sys.executable
     # In a child: no child's peak memory (wait4) is below this process's resident set
     # when it was started, so this process must stay small.
     subprocess.run([python, str(Path(__file__).resolve()), "--generate", str(commons),
-                    str(pledges), str(folder), "--pools", str(pools)], check=True)  # fmt: skip
+                    str(pledges), str(folder), "--pools", str(pools),
+                    *(["--jury"] if jury else [])], check=True)  # fmt: skip
     content, plain, same = folder / "content", folder / "plain", folder / "same-pages"
     ours_cmd = pelican_command(content, folder / "out-ours", our_settings(folder))
     serial_cmd = pelican_command(content, folder / "out-ours-1",
@@ -642,13 +676,22 @@ def main(argv: list[str] | None = None) -> int:
         help="matching pools of the synthetic calls: 1, or 2 (a second funder's own pool, "
         "proportional, for associations' commons, at most 70 %% of a stretch goal)",
     )
+    parser.add_argument(
+        "--jury",
+        action="store_true",
+        help="a jury of three on the synthetic calls' campaign, which scores every common",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("TASK", "CONTENT"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:  # the synthetic call, and both plain Pelican sites built from it
         folder = Path(args.generate[2])
         content = generate_call(
-            folder, int(args.generate[0]), int(args.generate[1]), pools=args.pools
+            folder,
+            int(args.generate[0]),
+            int(args.generate[1]),
+            pools=args.pools,
+            jury=args.jury,
         )
         generate_plain(folder, content)
         generate_same_pages(folder, content)  # the user's script: not timed
@@ -669,10 +712,20 @@ def main(argv: list[str] | None = None) -> int:
         for commons, pledges in sizes:
             print(f"… {commons} commons, {pledges} pledges", file=sys.stderr, flush=True)
             results.append(
-                bench_size(work, commons, pledges, max(1, args.repeat), args.envelopes, args.pools)
+                bench_size(
+                    work,
+                    commons,
+                    pledges,
+                    max(1, args.repeat),
+                    args.envelopes,
+                    args.pools,
+                    args.jury,
+                )
             )
         imports = import_times()
         print(code_version())
+        if args.jury:
+            print("A jury of three on three weighted criteria scores every common.\n")
         if args.pools == 2:
             print("Two matching pools: the synthetic calls' quadratic pool and a second "
                   "funder's (proportional, associations' commons, at most 70 % of a "

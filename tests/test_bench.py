@@ -40,6 +40,15 @@ def test_synthetic_calls_may_have_two_matching_pools(tmp_path):
     assert matched and all("association" in kinds[slug] for slug in matched)
 
 
+def test_synthetic_calls_may_have_a_jury(tmp_path):
+    """``--jury``: a jury of three scores every common, two or three reviewers each; the
+    call loads, and every common gets a rank or is incomplete (issue 27)."""
+    content = generate_call(tmp_path, commons=12, pledges=100, jury=True)
+    catalogue = load_catalogue(content)
+    assert [r.id for r in catalogue.campaign.evaluation.reviewers] == ["jure-a", "jure-b", "jure-c"]
+    assert len(list((content / "evaluations" / "campaign").glob("*.yml"))) == 12
+
+
 def test_same_pages_site_has_a_page_per_challenge_common_and_actor(tmp_path):
     content = generate_call(tmp_path, commons=30, pledges=300)
     site = generate_same_pages(tmp_path, content)
