@@ -4,7 +4,8 @@ pledge indexes that the funding engine, the round rules and the view share. Read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class Catalogue:
     """The files of ``rounds/``; a call has them or ``campaign.yml``, never both."""
     reports: dict[str, Report] = field(default_factory=dict)
     """The follow-up reports of ``reports/``, in file order."""
+    withdrawn: dict[str, Pledge] = field(default_factory=dict)
+    """In the catalogue the funding counts on (``standing``), the pledges withdrawn by its
+    day, taken out of ``pledges``: listed, counted nowhere."""
 
     @property
     def currency(self) -> str:
@@ -42,6 +46,15 @@ class Catalogue:
         if self.campaign is not None:
             return [Round.model_construct(slug=CAMPAIGN_ROUND, **dict(self.campaign))]
         return sorted(self.rounds.values(), key=lambda r: (r.opens is not None, r.opens, r.slug))
+
+    def standing(self, today: date) -> Catalogue:
+        """The catalogue the funding counts on, on ``today``: the pledges withdrawn by that
+        day move from ``pledges`` to ``withdrawn`` (itself when none is)."""
+        gone = {k: p for k, p in self.pledges.items() if p.withdrawn_by(today)}
+        if not gone:
+            return self
+        pledges = {k: p for k, p in self.pledges.items() if k not in gone}
+        return replace(self, pledges=pledges, withdrawn={**self.withdrawn, **gone})
 
     def source_of(self, folder: str, key: str) -> Path | None:
         return self.sources.get((folder, key))

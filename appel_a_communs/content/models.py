@@ -371,6 +371,35 @@ class Pledge(Model):
         description="The round it counts in (a round's slug); by default the round whose "
         "dates hold its date.",
     )
+    withdrawn: Date | None = Field(
+        None,
+        description="The day the actor took the pledge back: from that day it counts "
+        "nowhere, and it stays listed, marked withdrawn. A paid pledge cannot be withdrawn.",
+    )
+
+    @field_validator("withdrawn")
+    @classmethod
+    def _withdrawn_after_pledge_and_unpaid(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        money = info.data.get("money")
+        if money is not None and money.status == "paid":
+            raise ValueError(M_("a paid pledge cannot be withdrawn (its money.status is paid)"))
+        made = info.data.get("date")
+        if made is not None and value < made:
+            raise ValueError(
+                M_(
+                    "withdrawn (%(withdrawn)s) is before the pledge's date (%(date)s)",
+                    withdrawn=value,
+                    date=made,
+                )
+            )
+        return value
+
+    def withdrawn_by(self, today: Any) -> bool:
+        """Whether the pledge is withdrawn on ``today``: from its ``withdrawn`` day on, it
+        counts nowhere (the build of an earlier day still counts it)."""
+        return self.withdrawn is not None and self.withdrawn <= today
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,282 @@
+"""Withdrawn pledges (SPEC, "Several funders, a jury, and pledges withdrawn"): from its
+``withdrawn`` day a pledge counts nowhere and stays listed, marked withdrawn; the build of
+the day before still counts it. Every figure below is computed by hand.
+
+The call: one round (``campaign.yml``, 2026-09-01 to 2026-12-31, a proportional pool of
+1 000 € held by ``fondation``); ``covoit`` (minimum 10 000 €, stretch 15 000 €) has three
+money pledges: ``p1``, ``ville``'s firm 2 500 € withdrawn on 2026-11-20; ``p3``, ``region``'s
+1 000 € on condition that 3 000 € count; ``p4``, ``asso``'s firm 200 €.
+
+On 2026-11-19: 2 500 + 1 000 + 200 = 3 700 € count (p3's condition holds), nothing pending,
+the match is the pool, 1 000 €. On 2026-11-20: p1 is gone, 1 200 € < 3 000 € so p3 waits:
+200 € secured, 1 000 € pending, a match of 200 € (ratio 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import textwrap
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import build_site, strict_xml
+
+from appel_a_communs.content.errors import ContentErrors
+from appel_a_communs.content.loader import load_catalogue
+from appel_a_communs.funding.rounds import check_rules, compute_rounds
+
+BEFORE = date(2026, 11, 19)
+ON = date(2026, 11, 20)
+D = Decimal
+
+CALL = {
+    "campaign.yml": """
+        name: Appel 2026
+        currency: EUR
+        opens: 2026-09-01
+        closes: 2026-12-31
+        matching:
+          funder: fondation
+          pool: "1000"
+          method: proportional
+        """,
+    "actors/fondation.yml": """
+        name: Fondation
+        kind: other
+        """,
+    "actors/region.yml": """
+        name: Région
+        kind: public-body
+        """,
+    "actors/ville.yml": """
+        name: Ville de Valbrune
+        kind: public-body
+        allowance: "20000"
+        members: [maire-valbrune]
+        """,
+    "pledges/p1.yml": """
+        actor: ville
+        common: covoit
+        date: 2026-10-01
+        money:
+          amount: "2500"
+        withdrawn: 2026-11-20
+        """,
+    "pledges/p3.yml": """
+        actor: region
+        common: covoit
+        date: 2026-10-03
+        money:
+          amount: "1000"
+          condition:
+            total_at_least: "3000"
+        """,
+    "pledges/p4.yml": """
+        actor: asso
+        common: covoit
+        date: 2026-10-04
+        money:
+          amount: "200"
+        """,
+}
+
+
+def add(text: str, *lines: str) -> str:
+    """``text`` (a file of ``CALL``) with ``lines`` added at its end."""
+    return textwrap.dedent(text).rstrip("\n") + "".join(f"\n{x}" for x in lines if x) + "\n"
+
+
+@pytest.fixture
+def call(make_content):
+    def make(extra: dict | None = None):
+        return make_content({**CALL, **(extra or {})})
+
+    return make
+
+
+def funding_on(content, day):
+    return compute_rounds(load_catalogue(content), day).current.funding
+
+
+def test_counts_the_day_before_and_nowhere_from_its_day(call):
+    content = call()
+    before, on = funding_on(content, BEFORE), funding_on(content, ON)
+    covoit = before.commons["covoit"]
+    assert (covoit.secured, covoit.pending, covoit.funders) == (D(3700), D(0), 3)
+    assert covoit.counted == {"p1", "p3", "p4"}
+    assert covoit.matching_estimate == D(1000)
+    assert before.actors["ville"].allocated == D(2500)
+    assert before.actors["ville"].remaining == D(17500)
+    assert before.totals.secured == D(3700)
+
+    covoit = on.commons["covoit"]
+    assert (covoit.secured, covoit.pending, covoit.funders) == (D(200), D(1000), 1)
+    assert covoit.counted == {"p4"}  # p3's condition no longer holds without p1
+    assert covoit.matching_estimate == D(200)
+    assert covoit.unlock_gap.amount == D(1800)  # 3 000 − 200 − 1 000
+    assert on.actors["ville"].allocated == D(0)
+    assert on.actors["ville"].remaining == D(20000)
+    assert on.actors["ville"].secured == D(0)
+    assert on.totals.secured == D(200) and on.totals.pending == D(1000)
+
+
+def test_a_later_day_still_does_not_count_it(call):
+    on = funding_on(call(), date(2026, 12, 15))
+    assert on.commons["covoit"].secured == D(200)
+
+
+def test_the_allowance_frees_what_it_took(call):
+    """ville's allowance is 3 000 €; p1 (2 500 €) and p5 (1 000 €) exceed it until p1 is
+    withdrawn."""
+    content = call(
+        {
+            "actors/ville.yml": """
+                name: Ville de Valbrune
+                kind: public-body
+                allowance: "3000"
+                """,
+            "pledges/p5.yml": """
+                actor: ville
+                common: covoit
+                date: 2026-10-05
+                money:
+                  amount: "1000"
+                """,
+        }
+    )
+    catalogue = load_catalogue(content)
+    errors = check_rules(compute_rounds(catalogue, BEFORE))
+    assert [e.field for e in errors] == ["allowance"]
+    assert "3500" in str(errors[0])
+    assert check_rules(compute_rounds(catalogue, ON)) == []
+    assert compute_rounds(catalogue, ON).current.funding.actors["ville"].remaining == D(2000)
+
+
+def test_the_cap_per_actor_and_common_frees_what_it_took(call):
+    content = call(
+        {
+            "campaign.yml": add(CALL["campaign.yml"], 'max_per_actor_per_common: "3000"'),
+            "pledges/p5.yml": """
+                actor: ville
+                common: covoit
+                date: 2026-10-05
+                money:
+                  amount: "1000"
+                """,
+        }
+    )
+    catalogue = load_catalogue(content)
+    errors = check_rules(compute_rounds(catalogue, BEFORE))
+    assert [e.field for e in errors] == ["money.amount"]
+    assert "p1.yml" in str(errors[0]) and "p5.yml" in str(errors[0])
+    assert check_rules(compute_rounds(catalogue, ON)) == []
+
+
+def test_a_withdrawn_conditional_pledge_no_longer_activates_nor_waits(call):
+    """p3, the conditional pledge, withdrawn: not pending either."""
+    content = call(
+        {
+            "pledges/p1.yml": CALL["pledges/p1.yml"].replace("withdrawn: 2026-11-20", ""),
+            "pledges/p3.yml": add(CALL["pledges/p3.yml"], "withdrawn: 2026-11-20"),
+        }
+    )
+    before, on = funding_on(content, BEFORE), funding_on(content, ON)
+    assert (before.commons["covoit"].secured, before.commons["covoit"].pending) == (
+        D(3700),
+        D(0),
+    )
+    assert (on.commons["covoit"].secured, on.commons["covoit"].pending) == (D(2700), D(0))
+    assert on.commons["covoit"].unlock_gap is None
+
+
+def test_quadratic_matching_leaves_it_out(call):
+    """Quadratic, pool 1 000 €: before, (√2500 + √1000 + √200)² − 3 700 is far above the
+    pool, so covoit gets it all; on the day only asso's 200 € counts, one funder: (√200)² −
+    200 = 0."""
+    content = call(
+        {
+            "campaign.yml": CALL["campaign.yml"].replace("proportional", "quadratic"),
+        }
+    )
+    assert funding_on(content, BEFORE).commons["covoit"].matching_estimate == D(1000)
+    assert funding_on(content, ON).commons["covoit"].matching_estimate == D(0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ("  status: paid", "a paid pledge cannot be withdrawn"),
+        ("", "is before the pledge's date"),
+    ],
+)
+def test_a_paid_or_early_withdrawal_is_an_error_naming_file_and_key(call, extra, needle):
+    withdrawn = "2026-11-20" if extra else "2026-09-30"
+    content = call(
+        {
+            "pledges/p4.yml": add(CALL["pledges/p4.yml"], extra, f"withdrawn: {withdrawn}"),
+        }
+    )
+    with pytest.raises(ContentErrors) as caught:
+        load_catalogue(content)
+    [error] = caught.value.errors
+    assert error.path.endswith("p4.yml") and error.field == "withdrawn"
+    assert needle in str(error)
+
+
+# --- listed, marked withdrawn: pages, the common's feed, the data ---------------------------
+
+
+def built(call, tmp_path, day: date | None = None):
+    settings = {"CATALOGUE_TODAY": day} if day else {}
+    return build_site(call(), tmp_path / "out", **settings)
+
+
+def _row(html: str, pledge: str) -> str:
+    start = html.index(f'id="engagement-{pledge}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_pages_feed_and_data_mark_it_withdrawn_with_its_day(call, tmp_path):
+    site = built(call, tmp_path)  # conftest's BUILD_DAY, 2026-11-26: after the withdrawal
+    for page in ("communs/covoit/index.html", "acteurs/ville/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "Retiré le 20 novembre 2026" in _row(html, "p1"), page
+    common = (site / "communs/covoit/index.html").read_text(encoding="utf-8")
+    assert "Retiré" not in _row(common, "p3")  # only p1 is withdrawn
+    assert "</strong> (promis)</li>" in _row(common, "p1")  # its money still shown
+
+    with (site / "data/pledges.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["p1"]["withdrawn"] == "2026-11-20" and rows["p1"]["counted"] == "no"
+    assert rows["p3"]["withdrawn"] == "" and rows["p3"]["counted"] == "no"
+    record = json.loads((site / "data/commons/covoit.json").read_text(encoding="utf-8"))
+    withdrawn = {p["id"]: p["withdrawn"] for p in record["pledges"]}
+    assert withdrawn == {"p1": "2026-11-20", "p2": None, "p3": None, "p4": None}
+    schema = json.loads((site / "schemas/pledge.json").read_text(encoding="utf-8"))
+    assert "withdrawn" in schema["properties"]  # the content file's key
+    schema = json.loads((site / "schemas/common-data.json").read_text(encoding="utf-8"))
+    assert "withdrawn" in schema["$defs"]["PledgeRecord"]["properties"]  # the record's
+
+    feed = strict_xml((site / "feeds/communs/covoit.atom.xml").read_bytes())
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:id", "", atom): e for e in feed.iterfind("a:entry", atom)}
+    ids = list(entries)
+    [entry] = [e for i, e in entries.items() if i.endswith(":withdrawn:p1")]
+    assert any(i.endswith(":pledge:p1") for i in ids)  # still listed as a pledge too
+    assert entry.findtext("a:title", "", atom) == (
+        "Ville de Valbrune retire un engagement envers Covoiturage ouvert"
+    )
+    assert entry.findtext("a:updated", "", atom).startswith("2026-11-20")
+    assert "Retiré le 20 novembre 2026" in entry.findtext("a:summary", "", atom)
+
+
+def test_the_day_before_nothing_is_marked(call, tmp_path):
+    site = built(call, tmp_path, BEFORE)
+    html = (site / "communs/covoit/index.html").read_text(encoding="utf-8")
+    assert "Retiré" not in html
+    with (site / "data/pledges.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["p1"]["withdrawn"] == "" and rows["p1"]["counted"] == "yes"
+    assert "withdrawn:p1" not in (site / "feeds/communs/covoit.atom.xml").read_text("utf-8")
