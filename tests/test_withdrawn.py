@@ -19,13 +19,24 @@ import json
 import textwrap
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from conftest import build_site, strict_xml
+from conftest import (
+    MINIMAL,
+    REPO,
+    build_site,
+    github_issue_body,
+    strict_xml,
+    submissions_site,
+    write,
+)
 
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.funding.rounds import check_rules, compute_rounds
+from appel_a_communs.submissions.cli import main
+from appel_a_communs.vocabulary.forms import fields_to_data
 
 BEFORE = date(2026, 11, 19)
 ON = date(2026, 11, 20)
@@ -280,3 +291,153 @@ def test_the_day_before_nothing_is_marked(call, tmp_path):
         rows = {row["id"]: row for row in csv.DictReader(handle)}
     assert rows["p1"]["withdrawn"] == "" and rows["p1"]["counted"] == "yes"
     assert "withdrawn:p1" not in (site / "feeds/communs/covoit.atom.xml").read_text("utf-8")
+
+
+# --- the withdraw submission, through process ----------------------------------------------
+
+TEMPLATE = REPO / ".github" / "ISSUE_TEMPLATE" / "withdraw.yml"
+STANDING = {**MINIMAL, **CALL, "pledges/p1.yml": CALL["pledges/p1.yml"].replace(
+    "withdrawn: 2026-11-20", "")}  # fmt: skip
+"""The call before anyone withdrew: p1 stands."""
+MEMBER = "maire-valbrune"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return submissions_site(tmp_path, STANDING)
+
+
+def put(
+    site: Path,
+    ident: str,
+    pledge: str,
+    login: str | None = MEMBER,
+    when: str = "2026-11-20",
+    note: str | None = None,
+):
+    envelope = {
+        "id": ident,
+        "type": "withdraw",
+        "submitted_at": f"{when}T10:00:00Z",
+        "source": "github-issue",
+        "data": {"pledge": pledge, **({"note": note} if note else {})},
+        **({"author": {"login": login}} if login else {}),
+    }
+    path = site / "submissions/inbox" / f"{ident}.json"
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+    return path
+
+
+def run(site: Path, capsys, today: str = "2026-11-26") -> str:
+    capsys.readouterr()
+    assert main(["--root", str(site), "process", "--today", today]) == 0
+    return capsys.readouterr().out
+
+
+def rejection(site: Path, ident: str) -> str:
+    assert (site / "submissions/rejected" / f"{ident}.json").is_file()  # never lost
+    return (site / "submissions/rejected" / f"{ident}.report.md").read_text(encoding="utf-8")
+
+
+def test_a_withdrawal_from_the_form_to_the_rebuilt_site(site, tmp_path, capsys):
+    # the site's form, and the issue form it prefills
+    built = build_site(site / "content", tmp_path / "before")
+    form = (built / "contribuer/retirer-un-engagement/index.html").read_text(encoding="utf-8")
+    assert 'name="pledge"' in form and 'value="withdraw.yml"' in form
+    body = tmp_path / "body.md"
+    body.write_text(github_issue_body("withdraw", {"pledge": ["p1"]}), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["parse-issue", "--template", str(TEMPLATE), str(body)]) == 0
+    fields = json.loads(capsys.readouterr().out)
+    data = fields_to_data("withdraw", fields)
+    assert data == {"pledge": "p1"}
+
+    before = (site / "content/pledges/p1.yml").read_text(encoding="utf-8")
+    put(site, "github-7", data["pledge"])
+    out = run(site, capsys)
+    after = (site / "content/pledges/p1.yml").read_text(encoding="utf-8")
+    assert after == before + "withdrawn: 2026-11-20  # github-7\n"  # the file kept as it was
+    assert "**1 ajoutée" in out or "1 ajout" in out, out
+    assert "`content/pledges/p1.yml`" in out
+    assert "`p3`" in out and "cesse de compter" in out  # p3's condition no longer holds
+    assert "reste `open`" in out  # 3 700 € then 200 € of a 10 000 € minimum: open either way
+    assert MEMBER not in out
+    record = json.loads((site / "submissions/processed/github-7.record.json").read_text())
+    assert record["files"] == ["content/pledges/p1.yml"]
+
+    # processed again (the envelope put back): nothing changes
+    (site / "submissions/processed/github-7.json").replace(site / "submissions/inbox/github-7.json")
+    run(site, capsys)
+    assert (site / "content/pledges/p1.yml").read_text(encoding="utf-8") == after
+    assert (site / "submissions/processed/github-7.json").is_file()
+
+    rebuilt = build_site(site / "content", tmp_path / "after")
+    commons = json.loads((rebuilt / "data/commons.json").read_text(encoding="utf-8"))
+    covoit = next(c for c in commons if c["slug"] == "covoit")
+    assert (covoit["secured"], covoit["pending"]) == ("200.00", "1000.00")
+    page = (rebuilt / "communs/covoit/index.html").read_text(encoding="utf-8")
+    assert "Retiré le 20 novembre 2026" in _row(page, "p1")
+
+
+def test_a_withdrawal_that_changes_the_status_says_so(site, capsys):
+    """covoit's minimum lowered to 3 000 €: with p1 it is reached, without it not."""
+    write(site / "content/commons/covoit.md", MINIMAL["commons/covoit.md"].replace(
+        '"10000"', '"3000"'))  # fmt: skip
+    put(site, "github-8", "p1")
+    out = run(site, capsys)
+    assert "`minimum-reached`" in out and "`open`" in out and "passe de" in out
+
+
+def _refused(site, capsys, ident, pledge, needle, **kw) -> str:
+    before = {p.name: p.read_text() for p in (site / "content/pledges").iterdir()}
+    today = kw.pop("today", "2026-11-26")
+    put(site, ident, pledge, **kw)
+    out = run(site, capsys, today)
+    assert "1 refusée" in out, out
+    assert {p.name: p.read_text() for p in (site / "content/pledges").iterdir()} == before
+    report = rejection(site, ident)
+    assert "`pledge`" in report and needle in report, report
+    return report
+
+
+def test_refused_when_the_author_is_not_a_member(site, capsys):
+    report = _refused(site, capsys, "github-9", "p1", "content/actors/ville.yml", login="mallory")
+    assert "mallory" not in report and MEMBER not in report
+
+
+def test_refused_when_already_withdrawn(site, capsys):
+    write(site / "content/pledges/p1.yml", CALL["pledges/p1.yml"])  # withdrawn on 2026-11-20
+    _refused(site, capsys, "github-10", "p1", "déjà été retiré")
+
+
+def test_refused_when_paid(site, capsys):
+    write(site / "content/pledges/p4.yml", add(CALL["pledges/p4.yml"], "  status: paid"))
+    report = _refused(site, capsys, "github-11", "p4", "payé")
+    assert "content/pledges/p4.yml" in report
+
+
+def test_refused_when_its_round_has_closed(site, capsys):
+    report = _refused(
+        site, capsys, "github-12", "p1", "fermé le", when="2027-01-05", today="2027-01-05"
+    )
+    assert "2026-12-31" in report
+
+
+def test_refused_when_no_such_pledge(site, capsys):
+    _refused(site, capsys, "github-13", "p99", "aucun engagement")
+
+
+def test_the_submitted_text_is_quoted_inertly(site, capsys):
+    report = _refused(site, capsys, "github-14", "@octocat", "`pledge`")
+    assert "`'@octocat'`" in report  # in a code span, where GitHub mentions no one
+    assert "@octocat" not in report.replace("`'@octocat'`", "")
+
+
+def test_the_reason_given_is_quoted_inertly_in_the_summary(site, capsys):
+    note = "Budget **coupé**, voir @octocat et #12\n<script>x</script>"
+    put(site, "github-15", "p1", note=note)
+    out = run(site, capsys)
+    line = next(x for x in out.splitlines() if "la raison donnée" in x)
+    # one code span, on one line: no emphasis, mention, reference or HTML on GitHub
+    assert line.endswith(": `Budget **coupé**, voir @octocat et #12\\n`") and "<" not in line
+    assert "octocat" not in (site / "content/pledges/p1.yml").read_text()  # never written

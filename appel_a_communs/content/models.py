@@ -412,6 +412,20 @@ class Pledge(Model):
         return data
 
 
+class Withdrawal(Model):
+    """What a ``withdraw`` submission asks: that a pledge be withdrawn. No file of its own:
+    ``process`` writes the submission's day as ``withdrawn`` into the pledge's file."""
+
+    pledge: Slug = Field(
+        description="The pledge to withdraw: its id, the name of its file in content/pledges/."
+    )
+    note: Text | None = Field(
+        None,
+        description="Why, for the call's team (short Markdown): quoted in the summary of "
+        "process, never written into the pledge.",
+    )
+
+
 # --- reports ---------------------------------------------------------------
 
 
