@@ -15,7 +15,9 @@ the match is the pool, 1 000 €. On 2026-11-20: p1 is gone, 1 200 € < 3 000 �
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import textwrap
 from datetime import date
 from decimal import Decimal
@@ -35,6 +37,7 @@ from conftest import (
 from appel_a_communs.content.errors import ContentErrors
 from appel_a_communs.content.loader import load_catalogue
 from appel_a_communs.funding.rounds import check_rules, compute_rounds
+from appel_a_communs.submissions import process as process_module
 from appel_a_communs.submissions.cli import main
 from appel_a_communs.vocabulary.forms import fields_to_data
 
@@ -441,3 +444,30 @@ def test_the_reason_given_is_quoted_inertly_in_the_summary(site, capsys):
     # one code span, on one line: no emphasis, mention, reference or HTML on GitHub
     assert line.endswith(": `Budget **coupé**, voir @octocat et #12\\n`") and "<" not in line
     assert "octocat" not in (site / "content/pledges/p1.yml").read_text()  # never written
+
+
+def test_a_record_that_cannot_be_written_puts_the_pledge_file_back(site, capsys, monkeypatch):
+    """A withdrawal edits a file that was there before: a run that cannot settle the
+    envelope puts that file back as it was (it never removes it), and rejects the envelope
+    with a report saying so; processed again once the fault is gone, it is accepted."""
+    real = process_module.write_atomic
+
+    def failing(path: Path, text: str) -> None:
+        if path.name == "github-16.record.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, text)
+
+    monkeypatch.setattr(process_module, "write_atomic", failing)
+    before = (site / "content/pledges/p1.yml").read_text(encoding="utf-8")
+    put(site, "github-16", "p1")
+    run(site, capsys)
+    assert (site / "content/pledges/p1.yml").read_text(encoding="utf-8") == before
+    assert "github-16.record.json" in rejection(site, "github-16")
+    monkeypatch.undo()
+    (site / "submissions/rejected/github-16.json").replace(site / "submissions/inbox/x.json")
+    run(site, capsys)
+    assert (
+        (site / "content/pledges/p1.yml")
+        .read_text(encoding="utf-8")
+        .endswith("withdrawn: 2026-11-20  # github-16\n")
+    )
