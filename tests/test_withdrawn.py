@@ -29,6 +29,7 @@ from conftest import (
     REPO,
     build_site,
     github_issue_body,
+    site_language,
     strict_xml,
     submissions_site,
     write,
@@ -363,7 +364,8 @@ def test_a_withdrawal_from_the_form_to_the_rebuilt_site(site, tmp_path, capsys):
     assert "**1 ajoutée" in out or "1 ajout" in out, out
     assert "`content/pledges/p1.yml`" in out
     assert "`p3`" in out and "cesse de compter" in out  # p3's condition no longer holds
-    assert "reste `open`" in out  # 3 700 € then 200 € of a 10 000 € minimum: open either way
+    # 3 700 € then 200 € of a 10 000 € minimum: raising funds either way
+    assert "le statut de `covoit` reste `En financement`" in out
     assert MEMBER not in out
     record = json.loads((site / "submissions/processed/github-7.record.json").read_text())
     assert record["files"] == ["content/pledges/p1.yml"]
@@ -388,7 +390,7 @@ def test_a_withdrawal_that_changes_the_status_says_so(site, capsys):
         '"10000"', '"3000"'))  # fmt: skip
     put(site, "github-8", "p1")
     out = run(site, capsys)
-    assert "`minimum-reached`" in out and "`open`" in out and "passe de" in out
+    assert "passe de `Objectif minimum atteint` à `En financement`" in out
 
 
 def _refused(site, capsys, ident, pledge, needle, **kw) -> str:
@@ -471,3 +473,32 @@ def test_a_record_that_cannot_be_written_puts_the_pledge_file_back(site, capsys,
         .read_text(encoding="utf-8")
         .endswith("withdrawn: 2026-11-20  # github-16\n")
     )
+
+
+def test_an_english_site_is_told_in_english(site, capsys):
+    site_language(site, "en")
+    put(site, "github-17", "p1")
+    out = run(site, capsys)
+    assert "from 2026-11-20, `p1` counts nowhere" in out
+    assert "`p3`, conditional, stops counting: its condition no longer holds" in out
+    assert "the status of `covoit` stays `Raising funds`" in out
+
+
+def test_refused_when_its_common_spent_the_money(site, capsys):
+    """A report of covoit spends 1 000 €: 3 700 € are secured with p1, 200 € without it."""
+    write(
+        site / "content/reports/bilan.md",
+        """
+        ---
+        common: covoit
+        date: 2026-11-10
+        title: Bilan
+        spent:
+          - label: Développement
+            amount: "1000"
+        ---
+        Fait.
+        """,
+    )
+    report = _refused(site, capsys, "github-18", "p1", "sans `p1`")
+    assert "content/reports/bilan.md" in report

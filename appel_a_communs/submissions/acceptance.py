@@ -36,11 +36,12 @@ from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
-from appel_a_communs.i18n import M_, Message
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, Message
 from appel_a_communs.submissions.envelope import Envelope
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 from appel_a_communs.vocabulary.forms import FORMS, MARKDOWN_PATHS, field_for_path
+from appel_a_communs.vocabulary.labels import label
 
 FOLDER = {
     "register-actor": "actors",
@@ -108,8 +109,12 @@ class Acceptance:
     """The rules an envelope meets to be accepted, asked of one catalogue: the current
     content, with what this run accepted added (``add``) as it goes."""
 
-    def __init__(self, root: Path, catalogue: Catalogue, today: date) -> None:
+    def __init__(
+        self, root: Path, catalogue: Catalogue, today: date, locale: str = DEFAULT_LOCALE
+    ) -> None:
         self.root = root
+        self.locale = locale
+        """The site's locale: the words of a common's status in a withdrawal's summary."""
         self.content = root / "content"
         self.catalogue = catalogue
         self.today = today
@@ -283,11 +288,12 @@ class Acceptance:
         line = withdrawal_line(day, envelope.id)
         try:
             before = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # strerror: str(exc) names the path
+            reason = (exc.strerror or type(exc).__name__) if isinstance(exc, OSError) else str(exc)
             raise ContentErrors(
                 [
                     ContentError(
-                        envelope.id, "pledge", M_("cannot be read: %(reason)s", reason=str(exc))
+                        envelope.id, "pledge", M_("cannot be read: %(reason)s", reason=reason)
                     )
                 ]
             ) from None
@@ -337,10 +343,22 @@ class Acceptance:
             )
         refusals, warnings = self._who_commits(envelope, pledge)
         refuse += [ContentError(e.path, "pledge", e.message) for e in refusals]
-        if refuse:
-            raise ContentErrors(refuse)
         standing = pledge.model_copy(update={"withdrawn": None})
         updated = pledge.model_copy(update={"withdrawn": day})
+        if not refuse and not again:
+            # the money its common's reports spent must stay secured without it (the
+            # current content builds: whatever the follow-up rule says now is the withdrawal's)
+            relevant, call = self._report_call(pledge.common, updated)
+            refuse += [
+                ContentError(
+                    envelope.id,
+                    "pledge",
+                    M_("without '%(pledge)s', %(problem)s", pledge=ident, problem=e.message),
+                )
+                for e in check_reports(relevant, call, self.named)
+            ]
+        if refuse:
+            raise ContentErrors(refuse)
         text = before if again else self._withdrawn_text(source, before, line, standing, updated)
         changes = self._withdrawal_changes(standing, updated)
         if asked.note:
@@ -404,18 +422,22 @@ class Acceptance:
                     pledge=ident,
                 )
             )
+
+        def status(result) -> str:  # the status as the common's page words it
+            return label(result.shown_status, "status", self.locale)
+
         if before.status != after.status:
             changes.append(
                 M_(
                     "the status of '%(common)s' goes from %(before)s to %(after)s",
                     common=slug,
-                    before=before.status,
-                    after=after.status,
+                    before=status(before),
+                    after=status(after),
                 )
             )
         else:
             changes.append(
-                M_("the status of '%(common)s' stays %(status)s", common=slug, status=after.status)
+                M_("the status of '%(common)s' stays %(status)s", common=slug, status=status(after))
             )
         return changes
 
@@ -494,12 +516,17 @@ class Acceptance:
             raise ContentErrors(errors)
         return report, target, warnings
 
-    def _report_call(self, slug: str) -> tuple[Catalogue, CallFunding]:
-        """The call as the follow-up rule sees one common: its pledges, its reports, every
-        round (a common's funding depends on its own pledges only). A new catalogue each
-        time: a loaded one caches indexes that the items ``process`` adds would not be in."""
+    def _report_call(
+        self, slug: str, instead: Pledge | None = None
+    ) -> tuple[Catalogue, CallFunding]:
+        """The call as the follow-up rule sees one common: its pledges (one of them replaced
+        by ``instead``, a pledge withdrawn), its reports, every round (a common's funding
+        depends on its own pledges only). A new catalogue each time: a loaded one caches
+        indexes that the items ``process`` adds would not be in."""
         cat = self.catalogue
         pledges = {p.id: p for p in self.pledges_of_common[slug]}
+        if instead is not None:
+            pledges[instead.id] = instead
         reports = {key: r for key, r in cat.reports.items() if r.common == slug}
         keys = [("commons", slug)] + [("reports", key) for key in reports]
         keys += [("pledges", ident) for ident in pledges]

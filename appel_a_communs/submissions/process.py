@@ -107,7 +107,7 @@ class Processor:
             )
         except ContentErrors as exc:
             raise ToolError(f"the current content does not build; fix it first.\n{exc}") from None
-        self.acceptance = Acceptance(root, self.catalogue, self.today)
+        self.acceptance = Acceptance(root, self.catalogue, self.today, self.language)
         """The rules an envelope meets to be accepted, told of each file this run adds."""
 
     def envelopes(self) -> list[Path]:
