@@ -502,3 +502,40 @@ def test_refused_when_its_common_spent_the_money(site, capsys):
     )
     report = _refused(site, capsys, "github-18", "p1", "sans `p1`")
     assert "content/reports/bilan.md" in report
+
+
+def test_a_call_without_rounds_leaves_it_out_too(make_content):
+    """MINIMAL has no round: ville's 2 500.50 € is its one money pledge."""
+    content = make_content(
+        {"pledges/p1.yml": add(MINIMAL["pledges/p1.yml"], "withdrawn: 2026-11-20")}
+    )
+    catalogue = load_catalogue(content)
+    assert compute_rounds(catalogue, BEFORE).current.funding.commons["covoit"].secured == D(
+        "2500.50"
+    )
+    on = compute_rounds(catalogue, ON).current.funding
+    assert on.commons["covoit"].secured == D(0) and on.actors["ville"].allocated == D(0)
+
+
+def test_with_rounds_it_keeps_its_round_in_the_data_and_on_its_row(make_content, tmp_path):
+    content = make_content(
+        {
+            "rounds/2025.yml": """
+                name: Édition 2025
+                opens: 2025-01-01
+                closes: 2025-06-30
+                """,
+            "rounds/2026.yml": """
+                name: Édition 2026
+                opens: 2026-09-01
+                closes: 2027-06-30
+                """,
+            "pledges/p1.yml": add(MINIMAL["pledges/p1.yml"], "withdrawn: 2026-11-20"),
+        }
+    )
+    site = build_site(content, tmp_path / "out")
+    with (site / "data/pledges.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert (rows["p1"]["round"], rows["p1"]["withdrawn"]) == ("2026", "2026-11-20")
+    row = _row((site / "communs/covoit/index.html").read_text(encoding="utf-8"), "p1")
+    assert "Retiré le 20 novembre 2026" in row and "Édition 2026" in row
