@@ -31,6 +31,8 @@ class Catalogue:
     withdrawn: dict[str, Pledge] = field(default_factory=dict)
     """In the catalogue the funding counts on (``standing``), the pledges withdrawn by its
     day, taken out of ``pledges``: listed, counted nowhere."""
+    standing_on: date | None = field(default=None, compare=False)
+    """The day ``standing`` set the withdrawn pledges apart for (None: not done)."""
 
     @property
     def currency(self) -> str:
@@ -50,11 +52,19 @@ class Catalogue:
     def standing(self, today: date) -> Catalogue:
         """The catalogue the funding counts on, on ``today``: the pledges withdrawn by that
         day move from ``pledges`` to ``withdrawn`` (itself when none is)."""
-        gone = {k: p for k, p in self.pledges.items() if p.withdrawn_by(today)}
+        if self.standing_on == today:
+            return self
+        gone = {
+            k: p
+            for k, p in self.pledges.items()
+            if p.withdrawn is not None and p.withdrawn <= today  # Pledge.withdrawn_by
+        }
         if not gone:
             return self
         pledges = {k: p for k, p in self.pledges.items() if k not in gone}
-        return replace(self, pledges=pledges, withdrawn={**self.withdrawn, **gone})
+        return replace(
+            self, pledges=pledges, withdrawn={**self.withdrawn, **gone}, standing_on=today
+        )
 
     def source_of(self, folder: str, key: str) -> Path | None:
         return self.sources.get((folder, key))
