@@ -57,7 +57,7 @@ class Catalogue:
         gone = {
             k: p
             for k, p in self.pledges.items()
-            if p.withdrawn is not None and p.withdrawn <= today  # Pledge.withdrawn_by
+            if p.withdrawn is not None and p.withdrawn <= today  # from that day on
         }
         if not gone:
             return self

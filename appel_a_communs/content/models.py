@@ -396,11 +396,6 @@ class Pledge(Model):
             )
         return value
 
-    def withdrawn_by(self, today: Any) -> bool:
-        """Whether the pledge is withdrawn on ``today``: from its ``withdrawn`` day on, it
-        counts nowhere (the build of an earlier day still counts it)."""
-        return self.withdrawn is not None and self.withdrawn <= today
-
     @model_validator(mode="before")
     @classmethod
     def _default_role(cls, data: Any) -> Any:
