@@ -336,7 +336,7 @@ def test_existing_labels_are_updated(httpserver: HTTPServer):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("updated: ") == len(SUBMISSION_TYPES)
     patches = [r for r, _ in httpserver.log if r.method == "PATCH"]
-    assert patches[-1].get_json()["description"] == "Publish a report"  # the last type
+    assert patches[-1].get_json()["description"] == "Withdraw a pledge"  # the last type
 
 
 def test_labels_report_refusals_and_missing_tokens(httpserver: HTTPServer):

@@ -624,6 +624,7 @@ ENVELOPE_BASE: dict[str, dict[str, Any]] = {
         "spent": [{"label": "Développement", "amount": "0.01"}],
         "body": "Fait.",
     },
+    "withdraw": {"pledge": "p2", "note": "Budget réaffecté."},
 }
 """A valid envelope's data of each type, with a place for every free-text field of its form."""
 SLUGGED = {"register-actor": "name", "propose-challenge": "title", "propose-common": "title"}
@@ -762,8 +763,9 @@ def test_process_loses_nothing_and_writes_what_loads(processed):
     accepted = Counter(name.rsplit("-", 1)[0] for name in files if name not in rejected)
     # Enough of each type is accepted for the outputs below to show its texts (a report whose
     # spent label is not a budget line's is refused: report-kept keeps that one).
-    for kind in (*(k for k in SUBMISSION_TYPES if k != "report"), "report-kept"):
+    for kind in (*(k for k in SUBMISSION_TYPES if k not in ("report", "withdraw")), "report-kept"):
         assert accepted[f"form-{kind}"] > N / 2, (kind, accepted)
+    assert accepted["form-withdraw"] == 1, accepted  # a pledge is withdrawn once
     load_catalogue(root / "content")
     # Each refusal of a field's value names the field, not the envelope.
     for report in (submissions / "rejected").glob("form-*.report.md"):

@@ -318,7 +318,7 @@ def test_actors_engagement_per_round_hides_only_the_sealed_rounds_amounts(rounds
 
 def test_pledges_csv_ends_with_the_round_of_each_pledge(rounds_site):
     text = (rounds_site / "data" / "pledges.csv").read_text(encoding="utf-8")
-    assert text.splitlines()[0].endswith(",means_value,round")
+    assert text.splitlines()[0].endswith(",means_value,round,withdrawn")
     rows = {row["id"]: row for row in pledge_rows(rounds_site)}
     assert {i: r["round"] for i, r in rows.items()} == {
         "p2025-ville-covoit": "2025",

@@ -91,7 +91,7 @@ def test_a_pledge_column_added_once_is_in_every_file_that_publishes_pledges(
     pledge_ids = [p.id for c in view.commons for p in view.pledges_by_common.get(c.slug, [])]
 
     rows = list(csv.reader(io.StringIO(exports.pledges_csv(view))))
-    assert rows[0][-2:] == ["round", "note"]
+    assert rows[0][-3:] == ["round", "withdrawn", "note"]
     assert [row[-1] for row in rows[1:]] == [f"'=note {i}" for i in pledge_ids]  # neutralised
 
     common = view.commons[0]

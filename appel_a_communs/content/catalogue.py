@@ -4,7 +4,8 @@ pledge indexes that the funding engine, the round rules and the view share. Read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -38,6 +39,11 @@ class Catalogue:
     """The follow-up reports of ``reports/``, in file order."""
     evaluations: dict[str, EvaluationScores] = field(default_factory=dict)
     """The jury's scores of ``evaluations/<round>/<common>.yml``, keyed ``<round>/<common>``."""
+    withdrawn: dict[str, Pledge] = field(default_factory=dict)
+    """In the catalogue the funding counts on (``standing``), the pledges withdrawn by its
+    day, taken out of ``pledges``: listed, counted nowhere."""
+    standing_on: date | None = field(default=None, compare=False)
+    """The day ``standing`` set the withdrawn pledges apart for (None: not done)."""
 
     @property
     def currency(self) -> str:
@@ -53,6 +59,23 @@ class Catalogue:
         if self.campaign is not None:
             return [Round.model_construct(slug=CAMPAIGN_ROUND, **dict(self.campaign))]
         return sorted(self.rounds.values(), key=lambda r: (r.opens is not None, r.opens, r.slug))
+
+    def standing(self, today: date) -> Catalogue:
+        """The catalogue the funding counts on, on ``today``: the pledges withdrawn by that
+        day move from ``pledges`` to ``withdrawn`` (itself when none is)."""
+        if self.standing_on == today:
+            return self
+        gone = {
+            k: p
+            for k, p in self.pledges.items()
+            if p.withdrawn is not None and p.withdrawn <= today  # from that day on
+        }
+        if not gone:
+            return self
+        pledges = {k: p for k, p in self.pledges.items() if k not in gone}
+        return replace(
+            self, pledges=pledges, withdrawn={**self.withdrawn, **gone}, standing_on=today
+        )
 
     def source_of(self, folder: str, key: str) -> Path | None:
         return self.sources.get((folder, key))

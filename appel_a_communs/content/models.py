@@ -374,6 +374,30 @@ class Pledge(Model):
         description="The round it counts in (a round's slug); by default the round whose "
         "dates hold its date.",
     )
+    withdrawn: Date | None = Field(
+        None,
+        description="The day the actor took the pledge back: from that day it counts "
+        "nowhere, and it stays listed, marked withdrawn. A paid pledge cannot be withdrawn.",
+    )
+
+    @field_validator("withdrawn")
+    @classmethod
+    def _withdrawn_after_pledge_and_unpaid(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        money = info.data.get("money")
+        if money is not None and money.status == "paid":
+            raise ValueError(M_("a paid pledge cannot be withdrawn (its money.status is paid)"))
+        made = info.data.get("date")
+        if made is not None and value < made:
+            raise ValueError(
+                M_(
+                    "withdrawn (%(withdrawn)s) is before the pledge's date (%(date)s)",
+                    withdrawn=value,
+                    date=made,
+                )
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -384,6 +408,20 @@ class Pledge(Model):
                 "role": "funder" if data.get("money") is not None else "contributor",
             }
         return data
+
+
+class Withdrawal(Model):
+    """What a ``withdraw`` submission asks: that a pledge be withdrawn. No file of its own:
+    ``process`` writes the submission's day as ``withdrawn`` into the pledge's file."""
+
+    pledge: Slug = Field(
+        description="The pledge to withdraw: its id, the name of its file in content/pledges/."
+    )
+    note: Text | None = Field(
+        None,
+        description="Why, for the call's team (short Markdown): quoted in the summary of "
+        "process, never written into the pledge.",
+    )
 
 
 # --- reports ---------------------------------------------------------------

@@ -447,7 +447,9 @@ def is_sealed(catalogue: Catalogue, today: date) -> bool:
 
 
 def compute_funding(catalogue: Catalogue, today: date) -> Funding:
-    """Funding of every common and actor, the matching estimates and the call's totals."""
+    """Funding of every common and actor, the matching estimates and the call's totals;
+    a pledge withdrawn by ``today`` counts nowhere (``Catalogue.standing``)."""
+    catalogue = catalogue.standing(today)
     by_common = defaultdict(list, catalogue.pledges_by_common)
     by_actor = defaultdict(list, catalogue.pledges_by_actor)
 

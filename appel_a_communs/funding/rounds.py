@@ -141,7 +141,9 @@ def stage_in_round(common: Common, round_: Round, rounds: list[Round], closed: b
 def round_catalogue(
     catalogue: Catalogue, round_: Round, commons: list[str], today: date
 ) -> Catalogue:
-    """The call as it stood in ``round_``: its pledges, its budgets, its allowances."""
+    """The call as it stood in ``round_``: its pledges, its budgets, its allowances; the
+    pledges withdrawn by ``today`` set apart (``Catalogue.standing``), so that nothing
+    computed on it counts them."""
     closed = round_state(round_, today) == "closed"
     rounds = catalogue.round_list
 
@@ -167,15 +169,16 @@ def round_catalogue(
         pledges={p.id: p for p in pledges},
         campaign=round_,
         sources=catalogue.sources,
-    )
+    ).standing(today)
 
 
 def compute_rounds(catalogue: Catalogue, today: date) -> CallFunding:
     """The funding of every round of the call."""
     rounds = catalogue.round_list
     if not rounds:
-        funding = compute_funding(catalogue, today)
-        only = RoundFunding(None, "open", True, catalogue, funding)
+        standing = catalogue.standing(today)
+        funding = compute_funding(standing, today)
+        only = RoundFunding(None, "open", True, standing, funding)
         return CallFunding([only], only)
     current = current_round(rounds, today)
     taking = participants(catalogue, today)

@@ -65,6 +65,8 @@ class PledgeFacts(NamedTuple):
     rounds: Mapping[str, str | None]
     """Pledge id → its round (``CatalogueView.pledge_rounds``)."""
     currency: str
+    withdrawn: Set[str] = frozenset()
+    """The pledges withdrawn by the build's day (``CatalogueView.withdrawn``)."""
 
 
 class PledgeRow(NamedTuple):
@@ -104,6 +106,9 @@ PLEDGES = Table("PledgeRecord", (
     Column("means_value", AMOUNT, lambda row: row.pledge.means.value if row.pledge.means else None,
            nullable=True),
     Column("round", TEXT, lambda row: row.facts.rounds.get(row.pledge.id), nullable=True),
+    Column("withdrawn", DATE,
+           lambda row: row.pledge.withdrawn if row.pledge.id in row.facts.withdrawn else None,
+           nullable=True),
 ))  # fmt: skip
 """A pledge, amounts None while sealed: ``data/pledges.csv`` (every column a cell holds),
 the ``pledges`` of ``data/commons/<slug>.json`` (every column but ``currency``), and the
@@ -114,7 +119,7 @@ working."""
 
 def pledge_facts(view: CatalogueView, currency: str | None = None) -> PledgeFacts:
     """The facts of the call's pledges (``currency``: a round's, if not the call's)."""
-    return PledgeFacts(view.counted, view.pledge_rounds, currency or view.currency)
+    return PledgeFacts(view.counted, view.pledge_rounds, currency or view.currency, view.withdrawn)
 
 
 def pledge_rows(view: CatalogueView, facts: PledgeFacts | None = None) -> Iterator[PledgeRow]:

@@ -123,8 +123,9 @@ def _html(*parts: str) -> str:
 
 
 def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> list[Entry]:
-    """A common's own feed: its proposal, its pledges, the reviews of it, its reports and
-    its deliverables done (those with a ``done_on`` day), newest first.
+    """A common's own feed: its proposal, its pledges (and the day each pledge withdrawn
+    was), the reviews of it, its reports and its deliverables done (those with a
+    ``done_on`` day), newest first.
 
     Amounts: its pledges' come from the published catalogue (None, hence "Sealed
     amount", in a sealed round); a report's spending is the common's, always given.
@@ -143,6 +144,19 @@ def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> lis
             Entry(_("%(common)s is proposed") % names, page, proposed,
                   _html(common.summary), f"proposed:{slug}")
         )  # fmt: skip
+    for pledge in view.pledges_by_common.get(slug, []):
+        if pledge.id in view.withdrawn and pledge.withdrawn is not None:
+            day = format_day(pledge.withdrawn, locale)
+            entries.append(
+                Entry(
+                    _("%(actor)s withdraws a pledge to %(common)s")
+                    % {**names, "actor": view.catalogue.actors[pledge.actor].name},
+                    f"{page}#engagement-{pledge.id}",
+                    pledge.withdrawn,
+                    _html(_("Withdrawn on %(date)s: it no longer counts.") % {"date": day}),
+                    f"withdrawn:{pledge.id}",
+                )
+            )
     for entry in view.reviews.get(slug, []):
         review = entry.review
         decision = label(review.decision, "decision", locale)

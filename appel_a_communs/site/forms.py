@@ -37,6 +37,7 @@ FORM_SLUGS = {
     "join": "rejoindre",
     "pledge": "engagement",
     "report": "rapport",
+    "withdraw": "retirer-un-engagement",
 }
 LEADS = {
     "register-actor": N_(
@@ -58,6 +59,11 @@ LEADS = {
         "The people of a common tell what it has done and what its money was spent on, "
         "line by line of its budget. When the actors proposing it list members, only they "
         "may publish it."
+    ),
+    "withdraw": N_(
+        "An actor may take back a pledge it made, until its round closes: from that day "
+        "the pledge counts no more, and it stays listed, marked withdrawn. A paid pledge "
+        "cannot be withdrawn. When the actor lists members, only they may withdraw it."
     ),
 }
 CHOOSE = N_("— Choose —")

@@ -254,6 +254,9 @@ class CatalogueView(Listing):
     none open or announced, or a call without rounds)."""
     counted: frozenset[str]
     """Ids of the money pledges that count, in whichever round each belongs to."""
+    withdrawn: frozenset[str]
+    """Ids of the pledges withdrawn by the build's day: listed, marked withdrawn, counted
+    nowhere."""
     rounds: list[RoundView]
     """Every round of the call by opening date (none for a call without rounds)."""
     current_round: RoundView | None
@@ -444,7 +447,7 @@ def build_view(
     funding = shown_funding(call, catalogue)
     sealed_ids = None
     if sealed:
-        sealed_ids = {p.id for r in sealed for p in r.catalogue.pledges.values()}
+        sealed_ids = {p for r in sealed for p in (*r.catalogue.pledges, *r.catalogue.withdrawn)}
         funding = replace(funding, sealed=True)
     listing = _listing(catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed})
     rounds = _round_views(call, listing, bool(sealed), today, locale)
@@ -523,7 +526,9 @@ def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], t
         c.slug: [(by_slug[r.slug], result) for r, result in call.of_common(c.slug)]
         for c in listing.commons
     }
-    pledge_rounds = {p.id: r.slug for r in call.rounds for p in r.catalogue.pledges.values()}
+    pledge_rounds = {
+        p: r.slug for r in call.rounds for p in (*r.catalogue.pledges, *r.catalogue.withdrawn)
+    }
     round_list = [r.round for r in rounds if r.round is not None]
     reviews = {
         c.slug: [
@@ -540,6 +545,7 @@ def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], t
                 page_rounds[common.slug] = by_slug[shown.slug]
     return {
         "counted": call.counted,
+        "withdrawn": frozenset(p for r in call.rounds for p in r.catalogue.withdrawn),
         "next_round": next(
             (r for r in rounds if r.round is not None and r.state != "closed"), None
         ),
@@ -553,7 +559,13 @@ def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], t
         **_eligibility(listing, current),
         "engagement": _engagement(listing, rounds) if has_rounds else {},
         "follow_up": follow_up(listing.catalogue, call, today, reviews),
-        "statements": _statements(listing, pledge_rounds, [r.slug for r in rounds], call.counted),
+        "statements": _statements(
+            listing,
+            pledge_rounds,
+            [r.slug for r in rounds],
+            call.counted,
+            frozenset(p for r in call.rounds for p in r.catalogue.withdrawn),
+        ),
     }
 
 
@@ -562,9 +574,11 @@ def _statements(
     pledge_rounds: dict[str, str | None],
     order: list[str | None],
     counted: frozenset[str],
+    withdrawn: frozenset[str] = frozenset(),
 ) -> dict[str, ActorStatement]:
     """Each actor's money pledges grouped by round and common, from the published (sealed)
-    pledges: what is hidden on the pages is hidden in the statement."""
+    pledges: what is hidden on the pages is hidden in the statement; a withdrawn pledge
+    (``withdrawn``: ids) is listed, and its money counts in no total."""
     position = {slug: i for i, slug in enumerate(order)}
     found = {}
     for actor in view.actors:
@@ -573,7 +587,8 @@ def _statements(
             if pledge.money is not None:
                 groups[(pledge_rounds.get(pledge.id), pledge.common)].append(pledge)
         lines = sorted(
-            (StatementLine(round_slug, view.commons_by_slug[common], money_stages(pledges, counted),
+            (StatementLine(round_slug, view.commons_by_slug[common],
+                           money_stages([p for p in pledges if p.id not in withdrawn], counted),
                            pledges)
              for (round_slug, common), pledges in groups.items()),
             key=lambda line: (position.get(line.round, 0), _title_key(line.common)),
@@ -884,6 +899,8 @@ def sealed_catalogue(
             key: sealed_pledge(p) if pledge_ids is None or key in pledge_ids else p
             for key, p in catalogue.pledges.items()
         },
+        withdrawn={key: sealed_pledge(p) if pledge_ids is None or key in pledge_ids else p
+                   for key, p in catalogue.withdrawn.items()},
         campaign=sealed_round(campaign) if campaign is not None else None,
         rounds={slug: sealed_round(r) if sealed_rounds is None or slug in sealed_rounds else r
                 for slug, r in catalogue.rounds.items()},

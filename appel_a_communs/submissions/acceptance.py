@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,8 @@ from appel_a_communs.content.catalogue import Catalogue
 from appel_a_communs.content.checks import item_references
 from appel_a_communs.content.errors import ContentError, ContentErrors, display_path
 from appel_a_communs.content.kinds import KINDS
-from appel_a_communs.content.models import Actor, Model, Pledge, Report, Round
+from appel_a_communs.content.models import Actor, Model, Pledge, Report, Round, Withdrawal
+from appel_a_communs.content.reading import build_item, parse_text
 from appel_a_communs.content.rounds import (
     is_campaign,
     open_or_next_round,
@@ -35,11 +36,12 @@ from appel_a_communs.funding.engine import compute_funding
 from appel_a_communs.funding.followup import check_reports, suggested_round
 from appel_a_communs.funding.rounds import CallFunding, compute_rounds, round_catalogue
 from appel_a_communs.funding.rules import check_round_rules
-from appel_a_communs.i18n import M_, Message
+from appel_a_communs.i18n import DEFAULT_LOCALE, M_, Message
 from appel_a_communs.submissions.envelope import Envelope
 from appel_a_communs.submissions.issue_body import UNREADABLE, unreadable_problem
 from appel_a_communs.submissions.text import fold, normalise, text_problem, walk
 from appel_a_communs.vocabulary.forms import FORMS, MARKDOWN_PATHS, field_for_path
+from appel_a_communs.vocabulary.labels import label
 
 FOLDER = {
     "register-actor": "actors",
@@ -48,6 +50,7 @@ FOLDER = {
     "join": "pledges",
     "pledge": "pledges",
     "report": "reports",
+    "withdraw": "pledges",
 }
 SLUG_TRIES = 100
 """How many identifiers a report's title may yield (its slug, then slug-2, slug-3…)."""
@@ -76,12 +79,42 @@ def content_text(item: Model, markdown: bool) -> str:
     return f"---\n{front}---\n{body.strip()}\n" if body.strip() else f"---\n{front}---\n"
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """A withdrawal accepted (``Acceptance.withdrawal``): the pledge as its file will hold
+    it, that file, the text it holds and the text to write in its place, what to look at
+    twice, and what the withdrawal changes (for the summary)."""
+
+    pledge: Pledge
+    target: Path
+    before: str
+    text: str
+    warnings: list[str]
+    changes: list[Message]
+
+    @property
+    def unchanged(self) -> bool:
+        """An interrupted run wrote it already: the file holds the text to write."""
+        return self.before == self.text
+
+
+def withdrawal_line(day: date, ident: str) -> str:
+    """The line a withdrawal adds at the end of a pledge's file: the day, and the
+    submission that asked it (a YAML comment: the file's history says who, this says
+    which envelope, so that a run interrupted after writing it ends as the first would)."""
+    return f"withdrawn: {day.isoformat()}  # {ident}\n"
+
+
 class Acceptance:
     """The rules an envelope meets to be accepted, asked of one catalogue: the current
     content, with what this run accepted added (``add``) as it goes."""
 
-    def __init__(self, root: Path, catalogue: Catalogue, today: date) -> None:
+    def __init__(
+        self, root: Path, catalogue: Catalogue, today: date, locale: str = DEFAULT_LOCALE
+    ) -> None:
         self.root = root
+        self.locale = locale
+        """The site's locale: the words of a common's status in a withdrawal's summary."""
         self.content = root / "content"
         self.catalogue = catalogue
         self.today = today
@@ -217,6 +250,203 @@ class Acceptance:
             raise ContentErrors(errors)
         return item, target, warnings
 
+    # --- withdrawals ----------------------------------------------------------------
+
+    def withdrawal(self, envelope: Envelope) -> Withdrawn:
+        """A ``withdraw`` envelope: the pledge it names with the submission's day written
+        as ``withdrawn``, in a minimal edit of its file (one line added at its end, the
+        rest kept byte for byte; rewritten by the YAML emitter only if that edit would not
+        read back), or every reason it may not: the pledge is unknown, the author is not
+        one of its actor's members, it is withdrawn already or paid, or its round had
+        closed on the day it was submitted."""
+        errors = [
+            ContentError(envelope.id, format_path(p), problem)
+            for p, value in walk(envelope.data)
+            if (problem := text_problem(value))
+        ]
+        if errors:
+            raise ContentErrors(errors)
+        try:
+            asked = Withdrawal.model_validate(normalise(dict(envelope.data), MARKDOWN_PATHS))
+        except ValidationError as exc:
+            raise ContentErrors(validation_errors(envelope.id, exc, Withdrawal, None)) from None
+        cat, ident = self.catalogue, asked.pledge
+        pledge = cat.pledges.get(ident)
+        source = cat.source_of("pledges", ident)
+        if pledge is None or source is None:
+            raise ContentErrors(
+                [
+                    ContentError(
+                        envelope.id,
+                        "pledge",
+                        M_("no pledge '%(pledge)s' in content/pledges/", pledge=ident),
+                    )
+                ]
+            )
+        file = self.named(source)
+        day = envelope.submitted_at.date()
+        line = withdrawal_line(day, envelope.id)
+        try:
+            before = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:  # strerror: str(exc) names the path
+            reason = (exc.strerror or type(exc).__name__) if isinstance(exc, OSError) else str(exc)
+            raise ContentErrors(
+                [
+                    ContentError(
+                        envelope.id, "pledge", M_("cannot be read: %(reason)s", reason=reason)
+                    )
+                ]
+            ) from None
+        again = pledge.withdrawn == day and before.endswith(line)  # an interrupted run's
+        refuse: list[ContentError] = []
+
+        def why(message: Message) -> None:
+            refuse.append(ContentError(envelope.id, "pledge", message))
+
+        if pledge.withdrawn is not None and not again:
+            why(
+                M_(
+                    "'%(pledge)s' was withdrawn already, on %(date)s (%(file)s)",
+                    pledge=ident,
+                    date=pledge.withdrawn,
+                    file=file,
+                )
+            )
+        if pledge.money is not None and pledge.money.status == "paid":
+            why(
+                M_(
+                    "'%(pledge)s' is paid (money.status in %(file)s): a paid pledge cannot be "
+                    "withdrawn",
+                    pledge=ident,
+                    file=file,
+                )
+            )
+        found = pledge_round(cat.round_list, pledge)
+        if found is not None and round_state(found, min(self.today, day)) == "closed":
+            why(
+                M_(
+                    "'%(pledge)s' is in round '%(round)s', which closed on %(closes)s: a "
+                    "pledge is withdrawn before its round closes",
+                    pledge=ident,
+                    round=found.slug,
+                    closes=found.closes,
+                )
+            )
+        if day < pledge.date:
+            why(
+                M_(
+                    "'%(pledge)s' is dated %(date)s, after this submission (%(day)s)",
+                    pledge=ident,
+                    date=pledge.date,
+                    day=day,
+                )
+            )
+        refusals, warnings = self._who_commits(envelope, pledge)
+        refuse += [ContentError(e.path, "pledge", e.message) for e in refusals]
+        standing = pledge.model_copy(update={"withdrawn": None})
+        updated = pledge.model_copy(update={"withdrawn": day})
+        if not refuse and not again:
+            # the money its common's reports spent must stay secured without it (the
+            # current content builds: whatever the follow-up rule says now is the withdrawal's)
+            relevant, call = self._report_call(pledge.common, updated)
+            refuse += [
+                ContentError(
+                    envelope.id,
+                    "pledge",
+                    M_("without '%(pledge)s', %(problem)s", pledge=ident, problem=e.message),
+                )
+                for e in check_reports(relevant, call, self.named)
+            ]
+        if refuse:
+            raise ContentErrors(refuse)
+        text = before if again else self._withdrawn_text(source, before, line, standing, updated)
+        changes = self._withdrawal_changes(standing, updated)
+        if asked.note:
+            changes.append(M_("the reason given: %(note)s", note=asked.note))
+        return Withdrawn(updated, source.resolve(), before, text, warnings, changes)
+
+    def _withdrawn_text(
+        self, source: Path, before: str, line: str, standing: Pledge, updated: Pledge
+    ) -> str:
+        """The pledge's file with ``line`` added at its end, if it reads back as the pledge
+        withdrawn; else the pledge as the YAML emitter writes it, with that line."""
+        kind = KINDS["pledges"]
+        edited = (before if before.endswith("\n") or not before else before + "\n") + line
+        for text in (edited, content_text(standing, markdown=False) + line):
+            try:
+                doc, body = parse_text(source, text, kind.markdown)
+                if build_item(kind, source, doc, body) == updated:
+                    return text
+            except (ContentErrors, ValueError):
+                continue
+        raise ContentErrors(
+            [
+                ContentError(
+                    str(source),
+                    "withdrawn",
+                    M_("the withdrawal cannot be written into this file: write it by hand"),
+                )
+            ]
+        )
+
+    def _withdrawal_changes(self, standing: Pledge, updated: Pledge) -> list[Message]:
+        """What the withdrawal changes in the pledge's round: the conditional pledges of its
+        common that stop counting, and the common's status, on the processor's day."""
+        cat, slug = self.catalogue, standing.common
+        others = {p.id: p for p in self.pledges_of_common[slug] if p.id != standing.id}
+        today = max(self.today, updated.withdrawn or self.today)
+        round_ = pledge_round(cat.round_list, standing)
+
+        def result(pledge: Pledge):
+            relevant = Catalogue(
+                challenges={}, commons={slug: cat.commons[slug]}, actors=cat.actors,
+                pledges={**others, pledge.id: pledge}, campaign=cat.campaign, rounds=cat.rounds,
+            )  # fmt: skip
+            if round_ is not None:
+                relevant = round_catalogue(relevant, round_, [slug], today)
+                relevant = replace(relevant, campaign=round_.model_copy(update={"matching": None}))
+            return compute_funding(relevant, today).commons[slug]
+
+        before, after = result(standing), result(updated)
+        changes = [
+            M_(
+                "from %(date)s, '%(pledge)s' counts nowhere",
+                date=updated.withdrawn,
+                pledge=standing.id,
+            )
+        ]
+        for ident in sorted(before.counted - after.counted - {standing.id}):
+            changes.append(
+                M_(
+                    "'%(pledge)s', conditional, stops counting: its condition no longer holds",
+                    pledge=ident,
+                )
+            )
+
+        def status(result) -> str:  # the status as the common's page words it
+            return label(result.shown_status, "status", self.locale)
+
+        if before.status != after.status:
+            changes.append(
+                M_(
+                    "the status of '%(common)s' goes from %(before)s to %(after)s",
+                    common=slug,
+                    before=status(before),
+                    after=status(after),
+                )
+            )
+        else:
+            changes.append(
+                M_("the status of '%(common)s' stays %(status)s", common=slug, status=status(after))
+            )
+        return changes
+
+    def withdrawn(self, pledge: Pledge) -> None:
+        """A withdrawal written: the envelopes that follow see the pledge withdrawn."""
+        self.catalogue.pledges[pledge.id] = pledge
+        for index in (self.pledges_of_common[pledge.common], self.pledges_of_actor[pledge.actor]):
+            index[:] = [pledge if p.id == pledge.id else p for p in index]
+
     def _who_commits(
         self, envelope: Envelope, pledge: Pledge
     ) -> tuple[list[ContentError], list[str]]:
@@ -286,12 +516,17 @@ class Acceptance:
             raise ContentErrors(errors)
         return report, target, warnings
 
-    def _report_call(self, slug: str) -> tuple[Catalogue, CallFunding]:
-        """The call as the follow-up rule sees one common: its pledges, its reports, every
-        round (a common's funding depends on its own pledges only). A new catalogue each
-        time: a loaded one caches indexes that the items ``process`` adds would not be in."""
+    def _report_call(
+        self, slug: str, instead: Pledge | None = None
+    ) -> tuple[Catalogue, CallFunding]:
+        """The call as the follow-up rule sees one common: its pledges (one of them replaced
+        by ``instead``, a pledge withdrawn), its reports, every round (a common's funding
+        depends on its own pledges only). A new catalogue each time: a loaded one caches
+        indexes that the items ``process`` adds would not be in."""
         cat = self.catalogue
         pledges = {p.id: p for p in self.pledges_of_common[slug]}
+        if instead is not None:
+            pledges[instead.id] = instead
         reports = {key: r for key, r in cat.reports.items() if r.common == slug}
         keys = [("commons", slug)] + [("reports", key) for key in reports]
         keys += [("pledges", ident) for ident in pledges]

@@ -43,6 +43,9 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     inbox: str = ""
     """The envelope's file, named from the site (``submissions/inbox/<name>``)."""
+    changes: list[Message] = field(default_factory=list)
+    """What an accepted submission changes besides its file (a withdrawal: the conditional
+    pledges that stop counting, the common's status), for the summary."""
     fault: str = ""
     """Why a ``failed`` envelope could be neither processed nor rejected: a tool's error,
     whose text may hold submitted values (a file name made from an id)."""
@@ -149,12 +152,13 @@ def summary(
         lines += [catalogue.gettext("No submission waiting."), ""]
     if added:
         lines += _heading(catalogue, pN_("submissions", "Added"))
-        lines += [
-            quoted(M_("- %(id)s (%(type)s):", id=o.id, type=o.type), catalogue)
-            + " "
-            + ", ".join(inline_code(f) for f in o.files)
-            for o in added
-        ]
+        for o in added:
+            lines.append(
+                quoted(M_("- %(id)s (%(type)s):", id=o.id, type=o.type), catalogue)
+                + " "
+                + ", ".join(inline_code(f) for f in o.files)
+            )
+            lines += ["  - " + quoted(change, catalogue) for change in o.changes]
         lines.append("")
     if warnings:
         lines += _heading(catalogue, pN_("submissions", "To check"))

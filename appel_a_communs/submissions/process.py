@@ -107,7 +107,7 @@ class Processor:
             )
         except ContentErrors as exc:
             raise ToolError(f"the current content does not build; fix it first.\n{exc}") from None
-        self.acceptance = Acceptance(root, self.catalogue, self.today)
+        self.acceptance = Acceptance(root, self.catalogue, self.today, self.language)
         """The rules an envelope meets to be accepted, told of each file this run adds."""
 
     def envelopes(self) -> list[Path]:
@@ -215,7 +215,13 @@ class Processor:
         kind = envelope.type if envelope else str((raw or {}).get("type") or "?")
         outcome.id, outcome.type = ident, kind
         outcome.errors = [_rename(e, ident) for e in errors]
-        if envelope is not None:
+        if envelope is not None and envelope.type == "withdraw":
+            try:
+                self._withdraw(path, envelope, dry_run, outcome, writes)
+                return
+            except ContentErrors as exc:
+                outcome.errors = list(exc.errors)
+        elif envelope is not None:
             try:
                 item, target, warnings = self.check(envelope)
                 outcome.warnings = warnings
@@ -252,6 +258,27 @@ class Processor:
                 outcome.errors = list(exc.errors)
         if not dry_run:
             self._reject(path, outcome, writes)
+
+    def _withdraw(
+        self, path: Path, envelope: Envelope, dry_run: bool, outcome: Outcome, writes: _Writes
+    ) -> None:
+        """A withdrawal: the pledge's file edited in place (``Acceptance.withdrawal``), its
+        text before kept to put back if the run cannot settle the envelope."""
+        done = self.acceptance.withdrawal(envelope)
+        outcome.warnings, outcome.changes = done.warnings, done.changes
+        relative = done.target.relative_to(self.root.resolve()).as_posix()
+        self._taken_by(envelope.id, path, relative)
+        outcome.status = "unchanged" if done.unchanged else "added"
+        outcome.files = [relative]
+        where = outcome.inbox
+        if not dry_run:
+            if not done.unchanged:
+                write_atomic(done.target, done.text)
+                writes.restore.append((done.target, done.text, done.before))
+            self._settle(path, envelope, outcome, writes)
+            self.acceptance.withdrawn(done.pledge)
+            where = self._named(self.processed / path.name)
+        self.taken[envelope.id] = where
 
     def _taken_by(self, ident: str, path: Path, relative: str) -> None:
         """Refuse an envelope whose id another envelope has taken: one processed by this
@@ -336,6 +363,12 @@ class Processor:
     ) -> None:
         if write_new(target, text):  # else an interrupted run wrote it: not this run's
             writes.files.append((target, text))
+        self._settle(path, envelope, outcome, writes)
+        self.acceptance.add(FOLDER[envelope.type], item, target)
+
+    def _settle(self, path: Path, envelope: Envelope, outcome: Outcome, writes: _Writes) -> None:
+        """Once its content is written: the envelope's record, then the envelope moved to
+        ``processed/``."""
         record = {
             "id": envelope.id,
             "type": envelope.type,
@@ -349,7 +382,6 @@ class Processor:
             writes.files.append((record_path, record_text))
         self._move(path, self.processed)
         writes.moved = True
-        self.acceptance.add(FOLDER[envelope.type], item, target)
 
     def _reject(self, path: Path, outcome: Outcome, writes: _Writes) -> Path:
         """The report written, then the envelope moved to ``rejected/``: the report's path."""
@@ -370,7 +402,14 @@ class Processor:
                     path.unlink()
             except OSError:
                 done = False
+        for path, text, before in reversed(writes.restore):  # an edited file: put it back
+            try:
+                if holds(path, text):
+                    write_atomic(path, before)
+            except OSError:
+                done = False
         writes.files.clear()
+        writes.restore.clear()
         return done
 
     def _fault(self, exc: BaseException) -> str:
@@ -408,6 +447,8 @@ class _Writes:
     """What ``process`` wrote for one envelope, to take back if it cannot be settled."""
 
     files: list[tuple[Path, str]] = field(default_factory=list)
+    restore: list[tuple[Path, str, str]] = field(default_factory=list)
+    """Files edited in place (a withdrawal): (path, text written, text before)."""
     moved: bool = False
     """The envelope has left the inbox: it is settled, nothing is taken back."""
 

@@ -14,13 +14,21 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from appel_a_communs.content.models import Actor, Challenge, Common, Model, Pledge, Report
+from appel_a_communs.content.models import (
+    Actor,
+    Challenge,
+    Common,
+    Model,
+    Pledge,
+    Report,
+    Withdrawal,
+)
 from appel_a_communs.content.types import ActorKind, Maturity, ResourceType, Role
 from appel_a_communs.i18n import DEFAULT_LOCALE, N_
 from appel_a_communs.vocabulary.labels import label
 
 SubmissionType = Literal[
-    "register-actor", "propose-challenge", "propose-common", "join", "pledge", "report"
+    "register-actor", "propose-challenge", "propose-common", "join", "pledge", "report", "withdraw"
 ]
 SUBMISSION_TYPES: tuple[str, ...] = get_args(SubmissionType)
 
@@ -296,6 +304,27 @@ FORMS: dict[str, tuple[type[Model], tuple[FormField, ...]]] = {
             ),
         ),
     ),
+    "withdraw": (
+        Withdrawal,
+        (
+            _f(
+                "pledge",
+                N_("The pledge (identifier)"),
+                required=True,
+                help=N_(
+                    "the name of its file in content/pledges/, without .yml (e.g. "
+                    "github-42), as the id column of data/pledges.csv gives it"
+                ),
+            ),
+            _f(
+                "note",
+                N_("Why (optional)"),
+                kind="textarea",
+                markdown=True,
+                help=N_("for the call's team; it is not published on the site"),
+            ),
+        ),
+    ),
 }
 
 MARKDOWN_PATHS: frozenset[tuple[str, ...]] = frozenset(
@@ -434,6 +463,7 @@ TITLES = {
     "join": (N_("Join a common"), N_("Join")),
     "pledge": (N_("Make a pledge"), N_("Pledge")),
     "report": (N_("Publish a report"), N_("Report")),
+    "withdraw": (N_("Withdraw a pledge"), N_("Withdrawal")),
 }
 OPTION_GROUPS = {"kind": "kind_one", "maturity": "maturity", "resource_types": "resource_type",
                  "role": "role"}  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from appel_a_communs.content.models import Pledge
@@ -34,6 +35,9 @@ class PledgeLine:
     """The goal its condition waits for, as its common's budget words it in the pledge's
     round: "minimum" or "stretch", or "goal" when the common has one goal (its minimum
     and stretch goals are one); None when the condition names no goal."""
+    withdrawn: date | None = None
+    """The day it was withdrawn, when the build's day has reached it: the row says so, and
+    its money counts nowhere (None: it stands)."""
 
     @property
     def id(self) -> str:
@@ -70,7 +74,8 @@ def pledge_line(view: CatalogueView, pledge: Pledge) -> PledgeLine:
         goal = goal_word(goal, result)
     else:
         goal = None
-    return PledgeLine(pledge, pledge.id in view.counted, several, name or "", goal)
+    withdrawn = pledge.withdrawn if pledge.id in view.withdrawn else None
+    return PledgeLine(pledge, pledge.id in view.counted, several, name or "", goal, withdrawn)
 
 
 def goal_word(goal: str, result: CommonFunding | None) -> str:
