@@ -175,7 +175,15 @@ def base(folder: str, i: int) -> dict[str, Any]:
         }
     if folder == "rounds":
         day = (date(2019, 1, 1) + timedelta(days=i)).isoformat()
-        return {"name": f"Tour {i}", "opens": day, "closes": day}
+        jury = {
+            "scale": 5,
+            "criteria": [{"id": "q", "label": "Qualité", "weight": 1}],
+            "reviewers": [{"id": "r", "name": "Camille", "ties": []}],
+            "min_reviewers": 1,
+        }
+        return {"name": f"Tour {i}", "opens": day, "closes": day, "evaluation": jury}
+    if folder == "evaluations":  # round t{i}'s jury scores common c{i}
+        return {"date": "2026-06-01", "scores": [{"reviewer": "r", "q": 3, "comment": "Bien."}]}
     if folder == "pages":
         return {"title": f"Page {i}", "summary": "Une page.", "body": "Du texte."}
     raise AssertionError(folder)
@@ -188,6 +196,7 @@ FILE = {
     "pledges": "pledges/p{i}.yml",
     "reports": "reports/r{i}.md",
     "rounds": "rounds/t{i}.yml",
+    "evaluations": "evaluations/t{i}/c{i}.yml",
     "pages": "pages/g{i}.md",
 }
 """Where item i of each kind goes; ``campaign`` is covered by the rounds (same fields)."""
