@@ -381,3 +381,20 @@ def test_a_new_sites_git_keeps_envelopes_and_output_out(tmp_path):
     assert not [name for name in listed if name.startswith(("output/", "cache/"))]
     assert not [n for n in listed if n.startswith("submissions/") and not n.endswith(
         (".gitkeep", ".gitignore"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_new_sites_readme_points_to_the_reference_of_every_key(tmp_path, lang):
+    """Where an officer finds the allowed values (a need's kind, resource_types…): the
+    site's README names `appel-a-communs reference`, and every command it names exists."""
+    site = tmp_path / "site"
+    write_site(NewSite(site, "Communs d'Armor", "region/appel", lang, today=DAY))
+    readme = (site / "README.md").read_text()
+    assert "`appel-a-communs reference`" in readme
+    named = set(re.findall(r"appel-a-communs ([a-z-]+)", readme))
+    assert named >= {"check", "reference", "labels", "issue-templates"}, named
+    for name in named:
+        assert command(name, "--help", cwd=site).returncode == 0, name
+    done = command("reference", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert "`testing` (Testing)" in done.stdout and "`knowledge` (Knowledge)" in done.stdout
