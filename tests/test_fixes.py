@@ -272,15 +272,31 @@ def test_a_build_names_the_file_the_field_and_the_fix(tmp_path):
          "'service'"),
         ("maturity", {"maturity": "Beta"}, "(did you mean 'beta'?)"),
         ("stage", {"stage": "acepted"}, "'proposed', 'accepted', 'archived' (did you mean"),
+        # cut short, or an ending of its own: the one value that starts as it does
+        ("needs[].kind", {"needs": [{"kind": "tests", "description": "x"}]},
+         "'other' (did you mean 'testing'?)"),
+        ("resource_types", {"resource_types": ["Soft"]}, "(did you mean 'software'?)"),
     ],
 )  # fmt: skip
 def test_a_value_outside_its_list_lists_the_allowed_ones(tmp_path, field, value, words):
+    messages = _common_errors(value)
+    assert any(words in m for m in messages), messages
+
+
+def _common_errors(value: dict) -> list[str]:
     data = {"slug": "c", "title": "T", "summary": "S", "challenges": ["x"],
             "proposed_by": ["a"], **value}  # fmt: skip
     with pytest.raises(ValidationError) as info:
         Common.model_validate(data)
-    messages = [e.message for e in validation_errors("c.md", info.value, Common, None)]
-    assert any(words in m for m in messages), messages
+    return [e.message for e in validation_errors("c.md", info.value, Common, None)]
+
+
+@pytest.mark.parametrize("value", ["sta", "donnees", "documentation"])
+def test_no_hint_where_no_value_is_near(value):
+    """Three letters are too few to tell 'stable' from 'standard'; a word of another
+    language is not guessed."""
+    (message,) = _common_errors({"resource_types": [value]})
+    assert "is not one of" in message and "did you mean" not in message, message
 
 
 @pytest.mark.parametrize(
