@@ -6,6 +6,7 @@ place."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from appel_a_communs.content.types import (
     license_hint,
     license_suggestion_list,
     parse_amount,
+    parse_date,
     parse_days,
     spdx_ids,
     written_amount,
@@ -347,3 +349,24 @@ def _amount_errors(tmp_path: Path, amount: str) -> list:
         write(content / name, text)
     write(content / "pledges/p1.yml", MINIMAL["pledges/p1.yml"].replace('"2500.50"', amount))
     return read_catalogue(content).errors
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("25/12/2026", "write 2026-12-25 (YYYY-MM-DD)"),
+        ("12/25/2026", "write 2026-12-25 (YYYY-MM-DD)"),
+        ("7.12.2026", "write 2026-12-07 (day first) or 2026-07-12 (month first), as YYYY-MM-DD"),
+        ("03-03-2027", "write 2027-03-03 (YYYY-MM-DD)"),
+        ("31/02/2027", "is not a valid date: write YYYY-MM-DD"),
+        ("2026/12/25", "is not a valid date: write YYYY-MM-DD"),
+    ],
+)
+def test_a_date_written_the_usual_way_gets_its_rewrite(written, fix):
+    """Day first or month first: the one date it can be, or both when both can; each
+    rewrite is itself accepted, and nothing is accepted in its place."""
+    with pytest.raises(ValueError) as info:
+        parse_date(written)
+    assert fix in str(info.value), str(info.value)
+    for rewrite in re.findall(r"\d{4}-\d{2}-\d{2}", str(info.value)):
+        assert parse_date(rewrite).isoformat() == rewrite
