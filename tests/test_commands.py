@@ -381,3 +381,36 @@ def test_a_new_sites_git_keeps_envelopes_and_output_out(tmp_path):
     assert not [name for name in listed if name.startswith(("output/", "cache/"))]
     assert not [n for n in listed if n.startswith("submissions/") and not n.endswith(
         (".gitkeep", ".gitignore"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_new_sites_readme_points_to_the_reference_of_every_key(tmp_path, lang):
+    """Where an officer finds the allowed values (a need's kind, resource_types…): the
+    site's README names `appel-a-communs reference`, and every command it names exists."""
+    site = tmp_path / "site"
+    write_site(NewSite(site, "Communs d'Armor", "region/appel", lang, today=DAY))
+    readme = (site / "README.md").read_text()
+    assert "`appel-a-communs reference`" in readme
+    named = set(re.findall(r"appel-a-communs ([a-z-]+)", readme))
+    assert named >= {"check", "reference", "labels", "issue-templates"}, named
+    for name in named:
+        assert command(name, "--help", cwd=site).returncode == 0, name
+    done = command("reference", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert "`testing` (Testing)" in done.stdout and "`knowledge` (Knowledge)" in done.stdout
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    """`appel-a-communs reference | head -1`: the pipe closes before the output ends; the
+    command stops quietly (status 1, as Python's own advice has it), no traceback. The
+    reading end is closed before the command has written anything."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from appel_a_communs.commands import main; "
+         "sys.exit(main())", "reference"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **SOURCES},
+    )  # fmt: skip
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr

@@ -6,6 +6,7 @@ place."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from appel_a_communs.content.types import (
     license_hint,
     license_suggestion_list,
     parse_amount,
+    parse_date,
     parse_days,
     spdx_ids,
     written_amount,
@@ -272,15 +274,31 @@ def test_a_build_names_the_file_the_field_and_the_fix(tmp_path):
          "'service'"),
         ("maturity", {"maturity": "Beta"}, "(did you mean 'beta'?)"),
         ("stage", {"stage": "acepted"}, "'proposed', 'accepted', 'archived' (did you mean"),
+        # cut short, or an ending of its own: the one value that starts as it does
+        ("needs[].kind", {"needs": [{"kind": "tests", "description": "x"}]},
+         "'other' (did you mean 'testing'?)"),
+        ("resource_types", {"resource_types": ["Soft"]}, "(did you mean 'software'?)"),
     ],
 )  # fmt: skip
 def test_a_value_outside_its_list_lists_the_allowed_ones(tmp_path, field, value, words):
+    messages = _common_errors(value)
+    assert any(words in m for m in messages), messages
+
+
+def _common_errors(value: dict) -> list[str]:
     data = {"slug": "c", "title": "T", "summary": "S", "challenges": ["x"],
             "proposed_by": ["a"], **value}  # fmt: skip
     with pytest.raises(ValidationError) as info:
         Common.model_validate(data)
-    messages = [e.message for e in validation_errors("c.md", info.value, Common, None)]
-    assert any(words in m for m in messages), messages
+    return [e.message for e in validation_errors("c.md", info.value, Common, None)]
+
+
+@pytest.mark.parametrize("value", ["sta", "donnees", "documentation"])
+def test_no_hint_where_no_value_is_near(value):
+    """Three letters are too few to tell 'stable' from 'standard'; a word of another
+    language is not guessed."""
+    (message,) = _common_errors({"resource_types": [value]})
+    assert "is not one of" in message and "did you mean" not in message, message
 
 
 @pytest.mark.parametrize(
@@ -331,3 +349,24 @@ def _amount_errors(tmp_path: Path, amount: str) -> list:
         write(content / name, text)
     write(content / "pledges/p1.yml", MINIMAL["pledges/p1.yml"].replace('"2500.50"', amount))
     return read_catalogue(content).errors
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("25/12/2026", "write 2026-12-25 (YYYY-MM-DD)"),
+        ("12/25/2026", "write 2026-12-25 (YYYY-MM-DD)"),
+        ("7.12.2026", "write 2026-12-07 (day first) or 2026-07-12 (month first), as YYYY-MM-DD"),
+        ("03-03-2027", "write 2027-03-03 (YYYY-MM-DD)"),
+        ("31/02/2027", "is not a valid date: write YYYY-MM-DD"),
+        ("2026/12/25", "is not a valid date: write YYYY-MM-DD"),
+    ],
+)
+def test_a_date_written_the_usual_way_gets_its_rewrite(written, fix):
+    """Day first or month first: the one date it can be, or both when both can; each
+    rewrite is itself accepted, and nothing is accepted in its place."""
+    with pytest.raises(ValueError) as info:
+        parse_date(written)
+    assert fix in str(info.value), str(info.value)
+    for rewrite in re.findall(r"\d{4}-\d{2}-\d{2}", str(info.value)):
+        assert parse_date(rewrite).isoformat() == rewrite

@@ -269,3 +269,23 @@ def test_funding_page_of_a_large_call_shows_the_closest_and_points_to_the_rest(t
     assert with_goal > 40
     assert f"les 40 communs les plus proches de leur objectif, sur {with_goal}" in html
     assert 'href="../data/commons.json"' in html
+
+
+def test_a_flow_label_cut_short_gives_the_whole_name_on_hover(sample_site):
+    """The flows chart cuts long names with '…'; each node's group carries the whole name
+    as its <title>, as the bar chart's rows do (and the table under the chart)."""
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring((sample_site / "financement/index.html").read_bytes())
+    (svg,) = page.xpath('//figure[contains(@class, "chart--flows")]/*[local-name()="svg"]')
+    groups = svg.xpath('*[local-name()="g"]')
+    cut = 0
+    for group in groups:
+        (title,) = group.xpath('*[local-name()="title"]/text()')
+        (label,) = group.xpath('*[local-name()="text"]/text()')
+        if label.endswith("…"):
+            cut += 1
+            assert title.startswith(label[:-1].rstrip()) and len(title) > len(label), title
+        else:
+            assert title == label
+    assert groups and cut, "the sample call has names long enough to be cut"

@@ -252,3 +252,41 @@ def test_a_condition_names_the_goal_as_its_common_s_budget_has_it(built):
     # minimum (nothing) is met from the start, and keeps its own words
     assert [goal_word(g, no_minimum) for g in ("minimum", "stretch")] == ["minimum", "goal"]
     assert goal_word("stretch", None) == "stretch"
+
+
+def _keys(document: html.HtmlElement) -> list[list[str]]:
+    return [
+        [text(li) for li in by_class(key, "funding__legend-item")]
+        for key in by_class(document, "funding__legend--key")
+    ]
+
+
+def test_a_list_of_commons_of_one_goal_keys_one_goal(tmp_path):
+    """The key above a list of cards and under a bar chart names what the bars draw: one
+    "Goal" when no common drawn has a minimum below its stretch goal; both goals else."""
+    from conftest import MINIMAL, write
+
+    one_goal = MINIMAL["commons/covoit.md"].replace("\n              stretch: true", "")
+    for name, body in {**MINIMAL, **CALL, "commons/covoit.md": one_goal}.items():
+        write(tmp_path / "content" / name, body)
+    site = build_site(tmp_path / "content", tmp_path / "out")
+    # the home page's chart adds up each challenge's commons: carte's goal (stretch lines
+    # only) and the others' make a minimum below the stretch there, which it marks; the
+    # key of its list of commons is the one that names one goal
+    (closest,) = page(site, "index.html").xpath('//section[@aria-labelledby="closest-title"]')
+    documents = {"index.html#closest": closest}
+    for path in ("communs/index.html", "defis/mobilite/index.html", "financement/index.html"):
+        documents[path] = page(site, path)
+    for path, document in documents.items():
+        keys = _keys(document)
+        assert keys, path
+        for key in keys:
+            assert key[-1] == "Objectif" and "Objectif minimum" not in key, (path, key)
+            assert not any("Objectif haut" in item for item in key), (path, key)
+
+
+def test_a_list_of_commons_with_two_goals_keys_both(built):
+    """covoit has a minimum goal below its stretch goal: the lists it is in name both."""
+    for path in ("communs/index.html", "financement/index.html"):
+        for key in _keys(page(built / "fr", path)):
+            assert key[-2:] == ["Objectif minimum", "Objectif haut"], (path, key)

@@ -165,3 +165,17 @@ def test_the_valid_part_keeps_what_the_rules_may_check(make_content):
     assert set(part.pledges) == {"p2"}  # p1 is ville's
     with pytest.raises(ContentErrors):
         load_catalogue(content)
+
+
+def test_overfunding_of_a_common_of_one_goal_names_its_goal(make_content, tmp_path):
+    """A common whose lines are all minimum lines has one goal: the error calls it its
+    goal, as its pages do, never a stretch goal it does not have."""
+    one_goal = MINIMAL["commons/covoit.md"].replace("\n              stretch: true", "")
+    content = make_content(
+        {"campaign.yml": CAMPAIGN, "commons/covoit.md": one_goal, "pledges/p4.yml": BIG}
+    )
+    (rule,) = _build_errors(content, tmp_path)
+    assert "is above its goal, 15000 EUR" in rule.message, rule.message
+    assert "stretch" not in rule.message.replace("allow_overfunding", "")
+    done = command("check", str(content), "--today", "2026-11-26")
+    assert "dépasse son objectif, 15000 EUR" in done.stderr, done.stderr

@@ -8,6 +8,7 @@ problems or failed (with a message, never a traceback), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -46,6 +47,18 @@ def _module(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        status = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Whoever read the output left early (`appel-a-communs new … | head`): what the
+        # command did is done; the rest of its output has no reader, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["submissions"]:
         from appel_a_communs.submissions.cli import main as submissions
 

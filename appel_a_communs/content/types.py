@@ -558,7 +558,46 @@ def parse_date(value: Any) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
+    readings = _date_readings(value)
+    if len(readings) == 1:
+        raise ValueError(
+            M_(
+                "%(value)s is not a valid date: write %(fix)s (YYYY-MM-DD)",
+                value=_describe(value),
+                fix=readings[0].isoformat(),
+            )
+        )
+    if len(readings) == 2:
+        raise ValueError(
+            M_(
+                "%(value)s is not a valid date: write %(day_first)s (day first) or "
+                "%(month_first)s (month first), as YYYY-MM-DD",
+                value=_describe(value),
+                day_first=readings[0].isoformat(),
+                month_first=readings[1].isoformat(),
+            )
+        )
     raise ValueError(M_("%(value)s is not a valid date: write YYYY-MM-DD", value=_describe(value)))
+
+
+def _date_readings(value: Any) -> list[date]:
+    """The dates a day written the usual way may be ("25/12/2026", "7.12.2026"): day
+    first, then month first; one when only one is a date or both are the same day."""
+    if not isinstance(value, str):
+        return []
+    found = re.fullmatch(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*", value)
+    if not found:
+        return []
+    first, _, second, year = found.groups()
+    readings: list[date] = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            reading = date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if reading not in readings:
+            readings.append(reading)
+    return readings
 
 
 Date = Annotated[

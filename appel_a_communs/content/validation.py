@@ -42,6 +42,11 @@ def _message(err: dict[str, Any], model: type[Model], loc: tuple) -> str:
         words = [option.strip("'\"") for option in options]
         # a slip or a capital letter: "Software", "fundng"
         close = difflib.get_close_matches(str(value).casefold(), words, n=1, cutoff=0.75)
+        if not close:
+            # a word cut short or with an ending of its own: "tests", "public", "citizen"
+            stem = str(value).casefold()[:4]
+            close = [w for w in words if len(stem) == 4 and w.startswith(stem)]
+            close = close if len(close) == 1 else []
         if isinstance(value, str) and close:
             return M_(
                 "%(value)s is not one of: %(expected)s (did you mean '%(hint)s'?)",

@@ -145,11 +145,12 @@ def check_round_rules(
         for slug, result in funding.commons.items():
             if result.secured > result.stretch:
                 files = [catalogue.source_of("pledges", pid) for pid in sorted(result.counted)]
-                goal = (
-                    M_("its stretch goal, %(stretch)s", stretch=money(result.stretch))
-                    if result.stretch > 0
-                    else M_("its goal: it has no budget")
-                )
+                if result.stretch <= 0:
+                    goal = M_("its goal: it has no budget")
+                elif result.has_minimum_goal:
+                    goal = M_("its stretch goal, %(stretch)s", stretch=money(result.stretch))
+                else:  # one goal: the site calls it "Goal", never "Stretch goal"
+                    goal = M_("its goal, %(goal)s", goal=money(result.stretch))
                 in_round = isinstance(campaign, Round) and campaign.slug in _budgets(
                     catalogue, slug
                 )

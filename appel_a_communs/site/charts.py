@@ -74,6 +74,8 @@ class BarChart:
     """What the rows were drawn from, for the chart's data table."""
     scale: Decimal
     """The money that spans the whole bar width: the largest stretch goal or secured total."""
+    one_goal: bool
+    """No row marks a minimum goal below its stretch goal: the chart's key names one goal."""
 
 
 LABEL_CHARS = 44
@@ -133,6 +135,7 @@ def bar_chart(inputs: list[BarInput]) -> BarChart:
         rows=rows,
         inputs=rows_of,
         scale=scale,
+        one_goal=all(row.minimum_x is None for row in rows),
     )
 
 

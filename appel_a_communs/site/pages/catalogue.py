@@ -87,6 +87,8 @@ class IndexPage(PageContext):
     no chart)."""
     closest: list[CommonCard]
     """The commons closest to their goal."""
+    closest_one_goal: bool
+    """None of them has a minimum goal below its stretch goal: their key says "Goal"."""
 
 
 def index_page(view: CatalogueView) -> IndexPage:
@@ -94,6 +96,7 @@ def index_page(view: CatalogueView) -> IndexPage:
     dated = campaign is not None and campaign.opens is not None and campaign.closes is not None
     chart = view.challenge_chart
     several = bool(view.catalogue.rounds) and view.several_rounds
+    closest = common_cards(view, view.closest_to_goal)
     return IndexPage(
         campaign_name=(campaign.name or None) if campaign else None,
         opens=campaign.opens if campaign and dated else None,
@@ -102,7 +105,8 @@ def index_page(view: CatalogueView) -> IndexPage:
         totals=view.funding.totals,
         open_challenges=challenge_cards(view, view.open_challenges),
         chart=chart if chart.rows else None,
-        closest=common_cards(view, view.closest_to_goal),
+        closest=closest,
+        closest_one_goal=one_goal(closest),
     )
 
 
@@ -130,17 +134,21 @@ class CommonsPage(PageContext):
     ``license``, ``need``, ``progress``; ``eligible`` empty when the current round has
     no criteria: no eligibility filter)."""
     groups: list[CommonsGroup]
+    one_goal: bool
+    """No common has a minimum goal below its stretch goal: the bars' key says "Goal"."""
 
 
 def commons_page(view: CatalogueView) -> CommonsPage:
+    groups = [
+        CommonsGroup(challenge, common_cards(view, commons, facets=True))
+        for challenge, commons in view.groups
+    ]
     return CommonsPage(
         count=len(view.commons),
         challenges=view.challenges,
         options=view.options,
-        groups=[
-            CommonsGroup(challenge, common_cards(view, commons, facets=True))
-            for challenge, commons in view.groups
-        ],
+        groups=groups,
+        one_goal=one_goal([card for group in groups for card in group.cards]),
     )
 
 
@@ -165,12 +173,19 @@ class ChallengePage(PageContext):
 
     challenge: Challenge
     commons: list[CommonCard]
+    one_goal: bool
+    """None of them has a minimum goal below its stretch goal: the bars' key says "Goal"."""
 
 
 def challenge_page(view: CatalogueView, challenge: Challenge) -> ChallengePage:
-    return ChallengePage(
-        challenge, common_cards(view, view.commons_by_challenge.get(challenge.slug, []))
-    )
+    cards = common_cards(view, view.commons_by_challenge.get(challenge.slug, []))
+    return ChallengePage(challenge, cards, one_goal(cards))
+
+
+def one_goal(cards: list[CommonCard]) -> bool:
+    """Whether no card's common has a minimum goal of its own below its stretch goal: a
+    list's key then names one goal, as each card's bar draws it."""
+    return not any(card.funding.has_minimum_goal for card in cards)
 
 
 @dataclass(frozen=True)
