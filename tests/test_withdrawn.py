@@ -27,8 +27,11 @@ import pytest
 from conftest import (
     MINIMAL,
     REPO,
+    axe,
     build_site,
     github_issue_body,
+    nu_errors,
+    serve,
     site_language,
     strict_xml,
     submissions_site,
@@ -610,6 +613,7 @@ def test_the_round_engagement_page_lists_them_apart_counted_in_no_figure(rounds_
     assert "Ville de Valbrune" not in record and "Club Mobilité" not in record
     over = _caption_rows(html, "total-record-caption")
     assert "Ville de Valbrune" not in over and "Club Mobilité" not in over
+    assert nu_errors(rounds_site / "tours/2026/engagement/index.html") == []  # valid HTML
     # the closed round of 2025 has none
     assert 'id="withdrawn-title"' not in (
         rounds_site / "tours/2025/engagement/index.html"
@@ -700,3 +704,11 @@ def test_in_a_sealed_round_it_is_marked_without_its_amount(make_content, tmp_pat
     assert "2500" not in path.read_text(encoding="utf-8")
     feed = (site / "feeds/engagements.atom.xml").read_text(encoding="utf-8")
     assert "withdrawn:p1" in feed and "2500" not in feed and "2\u202f500" not in feed
+
+
+def test_the_engagement_page_with_withdrawn_pledges_is_accessible(rounds_site, browser, axe_source):
+    with serve(rounds_site) as url:
+        result = axe(browser, axe_source, f"{url}/tours/2026/engagement/")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"]  # axe really ran
