@@ -712,3 +712,17 @@ def test_the_engagement_page_with_withdrawn_pledges_is_accessible(rounds_site, b
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
     assert result["passes"]  # axe really ran
+
+
+def test_the_working_group_a_round_requires_leaves_them_out(make_content):
+    """Édition 2026 requires 4 members: asso, region, ville and club before the
+    withdrawals, asso and region after."""
+    from appel_a_communs.site.view import build_view
+
+    rounds = {
+        **ROUNDS,
+        "rounds/2026.yml": add(ROUNDS["rounds/2026.yml"], "eligibility:", "  min_working_group: 4"),
+    }
+    catalogue = load_catalogue(make_content(rounds))
+    assert build_view(catalogue, BEFORE).eligibility["covoit"].eligible
+    assert not build_view(catalogue, date(2026, 11, 26)).eligibility["covoit"].eligible
