@@ -27,8 +27,11 @@ import pytest
 from conftest import (
     MINIMAL,
     REPO,
+    axe,
     build_site,
     github_issue_body,
+    nu_errors,
+    serve,
     site_language,
     strict_xml,
     submissions_site,
@@ -539,3 +542,187 @@ def test_with_rounds_it_keeps_its_round_in_the_data_and_on_its_row(make_content,
     assert (rows["p1"]["round"], rows["p1"]["withdrawn"]) == ("2026", "2026-11-20")
     row = _row((site / "communs/covoit/index.html").read_text(encoding="utf-8"), "p1")
     assert "Retiré le 20 novembre 2026" in row and "Édition 2026" in row
+
+
+# --- a round's own views: its engagement page, its statement, the call's feed -------------
+
+ROUNDS = {
+    "rounds/2025.yml": """
+        name: Édition 2025
+        opens: 2025-01-01
+        closes: 2025-06-30
+        """,
+    "rounds/2026.yml": """
+        name: Édition 2026
+        opens: 2026-09-01
+        closes: 2026-12-31
+        """,
+    "actors/region.yml": CALL["actors/region.yml"],
+    "actors/club.yml": """
+        name: Club Mobilité
+        kind: association
+        """,
+    "pledges/p1.yml": CALL["pledges/p1.yml"],  # ville's one pledge, withdrawn on 2026-11-20
+    "pledges/p3.yml": CALL["pledges/p3.yml"],
+    "pledges/p4.yml": CALL["pledges/p4.yml"],
+    "pledges/j1.yml": """
+        actor: club
+        common: covoit
+        date: 2026-10-05
+        role: user
+        withdrawn: 2026-11-21
+        """,
+}
+"""Two rounds; in Édition 2026, ``p1`` (ville's 2 500 €, its only pledge) and ``j1`` (club
+joining as a user, its only pledge) are withdrawn; asso's 200 € and region's 1 000 € (its
+condition, 3 000 €, no longer met) stand: 1 200 € pledged in the round."""
+
+
+def _section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def _caption_rows(html: str, caption_id: str) -> str:
+    start = html.index(f'id="{caption_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+@pytest.fixture
+def rounds_site(make_content, tmp_path) -> Path:
+    return build_site(make_content(ROUNDS), tmp_path / "out")
+
+
+def test_the_round_engagement_page_lists_them_apart_counted_in_no_figure(rounds_site):
+    html = (rounds_site / "tours/2026/engagement/index.html").read_text(encoding="utf-8")
+    section = _section(html, "withdrawn-title")
+    assert "Engagements retirés" in section
+    p1 = _row(section.replace('id="withdrawn-', 'id="engagement-'), "p1")
+    assert "Retiré le 20 novembre 2026" in p1 and "2 500,00" in p1.replace("\u202f", " ")
+    assert "Ville de Valbrune" in p1 and "Covoiturage ouvert" in p1
+    j1 = _row(section.replace('id="withdrawn-', 'id="engagement-'), "j1")
+    assert "Retiré le 21 novembre 2026" in j1 and "Club Mobilité" in j1
+    assert "p3" not in section and "p4" not in section  # only the withdrawn ones
+    # every cell labelled, for the narrow layout
+    assert section.count("<td") == section.count("<td data-label=") + section.count(
+        '<td class="num" data-label='
+    )
+    # the round's record: neither ville nor club pledged anything that counts
+    record = _caption_rows(html, "round-record-caption")
+    assert "Association Roule" in record and "Région" in record
+    assert "Ville de Valbrune" not in record and "Club Mobilité" not in record
+    over = _caption_rows(html, "total-record-caption")
+    assert "Ville de Valbrune" not in over and "Club Mobilité" not in over
+    assert nu_errors(rounds_site / "tours/2026/engagement/index.html") == []  # valid HTML
+    # the closed round of 2025 has none
+    assert 'id="withdrawn-title"' not in (
+        rounds_site / "tours/2025/engagement/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_round_statement_lists_them_with_their_day_in_no_total(rounds_site):
+    from test_statements import ods_sheets
+
+    from appel_a_communs.site.urls import statement_path
+
+    data = rounds_site / "data"
+    with (data / statement_path("2026", "pledges")).open(encoding="utf-8", newline="") as f:
+        pledges = {row["id"]: row for row in csv.DictReader(f)}
+    assert set(pledges) == {"p1", "p2", "p3", "p4", "j1"}
+    assert (pledges["p1"]["withdrawn"], pledges["p1"]["counted"]) == ("2026-11-20", "no")
+    assert pledges["j1"]["withdrawn"] == "2026-11-21"
+    assert pledges["p4"]["withdrawn"] == "" and pledges["p4"]["counted"] == "yes"
+    with (data / statement_path("2026", "actors")).open(encoding="utf-8", newline="") as f:
+        actors = {row["slug"]: row for row in csv.DictReader(f)}
+    assert "ville" not in actors and "club" not in actors
+    assert sum(D(row["pledged"]) for row in actors.values()) == D(1200)  # 200 + 1 000
+    sheets = ods_sheets(data / statement_path("2026"))
+    header, *rows = sheets["pledges"]
+    p1 = next(r for r in rows if r[header.index("id")] == "p1")
+    assert str(p1[header.index("withdrawn")]).startswith("2026-11-20")
+    # the actor's own statement: the pledge listed, its money in no total
+    with (data / "statements/actors/ville.csv").open(encoding="utf-8", newline="") as f:
+        statement = list(csv.DictReader(f))
+    assert statement and all(D(row["pledged"] or 0) == 0 for row in statement)
+
+
+def test_the_call_feed_gives_the_withdrawal_its_entry(rounds_site):
+    feed = strict_xml((rounds_site / "feeds/engagements.atom.xml").read_bytes())
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:id", "", atom): e for e in feed.iterfind("a:entry", atom)}
+    [p1] = [e for i, e in entries.items() if i.endswith(":withdrawn:p1")]
+    assert any(i.endswith(":pledge:p1") for i in entries)  # still at its own date too
+    assert p1.findtext("a:title", "", atom) == (
+        "Ville de Valbrune retire un engagement envers Covoiturage ouvert"
+    )
+    assert p1.findtext("a:updated", "", atom).startswith("2026-11-20")
+    assert any(i.endswith(":withdrawn:j1") for i in entries)
+    # the common's feed has each withdrawal once
+    common = (rounds_site / "feeds/communs/covoit.atom.xml").read_text(encoding="utf-8")
+    assert common.count("withdrawn:p1</id>") == 1
+
+
+def test_a_withdrawn_pledge_makes_no_supporter_nor_member(rounds_site):
+    ville = (rounds_site / "acteurs/ville/index.html").read_text(encoding="utf-8")
+    assert "Communs soutenus (0)" in ville
+    assert "Covoiturage ouvert" not in _section(ville, "supported-title")
+    assert "Retiré le 20 novembre 2026" in _row(ville, "p1")  # still in its pledges, marked
+    common = (rounds_site / "communs/covoit/index.html").read_text(encoding="utf-8")
+    group = _section(common, "group-title")
+    assert "Association Roule" in group and "Région" in group
+    assert "Ville de Valbrune" not in group and "Club Mobilité" not in group
+    assert "Retiré le 21 novembre 2026" in _row(common, "j1")
+    actors = json.loads((rounds_site / "data/actors.json").read_text(encoding="utf-8"))
+    by_slug = {a["slug"]: a for a in actors}
+    assert by_slug["ville"]["commons"] == [] and by_slug["club"]["commons"] == []
+    assert by_slug["asso"]["commons"] != []
+
+
+def test_the_day_before_they_support_and_count(make_content, tmp_path):
+    site = build_site(make_content(ROUNDS), tmp_path / "out", CATALOGUE_TODAY=BEFORE)
+    html = (site / "tours/2026/engagement/index.html").read_text(encoding="utf-8")
+    assert 'id="withdrawn-title"' not in html
+    assert "Ville de Valbrune" in _caption_rows(html, "round-record-caption")
+    common = (site / "communs/covoit/index.html").read_text(encoding="utf-8")
+    assert "Ville de Valbrune" in _section(common, "group-title")
+    assert "withdrawn:p1" not in (site / "feeds/engagements.atom.xml").read_text("utf-8")
+
+
+def test_in_a_sealed_round_it_is_marked_without_its_amount(make_content, tmp_path):
+    sealed = {**ROUNDS, "rounds/2026.yml": add(ROUNDS["rounds/2026.yml"], "sealed: true")}
+    site = build_site(make_content(sealed), tmp_path / "out")
+    html = (site / "tours/2026/engagement/index.html").read_text(encoding="utf-8")
+    p1 = _row(_section(html, "withdrawn-title").replace('id="withdrawn-', 'id="engagement-'), "p1")
+    assert "Retiré le 20 novembre 2026" in p1 and "Montant scellé" in p1
+    assert "2\u202f500" not in html and "2 500" not in html and "2500" not in html
+    from appel_a_communs.site.urls import statement_path
+
+    path = site / "data" / statement_path("2026", "pledges")
+    with path.open(encoding="utf-8", newline="") as f:
+        pledges = {row["id"]: row for row in csv.DictReader(f)}
+    assert (pledges["p1"]["amount"], pledges["p1"]["withdrawn"]) == ("", "2026-11-20")
+    assert "2500" not in path.read_text(encoding="utf-8")
+    feed = (site / "feeds/engagements.atom.xml").read_text(encoding="utf-8")
+    assert "withdrawn:p1" in feed and "2500" not in feed and "2\u202f500" not in feed
+
+
+def test_the_engagement_page_with_withdrawn_pledges_is_accessible(rounds_site, browser, axe_source):
+    with serve(rounds_site) as url:
+        result = axe(browser, axe_source, f"{url}/tours/2026/engagement/")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"]  # axe really ran
+
+
+def test_the_working_group_a_round_requires_leaves_them_out(make_content):
+    """Édition 2026 requires 4 members: asso, region, ville and club before the
+    withdrawals, asso and region after."""
+    from appel_a_communs.site.view import build_view
+
+    rounds = {
+        **ROUNDS,
+        "rounds/2026.yml": add(ROUNDS["rounds/2026.yml"], "eligibility:", "  min_working_group: 4"),
+    }
+    catalogue = load_catalogue(make_content(rounds))
+    assert build_view(catalogue, BEFORE).eligibility["covoit"].eligible
+    assert not build_view(catalogue, date(2026, 11, 26)).eligibility["covoit"].eligible

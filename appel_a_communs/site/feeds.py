@@ -74,17 +74,22 @@ def pledge_entries(
     view: CatalogueView, url_of, locale: str, slugs: list[str] | None = None
 ) -> list[Entry]:
     """Pledges of the whole call, or of the commons ``slugs`` only, through the view's
-    index: a feed per challenge then costs its own pledges, not the call's."""
+    index: a feed per challenge then costs its own pledges, not the call's. A pledge
+    withdrawn by the build's day has its entry at its own date, and one more at the day it
+    was withdrawn (``withdrawal_entries``)."""
     actors, commons = view.catalogue.actors, view.catalogue.commons
     if slugs is None:
         pledges = list(view.catalogue.pledges.values())
+        withdrawn = [view.catalogue.pledges[i] for i in view.withdrawn
+                     if i in view.catalogue.pledges]  # fmt: skip
     else:
         pledges = [p for slug in slugs for p in view.pledges_by_common.get(slug, [])]
+        withdrawn = [p for p in pledges if p.id in view.withdrawn]
     # Only the newest can make it into a feed: build entries for those alone.
     pledges = heapq.nlargest(FEED_LENGTH, pledges, key=lambda p: (p.date, p.id))
     translated = translations(locale)
     _, ngettext = translated.gettext, translated.ngettext
-    entries = []
+    entries = withdrawal_entries(view, url_of, locale, withdrawn)
     for pledge in pledges:
         what = []
         if pledge.money and pledge.money.amount is None:
@@ -116,6 +121,29 @@ def pledge_entries(
     return newest(entries)
 
 
+def withdrawal_entries(view: CatalogueView, url_of, locale: str, pledges: list) -> list[Entry]:
+    """An entry for each of ``pledges`` (withdrawn by the build's day) at the day it was
+    withdrawn, linking to its row on its common's page."""
+    _ = translations(locale).gettext
+    actors, commons = view.catalogue.actors, view.catalogue.commons
+    entries = []
+    for pledge in pledges:
+        if pledge.withdrawn is None:
+            continue
+        names = {"actor": actors[pledge.actor].name, "common": commons[pledge.common].title}
+        day = format_day(pledge.withdrawn, locale)
+        entries.append(
+            Entry(
+                _("%(actor)s withdraws a pledge to %(common)s") % names,
+                f"{url_of('common', pledge.common)}#engagement-{pledge.id}",
+                pledge.withdrawn,
+                _html(_("Withdrawn on %(date)s: it no longer counts.") % {"date": day}),
+                f"withdrawn:{pledge.id}",
+            )
+        )
+    return entries
+
+
 def _html(*parts: str) -> str:
     """An entry's summary (Atom ``type="html"``): each text escaped, Markdown already
     rendered and sanitised (``Markup``) kept as it is."""
@@ -124,7 +152,7 @@ def _html(*parts: str) -> str:
 
 def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> list[Entry]:
     """A common's own feed: its proposal, its pledges (and the day each pledge withdrawn
-    was), the reviews of it, its reports and its deliverables done (those with a
+    was: ``pledge_entries``), the reviews of it, its reports and its deliverables done (those with a
     ``done_on`` day), newest first.
 
     Amounts: its pledges' come from the published catalogue (None, hence "Sealed
@@ -144,19 +172,6 @@ def followed_entries(view: CatalogueView, url_of, locale: str, slug: str) -> lis
             Entry(_("%(common)s is proposed") % names, page, proposed,
                   _html(common.summary), f"proposed:{slug}")
         )  # fmt: skip
-    for pledge in view.pledges_by_common.get(slug, []):
-        if pledge.id in view.withdrawn and pledge.withdrawn is not None:
-            day = format_day(pledge.withdrawn, locale)
-            entries.append(
-                Entry(
-                    _("%(actor)s withdraws a pledge to %(common)s")
-                    % {**names, "actor": view.catalogue.actors[pledge.actor].name},
-                    f"{page}#engagement-{pledge.id}",
-                    pledge.withdrawn,
-                    _html(_("Withdrawn on %(date)s: it no longer counts.") % {"date": day}),
-                    f"withdrawn:{pledge.id}",
-                )
-            )
     for entry in view.reviews.get(slug, []):
         review = entry.review
         decision = label(review.decision, "decision", locale)

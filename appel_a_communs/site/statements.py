@@ -17,6 +17,7 @@ currency cells), a text cell that a spreadsheet would run neutralised, in both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -215,7 +216,7 @@ def round_tables(
         "commons": _commons_rows(view, each, common_url),
         # as pledges.csv writes them, the round's only (the counted set is the call's)
         "pledges": list(pledge_rows(each.view, pledge_facts(view, currency))),
-        "actors": _actor_rows(each),
+        "actors": _actor_rows(each, view.withdrawn),
         "payments": _payment_rows(view, each),
         "matching": _matching_rows(each),
     }
@@ -242,11 +243,14 @@ def _commons_rows(
     return rows
 
 
-def _actor_rows(each: RoundView) -> list[ActorMoney]:
-    """The actors with a pledge in the round (amounts None while it is sealed)."""
+def _actor_rows(each: RoundView, withdrawn: AbstractSet[str] = frozenset()) -> list[ActorMoney]:
+    """The actors with a pledge in the round (amounts None while it is sealed); a withdrawn
+    pledge (its id in ``withdrawn``) is in the pledges sheet, marked, and in no total here."""
     rows = []
     for actor in each.view.actors:
-        pledges = each.view.pledges_by_actor.get(actor.slug)
+        pledges = [
+            p for p in each.view.pledges_by_actor.get(actor.slug, []) if p.id not in withdrawn
+        ]
         if pledges:
             funding = each.funding.actors[actor.slug]
             rows.append(ActorMoney(actor, funding, money_stages(pledges), each.view.currency))

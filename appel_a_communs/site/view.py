@@ -449,10 +449,13 @@ def build_view(
     if sealed:
         sealed_ids = {p for r in sealed for p in (*r.catalogue.pledges, *r.catalogue.withdrawn)}
         funding = replace(funding, sealed=True)
-    listing = _listing(catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed})
+    withdrawn = frozenset(p for r in call.rounds for p in r.catalogue.withdrawn)
+    listing = _listing(
+        catalogue, today, funding, locale, sealed_ids, {r.slug for r in sealed}, withdrawn
+    )
     rounds = _round_views(call, listing, bool(sealed), today, locale)
     current = next(r for r in rounds if r.current)
-    spans = _round_parts(listing, call, rounds, today)
+    spans = _round_parts(listing, call, rounds, today, withdrawn)
     values = {f.name: getattr(listing, f.name) for f in fields(Listing)}
     values.update((name, getattr(current.view, name)) for name in ROUND_FIELDS)
     values.update(_eligible_facet(listing, spans["eligibility"]))
@@ -517,8 +520,15 @@ def _published(result: RoundFunding) -> Round | None:
     return result.round
 
 
-def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], today: date) -> dict:
-    """The view's fields that span rounds: results, reviews, eligibility, engagement."""
+def _round_parts(
+    listing: Listing,
+    call: CallFunding,
+    rounds: list[RoundView],
+    today: date,
+    withdrawn: frozenset[str] = frozenset(),
+) -> dict:
+    """The view's fields that span rounds: results, reviews, eligibility, engagement;
+    ``withdrawn``: the ids of the pledges withdrawn by ``today``."""
     by_slug = {r.slug: r for r in rounds}
     current = next(r for r in rounds if r.current)
     has_rounds = current.round is not None
@@ -545,7 +555,7 @@ def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], t
                 page_rounds[common.slug] = by_slug[shown.slug]
     return {
         "counted": call.counted,
-        "withdrawn": frozenset(p for r in call.rounds for p in r.catalogue.withdrawn),
+        "withdrawn": withdrawn,
         "next_round": next(
             (r for r in rounds if r.round is not None and r.state != "closed"), None
         ),
@@ -557,14 +567,14 @@ def _round_parts(listing: Listing, call: CallFunding, rounds: list[RoundView], t
         "reviews": reviews,
         **_review_dates(listing, current, round_list, reviews, today),
         **_eligibility(listing, current),
-        "engagement": _engagement(listing, rounds) if has_rounds else {},
+        "engagement": _engagement(listing, rounds, withdrawn) if has_rounds else {},
         "follow_up": follow_up(listing.catalogue, call, today, reviews),
         "statements": _statements(
             listing,
             pledge_rounds,
             [r.slug for r in rounds],
             call.counted,
-            frozenset(p for r in call.rounds for p in r.catalogue.withdrawn),
+            withdrawn,
         ),
     }
 
@@ -674,14 +684,17 @@ def _sum_or_none(values: list[Decimal | None]) -> Decimal | None:
     return sum(values, Decimal(0))  # type: ignore[arg-type]
 
 
-def _engagement(view: Listing, rounds: list[RoundView]) -> dict[str, Engagement]:
-    """Each actor's record per round, and in total: sums, commons counted once."""
+def _engagement(
+    view: Listing, rounds: list[RoundView], withdrawn: frozenset[str] = frozenset()
+) -> dict[str, Engagement]:
+    """Each actor's record per round, and in total: sums, commons counted once; a round
+    where all its pledges are withdrawn is none of its record."""
     found = {}
     for actor in view.actors:
         own = [
             (r, r.funding.actors[actor.slug])
             for r in rounds
-            if r.view.pledges_by_actor.get(actor.slug)
+            if any(p.id not in withdrawn for p in r.view.pledges_by_actor.get(actor.slug, []))
         ]
         records = [f for _, f in own]
         found[actor.slug] = Engagement(
@@ -705,10 +718,23 @@ def _listing(
     locale: str,
     sealed_ids: set[str] | None = None,
     sealed_rounds: set[str] | None = None,
+    withdrawn: frozenset[str] = frozenset(),
 ) -> Listing:
     """The listing of one catalogue (the call's, or one round's) and its funding; while
     ``funding`` is sealed, built from ``sealed_catalogue`` (only the pledges of
-    ``sealed_ids``, if given) and ``sealed_funding`` alone."""
+    ``sealed_ids``, if given) and ``sealed_funding`` alone.
+
+    A withdrawn pledge (in ``withdrawn``, or set apart in ``catalogue.withdrawn``) stays
+    listed, in ``pledges_by_common`` and ``pledges_by_actor``, but makes its actor neither a
+    member of the common's working group, nor a supporter of the common, nor engaged."""
+    if catalogue.withdrawn:  # a round's catalogue, which set them apart: listed again
+        withdrawn = withdrawn | frozenset(catalogue.withdrawn)
+        catalogue = replace(
+            catalogue,
+            pledges={**catalogue.pledges, **catalogue.withdrawn},
+            withdrawn={},
+            standing_on=None,
+        )
     catalogue = without_members(catalogue)
     if catalogue.evaluations:  # who scored what is never published: the view's results only
         catalogue = replace(catalogue, evaluations={})
@@ -729,8 +755,11 @@ def _listing(
     pledges = catalogue.pledges_in_order
     pledges_by_common = catalogue.pledges_by_common
     pledges_by_actor = catalogue.pledges_by_actor
+    standing = [p for p in pledges if p.id not in withdrawn]
+    standing_by_actor: dict[str, list[Pledge]] = defaultdict(list)
     by_role: dict[str, dict[str, dict[str, Actor]]] = defaultdict(lambda: defaultdict(dict))
-    for pledge in pledges:
+    for pledge in standing:
+        standing_by_actor[pledge.actor].append(pledge)
         by_role[pledge.common][pledge.role][pledge.actor] = catalogue.actors[pledge.actor]
 
     working_group = {
@@ -745,9 +774,7 @@ def _listing(
         slug: sorted(
             (
                 (catalogue.commons[common], roles)
-                for common, roles in roles_by_common(
-                    catalogue.pledges_by_actor.get(slug, [])
-                ).items()
+                for common, roles in roles_by_common(standing_by_actor.get(slug, [])).items()
             ),
             key=lambda item: _title_key(item[0]),
         )
@@ -765,7 +792,7 @@ def _listing(
         c for c in by_closeness if c.stage == "accepted" and not funding.commons[c.slug].funded
     ]
     labels = {a.slug: a.name for a in actors} | {c.slug: c.title for c in commons}
-    engaged = [a for a in actors if pledges_by_actor.get(a.slug)]
+    engaged = [a for a in actors if standing_by_actor.get(a.slug)]
     engaged.sort(
         key=lambda a: (-len(funding.actors[a.slug].roles), -funding.actors[a.slug].activations)
     )

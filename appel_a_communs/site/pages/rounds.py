@@ -22,6 +22,7 @@ from appel_a_communs.funding.engine import ActorFunding, CommonFunding, Matching
 from appel_a_communs.site.charts import BarChart, FlowChart
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.jury import JuryResults, jury_results
+from appel_a_communs.site.pages.pledges import PledgeLine, pledge_line
 from appel_a_communs.site.pages.pools import PoolView, pool_views
 from appel_a_communs.site.reporting import RoundReport
 
@@ -168,6 +169,27 @@ class OverRounds:
 
 
 @dataclass(frozen=True)
+class WithdrawnRow:
+    """A pledge of the round withdrawn by the build's day: listed on the engagement page,
+    marked withdrawn with its day, counted in none of its figures."""
+
+    line: PledgeLine
+    actor: Actor
+    common: Common
+
+
+def withdrawn_rows(view: CatalogueView, round_slug: str | None) -> list[WithdrawnRow]:
+    """The pledges of ``round_slug`` withdrawn by the build's day, by date (amounts None
+    while the round is sealed: the view's pledges are those published)."""
+    return [
+        WithdrawnRow(pledge_line(view, p), view.actors_by_slug[p.actor],
+                     view.commons_by_slug[p.common])
+        for p in view.catalogue.pledges_in_order
+        if p.id in view.withdrawn and view.pledge_rounds.get(p.id) == round_slug
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
 class RoundEngagementPage(PageContext):
     """A round's record of pledges by actor, how each figure is computed, and, in a call of
     several rounds, each actor's record over every round."""
@@ -189,6 +211,8 @@ class RoundEngagementPage(PageContext):
     is added up."""
     over_rounds: list[OverRounds]
     """Each actor who pledged in any round, in the call's order (empty with one round)."""
+    withdrawn: list[WithdrawnRow]
+    """The round's pledges withdrawn by the build's day, by date: in no figure above."""
 
 
 def round_engagement_page(view: CatalogueView, shown: RoundView) -> RoundEngagementPage:
@@ -209,6 +233,7 @@ def round_engagement_page(view: CatalogueView, shown: RoundView) -> RoundEngagem
         engagement=engagement_lines(shown.view),
         several_rounds=several,
         over_rounds=over,
+        withdrawn=withdrawn_rows(view, shown.slug),
     )
 
 
