@@ -193,6 +193,49 @@ def test_the_funding_page_shows_each_pool_rules_distributed_and_left(built):
     assert "Pool: État (€1,000; €100 left)" in report, report
 
 
+NAMES = {"etat": "État", "fondation": "Fondation Commune"}
+TITLES = {"both": "Les deux", "first": "Le premier", "second": "Le second", "capped": "Plafonné"}
+
+
+def matching_cells(table: html.HtmlElement, label: str) -> dict[str, tuple[str, list[str]]]:
+    """Row heading → (the matching cell's own text: the sum, its funders' shares listed)."""
+    found = {}
+    for tr in table.xpath("tbody/tr | tfoot/tr"):
+        (cell,) = tr.xpath(f"td[@data-label='{label}']")
+        shares = [text(li) for li in cell.xpath("ul/li")]
+        found[text(tr.xpath("th")[0])] = (cell.text.strip(), shares)
+    return found
+
+
+def euros(amount: str, cents: bool) -> str:
+    value = Decimal(amount)
+    if not cents and value == value.to_integral_value():
+        return f"€{value:,.0f}"
+    return f"€{value:,.2f}"
+
+
+@pytest.mark.parametrize(
+    ("path", "caption", "label", "cents"),
+    [
+        ("financement/rapport/index.html", "report-money-caption", "Matching", False),
+        ("financement/index.html", "closeness-caption", "Estimated matching", True),
+    ],
+    ids=["round-report", "funding-page"],
+)
+def test_the_tables_of_commons_give_each_funder_s_share(built, path, caption, label, cents):
+    """The round's report and its funding page: each common's matching, then what each
+    pool that may fund it gives it; the report's total, then what each pool distributed."""
+    table = page(built, path).get_element_by_id(caption).getparent()
+    cells = matching_cells(table, label)
+    for slug, (total, shares) in EXPECTED.items():
+        expected = [f"{NAMES[funder]}: {euros(amount, cents)}" for funder, amount in shares]
+        assert cells.pop(TITLES[slug]) == (euros(total, cents), expected), slug
+    if label == "Matching":  # the report's total row
+        total = ("€1,500", ["État: €900", "Fondation Commune: €600"])
+        assert cells.pop("Total (4 commons)") == total
+    assert cells == {}
+
+
 def test_the_funder_s_page_shows_what_its_pool_matched(built):
     etat = page(built, "acteurs/etat/index.html")
     section = etat.get_element_by_id("pools-title").getparent()
@@ -293,6 +336,11 @@ def test_one_mapping_is_a_list_of_one(tmp_path):
         content = make_call(tmp_path / name / "content", {"campaign.yml": body})
         site = build_site(content, tmp_path / name / "out", DEFAULT_LANG="en")
         built[name] = json.loads((site / "data/commons.json").read_text())
+        # one funder: the tables of commons give each common's match alone, as they did
+        for path in ("financement/rapport/index.html", "financement/index.html"):
+            document = page(site, path)
+            assert document.xpath("//td[contains(@data-label, 'atching')]"), path
+            assert not document.xpath("//*[contains(@class, 'table-shares')]"), path
     assert built["list"] == built["mapping"]
     assert {c["slug"]: c["matching_estimate"] for c in built["list"]}["capped"] == "200.00"
 

@@ -54,6 +54,21 @@ def lengthen(call: Path, target: Path) -> Path:
     return target
 
 
+def co_funded(call: Path) -> Path:
+    """``call`` (the rounds call) whose first round is matched by two funders: the tables
+    of its report and funding page give each common's match funder by funder, under
+    their long names (issue 27)."""
+    path = call / "rounds" / "2025.yml"
+    text = path.read_text(encoding="utf-8")
+    pools = (
+        "matching:\n"
+        '  - {funder: ville, pool: "1000", method: proportional}\n'
+        '  - {funder: atelier, pool: "500", method: proportional, ratio: "0.5"}\n'
+    )
+    path.write_text(re.sub(r"(?m)^matching:\n(?:  .*\n)+", pools, text))
+    return call
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, Path]:
     def build(content: Path, name: str) -> Path:
@@ -62,7 +77,7 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     calls = tmp_path_factory.mktemp("calls")
     return {
         "mobilites": build(SAMPLE, "mobilites"),
-        "rounds": build(lengthen(ROUNDS, calls / "rounds"), "rounds"),
+        "rounds": build(co_funded(lengthen(ROUNDS, calls / "rounds")), "rounds"),
         "followup": build(lengthen(FOLLOWUP, calls / "followup"), "followup"),
     }
 

@@ -73,3 +73,22 @@ def funder_shares(view: CatalogueView, funding: Funding, slug: str) -> list[Fund
         FunderShare(funder, view.actors_by_slug[funder].name, amount)
         for funder, amount in result.matches
     ]
+
+
+def shares_by_common(view: CatalogueView, funding: Funding) -> dict[str, list[FunderShare]]:
+    """Common slug → its match funder by funder (``funder_shares``), for a table of the
+    round's commons: {} in a round of one pool, whose tables show the match alone."""
+    if not funding.several_pools:
+        return {}
+    return {slug: funder_shares(view, funding, slug) for slug in funding.commons}
+
+
+def pool_totals(view: CatalogueView, funding: Funding) -> list[FunderShare]:
+    """What each pool distributes, funder by funder, beside a table's total of matching
+    ([]: a round of one pool)."""
+    if not funding.several_pools:
+        return []
+    return [
+        FunderShare(pool.funder, view.actors_by_slug[pool.funder].name, pool.total)
+        for pool in funding.pools
+    ]

@@ -23,7 +23,13 @@ from appel_a_communs.site.charts import BarChart, FlowChart
 from appel_a_communs.site.pages import PageContext
 from appel_a_communs.site.pages.jury import JuryResults, jury_results
 from appel_a_communs.site.pages.pledges import PledgeLine, pledge_line
-from appel_a_communs.site.pages.pools import PoolView, pool_views
+from appel_a_communs.site.pages.pools import (
+    FunderShare,
+    PoolView,
+    pool_totals,
+    pool_views,
+    shares_by_common,
+)
 from appel_a_communs.site.reporting import RoundReport
 
 if TYPE_CHECKING:
@@ -100,6 +106,9 @@ class FundingPage(PageContext):
     """Every pool's money together, and what they distribute together."""
     pools: list[PoolView]
     """Each pool, funder by funder, when the round has several (else [])."""
+    shares: dict[str, list[FunderShare]]
+    """Common slug → its matching funder by funder, shown under its estimate in the table,
+    when the round has several pools (else {})."""
     chart: BarChart
     rows: list[ClosenessRow]
     """The commons of the chart and the table, the closest to their goal first."""
@@ -145,6 +154,7 @@ def funding_page(view: CatalogueView, shown: RoundView | None) -> FundingPage:
         matching_pool=funding.matching_pool,
         matching_total=funding.matching_total,
         pools=pool_views(view, funding),
+        shares=shares_by_common(view, funding),
         chart=own.bar_chart,
         rows=rows,
         one_goal=not any(row.funding.has_minimum_goal for row in rows),
@@ -267,6 +277,12 @@ class RoundReportPage(PageContext):
     """The round's matching pool, every pool's money together (None: no matching)."""
     pools: list[PoolView]
     """Each pool, funder by funder, when the round has several (else [])."""
+    shares: dict[str, list[FunderShare]]
+    """Common slug → its matching funder by funder, shown under its matching in the table,
+    when the round has several pools (else {})."""
+    pool_totals: list[FunderShare]
+    """What each pool distributed, under the table's total of matching, when the round
+    has several pools (else [])."""
     jury_scores: bool
     """The round has a jury: its statement has a sheet of scores, and a CSV of it."""
 
@@ -291,6 +307,8 @@ def round_report_page(view: CatalogueView, shown: RoundView | None) -> RoundRepo
         report=view.round_reports[slug],
         pool=own.funding.matching_pool if matching else None,
         pools=pool_views(view, own.funding),
+        shares=shares_by_common(view, own.funding),
+        pool_totals=pool_totals(view, own.funding),
         jury_scores=campaign is not None and campaign.evaluation is not None,
     )
 
