@@ -216,11 +216,16 @@ def test_new_pins_the_release_of_a_tool_from_an_index(tmp_path, monkeypatch, cap
 def test_new_carries_the_wheel_of_a_local_tool(tmp_path, monkeypatch, capsys, a_wheel):
     found = Origin(url=a_wheel.as_uri(), wheel=a_wheel)
     monkeypatch.setattr("appel_a_communs.commands.new.installed_origin", lambda: found)
-    assert main(["new", str(tmp_path / "site")]) == 0
+    assert main(["new", str(tmp_path / "site"), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "not installed from PyPI" in out and f"vendor/{a_wheel.name}" in out
     assert str(a_wheel) in out and "appel-a-communs==X.Y.Z" in out
     assert (tmp_path / "site/vendor" / a_wheel.name).is_file()
+    # a French site (the default) is told in French
+    assert main(["new", str(tmp_path / "site-fr")]) == 0
+    out = capsys.readouterr().out
+    assert "n’a pas été installé depuis PyPI" in out and "not installed" not in out
+    assert "fichiers écrits dans" in out and f"vendor/{a_wheel.name}" in out
 
 
 def test_new_writes_the_site_when_no_wheel_can_be_made(tmp_path, monkeypatch, capsys):
@@ -228,11 +233,21 @@ def test_new_writes_the_site_when_no_wheel_can_be_made(tmp_path, monkeypatch, ca
     monkeypatch.setattr("appel_a_communs.commands.new.installed_origin", lambda: found)
     assert main(["new", str(tmp_path / "site")]) == 0
     captured = capsys.readouterr()
-    assert "warning" in captured.err and "Traceback" not in captured.err
+    assert "attention" in captured.err and "Traceback" not in captured.err
     assert "git+https://example.org/appel.git" in captured.err
     assert "-m pip wheel --no-deps -w" in captured.err and "requirements.txt" in captured.err
     assert f"appel-a-communs=={VERSION}" in (tmp_path / "site/requirements.txt").read_text()
     assert not (tmp_path / "site/vendor").exists()
+
+
+def test_new_says_when_the_repository_is_not_known(tmp_path, monkeypatch, capsys):
+    """Without --repo, pelicanconf.py says OWNER/<folder>: new says to change it."""
+    monkeypatch.setattr("appel_a_communs.commands.new.installed_origin", Origin)
+    assert main(["new", str(tmp_path / "site"), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "repository is not known yet: pelicanconf.py says OWNER/site" in out
+    assert main(["new", str(tmp_path / "other"), "--repo", "org/appel"]) == 0
+    assert "OWNER" not in capsys.readouterr().out
 
 
 def test_new_checks_the_folder_before_making_a_wheel(tmp_path, monkeypatch, capsys):
